@@ -1,0 +1,57 @@
+"""幸福事集 · Happiness Fair: a community volunteer odd-jobs marketplace."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, and each part's blueprints and commands. Wiring only."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("HF_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from .config import load_config
+
+    app.config.from_mapping(load_config(app.instance_path, test_config))
+    logging.basicConfig(level=logging.INFO)
+
+    from . import cli, errors, http, i18n, models  # noqa: F401  (models registers every table)
+    from .accounts import security
+    from .extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    http.init_app(app)
+    cli.init_app(app)
+
+    from . import pages
+    from .accounts import api as accounts_api
+    from .accounts import views as accounts_views
+    from .api import base as api_base
+    from .places import api as places_api
+
+    api_base.init_app(app, [accounts_api.blp, places_api.blp])
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(accounts_views.bp)
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    return app

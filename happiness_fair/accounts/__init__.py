@@ -1,0 +1,1 @@
+"""Accounts: people who sign in, the residents they are and manage, staff and their grids."""

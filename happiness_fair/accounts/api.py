@@ -1,0 +1,199 @@
+"""Accounts, residents and families over JSON (API.md "Accounts", "Residents and families")."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_login import current_user
+
+from ..api.base import ApiBlueprint, list_schema, login_required
+from ..errors import Forbidden
+from ..extensions import limiter
+from . import access, security, service
+from .models import User
+from .schemas import (
+    HouseholdMemberSchema,
+    ManagerSchema,
+    MeSchema,
+    NewResidentSchema,
+    RegisterSchema,
+    ResetCodeSchema,
+    ResetSchema,
+    ResidentPatchSchema,
+    ResidentSchema,
+    TokenRequestSchema,
+    TokenSchema,
+    UserSchema,
+    VerifyAgeSchema,
+)
+
+blp = ApiBlueprint("accounts_api", __name__, description="Accounts, residents and families")
+
+AUTH_ERRORS = (400, 422, 429)
+
+
+def user_view(user: User) -> dict:
+    roles = sorted({r.role.value for r in user.roles} | set(getattr(user, "extra_roles", ())))
+    return {
+        "id": user.id,
+        "name": user.name,
+        "phone": user.phone,
+        "community_id": user.community_id,
+        "roles": roles,
+    }
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 401
+
+
+@blp.post("/auth/register")
+@blp.arguments(RegisterSchema)
+@blp.response(201, UserSchema)
+@blp.errors(400, 409, 422, 429)
+@limiter.limit("20/hour", methods=["POST"])
+def register(data):
+    """Sign up with a mobile number and a password."""
+    return user_view(service.register(data))
+
+
+@blp.post("/auth/tokens")
+@blp.arguments(TokenRequestSchema)
+@blp.response(201, TokenSchema)
+@blp.errors(400, 401, 422, 429)
+@limiter.limit("10/minute;50/hour", deduct_when=_failed_login, methods=["POST"])
+def create_token(data):
+    """Exchange phone and password for a bearer token (stored hashed, revocable)."""
+    user = service.authenticate(data["phone"], data["password"])
+    token = security.open_auth_session(user, "api", label=data.get("label", ""))
+    return {"token": token, "user": user_view(user)}
+
+
+@blp.delete("/auth/tokens/current")
+@blp.response(204)
+@blp.errors(401)
+@login_required
+def revoke_token():
+    """Revoke the token this request came with (or end this web session)."""
+    token = g.get("api_token")
+    if token:
+        security.end_auth_session(token)
+    else:
+        security.sign_out()
+
+
+@blp.post("/auth/reset")
+@blp.arguments(ResetSchema)
+@blp.response(204)
+@blp.errors(400, 401, 422, 429)
+@limiter.limit("10/hour", methods=["POST"])
+def reset(data):
+    """Set a new password with a code from staff; every session and token of the account ends."""
+    service.reset_password(data["phone"], data["code"], data["new_password"])
+
+
+@blp.get("/me")
+@blp.response(200, MeSchema)
+@blp.errors(401)
+@login_required
+def me():
+    """Who am I: roles, community, my resident record and grids."""
+    user = current_user._get_current_object()
+    return {
+        **user_view(user),
+        "resident": service.own_resident(user),
+        "volunteer": None,
+        "grid_ids": user.grid_ids,
+    }
+
+
+@blp.get("/me/household")
+@blp.response(200, list_schema(ResidentSchema, "HouseholdList"))
+@blp.errors(401)
+@login_required
+def my_household():
+    """The family members I manage."""
+    return {"items": service.household(current_user)}
+
+
+@blp.post("/me/household")
+@blp.arguments(HouseholdMemberSchema)
+@blp.response(201, ResidentSchema)
+@blp.errors(400, 401, 422)
+@login_required
+def add_household_member(data):
+    """Add a family member who has no account (at my address unless another is given)."""
+    return service.add_household_member(current_user, data)
+
+
+@blp.post("/residents/<int:resident_id>/managers")
+@blp.arguments(ManagerSchema)
+@blp.response(201, UserSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@login_required
+def add_manager(data, resident_id):
+    """Let another account (a son, a daughter) book for me."""
+    resident = access.visible_resident(current_user, resident_id)
+    return user_view(service.add_manager(current_user, resident, data["phone"]))
+
+
+@blp.delete("/residents/<int:resident_id>/managers/<int:user_id>")
+@blp.response(204)
+@blp.errors(401, 403, 404)
+@login_required
+def remove_manager(resident_id, user_id):
+    """Take that permission back."""
+    resident = access.visible_resident(current_user, resident_id)
+    service.remove_manager(current_user, resident, user_id)
+
+
+@blp.post("/residents")
+@blp.arguments(NewResidentSchema)
+@blp.response(201, ResidentSchema)
+@blp.errors(400, 401, 403, 422)
+@login_required
+def create_resident(data):
+    """Staff add a resident who has no phone (grid workers in their grids)."""
+    if not current_user.is_staff:
+        raise Forbidden()
+    return service.create_resident(current_user, data)
+
+
+@blp.get("/residents/<int:resident_id>")
+@blp.response(200, ResidentSchema)
+@blp.errors(401, 404)
+@login_required
+def get_resident(resident_id):
+    return access.visible_resident(current_user, resident_id)
+
+
+@blp.patch("/residents/<int:resident_id>")
+@blp.arguments(ResidentPatchSchema)
+@blp.response(200, ResidentSchema)
+@blp.errors(400, 401, 403, 404, 422)
+@login_required
+def patch_resident(data, resident_id):
+    """Name and address by her or her managers; flags and active by her grid's staff."""
+    resident = access.visible_resident(current_user, resident_id)
+    return service.update_resident(current_user, resident, data)
+
+
+@blp.post("/residents/<int:resident_id>/verify-age")
+@blp.arguments(VerifyAgeSchema)
+@blp.response(200, ResidentSchema)
+@blp.errors(400, 401, 403, 404, 422)
+@login_required
+def verify_age(data, resident_id):
+    """Staff checked the ID card: the birth date counts for waivers. Audited."""
+    resident = access.visible_resident(current_user, resident_id)
+    return service.verify_age(current_user, resident, data["birth_date"])
+
+
+@blp.post("/residents/<int:resident_id>/reset-code")
+@blp.response(201, ResetCodeSchema)
+@blp.errors(401, 403, 404, 409)
+@login_required
+def reset_code(resident_id):
+    """Staff issue a one-time password reset code, valid 24 hours. Audited."""
+    resident = access.visible_resident(current_user, resident_id)
+    code, row = service.issue_reset_code(current_user, resident)
+    return {"code": code, "expires_at": row.expires_at}

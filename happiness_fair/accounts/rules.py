@@ -1,0 +1,30 @@
+"""Account rules that need no database: what a phone number and a password must be."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+RESET_CODE_DIGITS = 8
+RESET_CODE_HOURS = 24
+RESET_CODE_MAX_FAILURES = 5
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def is_mainland_mobile(phone: str) -> bool:
+    """Mainland mobile numbers: 11 digits starting with 1 (then 3–9)."""
+    return bool(PHONE_RE.match(phone))
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****1234, for lists where the full number is not needed."""
+    if not phone:
+        return phone
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+def plausible_birth_date(birth_date: date, today: date) -> bool:
+    return EARLIEST_BIRTH_DATE <= birth_date <= today

@@ -1,0 +1,130 @@
+"""The accounts part of the API contract: request schemas that validate, answers that serialise."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_login import current_user
+from marshmallow import fields
+
+from ..validation import (
+    BaseSchema,
+    TrimmedString,
+    length,
+    name_field,
+    one_of,
+    password_field,
+    phone_field,
+)
+from . import access
+from .models import Resident
+
+FLAG_CHOICES = Resident.FLAG_NAMES
+
+
+class RegisterSchema(BaseSchema):
+    phone = phone_field(required=True)
+    password = password_field(required=True)
+    name = name_field(required=True)
+    building_id = fields.Integer(allow_none=True)
+    unit = TrimmedString(validate=length(max=10), allow_none=True)
+    room = TrimmedString(validate=length(max=10), allow_none=True)
+    community_id = fields.Integer(allow_none=True)
+    birth_date = fields.Date(allow_none=True)
+
+
+class TokenRequestSchema(BaseSchema):
+    phone = fields.String(required=True, validate=length(1, 20))
+    password = fields.String(required=True, validate=length(1, 128), load_only=True)
+    otp = fields.String(validate=length(max=12))
+    label = fields.String(validate=length(max=80))
+
+
+class ResetSchema(BaseSchema):
+    phone = phone_field(required=True)
+    code = fields.String(required=True, validate=length(1, 20))
+    new_password = password_field(required=True)
+
+
+class HouseholdMemberSchema(BaseSchema):
+    name = name_field(required=True)
+    birth_date = fields.Date(allow_none=True)
+    relation = TrimmedString(validate=length(max=20), load_default="")
+    building_id = fields.Integer(allow_none=True)
+    unit = TrimmedString(validate=length(max=10), allow_none=True)
+    room = TrimmedString(validate=length(max=10), allow_none=True)
+
+
+class ManagerSchema(BaseSchema):
+    phone = phone_field(required=True)
+
+
+class NewResidentSchema(BaseSchema):
+    name = name_field(required=True)
+    building_id = fields.Integer(required=True)
+    unit = TrimmedString(required=True, validate=length(1, 10))
+    room = TrimmedString(required=True, validate=length(1, 10))
+    birth_date = fields.Date(allow_none=True)
+    phone = phone_field(allow_none=True)
+
+
+class ResidentPatchSchema(BaseSchema):
+    name = name_field()
+    building_id = fields.Integer()
+    unit = TrimmedString(validate=length(1, 10))
+    room = TrimmedString(validate=length(1, 10))
+    flags = fields.List(fields.String(validate=one_of(FLAG_CHOICES)))
+    active = fields.Boolean()
+
+
+class VerifyAgeSchema(BaseSchema):
+    birth_date = fields.Date(required=True)
+
+
+class ResidentSchema(ma.Schema):
+    """A resident as API.md shows her; private fields only to those who may see them."""
+
+    id = fields.Integer()
+    name = fields.String()
+    birth_date = fields.Date(allow_none=True)
+    age_verified = fields.Boolean()
+    building_id = fields.Integer(allow_none=True)
+    unit = fields.String(allow_none=True)
+    room = fields.String(allow_none=True)
+    grid_id = fields.Integer(allow_none=True)
+    flags = fields.List(fields.String(), allow_none=True)
+    account = fields.Function(lambda resident: resident.user_id is not None)
+    active = fields.Boolean()
+
+    @ma.post_dump(pass_original=True)
+    def hide_private(self, data, resident, **kwargs):
+        user = current_user
+        if not user.is_authenticated or not access.can_see(user, resident):
+            for key in ("birth_date", "building_id", "unit", "room", "grid_id"):
+                data[key] = None
+        if not user.is_authenticated or not access.can_see_flags(user, resident):
+            data["flags"] = None
+        return data
+
+
+class ResetCodeSchema(ma.Schema):
+    code = fields.String()
+    expires_at = fields.DateTime()
+
+
+class UserSchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    phone = fields.String()
+    community_id = fields.Integer()
+    roles = fields.List(fields.String())
+
+
+class MeSchema(UserSchema):
+    resident = fields.Nested(ResidentSchema, allow_none=True)
+    volunteer = fields.Dict(allow_none=True)
+    grid_ids = fields.List(fields.Integer())
+
+
+class TokenSchema(ma.Schema):
+    token = fields.String()
+    user = fields.Nested(UserSchema)

@@ -1,0 +1,153 @@
+"""Passwords, tokens and signed-in sessions.
+
+Passwords are hashed with argon2id. Web sessions and API tokens are both rows in auth_sessions
+holding only a SHA-256 of a random token, so signing out, revoking a token, or a password change
+ends them on the server, not only in one browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, g, request, session
+from flask_login import login_user, logout_user
+
+from ..database import utcnow
+from ..extensions import db, login_manager
+from .models import AuthSession, User
+
+WEB_SESSION_DAYS = 30
+API_TOKEN_DAYS = 365
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=current_app.config["PASSWORD_HASH_TIME_COST"],
+        memory_cost=current_app.config["PASSWORD_HASH_MEMORY_KIB"],
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Verify in roughly constant time, also when there is no such user."""
+    hasher = _hasher()
+    if user is None:
+        hasher.hash(password)
+        return False
+    try:
+        return hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def digests_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a, b)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def open_auth_session(user: User, kind: str, label: str = "") -> str:
+    """Create a web session or API token for the user; returns the raw token (shown once)."""
+    token = new_token()
+    days = WEB_SESSION_DAYS if kind == "web" else API_TOKEN_DAYS
+    db.session.add(
+        AuthSession(
+            user_id=user.id,
+            kind=kind,
+            token_hash=token_digest(token),
+            label=label[:80],
+            expires_at=utcnow() + timedelta(days=days),
+        )
+    )
+    return token
+
+
+def end_auth_session(token: str) -> None:
+    db.session.execute(sa.delete(AuthSession).where(AuthSession.token_hash == token_digest(token)))
+
+
+def end_all_auth_sessions(user_id: int) -> None:
+    db.session.execute(sa.delete(AuthSession).where(AuthSession.user_id == user_id))
+
+
+def _live_session(token: str, kind: str) -> AuthSession | None:
+    return db.session.execute(
+        sa.select(AuthSession).where(
+            AuthSession.token_hash == token_digest(token),
+            AuthSession.kind == kind,
+            AuthSession.expires_at > utcnow(),
+        )
+    ).scalar_one_or_none()
+
+
+def sign_in(user: User) -> None:
+    """Start a web session: a fresh cookie session (new id) tied to a server-side row."""
+    session.clear()
+    token = open_auth_session(user, "web", label=request.user_agent.string[:80])
+    session["sid"] = token
+    session.permanent = True
+    login_user(user)
+
+
+def sign_out() -> None:
+    token = session.get("sid")
+    if token:
+        end_auth_session(token)
+    logout_user()
+    session.clear()
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # sessions are checked against the server instead
+
+    @login_manager.user_loader
+    def _load_from_cookie(user_id: str) -> User | None:
+        # A request with an Authorization header is authenticated by that header alone.
+        if "Authorization" in request.headers:
+            return None
+        token = session.get("sid")
+        if not token or not user_id.isdigit():
+            return None
+        auth = _live_session(token, "web")
+        if auth is None or auth.user_id != int(user_id):
+            return None
+        user = db.session.get(User, auth.user_id)
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def _load_from_bearer(req) -> User | None:
+        token = bearer_token()
+        if token is None:
+            return None
+        auth = _live_session(token, "api")
+        if auth is None:
+            return None
+        user = db.session.get(User, auth.user_id)
+        if user is None or not user.active:
+            return None
+        g.api_token = token
+        return user

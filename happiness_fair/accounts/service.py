@@ -1,0 +1,365 @@
+"""Account use cases: register, sign in, families, staff acts on residents, password resets."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..database import utcnow
+from ..errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from ..extensions import db
+from ..places.models import Building, Community, Grid
+from . import access, rules, security
+from .models import ResetCode, Resident, ResidentManager, Role, User, UserRole
+
+
+def user_by_phone(phone: str) -> User | None:
+    return db.session.execute(sa.select(User).where(User.phone == phone)).scalar_one_or_none()
+
+
+def _building(building_id: int, community_id: int | None = None) -> Building:
+    building = db.session.get(Building, building_id)
+    if building is None or (community_id is not None and building.community_id != community_id):
+        raise ValidationFailed(fields={"building_id": [_("No such building in this community.")]})
+    return building
+
+
+def _address(data: dict, community_id: int | None, required: bool) -> tuple | None:
+    """(building, unit, room) when the data names an address; all three or none."""
+    given = [data.get(k) not in (None, "") for k in ("building_id", "unit", "room")]
+    if not any(given):
+        if required:
+            raise ValidationFailed(
+                fields={"building_id": [_("An address is required.")]},
+            )
+        return None
+    missing = {
+        key: [_("Give the building, unit and room together.")]
+        for key, present in zip(("building_id", "unit", "room"), given, strict=True)
+        if not present
+    }
+    if missing:
+        raise ValidationFailed(fields=missing)
+    return _building(data["building_id"], community_id), data["unit"], data["room"]
+
+
+def _check_birth_date(birth_date: date | None) -> None:
+    if birth_date is not None and not rules.plausible_birth_date(birth_date, date.today()):
+        raise ValidationFailed(fields={"birth_date": [_("Enter a real date of birth.")]})
+
+
+def register(data: dict) -> User:
+    """A person signs up; with an address she also becomes a resident record there."""
+    _check_birth_date(data.get("birth_date"))
+    address = _address(data, None, required=False)
+    if address:
+        community_id = address[0].community_id
+    else:
+        community_id = data.get("community_id")
+        if community_id is None or db.session.get(Community, community_id) is None:
+            raise ValidationFailed(
+                fields={"community_id": [_("Choose your community, or give your address.")]}
+            )
+    if user_by_phone(data["phone"]) is not None:
+        raise Conflict(_("This phone number is already registered."))
+    user = User(
+        community_id=community_id,
+        phone=data["phone"],
+        name=data["name"],
+        password_hash=security.hash_password(data["password"]),
+        roles=[UserRole(role=Role.resident)],
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("This phone number is already registered.")) from exc
+    if address:
+        building, unit, room = address
+        db.session.add(
+            Resident(
+                community_id=community_id,
+                user_id=user.id,
+                name=user.name,
+                phone=user.phone,
+                birth_date=data.get("birth_date"),
+                building_id=building.id,
+                unit=unit,
+                room=room,
+            )
+        )
+    return user
+
+
+def authenticate(phone: str, password: str) -> User:
+    user = user_by_phone(phone)
+    if not security.check_password(user, password) or not user.active:
+        raise Unauthenticated(_("Wrong phone number or password."))
+    return user
+
+
+def own_resident(user: User) -> Resident | None:
+    return db.session.execute(
+        sa.select(Resident).where(Resident.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def household(user: User) -> list[Resident]:
+    """The people this account manages (not herself)."""
+    return list(
+        db.session.execute(
+            sa.select(Resident)
+            .join(ResidentManager, ResidentManager.resident_id == Resident.id)
+            .where(ResidentManager.user_id == user.id)
+            .order_by(Resident.id)
+        ).scalars()
+    )
+
+
+def add_household_member(user: User, data: dict) -> Resident:
+    """A family member without an account, at the caller's address unless another is given."""
+    _check_birth_date(data.get("birth_date"))
+    own = own_resident(user)
+    address = _address(data, user.community_id, required=own is None)
+    building_id, unit, room = (
+        (address[0].id, address[1], address[2])
+        if address
+        else (own.building_id, own.unit, own.room)
+    )
+    resident = Resident(
+        community_id=user.community_id,
+        name=data["name"],
+        birth_date=data.get("birth_date"),
+        building_id=building_id,
+        unit=unit,
+        room=room,
+    )
+    db.session.add(resident)
+    db.session.flush()
+    db.session.add(
+        ResidentManager(resident_id=resident.id, user_id=user.id, relation=data.get("relation", ""))
+    )
+    return resident
+
+
+def add_manager(actor: User, resident: Resident, phone: str) -> User:
+    """A resident with her own account lets another account (a son) book for her."""
+    if resident.user_id != actor.id:
+        raise Forbidden(_("Only the person herself can add a manager."))
+    manager = user_by_phone(phone)
+    if manager is None or manager.community_id != resident.community_id:
+        raise ValidationFailed(fields={"phone": [_("No account with this number here.")]})
+    if manager.id == actor.id:
+        raise ValidationFailed(fields={"phone": [_("You cannot manage yourself.")]})
+    if access.manages(manager, resident):
+        raise Conflict(_("This account already manages her."))
+    db.session.add(ResidentManager(resident_id=resident.id, user_id=manager.id))
+    return manager
+
+
+def remove_manager(actor: User, resident: Resident, user_id: int) -> None:
+    if resident.user_id != actor.id:
+        raise Forbidden(_("Only the person herself can remove a manager."))
+    row = db.session.get(ResidentManager, (resident.id, user_id))
+    if row is None:
+        raise NotFound()
+    db.session.delete(row)
+
+
+def create_resident(staff: User, data: dict) -> Resident:
+    """Staff add a resident who has no phone or account."""
+    _check_birth_date(data.get("birth_date"))
+    building, unit, room = _address(data, staff.community_id, required=True)
+    if not access.is_staff_for(staff, building.community_id, building.grid_id):
+        raise Forbidden(_("This building is not in your grids."))
+    resident = Resident(
+        community_id=staff.community_id,
+        name=data["name"],
+        phone=data.get("phone"),
+        birth_date=data.get("birth_date"),
+        building_id=building.id,
+        unit=unit,
+        room=room,
+    )
+    db.session.add(resident)
+    db.session.flush()
+    audit.record(
+        "resident.create",
+        community_id=staff.community_id,
+        actor_id=staff.id,
+        subject_type="resident",
+        subject_id=resident.id,
+    )
+    return resident
+
+
+def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
+    """Name and address by the person or her managers; flags and active by her grid's staff."""
+    personal = {k: data[k] for k in ("name", "building_id", "unit", "room") if k in data}
+    staff_only = {k: data[k] for k in ("flags", "active") if k in data}
+    if personal:
+        if not (
+            access.is_self_or_manager(actor, resident)
+            or access.is_staff_for(actor, resident.community_id, resident.grid_id)
+        ):
+            raise Forbidden()
+        if "name" in personal:
+            resident.name = personal["name"]
+        if {"building_id", "unit", "room"} & personal.keys():
+            merged = {
+                "building_id": personal.get("building_id", resident.building_id),
+                "unit": personal.get("unit", resident.unit),
+                "room": personal.get("room", resident.room),
+            }
+            building, resident.unit, resident.room = _address(
+                merged, resident.community_id, required=True
+            )
+            resident.building_id = building.id
+            resident.building = building
+    if staff_only:
+        access.require_staff_for(actor, resident)
+        if "flags" in staff_only:
+            chosen = set(staff_only["flags"])
+            for name in Resident.FLAG_NAMES:
+                setattr(resident, name, name in chosen)
+        if "active" in staff_only:
+            resident.active = staff_only["active"]
+        audit.record(
+            "resident.flags",
+            community_id=resident.community_id,
+            actor_id=actor.id,
+            subject_type="resident",
+            subject_id=resident.id,
+            **{k: (sorted(v) if isinstance(v, list) else v) for k, v in staff_only.items()},
+        )
+    db.session.flush()
+    return resident
+
+
+def verify_age(staff: User, resident: Resident, birth_date: date) -> Resident:
+    """Staff have checked the ID: the birth date is now trusted for waivers."""
+    access.require_staff_for(staff, resident)
+    _check_birth_date(birth_date)
+    resident.birth_date = birth_date
+    resident.age_verified = True
+    resident.age_verified_by_id = staff.id
+    resident.age_verified_at = utcnow()
+    audit.record(
+        "resident.verify_age",
+        community_id=resident.community_id,
+        actor_id=staff.id,
+        subject_type="resident",
+        subject_id=resident.id,
+        birth_date=birth_date.isoformat(),
+    )
+    return resident
+
+
+def issue_reset_code(staff: User, resident: Resident) -> tuple[str, ResetCode]:
+    """Staff who checked who it is hand over a one-time code; earlier unused codes stop working."""
+    access.require_staff_for(staff, resident)
+    if resident.user_id is None:
+        raise Conflict(_("This resident has no account to reset."))
+    db.session.execute(
+        sa.update(ResetCode)
+        .where(ResetCode.user_id == resident.user_id, ResetCode.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    code = "".join(secrets.choice("0123456789") for _ in range(rules.RESET_CODE_DIGITS))
+    row = ResetCode(
+        user_id=resident.user_id,
+        code_hash=security.token_digest(code),
+        issued_by_id=staff.id,
+        expires_at=utcnow() + timedelta(hours=rules.RESET_CODE_HOURS),
+    )
+    db.session.add(row)
+    audit.record(
+        "account.reset_code",
+        community_id=resident.community_id,
+        actor_id=staff.id,
+        subject_type="user",
+        subject_id=resident.user_id,
+    )
+    db.session.flush()
+    return code, row
+
+
+def reset_password(phone: str, code: str, new_password: str) -> User:
+    """Use a reset code once; every session and token of the account ends."""
+    refused = Unauthenticated(_("This code is wrong, used or expired."))
+    user = user_by_phone(phone)
+    if user is None:
+        raise refused
+    row = db.session.execute(
+        sa.select(ResetCode)
+        .where(
+            ResetCode.user_id == user.id,
+            ResetCode.used_at.is_(None),
+            ResetCode.expires_at > utcnow(),
+        )
+        .order_by(ResetCode.id.desc())
+        .limit(1)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        raise refused
+    if not security.digests_equal(row.code_hash, security.token_digest(code)):
+        row.failed_attempts += 1
+        if row.failed_attempts >= rules.RESET_CODE_MAX_FAILURES:
+            row.used_at = utcnow()
+        db.session.commit()  # the failed attempt must count even though the request fails
+        raise refused
+    claimed = db.session.execute(
+        sa.update(ResetCode)
+        .where(ResetCode.id == row.id, ResetCode.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        raise refused
+    user.password_hash = security.hash_password(new_password)
+    security.end_all_auth_sessions(user.id)
+    audit.record(
+        "account.reset",
+        community_id=user.community_id,
+        actor_id=user.id,
+        subject_type="user",
+        subject_id=user.id,
+    )
+    return user
+
+
+def change_password(user: User, old: str, new: str) -> None:
+    if not security.check_password(user, old):
+        raise ValidationFailed(fields={"old_password": [_("This is not your current password.")]})
+    user.password_hash = security.hash_password(new)
+    security.end_all_auth_sessions(user.id)
+
+
+def create_user(
+    *, phone: str, name: str, password: str, role: Role, community_id: int, grid_ids=()
+) -> User:
+    """Make a staff (or any) account from the command line."""
+    if user_by_phone(phone) is not None:
+        raise Conflict(_("This phone number is already registered."))
+    grids = []
+    for grid_id in grid_ids:
+        grid = db.session.get(Grid, grid_id)
+        if grid is None or grid.community_id != community_id:
+            raise ValidationFailed(fields={"grids": [_("No such grid in this community.")]})
+        grids.append(grid)
+    user = User(
+        community_id=community_id,
+        phone=phone,
+        name=name,
+        password_hash=security.hash_password(password),
+        roles=[UserRole(role=role)],
+        staff_grids=grids,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,78 @@
+"""Per-request plumbing: one transaction per request, security headers, read-only GETs."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .database import reset_read_only, set_read_only
+from .errors import Conflict, DomainError, error_response
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _mark_reads():
+        g._read_only_token = set_read_only(request.method in {"GET", "HEAD", "OPTIONS"})
+
+    @app.after_request
+    def _headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if "HX-Request" in request.headers or response.vary:
+            response.vary.add("HX-Request")
+        if request.path.startswith("/api/") or response.mimetype == "text/html":
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.after_request
+    def _commit(response):
+        """Views never commit: a successful request commits here, before the answer leaves."""
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except IntegrityError:
+            log.info("commit refused by a constraint", exc_info=True)
+            response = error_response(Conflict())
+            response = app.make_response(response)
+        except OperationalError:
+            log.exception("commit failed")
+            err = DomainError(_l("The service is busy. Please try again."))
+            err.status, err.code = 503, "unavailable"
+            response = app.make_response(error_response(err))
+        return response
+
+    @app.teardown_request
+    def _reset(exc):
+        token = g.pop("_read_only_token", None)
+        if token is not None:
+            reset_read_only(token)

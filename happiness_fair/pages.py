@@ -1,0 +1,64 @@
+"""The shell every page stands in: home, health, the language switch and 长辈版."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .database import ping
+from .i18n import LANG_COOKIE, LOCALES
+
+bp = Blueprint("pages", __name__)
+
+ELDER_COOKIE = "elder"
+YEAR = 365 * 24 * 3600
+
+
+def _back() -> str:
+    """Return to the page the switch was pressed on, never to another site."""
+    target = request.form.get("next") or request.referrer or url_for("pages.index")
+    parts = urlsplit(target)
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else "/"
+
+
+@bp.get("/healthz")
+def healthz():
+    if ping():
+        return jsonify(status="ok")
+    return jsonify(status="unavailable"), 503
+
+
+@bp.get("/")
+def index():
+    return render_template("index.html", user=current_user)
+
+
+@bp.post("/language")
+def set_language():
+    response = redirect(_back(), code=303)
+    lang = request.form.get("lang")
+    if lang in LOCALES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.post("/elder-mode")
+def toggle_elder_mode():
+    """长辈版: larger text and targets, remembered on this phone."""
+    response = redirect(_back(), code=303)
+    on = request.form.get("on") == "1"
+    response.set_cookie(
+        ELDER_COOKIE, "1" if on else "0", max_age=YEAR, samesite="Lax", httponly=True
+    )
+    return response
+
+
+@bp.app_context_processor
+def shell_context():
+    return {
+        "elder_mode": request.cookies.get(ELDER_COOKIE) == "1",
+        "current_locale": str(get_locale()),
+    }

@@ -1,0 +1,82 @@
+/* 幸福事集 — small progressive enhancements. No inline scripts (CSP); works without htmx.
+ * Read-aloud (朗读): <button type="button" data-read-aloud hidden>朗读</button>
+ * reads the text of <main> with the phone's own speech synthesis (nothing leaves the device).
+ * Render the button with `hidden`: it is shown only when a voice for the page language exists,
+ * and stays hidden with JavaScript off. Nothing here moves content on its own.
+ * htmx is configured by the htmx-config meta tag; CSRF comes from hx-headers on <body>. */
+(function () {
+  'use strict';
+  var synth = window.speechSynthesis;
+  var speaking = false;
+
+  function pageLang() {
+    return /^zh/i.test(document.documentElement.lang || '') ? 'zh' : 'en';
+  }
+
+  function findVoice() {
+    if (!synth || typeof synth.getVoices !== 'function') return null;
+    var want = pageLang();
+    var voices = synth.getVoices().filter(function (v) {
+      return (v.lang || '').replace('_', '-').toLowerCase().indexOf(want) === 0;
+    });
+    var best = voices.filter(function (v) {
+      return /^(zh-cn|zh-hans|en-gb|en-us)/i.test((v.lang || '').replace('_', '-'));
+    });
+    return best[0] || voices[0] || null;
+  }
+
+  function buttons() {
+    return document.querySelectorAll('[data-read-aloud]');
+  }
+
+  function refresh() {
+    var ok = !!(window.SpeechSynthesisUtterance && findVoice());
+    Array.prototype.forEach.call(buttons(), function (b) {
+      b.hidden = !ok;
+      b.setAttribute('aria-pressed', speaking ? 'true' : 'false');
+    });
+  }
+
+  function setSpeaking(on) {
+    speaking = on;
+    refresh();
+  }
+
+  function readMain() {
+    var main = document.querySelector('main');
+    var voice = findVoice();
+    if (!main || !voice) return;
+    synth.cancel();
+    // Speak paragraph by paragraph: some browsers stop long utterances part-way.
+    var parts = (main.innerText || main.textContent || '').split(/\n+/).map(function (s) {
+      return s.trim();
+    }).filter(Boolean);
+    parts.forEach(function (text, i) {
+      var u = new window.SpeechSynthesisUtterance(text);
+      u.voice = voice;
+      u.lang = (voice.lang || '').replace('_', '-');
+      u.rate = 0.9;
+      if (i === parts.length - 1) u.onend = u.onerror = function () { setSpeaking(false); };
+      synth.speak(u);
+    });
+    setSpeaking(parts.length > 0);
+  }
+
+  document.addEventListener('click', function (e) {
+    var btn = e.target.closest ? e.target.closest('[data-read-aloud]') : null;
+    if (!btn || !synth) return;
+    e.preventDefault();
+    if (speaking) { synth.cancel(); setSpeaking(false); } else { readMain(); }
+  });
+
+  if (synth) {
+    if (typeof synth.addEventListener === 'function') synth.addEventListener('voiceschanged', refresh);
+    window.addEventListener('pagehide', function () { synth.cancel(); });
+  }
+  document.addEventListener('htmx:load', refresh); // buttons inside swapped content
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', refresh);
+  } else {
+    refresh();
+  }
+})();

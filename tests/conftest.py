@@ -1,0 +1,146 @@
+"""Fixtures: one database per run, each test inside a transaction that is rolled back.
+
+TEST_DATABASE_URL picks PostgreSQL; by default a SQLite file in a temporary folder. Tests that
+need real commits from several connections (threads, a live server) use `committed_db`.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from happiness_fair import create_app
+from happiness_fair.config import normalise_database_url
+from happiness_fair.extensions import db, limiter
+
+from .factories import Factories
+from .helpers import ApiClient, QueryCounter
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PASSWORD_HASH_TIME_COST": 1,
+            "PASSWORD_HASH_MEMORY_KIB": 8192,
+            "RATELIMIT_KEY_PREFIX": f"hf-test-{uuid.uuid4().hex[:8]}",
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+        }
+    )
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def database(app):
+    """Everything a test writes is rolled back at its end (requests commit to a savepoint)."""
+    with app.app_context():
+        engines = db._app_engines[app]
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        engines[None] = connection
+        factory_kw = db.session.session_factory.kw
+        factory_kw["join_transaction_mode"] = "create_savepoint"
+    yield
+    with app.app_context():
+        db.session.remove()
+    engines[None] = engine
+    factory_kw.pop("join_transaction_mode", None)
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def committed_db(app):
+    """For tests whose threads or live server need real commits; empties every table after."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(
+                    "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+                )
+            else:
+                for table in tables:
+                    conn.execute(sa.text(f'DELETE FROM "{table}"'))  # noqa: S608 (table names)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(app):
+    with app.app_context():
+        limiter.reset()
+    yield
+
+
+@pytest.fixture
+def make(app, database) -> Factories:
+    return Factories(app)
+
+
+@pytest.fixture
+def client(app, database):
+    return app.test_client()
+
+
+@pytest.fixture
+def api(app, database) -> ApiClient:
+    return ApiClient(app)
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def in_app(app):
+    """`with in_app(): ...` to read the database directly in a test."""
+
+    @contextmanager
+    def context():
+        with app.app_context():
+            yield db.session
+
+    return context
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counter: ...; counter.count`: statements sent to the database."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db._app_engines[app][None]
+        target = engine.engine if isinstance(engine, sa.engine.Connection) else engine
+        sa.event.listen(target, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(target, "before_cursor_execute", counter)
+
+    return counting

@@ -1,0 +1,158 @@
+"""Star levels, ranking periods and order, masked names, and the service date in Nantong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from happiness_fair.hours.rules import (
+    DEFAULT_STAR_THRESHOLDS_HOURS,
+    Period,
+    assign_ranks,
+    mask_name,
+    period_range,
+    ranking_sort_key,
+    service_date_of,
+    star_level,
+)
+
+HOUR = 60
+
+
+@pytest.mark.parametrize(
+    ("minutes", "stars"),
+    [
+        (0, 0),
+        (100 * HOUR - 1, 0),
+        (100 * HOUR, 1),
+        (300 * HOUR - 1, 1),
+        (300 * HOUR, 2),
+        (600 * HOUR, 3),
+        (999 * HOUR, 3),
+        (1000 * HOUR, 4),
+        (1500 * HOUR - 1, 4),
+        (1500 * HOUR, 5),
+        (10_000 * HOUR, 5),
+    ],
+)
+def test_star_level_follows_the_national_thresholds_by_verified_hours(
+    minutes: int, stars: int
+) -> None:
+    assert DEFAULT_STAR_THRESHOLDS_HOURS == (100, 300, 600, 1000, 1500)
+    assert star_level(minutes) == stars
+
+
+@pytest.mark.parametrize(
+    ("hours", "stars"), [(99, 0), (100, 1), (200, 2), (500, 3), (800, 4), (1000, 5)]
+)
+def test_a_community_may_use_its_own_thresholds_such_as_beijings(hours: int, stars: int) -> None:
+    assert star_level(hours * HOUR, (100, 200, 500, 800, 1000)) == stars
+
+
+@pytest.mark.parametrize(
+    ("minutes", "thresholds"),
+    [(-1, DEFAULT_STAR_THRESHOLDS_HOURS), (0, (300, 100)), (0, (0, 100)), (0, (100, 100))],
+)
+def test_negative_minutes_or_muddled_thresholds_are_refused(
+    minutes: int, thresholds: tuple[int, ...]
+) -> None:
+    with pytest.raises(ValueError):
+        star_level(minutes, thresholds)
+
+
+@pytest.mark.parametrize(
+    ("period", "today", "first", "last"),
+    [
+        ("month", date(2024, 2, 15), date(2024, 2, 1), date(2024, 2, 29)),
+        ("month", date(2023, 2, 1), date(2023, 2, 1), date(2023, 2, 28)),
+        ("month", date(2024, 12, 31), date(2024, 12, 1), date(2024, 12, 31)),
+        ("quarter", date(2024, 1, 1), date(2024, 1, 1), date(2024, 3, 31)),
+        ("quarter", date(2024, 5, 20), date(2024, 4, 1), date(2024, 6, 30)),
+        ("quarter", date(2024, 9, 30), date(2024, 7, 1), date(2024, 9, 30)),
+        ("quarter", date(2024, 10, 1), date(2024, 10, 1), date(2024, 12, 31)),
+        ("year", date(2024, 7, 4), date(2024, 1, 1), date(2024, 12, 31)),
+        ("all", date(2024, 7, 4), None, None),
+    ],
+)
+def test_a_ranking_period_is_the_calendar_period_containing_today(
+    period: str, today: date, first: date | None, last: date | None
+) -> None:
+    assert period_range(Period(period), today) == (first, last)
+    assert period_range(period, today) == (first, last)
+
+
+@dataclass(frozen=True)
+class Row:
+    volunteer_id: int
+    name: str
+    minutes: int
+    services: int
+
+
+ROWS = [
+    Row(7, "王建国", 600, 5),
+    Row(3, "沈林益", 900, 12),
+    Row(9, "李明", 600, 8),  # same hours as 王建国, more services
+    Row(4, "张伟", 600, 5),  # same hours and services as 王建国, name sorts first
+    Row(2, "张伟", 600, 5),  # a namesake: the lower id goes first
+    Row(5, "陈芳", 0, 0),
+]
+
+
+def test_rankings_order_by_hours_then_services_then_name_then_id() -> None:
+    ranked = assign_ranks(ROWS)
+    assert [(rank, row.volunteer_id) for rank, row in ranked] == [
+        (1, 3),
+        (2, 9),
+        (3, 2),
+        (4, 4),
+        (5, 7),
+        (6, 5),
+    ]
+
+
+def test_the_sort_key_gives_the_same_order_as_the_ranks() -> None:
+    by_key = sorted(
+        ROWS, key=lambda r: ranking_sort_key(r.minutes, r.services, r.name, r.volunteer_id)
+    )
+    assert by_key == [row for _, row in assign_ranks(reversed(ROWS))]
+
+
+def test_an_empty_ranking_has_no_ranks() -> None:
+    assert assign_ranks([]) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("沈林益", "沈**"),
+        ("李明", "李*"),
+        ("欧阳娜娜", "欧***"),
+        ("John Smith", "J********"),
+        ("  沈林益 ", "沈**"),
+        ("沈", "沈*"),  # never shown whole
+        ("", ""),
+    ],
+)
+def test_a_masked_name_shows_only_the_first_character(name: str, masked: str) -> None:
+    assert mask_name(name) == masked
+
+
+@pytest.mark.parametrize(
+    ("moment", "day"),
+    [
+        (datetime(2024, 1, 1, 15, 59, 59, tzinfo=UTC), date(2024, 1, 1)),
+        (datetime(2024, 1, 1, 16, 0, 0, tzinfo=UTC), date(2024, 1, 2)),  # midnight in Nantong
+        (datetime(2023, 12, 31, 23, 30, tzinfo=UTC), date(2024, 1, 1)),
+        (datetime(2024, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=-5))), date(2024, 1, 1)),
+    ],
+)
+def test_the_service_date_is_the_date_in_shanghai(moment: datetime, day: date) -> None:
+    assert service_date_of(moment) == day
+
+
+def test_a_moment_without_a_time_zone_is_refused() -> None:
+    with pytest.raises(ValueError):
+        service_date_of(datetime(2024, 1, 1, 12, 0))
