@@ -16,7 +16,11 @@ from .extensions import db
 @with_appcontext
 def init_db_command() -> None:
     """Create the schema or upgrade it to the newest migration."""
+    from .catalogue.categories import ensure_categories
+
     upgrade()
+    ensure_categories()
+    db.session.commit()
     click.echo("Database is at the newest schema.")
 
 

@@ -10,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from .accounts import security
+from .catalogue.categories import ensure_categories
 from .accounts.models import Resident, ResidentManager, Role, User, UserRole
 from .database import utcnow
 from .extensions import db
@@ -129,6 +130,7 @@ def _resident(
 
 def seed_demo() -> bool:
     """Load the demo communities and accounts; True when anything new was created."""
+    ensure_categories()
     hongxi, created_hongxi = _community("虹西社区", "虹桥街道", HONGXI_GRIDS)
     haobei, created_haobei = _community("濠北社区", "和平桥街道", HAOBEI_GRIDS)
     password_hash = security.hash_password(DEMO_PASSWORD)

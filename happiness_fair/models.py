@@ -2,18 +2,23 @@
 
 from .accounts.models import AuthSession, ResetCode, Resident, ResidentManager, User, UserRole
 from .audit import AuditEvent
+from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
 from .places.models import Building, Community, Compound, Grid
 
 __all__ = [
     "AuditEvent",
     "AuthSession",
     "Building",
+    "Category",
     "Community",
     "Compound",
     "Grid",
+    "Listing",
     "ResetCode",
     "Resident",
     "ResidentManager",
     "User",
     "UserRole",
+    "Volunteer",
+    "VolunteerTag",
 ]

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from happiness_fair import create_app
+from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.config import normalise_database_url
 from happiness_fair.extensions import db, limiter
 
@@ -48,6 +49,8 @@ def app(database_url, tmp_path_factory):
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         db.create_all()
+        ensure_categories()
+        db.session.commit()
     return app
 
 

@@ -7,6 +7,8 @@ from datetime import date
 
 from happiness_fair.accounts import security
 from happiness_fair.accounts.models import Resident, ResidentManager, Role, User, UserRole
+from happiness_fair.catalogue.categories import category_by_code
+from happiness_fair.catalogue.models import Listing, Volunteer, VolunteerStatus, VolunteerTag
 from happiness_fair.database import utcnow
 from happiness_fair.extensions import db
 from happiness_fair.places.models import Building, Community, Compound, Grid
@@ -123,3 +125,72 @@ class Factories:
         user = user or self.user(community=Community(id=resident.community_id))
         self._save(ResidentManager(resident_id=resident.id, user_id=user.id, relation="子女"))
         return user
+
+    def category(self, code="plumbing"):
+        with self.app.app_context():
+            category = category_by_code(code)
+            db.session.expunge(category)
+        return category
+
+    def volunteer(
+        self,
+        grids=(),
+        *,
+        categories=("plumbing",),
+        status=VolunteerStatus.approved,
+        name=None,
+        community=None,
+        tags=(),
+        user=None,
+    ) -> Volunteer:
+        """A volunteer (approved by default) serving these grids with these skills."""
+        grids = list(grids) or [self.grid(community)]
+        user = user or self.user(community=Community(id=grids[0].community_id), name=name)
+        with self.app.app_context():
+            volunteer = Volunteer(
+                user_id=user.id,
+                community_id=user.community_id,
+                status=status,
+                bio="热心肠",
+                categories=[category_by_code(code) for code in categories],
+                grids=[db.session.get(Grid, g.id) for g in grids],
+                tags=[VolunteerTag(tag=t) for t in tags],
+                decided_at=utcnow() if status != VolunteerStatus.pending else None,
+            )
+            db.session.add(volunteer)
+            db.session.commit()
+            db.session.refresh(volunteer)
+            _ = volunteer.user, volunteer.categories, volunteer.grids, volunteer.tags
+            db.session.expunge_all()
+        volunteer.account_user = user
+        return volunteer
+
+    def listing(
+        self,
+        volunteer=None,
+        *,
+        category="plumbing",
+        fee_fen=2000,
+        title=None,
+        home=True,
+        fair=False,
+        active=True,
+        description="",
+    ) -> Listing:
+        volunteer = volunteer or self.volunteer(categories=(category,))
+        with self.app.app_context():
+            category_id = category_by_code(category).id
+        return self._save(
+            Listing(
+                volunteer_id=volunteer.id,
+                community_id=volunteer.community_id,
+                category_id=category_id,
+                title=title or f"修水龙头{next(_seq)}",
+                description=description,
+                fee_fen=fee_fen,
+                duration_minutes=30,
+                home=home,
+                fair=fair,
+                active=active,
+            )
+        )

@@ -1,0 +1,1 @@
+"""The catalogue: categories, vetted volunteers and the services (listings) they offer."""
