@@ -56,3 +56,20 @@ class ApiClient:
 
     def delete(self, path, **kw):
         return self._call("DELETE", path, **kw)
+
+
+def csrf_token_of(html: str) -> str:
+    """The CSRF token a page carries in its forms."""
+    import re
+
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def sign_in_page(client, phone: str, password: str):
+    """Sign in through the login form, as a browser does (CSRF token included)."""
+    token = csrf_token_of(client.get("/login").get_data(as_text=True))
+    return client.post(
+        "/login", data={"phone": phone, "password": password, "csrf_token": token}
+    )

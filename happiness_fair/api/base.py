@@ -123,8 +123,8 @@ def login_required(func: Callable) -> Callable:
 
 
 def _protect_cookie_requests() -> None:
-    """Cookie-authenticated unsafe requests need the CSRF token; bearer-token requests do not."""
-    if request.method in {"GET", "HEAD", "OPTIONS"}:
+    """Cookie-authenticated unsafe API requests need the CSRF token; bearer-token ones do not."""
+    if not request.path.startswith("/api/") or request.method in {"GET", "HEAD", "OPTIONS"}:
         return
     if "Authorization" in request.headers:
         return
@@ -139,23 +139,22 @@ class HappinessApi(Api):
         pass
 
 
-api = HappinessApi()
-
-
-def init_app(app, blueprints: list[ApiBlueprint]) -> None:
-    api.init_app(app, spec_kwargs={"info": {"description": "幸福事集 · Happiness Fair API"}})
+def init_app(app, blueprints: list[ApiBlueprint]) -> HappinessApi:
+    api = HappinessApi(app, spec_kwargs={"info": {"description": "幸福事集 · Happiness Fair API"}})
     api.spec.components.security_scheme(
-        "bearer",
-        {"type": "http", "scheme": "bearer", "description": "Token from POST /auth/tokens"},
+        "bearer", {"type": "http", "scheme": "bearer", "description": "Token from POST /auth/tokens"}
     )
     api.spec.options["security"] = [{"bearer": []}, {}]
     for blp in blueprints:
         csrf.exempt(blp)
-        blp.before_request(_protect_cookie_requests)
         api.register_blueprint(blp, url_prefix="/api/v1" + (blp.url_prefix or ""))
+    app.before_request(_protect_cookie_requests)
+    app.extensions["happiness_api"] = api
 
     @app.get("/api/v1/openapi.json")
     def openapi_json():
         return current_app.response_class(
             json.dumps(api.spec.to_dict(), ensure_ascii=False), mimetype="application/json"
         )
+
+    return api

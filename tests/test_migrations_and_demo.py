@@ -1,0 +1,120 @@
+"""The migrations build exactly the models' schema on this database; the demo loads twice."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from happiness_fair import create_app
+from happiness_fair.demo import DEMO_PASSWORD
+from happiness_fair.extensions import db
+
+DEMO_ACCOUNTS = {
+    "13900000001": ("office", "虹西社区"),
+    "13900000002": ("grid_worker", "虹西社区"),
+    "13900000003": ("resident", "虹西社区"),
+    "13900000004": ("resident", "虹西社区"),
+    "13900000005": ("resident", "虹西社区"),
+    "13900000011": ("office", "濠北社区"),
+}
+
+
+@pytest.fixture
+def scratch_app(database_url, tmp_path):
+    """An app on an empty database of its own (a scratch PostgreSQL database, or a new file)."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+    else:
+        base, _, name = database_url.rpartition("/")
+        scratch = f"{name}_scratch"
+        admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
+        admin.dispose()
+        url = f"{base}/{scratch}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "scratch",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PASSWORD_HASH_TIME_COST": 1,
+            "PASSWORD_HASH_MEMORY_KIB": 8192,
+        }
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.slow
+def test_migrations_match_the_models_and_go_down_and_up_again(scratch_app):
+    with scratch_app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert diff == [], f"models and migrations differ: {diff}"
+        downgrade(revision="base")
+        with db.engine.connect() as conn:
+            assert sa.inspect(conn).get_table_names() == ["alembic_version"]
+        upgrade()
+
+
+@pytest.mark.slow
+def test_init_db_and_seed_demo_twice_give_every_demo_account_its_roles(scratch_app):
+    runner = scratch_app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0 and "already" in second.output
+    client = scratch_app.test_client()
+    communities = {c["id"]: c["name"] for c in client.get("/api/v1/communities").json["items"]}
+    for phone, (role, community) in DEMO_ACCOUNTS.items():
+        token = client.post(
+            "/api/v1/auth/tokens", json={"phone": phone, "password": DEMO_PASSWORD}
+        ).json["token"]
+        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
+        assert role in me["roles"], phone
+        assert communities[me["community_id"]] == community
+    with scratch_app.app_context():
+        from happiness_fair.places.models import Building, Grid
+
+        hongxi = next(i for i, n in communities.items() if n == "虹西社区")
+        buildings = db.session.execute(
+            sa.select(sa.func.count()).select_from(Building).where(Building.community_id == hongxi)
+        ).scalar()
+        grids = db.session.execute(
+            sa.select(sa.func.count()).select_from(Grid).where(Grid.community_id == hongxi)
+        ).scalar()
+        assert (buildings, grids) == (99, 9)
+        names = set(db.session.execute(sa.select(Building.name)).scalars())
+        assert "152幢" in names
+
+
+def test_create_user_makes_a_grid_worker_for_the_given_grids(app, database, runner, make, api):
+    community = make.community("新社区")
+    make.grid(community, number=1)
+    make.grid(community, number=2)
+    result = runner.invoke(
+        args=[
+            "create-user", "--phone", "13912345678", "--name", "新网格员", "--role",
+            "grid_worker", "--community", "新社区", "--grids", "1,2", "--password",
+            "a-strong-password",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    token = api.post(
+        "/auth/tokens", json={"phone": "13912345678", "password": "a-strong-password"}
+    ).json["token"]
+    me = api.get("/me", headers={"Authorization": f"Bearer {token}"}).json
+    assert me["roles"] == ["grid_worker"] and len(me["grid_ids"]) == 2
+    bad = runner.invoke(
+        args=["create-user", "--phone", "123", "--name", "x", "--role", "office",
+              "--community", "新社区", "--password", "a-strong-password"]
+    )
+    assert bad.exit_code != 0
