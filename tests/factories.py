@@ -46,9 +46,9 @@ class Factories:
         return self._save(Community(name=name or f"社区{next(_seq)}", street="测试街道"))
 
     def grid(self, community=None, number=None) -> Grid:
-        community = community or self.community()
+        community_id = getattr(community or self.community(), "id", community)
         n = number or next(_seq)
-        return self._save(Grid(community_id=community.id, number=n, name=f"第{n}网格"))
+        return self._save(Grid(community_id=community_id, number=n, name=f"第{n}网格"))
 
     def building(self, grid=None, name=None) -> Building:
         grid = grid or self.grid()
@@ -63,7 +63,9 @@ class Factories:
         )
 
     def user(self, role=Role.resident, community=None, grids=(), name=None, phone=None) -> User:
-        community_id = community.id if community else (grids[0].community_id if grids else None)
+        community_id = getattr(community, "id", community)  # a Community or its id
+        if community_id is None and grids:
+            community_id = grids[0].community_id
         if community_id is None:
             community_id = self.community().id
         user = User(

@@ -25,7 +25,7 @@ def test_household_member_lives_at_my_address_unless_another_is_given(api, make)
 
 def test_a_son_without_address_must_give_his_mothers_address(api, make):
     building = make.building()
-    son = make.user(community=type("C", (), {"id": building.community_id})())
+    son = make.user(community=building.community_id)
     no_address = api.as_(son).post("/me/household", json={"name": "母亲"})
     assert no_address.status_code == 422
     assert "building_id" in no_address.json["error"]["fields"]
@@ -39,7 +39,7 @@ def test_a_son_without_address_must_give_his_mothers_address(api, make):
 
 def test_a_resident_adds_and_removes_a_manager_of_herself(api, make):
     grandma = make.resident(birth_date=date(1942, 2, 2))
-    daughter = make.user(community=type("C", (), {"id": grandma.community_id})())
+    daughter = make.user(community=grandma.community_id)
     path = f"/residents/{grandma.id}/managers"
     assert api.as_(daughter).get(f"/residents/{grandma.id}").status_code == 404
     added = api.as_(grandma.account_user).post(path, json={"phone": daughter.phone})
@@ -49,7 +49,7 @@ def test_a_resident_adds_and_removes_a_manager_of_herself(api, make):
     assert seen.json["birth_date"] == "1942-02-02"
     assert api.as_(grandma.account_user).post(path, json={"phone": daughter.phone}).status_code == 409
     # The daughter may see her mother but cannot add managers of her: only the person herself.
-    other = make.user(community=type("C", (), {"id": grandma.community_id})())
+    other = make.user(community=grandma.community_id)
     assert api.as_(daughter).post(path, json={"phone": other.phone}).status_code == 403
     removed = api.as_(grandma.account_user).delete(f"{path}/{daughter.id}")
     assert removed.status_code == 204

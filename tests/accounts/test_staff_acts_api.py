@@ -11,7 +11,7 @@ from tests.helpers import sign_in_page
 
 def test_age_is_verified_by_staff_of_her_grid_only_and_audited(api, make, in_app):
     grid, other_grid = make.grid(), None
-    other_grid = make.grid(type("C", (), {"id": grid.community_id})())
+    other_grid = make.grid(grid.community_id)
     grandma = make.resident(grid, birth_date=date(1941, 1, 15))
     own_worker, other_worker = make.grid_worker(grid), make.grid_worker(other_grid)
     path = f"/residents/{grandma.id}/verify-age"
@@ -34,7 +34,7 @@ def test_age_is_verified_by_staff_of_her_grid_only_and_audited(api, make, in_app
 def test_office_verifies_any_resident_of_its_community(api, make):
     grid = make.grid()
     resident = make.resident(grid)
-    office = make.office(type("C", (), {"id": grid.community_id})())
+    office = make.office(grid.community_id)
     path = f"/residents/{resident.id}/verify-age"
     assert api.as_(office).post(path, json={"birth_date": "1930-02-29"}).status_code == 422
     ok = api.as_(office).post(path, json={"birth_date": "1932-02-29"})
@@ -43,7 +43,7 @@ def test_office_verifies_any_resident_of_its_community(api, make):
 
 def test_grid_worker_adds_a_resident_without_a_phone_in_his_grids_only(api, make):
     grid = make.grid()
-    other_grid = make.grid(type("C", (), {"id": grid.community_id})())
+    other_grid = make.grid(grid.community_id)
     worker = make.grid_worker(grid)
     body = {"name": "赵大爷", "unit": "1", "room": "501", "birth_date": "1938-11-30"}
     mine = api.as_(worker).post("/residents", json={**body, "building_id": make.building(grid).id})
