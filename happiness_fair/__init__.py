@@ -45,9 +45,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import api as accounts_api
     from .accounts import views as accounts_views
     from .api import base as api_base
+    from .bookings import api as bookings_api
+    from .catalogue import api as catalogue_api
+    from .notifications import api as notifications_api
     from .places import api as places_api
 
-    api_base.init_app(app, [accounts_api.blp, places_api.blp])
+    api_base.init_app(
+        app,
+        [
+            accounts_api.blp,
+            places_api.blp,
+            catalogue_api.blp,
+            bookings_api.blp,
+            notifications_api.blp,
+        ],
+    )
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts_views.bp)
 

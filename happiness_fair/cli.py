@@ -83,5 +83,12 @@ def create_user_command(phone, name, role, community, grids, password) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, seed_demo_command, create_user_command):
+    from .bookings.scheduled import run_scheduled_command
+
+    for command in (
+        init_db_command,
+        seed_demo_command,
+        create_user_command,
+        run_scheduled_command,
+    ):
         app.cli.add_command(command)

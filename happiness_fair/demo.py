@@ -10,8 +10,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from .accounts import security
-from .catalogue.categories import ensure_categories
 from .accounts.models import Resident, ResidentManager, Role, User, UserRole
+from .bookings import demo as bookings_demo
+from .catalogue import demo as catalogue_demo
+from .catalogue.categories import ensure_categories
 from .database import utcnow
 from .extensions import db
 from .places.models import Building, Community, Compound, Grid
@@ -183,5 +185,7 @@ def seed_demo() -> bool:
     _resident(
         haobei, "钱阿姨", _building(haobei, "濠北小区", "3幢"), "1", "101", born=date(1950, 6, 1)
     )
+    catalogue_created = [catalogue_demo.seed(c, password_hash) for c in (hongxi, haobei)]
+    catalogue_created.append(bookings_demo.seed(hongxi))  # needs the catalogue's volunteers
     db.session.flush()
-    return created_hongxi or created_haobei
+    return created_hongxi or created_haobei or any(catalogue_created)

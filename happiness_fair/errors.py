@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -160,6 +161,11 @@ def init_app(app: Flask) -> None:
         headers = dict(exc.get_headers()) if exc.code == 405 else {}
         headers.pop("Content-Type", None)
         return error_response(_from_http_exception(exc), headers)
+
+    @app.errorhandler(DataError)
+    def _out_of_range(exc: DataError):
+        # A value the database cannot hold (an id beyond 32 bits, say) names nothing valid.
+        return error_response(ValidationFailed(_("A value is out of range.")))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

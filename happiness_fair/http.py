@@ -7,10 +7,12 @@ import logging
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.routing import IntegerConverter
 
 from .database import reset_read_only, set_read_only
 from .errors import Conflict, DomainError, error_response
 from .extensions import db
+from .validation import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,18 @@ CSP = "; ".join(
 )
 
 
+class IdConverter(IntegerConverter):
+    """`<int:id>` in URLs: an id beyond 32 bits names nothing, so it becomes 0, which no row has,
+    and the lookup answers 404 instead of the database failing on the number."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
+
     @app.before_request
     def _mark_reads():
         g._read_only_token = set_read_only(request.method in {"GET", "HEAD", "OPTIONS"})

@@ -2,7 +2,9 @@
 
 from .accounts.models import AuthSession, ResetCode, Resident, ResidentManager, User, UserRole
 from .audit import AuditEvent
+from .bookings.models import Booking, BookingEvent, BookingPhoto  # noqa: F401
 from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
+from .notifications.models import Notification  # noqa: F401
 from .places.models import Building, Community, Compound, Grid
 
 __all__ = [

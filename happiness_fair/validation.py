@@ -39,6 +39,9 @@ fields.Integer.default_error_messages["too_large"] = _l("This number is too larg
 fields.Date.default_error_messages["format"] = _l("Enter a date as YYYY-MM-DD.")
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit in PostgreSQL: a larger one names nothing
+
+
 class TrimmedString(fields.String):
     """Strips surrounding white space so "  " counts as empty."""
 
@@ -102,3 +105,8 @@ def password_field(**kwargs) -> fields.String:
 
 def name_field(**kwargs) -> fields.String:
     return TrimmedString(validate=length(1, 40), **kwargs)
+
+
+def id_field(**kwargs) -> fields.Integer:
+    """An id: a positive 32-bit integer (a larger one is a 422, not a database error)."""
+    return fields.Integer(validate=between(1, MAX_ID), **kwargs)

@@ -51,7 +51,10 @@ def app(database_url, tmp_path_factory):
         db.create_all()
         ensure_categories()
         db.session.commit()
-    return app
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -70,6 +70,4 @@ def csrf_token_of(html: str) -> str:
 def sign_in_page(client, phone: str, password: str):
     """Sign in through the login form, as a browser does (CSRF token included)."""
     token = csrf_token_of(client.get("/login").get_data(as_text=True))
-    return client.post(
-        "/login", data={"phone": phone, "password": password, "csrf_token": token}
-    )
+    return client.post("/login", data={"phone": phone, "password": password, "csrf_token": token})

@@ -24,10 +24,14 @@ def test_bodies_that_are_not_json_objects_get_400(api, raw):
     [
         ({"phone": 13812345678, "password": "x" * 8, "name": "a", "community_id": 1}, "phone"),
         ({"phone": "13812345678", "password": ["x"], "name": "a", "community_id": 1}, "password"),
-        ({"phone": "13812345678", "password": "x" * 8, "name": "a", "community_id": "a"},
-         "community_id"),
-        ({"phone": "13812345678", "password": "x" * 8, "name": {"a": 1}, "community_id": 1},
-         "name"),
+        (
+            {"phone": "13812345678", "password": "x" * 8, "name": "a", "community_id": "a"},
+            "community_id",
+        ),
+        (
+            {"phone": "13812345678", "password": "x" * 8, "name": {"a": 1}, "community_id": 1},
+            "name",
+        ),
     ],
 )
 def test_wrong_types_get_422_naming_the_field(api, body, field):

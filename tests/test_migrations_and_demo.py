@@ -102,8 +102,18 @@ def test_create_user_makes_a_grid_worker_for_the_given_grids(app, database, runn
     make.grid(community, number=2)
     result = runner.invoke(
         args=[
-            "create-user", "--phone", "13912345678", "--name", "新网格员", "--role",
-            "grid_worker", "--community", "新社区", "--grids", "1,2", "--password",
+            "create-user",
+            "--phone",
+            "13912345678",
+            "--name",
+            "新网格员",
+            "--role",
+            "grid_worker",
+            "--community",
+            "新社区",
+            "--grids",
+            "1,2",
+            "--password",
             "a-strong-password",
         ]
     )
@@ -114,7 +124,18 @@ def test_create_user_makes_a_grid_worker_for_the_given_grids(app, database, runn
     me = api.get("/me", headers={"Authorization": f"Bearer {token}"}).json
     assert me["roles"] == ["grid_worker"] and len(me["grid_ids"]) == 2
     bad = runner.invoke(
-        args=["create-user", "--phone", "123", "--name", "x", "--role", "office",
-              "--community", "新社区", "--password", "a-strong-password"]
+        args=[
+            "create-user",
+            "--phone",
+            "123",
+            "--name",
+            "x",
+            "--role",
+            "office",
+            "--community",
+            "新社区",
+            "--password",
+            "a-strong-password",
+        ]
     )
     assert bad.exit_code != 0

@@ -5,8 +5,16 @@ Later parts add their endpoints to MATRIX. Roles stand to one resident, 'her', i
 
 import pytest
 
-ROLES = ["anonymous", "her", "manager", "other_resident", "worker", "worker_b", "office",
-         "office_x"]
+ROLES = [
+    "anonymous",
+    "her",
+    "manager",
+    "other_resident",
+    "worker",
+    "worker_b",
+    "office",
+    "office_x",
+]
 
 # (method, path, body) → expected status per role, in ROLES order.
 MATRIX = [
@@ -14,13 +22,23 @@ MATRIX = [
     (("get", "/residents/{her}", None), [401, 200, 200, 404, 200, 404, 200, 404]),
     (("patch", "/residents/{her}", {"name": "新名字"}), [401, 200, 200, 404, 200, 404, 200, 404]),
     (("patch", "/residents/{her}", {"flags": ["dibao"]}), [401, 403, 403, 404, 200, 404, 200, 404]),
-    (("post", "/residents/{her}/verify-age", {"birth_date": "1941-01-15"}),
-     [401, 403, 403, 404, 200, 404, 200, 404]),
+    (
+        ("post", "/residents/{her}/verify-age", {"birth_date": "1941-01-15"}),
+        [401, 403, 403, 404, 200, 404, 200, 404],
+    ),
     (("post", "/residents/{her}/reset-code", None), [401, 403, 403, 404, 201, 404, 201, 404]),
-    (("post", "/residents/{her}/managers", {"phone": "{other_phone}"}),
-     [401, 201, 403, 404, 403, 404, 403, 404]),
-    (("post", "/residents", {"name": "新居民", "building_id": "{building}", "unit": "1",
-                             "room": "2"}), [401, 403, 403, 403, 201, 403, 201, 422]),
+    (
+        ("post", "/residents/{her}/managers", {"phone": "{other_phone}"}),
+        [401, 201, 403, 404, 403, 404, 403, 404],
+    ),
+    (
+        (
+            "post",
+            "/residents",
+            {"name": "新居民", "building_id": "{building}", "unit": "1", "room": "2"},
+        ),
+        [401, 403, 403, 403, 201, 403, 201, 422],
+    ),
 ]
 
 

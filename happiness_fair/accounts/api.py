@@ -6,6 +6,7 @@ from flask import g
 from flask_login import current_user
 
 from ..api.base import ApiBlueprint, list_schema, login_required
+from ..catalogue import service as catalogue_service
 from ..errors import Forbidden
 from ..extensions import limiter
 from . import access, security, service
@@ -96,12 +97,16 @@ def reset(data):
 @blp.errors(401)
 @login_required
 def me():
-    """Who am I: roles, community, my resident record and grids."""
+    """Who am I: roles, community, my resident and volunteer records, and grids."""
     user = current_user._get_current_object()
+    view = user_view(user)
+    volunteer = catalogue_service.volunteer_of(user)
+    if volunteer is not None and volunteer.is_approved:
+        view["roles"] = sorted({*view["roles"], "volunteer"})
     return {
-        **user_view(user),
+        **view,
         "resident": service.own_resident(user),
-        "volunteer": None,
+        "volunteer": volunteer,
         "grid_ids": user.grid_ids,
     }
 

@@ -6,9 +6,11 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import fields
 
+from ..catalogue.schemas import VolunteerSchema
 from ..validation import (
     BaseSchema,
     TrimmedString,
+    id_field,
     length,
     name_field,
     one_of,
@@ -25,10 +27,10 @@ class RegisterSchema(BaseSchema):
     phone = phone_field(required=True)
     password = password_field(required=True)
     name = name_field(required=True)
-    building_id = fields.Integer(allow_none=True)
+    building_id = id_field(allow_none=True)
     unit = TrimmedString(validate=length(max=10), allow_none=True)
     room = TrimmedString(validate=length(max=10), allow_none=True)
-    community_id = fields.Integer(allow_none=True)
+    community_id = id_field(allow_none=True)
     birth_date = fields.Date(allow_none=True)
 
 
@@ -49,7 +51,7 @@ class HouseholdMemberSchema(BaseSchema):
     name = name_field(required=True)
     birth_date = fields.Date(allow_none=True)
     relation = TrimmedString(validate=length(max=20), load_default="")
-    building_id = fields.Integer(allow_none=True)
+    building_id = id_field(allow_none=True)
     unit = TrimmedString(validate=length(max=10), allow_none=True)
     room = TrimmedString(validate=length(max=10), allow_none=True)
 
@@ -60,7 +62,7 @@ class ManagerSchema(BaseSchema):
 
 class NewResidentSchema(BaseSchema):
     name = name_field(required=True)
-    building_id = fields.Integer(required=True)
+    building_id = id_field(required=True)
     unit = TrimmedString(required=True, validate=length(1, 10))
     room = TrimmedString(required=True, validate=length(1, 10))
     birth_date = fields.Date(allow_none=True)
@@ -69,7 +71,7 @@ class NewResidentSchema(BaseSchema):
 
 class ResidentPatchSchema(BaseSchema):
     name = name_field()
-    building_id = fields.Integer()
+    building_id = id_field()
     unit = TrimmedString(validate=length(1, 10))
     room = TrimmedString(validate=length(1, 10))
     flags = fields.List(fields.String(validate=one_of(FLAG_CHOICES)))
@@ -121,7 +123,7 @@ class UserSchema(ma.Schema):
 
 class MeSchema(UserSchema):
     resident = fields.Nested(ResidentSchema, allow_none=True)
-    volunteer = fields.Dict(allow_none=True)
+    volunteer = fields.Nested(VolunteerSchema, allow_none=True)
     grid_ids = fields.List(fields.Integer())
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import marshmallow as ma
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -28,6 +29,19 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+def _refuse_nul(value, where: str = "_schema") -> None:
+    """PostgreSQL cannot store NUL in text: refuse it at the edge with a 422, not a 500."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationFailed(fields={where: [_l("Text may not contain NUL characters.")]})
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            _refuse_nul(inner, str(key))
+    elif isinstance(value, list):
+        for inner in value:
+            _refuse_nul(inner, where)
+
+
 class StrictJsonParser(FlaskParser):
     """Reads the body as JSON whatever its content type; a non-object is a 400, not a 422."""
 
@@ -41,6 +55,7 @@ class StrictJsonParser(FlaskParser):
             raise BadRequest() from exc
         if not isinstance(body, dict):
             raise BadRequest()
+        _refuse_nul(body)
         return body
 
     def load_json(self, req, schema):
@@ -122,9 +137,14 @@ def login_required(func: Callable) -> Callable:
     return wrapper
 
 
-def _protect_cookie_requests() -> None:
-    """Cookie-authenticated unsafe API requests need the CSRF token; bearer-token ones do not."""
-    if not request.path.startswith("/api/") or request.method in {"GET", "HEAD", "OPTIONS"}:
+def _guard_api_requests() -> None:
+    """Query strings free of NUL; cookie-authenticated unsafe requests carry the CSRF token
+    (bearer-token requests need none)."""
+    if not request.path.startswith("/api/"):
+        return
+    for key, value in request.args.items(multi=True):
+        _refuse_nul(value, key)
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
     if "Authorization" in request.headers:
         return
@@ -133,7 +153,10 @@ def _protect_cookie_requests() -> None:
 
 
 class HappinessApi(Api):
-    """flask-smorest would install an app-wide HTTPException handler; errors.py answers instead."""
+    """flask-smorest would install an app-wide HTTPException handler; errors.py answers instead,
+    and the documented default error is API.md's body."""
+
+    ERROR_SCHEMA = ApiErrorSchema
 
     def _register_error_handlers(self):
         pass
@@ -142,13 +165,14 @@ class HappinessApi(Api):
 def init_app(app, blueprints: list[ApiBlueprint]) -> HappinessApi:
     api = HappinessApi(app, spec_kwargs={"info": {"description": "幸福事集 · Happiness Fair API"}})
     api.spec.components.security_scheme(
-        "bearer", {"type": "http", "scheme": "bearer", "description": "Token from POST /auth/tokens"}
+        "bearer",
+        {"type": "http", "scheme": "bearer", "description": "Token from POST /auth/tokens"},
     )
     api.spec.options["security"] = [{"bearer": []}, {}]
     for blp in blueprints:
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix="/api/v1" + (blp.url_prefix or ""))
-    app.before_request(_protect_cookie_requests)
+    app.before_request(_guard_api_requests)
     app.extensions["happiness_api"] = api
 
     @app.get("/api/v1/openapi.json")

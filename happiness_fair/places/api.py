@@ -8,6 +8,7 @@ from marshmallow import fields
 
 from ..api.base import ApiBlueprint, list_schema
 from ..extensions import db
+from ..validation import id_field
 from . import service
 from .models import Grid
 
@@ -36,7 +37,7 @@ class CommunityArgs(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    community_id = fields.Integer(required=True)
+    community_id = id_field(required=True)
 
 
 @blp.get("/communities")

@@ -47,7 +47,9 @@ def test_a_resident_adds_and_removes_a_manager_of_herself(api, make):
     seen = api.as_(daughter).get(f"/residents/{grandma.id}")
     assert seen.status_code == 200
     assert seen.json["birth_date"] == "1942-02-02"
-    assert api.as_(grandma.account_user).post(path, json={"phone": daughter.phone}).status_code == 409
+    assert (
+        api.as_(grandma.account_user).post(path, json={"phone": daughter.phone}).status_code == 409
+    )
     # The daughter may see her mother but cannot add managers of her: only the person herself.
     other = make.user(community=grandma.community_id)
     assert api.as_(daughter).post(path, json={"phone": other.phone}).status_code == 403

@@ -25,9 +25,11 @@ def test_age_is_verified_by_staff_of_her_grid_only_and_audited(api, make, in_app
     assert response.status_code == 200
     assert response.json["age_verified"] is True
     with in_app() as session:
-        events = session.execute(
-            sa.select(AuditEvent).where(AuditEvent.action == "resident.verify_age")
-        ).scalars().all()
+        events = (
+            session.execute(sa.select(AuditEvent).where(AuditEvent.action == "resident.verify_age"))
+            .scalars()
+            .all()
+        )
         assert [(e.actor_id, e.subject_id) for e in events] == [(own_worker.id, grandma.id)]
 
 
@@ -54,9 +56,12 @@ def test_grid_worker_adds_a_resident_without_a_phone_in_his_grids_only(api, make
     )
     assert theirs.status_code == 403
     resident = make.resident(grid)
-    assert api.as_(resident.account_user).post(
-        "/residents", json={**body, "building_id": make.building(grid).id}
-    ).status_code == 403
+    assert (
+        api.as_(resident.account_user)
+        .post("/residents", json={**body, "building_id": make.building(grid).id})
+        .status_code
+        == 403
+    )
 
 
 def test_staff_set_flags_that_the_resident_sees_and_volunteers_never_do(api, make):
@@ -80,9 +85,9 @@ def test_reset_code_works_once_and_ends_every_old_session(api, make, client):
     grid = make.grid()
     grandma = make.resident(grid)
     worker = make.grid_worker(grid)
-    old_token = api.post(
-        "/auth/tokens", json={"phone": grandma.phone, "password": PASSWORD}
-    ).json["token"]
+    old_token = api.post("/auth/tokens", json={"phone": grandma.phone, "password": PASSWORD}).json[
+        "token"
+    ]
     assert sign_in_page(client, grandma.phone, PASSWORD).status_code == 303
     assert grandma.name in client.get("/").get_data(as_text=True)
 
@@ -106,7 +111,9 @@ def test_reset_code_is_refused_after_too_many_wrong_tries(api, make):
     code = api.as_(make.grid_worker(grid)).post(f"/residents/{grandma.id}/reset-code").json["code"]
     body = {"phone": grandma.phone, "new_password": "a-new-secret-1"}
     for attempt in range(5):
-        assert api.post("/auth/reset", json={**body, "code": f"1234567{attempt}"}).status_code == 401
+        assert (
+            api.post("/auth/reset", json={**body, "code": f"1234567{attempt}"}).status_code == 401
+        )
     assert api.post("/auth/reset", json={**body, "code": code}).status_code == 401
 
 
@@ -115,7 +122,7 @@ def test_only_staff_of_her_grid_issue_reset_codes_for_accounts(api, make):
     grandma = make.resident(grid)
     no_account = make.resident(grid, account=False)
     worker = make.grid_worker(grid)
-    assert api.as_(grandma.account_user).post(
-        f"/residents/{grandma.id}/reset-code"
-    ).status_code == 403
+    assert (
+        api.as_(grandma.account_user).post(f"/residents/{grandma.id}/reset-code").status_code == 403
+    )
     assert api.as_(worker).post(f"/residents/{no_account.id}/reset-code").status_code == 409

@@ -1,0 +1,135 @@
+"""What a booking is: the request, its state and snapshots, its timeline and its photos."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from ..accounts.models import Resident
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+from .rules import BookingStatus, Period
+
+MODES = ("home", "fair")
+MAX_PHOTOS = 3
+MAX_ID = 2**31 - 1  # no id is larger (and PostgreSQL refuses to compare with larger numbers)
+
+
+class Booking(db.Model):
+    """A request for help for one beneficiary, from raising it to confirming it.
+
+    Its grid, address, fee and waiver rules are snapshots taken when it was made, so a move
+    or a rule change later never rewrites it. State changes go through service.transition().
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        sa.Index("ix_bookings_status_community", "status", "community_id"),
+        sa.Index("ix_bookings_grid_status", "grid_id", "status"),
+        sa.UniqueConstraint("booker_id", "idempotency_key", name="uq_bookings_idempotency"),
+        sa.CheckConstraint("minutes IS NULL OR (minutes >= 1 AND minutes <= 720)", name="minutes"),
+        sa.CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating"),
+        sa.CheckConstraint("photo_count >= 0 AND photo_count <= 3", name="photo_count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[BookingStatus] = mapped_column(
+        sa.Enum(BookingStatus, native_enum=False, length=12), default=BookingStatus.requested
+    )
+    escalated: Mapped[bool] = mapped_column(default=False)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    no_show: Mapped[bool] = mapped_column(default=False)
+    reminded: Mapped[bool] = mapped_column(default=False)  # the day-before reminder went out
+
+    booker_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("residents.id"), index=True)
+    listing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("listings.id"))
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
+    # The named volunteer of a request, or the one who accepted it; NULL for an open request.
+    volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"))
+    grid_id: Mapped[int] = mapped_column(sa.ForeignKey("grids.id"))  # the beneficiary's, then
+
+    date: Mapped[date]
+    period: Mapped[Period] = mapped_column(sa.Enum(Period, native_enum=False, length=10))
+    mode: Mapped[str] = mapped_column(sa.String(4), default="home")
+    description: Mapped[str] = mapped_column(sa.Text)
+    address: Mapped[str] = mapped_column(sa.String(200))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(11))
+    door_note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    listing_fee_fen: Mapped[int] = mapped_column(default=0)  # the listing's fee when booked
+    materials_estimate_fen: Mapped[int | None]
+    minutes: Mapped[int | None]
+    materials_fen: Mapped[int | None]
+    completion_note: Mapped[str] = mapped_column(sa.Text, default="")
+    rating: Mapped[int | None]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    paid: Mapped[bool] = mapped_column(default=False)
+    photo_count: Mapped[int] = mapped_column(default=0)
+    linked_booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id"))
+    waiver_rules_snapshot: Mapped[list] = mapped_column(sa.JSON)
+    quote: Mapped[dict] = mapped_column(sa.JSON)
+
+    requested_clock_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(100))
+
+    beneficiary: Mapped[Resident] = relationship(lazy="raise")
+    events: Mapped[list[BookingEvent]] = relationship(
+        lazy="raise", order_by="BookingEvent.id", back_populates="booking"
+    )
+    photos: Mapped[list[BookingPhoto]] = relationship(lazy="raise", order_by="BookingPhoto.id")
+
+    @property
+    def is_named_request(self) -> bool:
+        return self.status == BookingStatus.requested and self.volunteer_id is not None
+
+    @property
+    def is_open_request(self) -> bool:
+        return self.status == BookingStatus.requested and self.volunteer_id is None
+
+
+class BookingEvent(db.Model):
+    """One step on a booking's timeline: who did what, when, from which state to which."""
+
+    __tablename__ = "booking_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # None: the scheduler
+    from_status: Mapped[BookingStatus | None] = mapped_column(
+        sa.Enum(BookingStatus, native_enum=False, length=12)
+    )
+    to_status: Mapped[BookingStatus] = mapped_column(
+        sa.Enum(BookingStatus, native_enum=False, length=12)
+    )
+    action: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    booking: Mapped[Booking] = relationship(back_populates="events", lazy="raise")
+
+
+class BookingPhoto(db.Model):
+    """A photo of the problem, re-encoded without its EXIF (location) before it was kept."""
+
+    __tablename__ = "booking_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    content_type: Mapped[str] = mapped_column(sa.String(20))
+    # Kept in the database so that app processes stay stateless; never loaded by lists.
+    data: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

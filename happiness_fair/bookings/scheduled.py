@@ -1,0 +1,145 @@
+"""What cron runs every few minutes (`flask run-scheduled`): escalate requests nobody took,
+confirm old completions nobody disputed, and remind volunteers the day before a job.
+
+Every step claims each booking with a conditional UPDATE and acts only if it won, so two runs
+at once (two cron hosts, a slow run overlapping the next) tell nobody twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from ..catalogue.models import Volunteer
+from ..database import utcnow
+from ..errors import Conflict
+from ..extensions import db
+from ..hours.rules import service_date_of
+from ..notifications.service import notify
+from . import rules, service
+from .models import Booking, BookingEvent
+from .rules import Action, BookingStatus
+
+log = logging.getLogger(__name__)
+
+
+def escalate_stale_requests(now: datetime) -> int:
+    """Requests nobody accepted for 24 hours go to the grid's grid workers (else the office)."""
+    cutoff = now - rules.ESCALATE_AFTER
+    due = sa.and_(
+        Booking.status == BookingStatus.requested,
+        Booking.mode == "home",  # a fair-day slot is accepted at once and never escalated
+        Booking.escalated.is_(False),
+        Booking.requested_clock_at <= cutoff,
+    )
+    stale = db.session.execute(sa.select(Booking).where(due).order_by(Booking.id)).scalars().all()
+    escalated = 0
+    for booking in stale:
+        claimed = db.session.execute(
+            sa.update(Booking)
+            .where(Booking.id == booking.id, due)
+            .values(escalated=True, escalated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue  # another run got there first, or someone took it meanwhile
+        escalated += 1
+        db.session.add(
+            BookingEvent(
+                booking_id=booking.id,
+                at=now,
+                actor_id=None,
+                from_status=BookingStatus.requested,
+                to_status=BookingStatus.requested,
+                action="escalate",
+            )
+        )
+        for user_id in service.grid_watchers(booking.community_id, booking.grid_id):
+            notify(user_id, "booking_escalated", booking)
+    return escalated
+
+
+def auto_confirm(now: datetime) -> int:
+    """A completion nobody disputed for 7 days is confirmed (and its hours verified)."""
+    cutoff = now - rules.AUTO_CONFIRM_AFTER
+    due = (
+        db.session.execute(
+            sa.select(Booking)
+            .where(Booking.status == BookingStatus.completed, Booking.completed_at <= cutoff)
+            .order_by(Booking.id)
+        )
+        .scalars()
+        .all()
+    )
+    confirmed = 0
+    for booking in due:
+        if not rules.is_due_for_auto_confirm(booking.completed_at, now):
+            continue
+        try:
+            service.transition(booking, None, Action.confirm)
+        except Conflict:
+            continue  # another run confirmed it, or it was disputed meanwhile
+        confirmed += 1
+    return confirmed
+
+
+def remind_day_before(now: datetime) -> int:
+    """Once per booking: the volunteer of an accepted job is reminded the day before."""
+    tomorrow = service_date_of(now) + timedelta(days=1)
+    due = sa.and_(
+        Booking.status == BookingStatus.accepted,
+        Booking.date == tomorrow,
+        Booking.reminded.is_(False),
+    )
+    rows = db.session.execute(
+        sa.select(Booking, Volunteer.user_id)
+        .join(Volunteer, Volunteer.id == Booking.volunteer_id)
+        .where(due)
+        .order_by(Booking.id)
+    ).all()
+    reminded = 0
+    for booking, volunteer_user_id in rows:
+        claimed = db.session.execute(
+            sa.update(Booking)
+            .where(Booking.id == booking.id, due)
+            .values(reminded=True)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            notify(volunteer_user_id, "job_reminder", booking)
+            reminded += 1
+    return reminded
+
+
+STEPS = (
+    ("escalated", escalate_stale_requests),
+    ("auto_confirmed", auto_confirm),
+    ("reminded", remind_day_before),
+)
+
+
+def run_scheduled(now: datetime | None = None) -> dict[str, int]:
+    """Run every step, each in its own transaction; how many bookings each step handled."""
+    now = now or utcnow()
+    done = {}
+    for name, step in STEPS:
+        try:
+            done[name] = step(now)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    return done
+
+
+@click.command("run-scheduled")
+@with_appcontext
+def run_scheduled_command() -> None:
+    """Escalate stale requests, auto-confirm old completions, send day-before reminders."""
+    done = run_scheduled()
+    log.info("scheduled run: %s", done)
+    click.echo(", ".join(f"{name}: {count}" for name, count in done.items()))

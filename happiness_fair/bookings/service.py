@@ -1,0 +1,764 @@
+"""Booking use cases: raise a request, move it through its states, see it, attach photos.
+
+Who may do what is decided by rules.decide(); this module works out how the acting person
+stands to a booking (their Relation), applies a move with a conditional UPDATE so that two
+people acting at once cannot both win, and records every move as a BookingEvent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload, undefer
+
+from ..accounts import access as account_access
+from ..accounts.models import Resident, ResidentManager, Role, User, UserRole, staff_grids
+from ..catalogue import service as catalogue_service
+from ..catalogue.models import Category, Listing, Volunteer
+from ..database import utcnow
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..hours.rules import service_date_of
+from ..notifications.service import notify
+from . import access, fees, photos, rules
+from .models import MAX_ID, MAX_PHOTOS, Booking, BookingEvent, BookingPhoto
+from .rules import Action, BookingStatus, Relation
+
+# Called after every move, in the same transaction: (booking, action, from_status, actor).
+# The hours part registers here to verify or reject the hours a booking gave.
+after_transition: list[Callable[[Booking, str, BookingStatus, User | None], None]] = []
+
+
+def can(action: Action | str, user: User, booking: Booking) -> bool:
+    """May this person do this to this booking now? (For buttons; transition() asks the same.)"""
+    return access.can(action, user, booking)
+
+
+# --- fees ------------------------------------------------------------------------------------
+
+
+def waiver_rules_in_force(community_id: int) -> tuple[fees.WaiverRule, ...]:
+    """The community's waiver rules now. The office will manage them per community (issue 5);
+    until then every community has the seeded rule: free labour at 80 and over."""
+    return fees.DEFAULT_WAIVER_RULES
+
+
+def quote_booking(
+    beneficiary: Resident,
+    rules_snapshot: list,
+    *,
+    labour_fee_fen: int,
+    materials_fen: int,
+    service_date: date,
+) -> dict[str, Any]:
+    """The one place a booking's quote is made: the kept rules, applied to the person as she
+    stands now (a later age verification counts) on the service date."""
+    person = fees.Beneficiary(
+        birth_date=beneficiary.birth_date,
+        age_verified=beneficiary.age_verified,
+        flags=frozenset(beneficiary.flags),
+    )
+    quote = fees.quote_for(
+        labour_fee_fen,
+        materials_fen,
+        person,
+        fees.rules_from_snapshot(rules_snapshot),
+        service_date,
+    )
+    return quote.to_dict()
+
+
+def _listing_volunteer_id(listing_id: int | None) -> int | None:
+    if listing_id is None:
+        return None
+    return db.session.execute(
+        sa.select(Listing.volunteer_id).where(Listing.id == listing_id)
+    ).scalar_one()
+
+
+def _requote(booking: Booking, changes: dict[str, Any]) -> dict[str, Any]:
+    """The quote the booking will have once `changes` are written.
+
+    The labour fee is the listing's only while the listing's own volunteer has the booking (an
+    open request has none); materials are the recorded cost, or until then the estimate.
+    """
+
+    def after(name):
+        return changes.get(name, getattr(booking, name))
+
+    volunteer_id = after("volunteer_id")
+    labour = (
+        booking.listing_fee_fen
+        if volunteer_id is not None and volunteer_id == _listing_volunteer_id(booking.listing_id)
+        else 0
+    )
+    materials = after("materials_fen")
+    if materials is None:
+        materials = after("materials_estimate_fen") or 0
+    completed_at = after("completed_at")
+    service_date = service_date_of(completed_at) if completed_at else after("date")
+    return quote_booking(
+        db.session.get(Resident, booking.beneficiary_id),
+        booking.waiver_rules_snapshot,
+        labour_fee_fen=labour,
+        materials_fen=materials,
+        service_date=service_date,
+    )
+
+
+# --- raising a request -----------------------------------------------------------------------
+
+
+def today() -> date:
+    """Today in Asia/Shanghai."""
+    return service_date_of(utcnow())
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(fields={field: [message]})
+
+
+def _beneficiary_for(booker: User, beneficiary_id: int | None) -> Resident:
+    """The caller, a person she manages, or (staff) any resident of their grids."""
+    if beneficiary_id is None:
+        resident = db.session.execute(
+            sa.select(Resident).where(Resident.user_id == booker.id)
+        ).scalar_one_or_none()
+        if resident is None:
+            raise _invalid("beneficiary_id", _l("Choose who the service is for."))
+    else:
+        resident = db.session.get(Resident, beneficiary_id)
+        if resident is None or resident.community_id != booker.community_id:
+            raise _invalid("beneficiary_id", _l("There is no such person here."))
+        if not (
+            account_access.is_self_or_manager(booker, resident)
+            or account_access.is_staff_for(booker, resident.community_id, resident.grid_id)
+        ):
+            raise _invalid("beneficiary_id", _l("You cannot book for this person."))
+    if not resident.active:
+        raise _invalid("beneficiary_id", _l("This person's record is closed."))
+    return resident
+
+
+def _check_date(day: date) -> None:
+    if day < today():
+        raise _invalid("date", _l("Choose today or a later day."))
+
+
+def booking_by_key(booker_id: int, key: str) -> Booking | None:
+    return db.session.execute(
+        sa.select(Booking).where(Booking.booker_id == booker_id, Booking.idempotency_key == key)
+    ).scalar_one_or_none()
+
+
+def create_booking(booker: User, data: dict, idempotency_key: str | None = None) -> Booking:
+    """Raise a request: named (through a listing) or open (only a category).
+
+    With an Idempotency-Key, a retry returns the booking the first attempt made.
+    """
+    if idempotency_key:
+        existing = booking_by_key(booker.id, idempotency_key)
+        if existing is not None:
+            return existing
+    beneficiary = _beneficiary_for(booker, data.get("beneficiary_id"))
+    _check_date(data["date"])
+    if data.get("fair_day_id") is not None or data.get("slot_start") is not None:
+        raise _invalid("fair_day_id", _l("There is no such fair day."))
+    if data["mode"] != "home":
+        raise _invalid("mode", _l("A fair-day stall is booked through its fair day."))
+    listing_fee, volunteer_id, listing_id = 0, None, None
+    if data.get("listing_id") is not None:
+        listing = db.session.get(Listing, data["listing_id"])
+        volunteer = db.session.get(Volunteer, listing.volunteer_id) if listing else None
+        if (
+            listing is None
+            or not listing.active
+            or listing.community_id != beneficiary.community_id
+            or volunteer is None
+            or not volunteer.is_approved
+        ):
+            raise _invalid("listing_id", _l("This service is not available."))
+        if volunteer.user_id in (booker.id, beneficiary.user_id):
+            raise _invalid("listing_id", _l("You cannot book your own service."))
+        if data["mode"] not in listing.modes:
+            raise _invalid("mode", _l("This service is not given this way."))
+        category_id, listing_id = listing.category_id, listing.id
+        listing_fee, volunteer_id = listing.fee_fen, volunteer.id
+    else:
+        category_id = data.get("category_id")
+        if category_id is None or db.session.get(Category, category_id) is None:
+            raise _invalid("category_id", _l("Choose a kind of service."))
+
+    snapshot = fees.rules_to_snapshot(waiver_rules_in_force(beneficiary.community_id))
+    booking = Booking(
+        status=BookingStatus.requested,
+        booker_id=booker.id,
+        beneficiary_id=beneficiary.id,
+        listing_id=listing_id,
+        category_id=category_id,
+        volunteer_id=volunteer_id,
+        community_id=beneficiary.community_id,
+        grid_id=beneficiary.grid_id,
+        date=data["date"],
+        period=rules.Period(data["period"]),
+        mode=data["mode"],
+        description=data["description"],
+        address=beneficiary.address,
+        contact_phone=data.get("contact_phone") or beneficiary.phone or booker.phone,
+        door_note=data.get("door_note") or "",
+        listing_fee_fen=listing_fee,
+        waiver_rules_snapshot=snapshot,
+        quote=quote_booking(
+            beneficiary,
+            snapshot,
+            labour_fee_fen=listing_fee,
+            materials_fen=0,
+            service_date=data["date"],
+        ),
+        requested_clock_at=utcnow(),
+        idempotency_key=idempotency_key or None,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(booking)
+            db.session.flush()
+    except IntegrityError:
+        # The same key raced in from a second connection: answer with the booking it made.
+        existing = booking_by_key(booker.id, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    _record(booking, booker, "create", None, BookingStatus.requested, "")
+    if volunteer_id is not None:
+        _tell_volunteer(booking, volunteer_id, "request_for_you", actor=booker)
+    return booking
+
+
+# --- moving a booking ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Move:
+    values: dict[str, Any]
+    where: list = dataclasses.field(default_factory=list)
+    note: str = ""
+    requote: bool = False
+    after: list[Callable[[], None]] = dataclasses.field(default_factory=list)
+
+
+def transition(booking: Booking, actor: User | None, action: Action | str, **details) -> Booking:
+    """The one function that changes a booking's state (and its no-show and paid flags).
+
+    `actor` None is the scheduler. The move is written with UPDATE … WHERE status = the state
+    it was judged in, so of two people acting at once exactly one wins; the other gets 409.
+    """
+    now = utcnow()
+    action = access.PAID if action == access.PAID else Action(action)
+    from_status = booking.status
+    if actor is not None:
+        error, relation = access.refusal(access.viewer_of(actor), booking, action, now)
+        if error is not None:
+            raise error
+    else:
+        relation = None
+        if action == access.PAID or (from_status, action) not in rules.TRANSITIONS:
+            raise access.state_conflict(booking, action)
+    if action == access.PAID and booking.paid:
+        return booking
+    move = _PLANS[action](booking, actor, relation, details, now)
+    to_status = from_status if action == access.PAID else rules.next_status(from_status, action)
+    values = {**move.values, "status": to_status}
+    if move.requote:
+        values["quote"] = _requote(booking, values)
+    result = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking.id, Booking.status == from_status, *move.where)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        if action == Action.accept:
+            raise Conflict(_l("Another volunteer has already taken this request."))
+        raise Conflict(_l("Someone else changed this booking just now. Please look again."))
+    booking_id = booking.id
+    db.session.expire(booking)
+    db.session.add(
+        BookingEvent(
+            booking_id=booking_id,
+            at=now,
+            actor_id=actor.id if actor else None,
+            from_status=from_status,
+            to_status=to_status,
+            action=str(action),
+            note=move.note,
+        )
+    )
+    for step in move.after:
+        step()
+    for hook in after_transition:
+        hook(booking, str(action), from_status, actor)
+    return booking
+
+
+def _volunteer_user(volunteer_id: int) -> User:
+    return db.session.get(Volunteer, volunteer_id).user
+
+
+def _tell_booker(booking: Booking, kind: str, actor: User | None, **params) -> None:
+    if actor is None or booking.booker_id != actor.id:
+        notify(booking.booker_id, kind, booking, **params)
+
+
+def _tell_volunteer(booking: Booking, volunteer_id: int, kind: str, actor: User | None) -> None:
+    user = _volunteer_user(volunteer_id)
+    if actor is None or user.id != actor.id:
+        notify(user.id, kind, booking)
+
+
+def grid_watchers(community_id: int, grid_id: int) -> list[int]:
+    """Who hears of escalations: the grid's grid workers, or the office if it has none."""
+    workers = (
+        db.session.execute(
+            sa.select(User.id)
+            .join(staff_grids, staff_grids.c.user_id == User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                staff_grids.c.grid_id == grid_id,
+                UserRole.role == Role.grid_worker,
+                User.active.is_(True),
+                User.community_id == community_id,
+            )
+            .order_by(User.id)
+        )
+        .scalars()
+        .all()
+    )
+    if workers:
+        return list(workers)
+    return list(
+        db.session.execute(
+            sa.select(User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                UserRole.role == Role.office,
+                User.active.is_(True),
+                User.community_id == community_id,
+            )
+            .order_by(User.id)
+        ).scalars()
+    )
+
+
+def _tell_grid(booking: Booking, kind: str, **params) -> None:
+    for user_id in grid_watchers(booking.community_id, booking.grid_id):
+        notify(user_id, kind, booking, **params)
+
+
+def _count_for_volunteer(volunteer_id: int, rating: int | None) -> None:
+    """Keep the catalogue's counters in step: one more job done, and its stars."""
+    values: dict[str, Any] = {"completed_count": Volunteer.completed_count + 1}
+    if rating is not None:
+        values["rating_sum"] = Volunteer.rating_sum + rating
+        values["rating_count"] = Volunteer.rating_count + 1
+    db.session.execute(
+        sa.update(Volunteer)
+        .where(Volunteer.id == volunteer_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _accept(booking, actor, relation, details, now) -> _Move:
+    if relation in (Relation.volunteer, Relation.candidate):
+        volunteer_id = access.viewer_of(actor).volunteer.id
+    else:
+        volunteer_id = booking.volunteer_id  # staff accept for the named volunteer
+    name = db.session.get(Volunteer, volunteer_id).name
+    return _Move(
+        values={
+            "volunteer_id": volunteer_id,
+            "accepted_at": now,
+            "materials_estimate_fen": details.get("materials_estimate_fen"),
+        },
+        where=[sa.or_(Booking.volunteer_id.is_(None), Booking.volunteer_id == volunteer_id)],
+        requote=True,
+        after=[lambda: _tell_booker(booking, "booking_accepted", actor, volunteer=name)],
+    )
+
+
+_BACK_TO_OPEN = {
+    "volunteer_id": None,
+    "accepted_at": None,
+    "started_at": None,
+    "materials_estimate_fen": None,
+    "escalated": False,
+    "no_show": False,
+    "reminded": False,
+}
+
+
+def _decline(booking, actor, relation, details, now) -> _Move:
+    """The volunteer gives the request back: it is open to everyone again and its clock
+    restarts. Also how a suspended volunteer's jobs are returned."""
+    name = db.session.get(Volunteer, booking.volunteer_id).name
+    kind = "volunteer_suspended" if details.get("suspended") else "booking_declined"
+    return _Move(
+        values={**_BACK_TO_OPEN, "requested_clock_at": now},
+        where=[Booking.volunteer_id == booking.volunteer_id],
+        note=details.get("reason") or "",
+        requote=True,
+        after=[lambda: _tell_booker(booking, kind, actor, volunteer=name)],
+    )
+
+
+def _start(booking, actor, relation, details, now) -> _Move:
+    name = db.session.get(Volunteer, booking.volunteer_id).name
+    return _Move(
+        values={"started_at": now},
+        after=[lambda: _tell_booker(booking, "booking_started", actor, volunteer=name)],
+    )
+
+
+def _complete(booking, actor, relation, details, now) -> _Move:
+    minutes, materials = details.get("minutes"), details.get("materials_fen", 0)
+    if not rules.minutes_are_valid(minutes):
+        raise _invalid("minutes", _l("Enter a number from 1 to 720."))
+    if isinstance(materials, bool) or not isinstance(materials, int) or materials < 0:
+        raise _invalid("materials_fen", _l("Enter a number from 0 upwards."))
+    name = db.session.get(Volunteer, booking.volunteer_id).name
+    return _Move(
+        values={
+            "minutes": minutes,
+            "materials_fen": materials,
+            "completion_note": details.get("note") or "",
+            "completed_at": now,
+        },
+        note=details.get("note") or "",
+        requote=True,
+        after=[lambda: _tell_booker(booking, "booking_completed", actor, volunteer=name)],
+    )
+
+
+def _confirm(booking, actor, relation, details, now) -> _Move:
+    rating = details.get("rating")
+    volunteer_id = booking.volunteer_id
+    after = [lambda: _count_for_volunteer(volunteer_id, rating)]
+    if actor is None:
+        after.append(lambda: _tell_booker(booking, "booking_auto_confirmed", None))
+    return _Move(
+        values={"rating": rating, "comment": details.get("comment") or "", "confirmed_at": now},
+        note=details.get("comment") or "",
+        after=after,
+    )
+
+
+def _dispute(booking, actor, relation, details, now) -> _Move:
+    reason = details.get("reason") or ""
+    return _Move(
+        values={},
+        note=reason,
+        after=[lambda: _tell_grid(booking, "booking_disputed", reason=reason)],
+    )
+
+
+def _resolve_confirm(booking, actor, relation, details, now) -> _Move:
+    volunteer_id = booking.volunteer_id
+    return _Move(
+        values={"confirmed_at": now},
+        note=details.get("note") or "",
+        after=[lambda: _count_for_volunteer(volunteer_id, None)],
+    )
+
+
+def _resolve_reopen(booking, actor, relation, details, now) -> _Move:
+    """The job was not done: the same booking is open again for another volunteer."""
+    return _Move(
+        values={
+            **_BACK_TO_OPEN,
+            "minutes": None,
+            "materials_fen": None,
+            "completion_note": "",
+            "completed_at": None,
+            "paid": False,
+            "requested_clock_at": now,
+        },
+        note=details.get("note") or "",
+        requote=True,
+    )
+
+
+def _cancel(booking, actor, relation, details, now) -> _Move:
+    volunteer_id = booking.volunteer_id
+    after = []
+    if volunteer_id is not None:
+        after.append(lambda: _tell_volunteer(booking, volunteer_id, "booking_cancelled", actor))
+    return _Move(values={}, note=details.get("reason") or "", after=after)
+
+
+def _reschedule(booking, actor, relation, details, now) -> _Move:
+    _check_date(details["date"])
+    volunteer_id = booking.volunteer_id
+    after = []
+    if volunteer_id is not None:
+        after.append(lambda: _tell_volunteer(booking, volunteer_id, "booking_rescheduled", actor))
+    period = rules.Period(details["period"])
+    return _Move(
+        values={"date": details["date"], "period": period, "reminded": False},
+        note=f"{details['date'].isoformat()} {period}",
+        requote=True,
+        after=after,
+    )
+
+
+def _no_show(booking, actor, relation, details, now) -> _Move:
+    return _Move(
+        values={"no_show": True, "escalated": True, "escalated_at": now},
+        note=details.get("note") or "",
+        after=[lambda: _tell_grid(booking, "booking_no_show")],
+    )
+
+
+def _assign(booking, actor, relation, details, now) -> _Move:
+    """Hand-over (交): staff name a volunteer; he accepts or declines it like any named request."""
+    volunteer = db.session.get(Volunteer, details["volunteer_id"])
+    if (
+        volunteer is None
+        or volunteer.community_id != booking.community_id
+        or not volunteer.is_approved
+    ):
+        raise _invalid("volunteer_id", _l("Choose an approved volunteer of this community."))
+    if volunteer.user_id == booking.booker_id or volunteer.user_id in _beneficiary_accounts(
+        booking
+    ):
+        raise _invalid("volunteer_id", _l("A volunteer cannot serve his own request."))
+    volunteer_id = volunteer.id
+    return _Move(
+        values={"volunteer_id": volunteer_id, "requested_clock_at": now, "escalated": False},
+        note=volunteer.name,
+        requote=True,
+        after=[lambda: _tell_volunteer(booking, volunteer_id, "request_for_you", actor)],
+    )
+
+
+def _beneficiary_accounts(booking: Booking) -> set[int]:
+    own = sa.select(Resident.user_id).where(
+        Resident.id == booking.beneficiary_id, Resident.user_id.is_not(None)
+    )
+    managers = sa.select(ResidentManager.user_id).where(
+        ResidentManager.resident_id == booking.beneficiary_id
+    )
+    return set(db.session.execute(sa.union(own, managers)).scalars())
+
+
+def _paid(booking, actor, relation, details, now) -> _Move:
+    return _Move(values={"paid": True}, where=[Booking.paid.is_(False)])
+
+
+_PLANS: dict[Action | str, Callable[..., _Move]] = {
+    Action.accept: _accept,
+    Action.decline: _decline,
+    Action.start: _start,
+    Action.complete: _complete,
+    Action.confirm: _confirm,
+    Action.dispute: _dispute,
+    Action.resolve_confirm: _resolve_confirm,
+    Action.resolve_reopen: _resolve_reopen,
+    Action.cancel: _cancel,
+    Action.reschedule: _reschedule,
+    Action.no_show: _no_show,
+    Action.assign: _assign,
+    access.PAID: _paid,
+}
+
+
+def _record(booking, actor, action, from_status, to_status, note) -> None:
+    db.session.add(
+        BookingEvent(
+            booking_id=booking.id,
+            actor_id=actor.id if actor else None,
+            from_status=from_status,
+            to_status=to_status,
+            action=action,
+            note=note,
+        )
+    )
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _with_timeline(stmt):
+    return stmt.options(selectinload(Booking.events), selectinload(Booking.photos))
+
+
+def load_booking(booking_id: int) -> Booking | None:
+    """The booking with its timeline and photos, fresh from the database."""
+    if not 0 < booking_id <= MAX_ID:
+        return None
+    return db.session.execute(
+        _with_timeline(sa.select(Booking).where(Booking.id == booking_id)).execution_options(
+            populate_existing=True
+        )
+    ).scalar_one_or_none()
+
+
+def visible_booking(user: User, booking_id: int, viewer: access.Viewer | None = None) -> Booking:
+    """The booking, or 404 when there is none or the caller may not see it."""
+    viewer = viewer or access.viewer_of(user)
+    booking = load_booking(booking_id)
+    if booking is None or not access.can_see(viewer, booking):
+        raise NotFound()
+    return booking
+
+
+def booking_for_action(booking_id: int) -> Booking:
+    """The booking someone acts on. Whether they may see it is for the rules to say (404, or
+    409 for a volunteer who was a moment too late)."""
+    booking = db.session.get(Booking, booking_id) if 0 < booking_id <= MAX_ID else None
+    if booking is None:
+        raise NotFound()
+    return booking
+
+
+def _page(stmt, page: int, per_page: int) -> tuple[list[Booking], int]:
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
+    items = (
+        db.session.execute(_with_timeline(stmt).limit(per_page).offset((page - 1) * per_page))
+        .scalars()
+        .all()
+    )
+    return list(items), total
+
+
+def bookings_for(
+    viewer: access.Viewer, *, status: str | None, page: int, per_page: int
+) -> tuple[list[Booking], int]:
+    """The bookings the person has a part in: booker, beneficiary or her manager, volunteer,
+    grid worker of the grid, office of the community. Newest first."""
+    user = viewer.user
+    parts = [Booking.booker_id == user.id]
+    if viewer.resident_ids:
+        parts.append(Booking.beneficiary_id.in_(viewer.resident_ids))
+    if viewer.volunteer is not None:
+        parts.append(Booking.volunteer_id == viewer.volunteer.id)
+    if user.is_office:
+        parts.append(Booking.community_id == user.community_id)
+    elif user.is_grid_worker and user.grid_ids:
+        parts.append(
+            sa.and_(Booking.community_id == user.community_id, Booking.grid_id.in_(user.grid_ids))
+        )
+    stmt = sa.select(Booking).where(sa.or_(*parts))
+    if status:
+        stmt = stmt.where(Booking.status == BookingStatus(status))
+    return _page(stmt.order_by(Booking.created_at.desc(), Booking.id.desc()), page, per_page)
+
+
+def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[Booking], int]:
+    """Requests this approved volunteer may accept now: named to him, or open in his skills and
+    grids. Soonest first."""
+    volunteer = viewer.volunteer
+    if volunteer is None or not volunteer.is_approved:
+        raise Forbidden(_l("Only approved volunteers take jobs."))
+    open_to_him = sa.and_(
+        Booking.volunteer_id.is_(None),
+        Booking.category_id.in_(volunteer.category_ids),
+        Booking.grid_id.in_(volunteer.grid_ids),
+        Booking.booker_id != viewer.id,
+    )
+    if viewer.resident_ids:
+        open_to_him = sa.and_(open_to_him, Booking.beneficiary_id.not_in(viewer.resident_ids))
+    stmt = sa.select(Booking).where(
+        Booking.status == BookingStatus.requested,
+        Booking.community_id == volunteer.community_id,
+        sa.or_(Booking.volunteer_id == volunteer.id, open_to_him),
+    )
+    return _page(stmt.order_by(Booking.date, Booking.id), page, per_page)
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+
+def add_photo(user: User, booking_id: int, raw: bytes) -> BookingPhoto:
+    """Up to three photos of the problem, re-encoded so no location data is kept."""
+    viewer = access.viewer_of(user)
+    booking = visible_booking(user, booking_id, viewer)
+    if not access.relations(viewer, booking) & access.PEOPLE:
+        raise Forbidden(_l("Only the people asking for help add photos."))
+    if booking.status not in access.PHOTO_STATUSES:
+        raise access.state_conflict(booking, "photo")
+    if booking.photo_count >= MAX_PHOTOS:
+        raise Conflict(_l("A booking has at most 3 photos."))
+    try:
+        data, content_type = photos.clean_photo(raw)
+    except photos.NotAPhoto as exc:
+        raise _invalid("photo", str(exc)) from exc
+    claimed = db.session.execute(
+        sa.update(Booking)
+        .where(
+            Booking.id == booking.id,
+            Booking.photo_count < MAX_PHOTOS,
+            Booking.status.in_(access.PHOTO_STATUSES),
+        )
+        .values(photo_count=Booking.photo_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise Conflict(_l("A booking has at most 3 photos."))
+    photo = BookingPhoto(
+        booking_id=booking.id, uploaded_by_id=user.id, content_type=content_type, data=data
+    )
+    db.session.add(photo)
+    db.session.flush()
+    return photo
+
+
+def photo_for(user: User, booking_id: int, photo_id: int) -> BookingPhoto:
+    """A photo, only to those who may see the booking's photos (404 to everyone else)."""
+    viewer = access.viewer_of(user)
+    booking = visible_booking(user, booking_id, viewer)
+    if not access.sees_photos(viewer, booking):
+        raise NotFound()
+    photo = db.session.execute(
+        sa.select(BookingPhoto)
+        .where(BookingPhoto.id == photo_id, BookingPhoto.booking_id == booking.id)
+        .options(undefer(BookingPhoto.data))
+    ).scalar_one_or_none()
+    if photo is None:
+        raise NotFound()
+    return photo
+
+
+# --- a suspended volunteer's jobs ------------------------------------------------------------
+
+
+def return_jobs_of(volunteer: Volunteer, actor: User | None = None) -> list[Booking]:
+    """A suspended volunteer's requests and accepted jobs become open requests again, and
+    their bookers are told."""
+    bookings = (
+        db.session.execute(
+            sa.select(Booking)
+            .where(
+                Booking.volunteer_id == volunteer.id,
+                Booking.status.in_((BookingStatus.requested, BookingStatus.accepted)),
+            )
+            .order_by(Booking.id)
+        )
+        .scalars()
+        .all()
+    )
+    for booking in bookings:
+        transition(booking, actor, Action.decline, suspended=True)
+    return list(bookings)
+
+
+# The catalogue's suspend() calls this in its own transaction; it cannot import bookings.
+if return_jobs_of not in catalogue_service.on_suspend:
+    catalogue_service.on_suspend.append(return_jobs_of)

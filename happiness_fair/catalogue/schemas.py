@@ -1,0 +1,187 @@
+"""The catalogue part of the API contract: request schemas that validate, answers that serialise."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from marshmallow import fields, validate
+
+from ..api.base import PageArgs
+from ..hours import rules as hours_rules
+from ..validation import BaseSchema, TrimmedString, between, length, one_of
+from . import rules, service
+from .service import MAX_ID
+
+MAX_TAGS = 10
+
+
+class CleanText(TrimmedString):
+    """Trimmed text without NUL, which PostgreSQL cannot store (it would be a 500, not a 422)."""
+
+    default_error_messages = {"nul": _l("Remove the special characters that cannot be shown.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in result:
+            raise self.make_error("nul")
+        return result
+
+
+def id_field(**kwargs) -> fields.Integer:
+    """An id in a JSON body: a whole number, not "3" or 3.5 (query strings pass strict=False)."""
+    kwargs.setdefault("strict", True)
+    return fields.Integer(validate=between(1, MAX_ID), **kwargs)
+
+
+def id_list(**kwargs) -> fields.List:
+    """A non-empty list of ids; repeats count once."""
+    return fields.List(
+        id_field(),
+        validate=validate.Length(min=1, max=20, error=_l("Choose at least one and at most {max}.")),
+        **kwargs,
+    )
+
+
+class VolunteerApplicationSchema(BaseSchema):
+    bio = CleanText(validate=length(max=500), load_default="")
+    category_ids = id_list(required=True, metadata={"description": "the skills offered"})
+    grid_ids = id_list(required=True, metadata={"description": "grids of his community he serves"})
+
+
+class VolunteerPatchSchema(BaseSchema):
+    bio = CleanText(validate=length(max=500))
+    category_ids = id_list()
+    grid_ids = id_list()
+    show_full_name = fields.Boolean(
+        metadata={"description": "show the full name on the catalogue and the honour board"}
+    )
+
+
+class VettingNoteSchema(BaseSchema):
+    reason = CleanText(validate=length(max=500), load_default="")
+
+
+class VettingReasonSchema(BaseSchema):
+    reason = CleanText(required=True, validate=length(1, 500))
+
+
+class VolunteerTagsSchema(BaseSchema):
+    tags = fields.List(
+        CleanText(validate=length(1, 40)),
+        required=True,
+        validate=validate.Length(max=MAX_TAGS, error=_l("Give at most {max} tags.")),
+        metadata={"example": ["在职党员"]},
+    )
+
+
+class VolunteerListArgs(PageArgs):
+    status = fields.String(validate=one_of(["pending", "approved", "refused", "suspended"]))
+    grid_id = id_field(strict=False)
+
+
+class NewListingSchema(BaseSchema):
+    category_id = id_field(required=True)
+    title = CleanText(required=True, validate=length(1, 60))
+    description = CleanText(validate=length(max=2000), load_default="")
+    fee_fen = fields.Integer(
+        strict=True, required=True, validate=between(0, 100000), metadata={"example": 2000}
+    )
+    duration_minutes = fields.Integer(strict=True, required=True, validate=between(5, 720))
+    modes = fields.List(
+        fields.String(validate=one_of(rules.MODES)),
+        required=True,
+        validate=validate.Length(min=1, max=2, error=_l("Choose home visit, fair stall or both.")),
+    )
+
+
+class ListingPatchSchema(BaseSchema):
+    category_id = id_field()
+    title = CleanText(validate=length(1, 60))
+    description = CleanText(validate=length(max=2000))
+    fee_fen = fields.Integer(strict=True, validate=between(0, 100000))
+    duration_minutes = fields.Integer(strict=True, validate=between(5, 720))
+    modes = fields.List(
+        fields.String(validate=one_of(rules.MODES)),
+        validate=validate.Length(min=1, max=2, error=_l("Choose home visit, fair stall or both.")),
+    )
+    active = fields.Boolean()
+
+
+class CatalogueArgs(PageArgs):
+    community_id = id_field(strict=False)
+    category = CleanText(validate=length(1, 20), metadata={"description": "a category code or id"})
+    mode = fields.String(validate=one_of(rules.MODES))
+    grid_id = id_field(
+        strict=False, metadata={"description": "listings of volunteers who serve this grid"}
+    )
+    q = CleanText(validate=length(max=50), metadata={"description": "words to find"})
+
+
+def _stars(volunteer) -> int:
+    return hours_rules.star_level(volunteer.verified_minutes)
+
+
+def _shown_name(volunteer) -> str:
+    """Full name for himself, his community's staff, or when he chose it; else 沈**."""
+    viewer = current_user if current_user.is_authenticated else None
+    if service.sees_full_name(viewer, volunteer):
+        return volunteer.name
+    return hours_rules.mask_name(volunteer.name)
+
+
+class VolunteerSchema(ma.Schema):
+    """A volunteer as API.md shows him; the office's decision only to him and his office."""
+
+    id = fields.Integer()
+    user_id = fields.Integer()
+    name = fields.Function(_shown_name, metadata={"type": "string", "example": "沈**"})
+    status = fields.String()
+    bio = fields.String()
+    category_ids = fields.List(fields.Integer())
+    grid_ids = fields.List(fields.Integer())
+    tags = fields.Function(
+        lambda volunteer: [t.tag for t in volunteer.tags],
+        metadata={"type": "array", "items": {"type": "string"}},
+    )
+    star_level = fields.Function(_stars, metadata={"type": "integer", "minimum": 0, "maximum": 5})
+    verified_minutes = fields.Integer()
+    rating = fields.Float(allow_none=True)
+    completed_count = fields.Integer()
+    show_full_name = fields.Boolean()
+    decided_by_id = fields.Integer(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+
+    @ma.post_dump(pass_original=True)
+    def hide_decision(self, data, volunteer, **kwargs):
+        viewer = current_user if current_user.is_authenticated else None
+        if not service.sees_decision(viewer, volunteer):
+            data["decided_by_id"] = data["decided_at"] = data["decision_reason"] = None
+        return data
+
+
+class ListingVolunteerSchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.Function(_shown_name, metadata={"type": "string", "example": "沈**"})
+    star_level = fields.Function(_stars, metadata={"type": "integer", "minimum": 0, "maximum": 5})
+    rating = fields.Float(allow_none=True)
+    completed_count = fields.Integer()
+
+
+class ListingSchema(ma.Schema):
+    id = fields.Integer()
+    volunteer = fields.Nested(ListingVolunteerSchema)
+    category_id = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    fee_fen = fields.Integer()
+    duration_minutes = fields.Integer()
+    modes = fields.List(fields.String())
+    active = fields.Boolean()
+
+
+class CategorySchema(ma.Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()

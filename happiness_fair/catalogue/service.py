@@ -1,0 +1,465 @@
+"""Catalogue use cases: applying to volunteer, the office's vetting, listings, the public catalogue.
+
+Who may see what lives here too, so the API, the pages and the bookings part ask the same
+questions: a volunteer's profile is public once approved; until then (and once refused or
+suspended) only he and his community's office see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload, raiseload
+
+from .. import audit
+from ..accounts.models import User
+from ..database import utcnow
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..places.models import Grid
+from . import rules
+from .categories import category_by_code
+from .models import Category, Listing, Volunteer, VolunteerStatus, VolunteerTag, volunteer_grids
+
+MAX_ID = 2**31 - 1  # ids are 32-bit in PostgreSQL: a larger one names nothing (404, not a 500)
+
+on_suspend: list[Callable[[Volunteer, User], None]] = []
+"""Run by suspend() in its transaction with (volunteer, office user); bookings reopens his jobs."""
+
+_MOVE_REFUSED = {
+    rules.APPROVE: _l("Only a pending, refused or suspended volunteer can be approved."),
+    rules.REFUSE: _l("Only a pending application can be refused."),
+    rules.SUSPEND: _l("Only an approved volunteer can be suspended."),
+}
+
+
+# ---- who may see and do what ------------------------------------------------------------------
+
+
+def is_office_of(user: User | None, community_id: int) -> bool:
+    return user is not None and user.is_office and user.community_id == community_id
+
+
+def is_himself(user: User | None, volunteer: Volunteer) -> bool:
+    return user is not None and user.id == volunteer.user_id
+
+
+def can_see_volunteer(user: User | None, volunteer: Volunteer) -> bool:
+    return (
+        volunteer.is_approved
+        or is_himself(user, volunteer)
+        or is_office_of(user, volunteer.community_id)
+    )
+
+
+def sees_full_name(user: User | None, volunteer: Volunteer) -> bool:
+    """Staff of his community and he himself always; everyone else only if he chose so."""
+    if volunteer.show_full_name or is_himself(user, volunteer):
+        return True
+    return user is not None and user.is_staff and user.community_id == volunteer.community_id
+
+
+def sees_decision(user: User | None, volunteer: Volunteer) -> bool:
+    """Who vetted him, when and why: for him and his community's office."""
+    return is_himself(user, volunteer) or is_office_of(user, volunteer.community_id)
+
+
+def can_see_listing(user: User | None, listing: Listing) -> bool:
+    if listing.active and listing.volunteer.is_approved:
+        return True
+    return is_himself(user, listing.volunteer) or is_office_of(user, listing.community_id)
+
+
+# ---- loading ------------------------------------------------------------------------------------
+
+
+def _get(model, object_id: int):
+    if not 0 < object_id <= MAX_ID:
+        return None
+    return db.session.get(model, object_id)
+
+
+def volunteer_of(user: User) -> Volunteer | None:
+    """The account's volunteer record, whatever its status."""
+    return db.session.execute(
+        sa.select(Volunteer).where(Volunteer.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def own_volunteer(user: User) -> Volunteer:
+    volunteer = volunteer_of(user)
+    if volunteer is None:
+        raise NotFound(_("You have not applied to volunteer."))
+    return volunteer
+
+
+def visible_volunteer(user: User | None, volunteer_id: int) -> Volunteer:
+    """The volunteer, or 404 when there is none or the caller may not see him."""
+    volunteer = _get(Volunteer, volunteer_id)
+    if volunteer is None or not can_see_volunteer(user, volunteer):
+        raise NotFound()
+    return volunteer
+
+
+def vettable_volunteer(user: User, volunteer_id: int) -> Volunteer:
+    """A volunteer of the caller's community (404 outside it) whom only its office vets (403)."""
+    volunteer = _get(Volunteer, volunteer_id)
+    if volunteer is None or volunteer.community_id != user.community_id:
+        raise NotFound()
+    if not user.is_office:
+        raise Forbidden(_("Only the community office vets volunteers."))
+    return volunteer
+
+
+def community_volunteers(
+    user: User, *, status: str | None, grid_id: int | None, page: int, per_page: int
+) -> tuple[list[Volunteer], int]:
+    """Staff look up their community's volunteers; grid workers see the approved ones only."""
+    if not user.is_staff:
+        raise Forbidden()
+    conditions = [Volunteer.community_id == user.community_id]
+    if not user.is_office:
+        conditions.append(Volunteer.status == VolunteerStatus.approved)
+    if status:
+        conditions.append(Volunteer.status == VolunteerStatus(status))
+    if grid_id is not None:
+        conditions.append(_serves_grid(Volunteer.id, grid_id))
+    total = db.session.execute(sa.select(sa.func.count(Volunteer.id)).where(*conditions))
+    rows = db.session.execute(
+        sa.select(Volunteer)
+        .where(*conditions)
+        .order_by(Volunteer.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).scalars()
+    return list(rows), total.scalar_one()
+
+
+# ---- applying -----------------------------------------------------------------------------------
+
+
+def _categories(category_ids: list[int]) -> list[Category]:
+    wanted = set(category_ids)
+    found = list(
+        db.session.execute(
+            sa.select(Category).where(Category.id.in_(wanted)).order_by(Category.position)
+        ).scalars()
+    )
+    if len(found) != len(wanted):
+        raise ValidationFailed(fields={"category_ids": [_("No such category.")]})
+    return found
+
+
+def _grids(community_id: int, grid_ids: list[int]) -> list[Grid]:
+    wanted = set(grid_ids)
+    found = list(
+        db.session.execute(
+            sa.select(Grid)
+            .where(Grid.id.in_(wanted), Grid.community_id == community_id)
+            .order_by(Grid.number)
+        ).scalars()
+    )
+    if len(found) != len(wanted):
+        raise ValidationFailed(fields={"grid_ids": [_("No such grid in your community.")]})
+    return found
+
+
+def apply(user: User, data: dict) -> Volunteer:
+    """An account applies to volunteer in its community; the office vets the application."""
+    categories = _categories(data["category_ids"])
+    grids = _grids(user.community_id, data["grid_ids"])
+    if volunteer_of(user) is not None:
+        raise Conflict(_("You have already applied to volunteer."))
+    volunteer = Volunteer(
+        user_id=user.id,
+        user=user,
+        community_id=user.community_id,
+        status=VolunteerStatus.pending,
+        bio=data.get("bio", ""),
+        categories=categories,
+        grids=grids,
+        tags=[],
+    )
+    db.session.add(volunteer)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("You have already applied to volunteer.")) from exc
+    return volunteer
+
+
+def update_own(user: User, data: dict) -> Volunteer:
+    """He changes his bio, skills, grids, or whether his full name is shown.
+
+    Listings in a skill he no longer offers are withdrawn from the catalogue.
+    """
+    volunteer = own_volunteer(user)
+    if "bio" in data:
+        volunteer.bio = data["bio"]
+    if "category_ids" in data:
+        volunteer.categories = _categories(data["category_ids"])
+        db.session.execute(
+            sa.update(Listing)
+            .where(
+                Listing.volunteer_id == volunteer.id,
+                Listing.active.is_(True),
+                Listing.category_id.not_in(volunteer.category_ids),
+            )
+            .values(active=False)
+            .execution_options(synchronize_session=False)
+        )
+    if "grid_ids" in data:
+        volunteer.grids = _grids(volunteer.community_id, data["grid_ids"])
+    if "show_full_name" in data:
+        volunteer.show_full_name = data["show_full_name"]
+    db.session.flush()
+    return volunteer
+
+
+# ---- vetting ------------------------------------------------------------------------------------
+
+
+def _vet(office: User, volunteer: Volunteer, action: str, reason: str) -> Volunteer:
+    """Move his status as the table allows, keeping who, when and why; audited.
+
+    The conditional UPDATE makes two office staff deciding at once agree: the second gets 409.
+    """
+    before = volunteer.status
+    after = rules.vetting_result(before, action)
+    if after is None:
+        raise Conflict(_MOVE_REFUSED[action])
+    decided_at = utcnow()
+    moved = db.session.execute(
+        sa.update(Volunteer)
+        .where(Volunteer.id == volunteer.id, Volunteer.status == before)
+        .values(
+            status=VolunteerStatus(after),
+            decided_by_id=office.id,
+            decided_at=decided_at,
+            decision_reason=reason,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        raise Conflict(_MOVE_REFUSED[action])
+    db.session.refresh(volunteer, ["status", "decided_by_id", "decided_at", "decision_reason"])
+    audit.record(
+        f"volunteer.{action}",
+        community_id=volunteer.community_id,
+        actor_id=office.id,
+        subject_type="volunteer",
+        subject_id=volunteer.id,
+        from_status=str(before),
+        to_status=after,
+        reason=reason,
+    )
+    return volunteer
+
+
+def approve(office: User, volunteer: Volunteer, note: str = "") -> Volunteer:
+    """Approve an application, reinstate a suspended volunteer, or approve a refused one."""
+    return _vet(office, volunteer, rules.APPROVE, note)
+
+
+def refuse(office: User, volunteer: Volunteer, reason: str) -> Volunteer:
+    return _vet(office, volunteer, rules.REFUSE, reason)
+
+
+def suspend(office: User, volunteer: Volunteer, reason: str) -> Volunteer:
+    """He stops publishing and taking jobs at once; the on_suspend callbacks handle his jobs."""
+    _vet(office, volunteer, rules.SUSPEND, reason)
+    for callback in on_suspend:
+        callback(volunteer, office)
+    return volunteer
+
+
+def set_tags(office: User, volunteer: Volunteer, tags: list[str]) -> Volunteer:
+    """The office's tags (在职党员, a volunteer team) replace the old ones; audited."""
+    wanted = sorted(set(tags))
+    kept = {t.tag: t for t in volunteer.tags if t.tag in wanted}
+    volunteer.tags = [kept.get(tag) or VolunteerTag(tag=tag) for tag in wanted]
+    audit.record(
+        "volunteer.tags",
+        community_id=volunteer.community_id,
+        actor_id=office.id,
+        subject_type="volunteer",
+        subject_id=volunteer.id,
+        tags=wanted,
+    )
+    db.session.flush()
+    return volunteer
+
+
+# ---- listings -----------------------------------------------------------------------------------
+
+
+def _require_skill(volunteer: Volunteer, category_id: int) -> None:
+    if category_id not in volunteer.category_ids:
+        raise ValidationFailed(fields={"category_id": [_("Choose one of your own skills.")]})
+
+
+def _apply_modes(listing: Listing, modes: list[str]) -> None:
+    listing.home = "home" in modes
+    listing.fair = "fair" in modes
+
+
+def create_listing(user: User, data: dict) -> Listing:
+    """An approved volunteer publishes a service in one of his skills."""
+    volunteer = volunteer_of(user)
+    if volunteer is None or not volunteer.is_approved:
+        raise Forbidden(_("Only approved volunteers can publish services."))
+    _require_skill(volunteer, data["category_id"])
+    listing = Listing(
+        volunteer_id=volunteer.id,
+        volunteer=volunteer,
+        community_id=volunteer.community_id,
+        category_id=data["category_id"],
+        title=data["title"],
+        description=data.get("description", ""),
+        fee_fen=data["fee_fen"],
+        duration_minutes=data["duration_minutes"],
+        active=True,
+    )
+    _apply_modes(listing, data["modes"])
+    db.session.add(listing)
+    db.session.flush()
+    return listing
+
+
+def visible_listing(user: User | None, listing_id: int) -> Listing:
+    """The listing, or 404 when there is none or it is withdrawn and not the caller's to see."""
+    if not 0 < listing_id <= MAX_ID:
+        raise NotFound()
+    listing = db.session.execute(
+        sa.select(Listing)
+        .where(Listing.id == listing_id)
+        .options(joinedload(Listing.volunteer).joinedload(Volunteer.user))
+    ).scalar_one_or_none()
+    if listing is None or not can_see_listing(user, listing):
+        raise NotFound()
+    return listing
+
+
+def update_listing(user: User, listing: Listing, data: dict) -> Listing:
+    """Only its volunteer, while he is approved, changes a listing (or reopens a withdrawn one)."""
+    volunteer = listing.volunteer
+    if not is_himself(user, volunteer) or not volunteer.is_approved:
+        raise Forbidden(_("Only its approved volunteer can change this service."))
+    for key in ("category_id", "title", "description", "fee_fen", "duration_minutes", "active"):
+        if key in data:
+            setattr(listing, key, data[key])
+    if "modes" in data:
+        _apply_modes(listing, data["modes"])
+    if listing.active:
+        _require_skill(volunteer, listing.category_id)
+    db.session.flush()
+    return listing
+
+
+def withdraw_listing(user: User, listing: Listing) -> None:
+    """Its volunteer or his community's office takes a listing out of the catalogue."""
+    by_office = is_office_of(user, listing.community_id)
+    if not (is_himself(user, listing.volunteer) or by_office):
+        raise Forbidden(_("Only its volunteer or the community office can withdraw this service."))
+    listing.active = False
+    if by_office and not is_himself(user, listing.volunteer):
+        audit.record(
+            "listing.withdraw",
+            community_id=listing.community_id,
+            actor_id=user.id,
+            subject_type="listing",
+            subject_id=listing.id,
+        )
+
+
+# ---- the public catalogue -----------------------------------------------------------------------
+
+
+def categories() -> list[Category]:
+    return list(db.session.execute(sa.select(Category).order_by(Category.position)).scalars())
+
+
+def category_from_param(value: str) -> Category:
+    """A category named by its code (plumbing) or its id (3)."""
+    if value.isascii() and value.isdigit():
+        category = _get(Category, int(value))
+    else:
+        category = category_by_code(value)
+    if category is None:
+        raise ValidationFailed(fields={"category": [_("No such category.")]})
+    return category
+
+
+def _serves_grid(volunteer_id_column, grid_id: int):
+    return sa.exists().where(
+        volunteer_grids.c.volunteer_id == volunteer_id_column,
+        volunteer_grids.c.grid_id == grid_id,
+    )
+
+
+def catalogue(
+    viewer: User | None,
+    *,
+    community_id: int | None = None,
+    category: str | None = None,
+    mode: str | None = None,
+    grid_id: int | None = None,
+    q: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[Listing], int]:
+    """Active listings of approved volunteers, busiest volunteers first; (page, total).
+
+    A signed-in caller sees his own community unless he names another. The text search is a
+    case-insensitive substring match (Chinese has no word breaks: "水龙头" finds "修水龙头").
+    """
+    if community_id is None and viewer is not None:
+        community_id = viewer.community_id
+    conditions = [Listing.active.is_(True), Volunteer.status == VolunteerStatus.approved]
+    if community_id is not None:
+        conditions.append(Listing.community_id == community_id)
+    if category:
+        conditions.append(Listing.category_id == category_from_param(category).id)
+    if mode == "home":
+        conditions.append(Listing.home.is_(True))
+    elif mode == "fair":
+        conditions.append(Listing.fair.is_(True))
+    if grid_id is not None:
+        conditions.append(_serves_grid(Listing.volunteer_id, grid_id))
+    if q:
+        needle = q.lower()
+        conditions.append(
+            sa.or_(
+                sa.func.lower(Listing.title).contains(needle, autoescape=True),
+                sa.func.lower(Listing.description).contains(needle, autoescape=True),
+            )
+        )
+    total = db.session.execute(
+        sa.select(sa.func.count(Listing.id)).join(Listing.volunteer).where(*conditions)
+    ).scalar_one()
+    # One query for the page: the volunteer and his account come in the same join; his skills,
+    # grids, tags and roles are not shown here and must not be loaded row by row.
+    rows = db.session.execute(
+        sa.select(Listing)
+        .join(Listing.volunteer)
+        .join(Volunteer.user)
+        .where(*conditions)
+        .options(
+            contains_eager(Listing.volunteer).options(
+                contains_eager(Volunteer.user).options(
+                    raiseload(User.roles), raiseload(User.staff_grids)
+                ),
+                raiseload(Volunteer.categories),
+                raiseload(Volunteer.grids),
+                raiseload(Volunteer.tags),
+            )
+        )
+        .order_by(Volunteer.completed_count.desc(), Listing.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).scalars()
+    return list(rows), total

@@ -1,0 +1,1 @@
+"""In-app notifications: kept as records, rendered in the reader's language when read."""

@@ -1,0 +1,84 @@
+"""Notifications over JSON (API.md "Fee rules, fair days, notifications")."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import get_locale
+from flask_login import current_user
+from marshmallow import fields
+
+from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema
+from . import service
+from .models import Notification
+
+blp = ApiBlueprint("notifications_api", __name__, description="In-app notifications")
+
+
+class NotificationArgs(PageArgs):
+    unread = fields.Boolean(load_default=False)
+
+
+class NotificationSchema(ma.Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"enum": list(service.KINDS)})
+    booking_id = fields.Integer(allow_none=True)
+    text = fields.String()
+    created_at = fields.DateTime()
+    read = fields.Boolean()
+
+
+class MarkedSchema(ma.Schema):
+    marked = fields.Integer()
+
+
+def _view(row: Notification, categories, locale: str) -> dict:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "booking_id": row.booking_id,
+        "text": service.render(row, categories, locale),
+        "created_at": row.created_at,
+        "read": row.read_at is not None,
+    }
+
+
+def _locale() -> str:
+    return str(get_locale() or "zh_CN")
+
+
+@blp.get("/notifications")
+@blp.arguments(NotificationArgs, location="query")
+@blp.response(200, page_schema(NotificationSchema, "NotificationPage"))
+@blp.errors(401, 422)
+@login_required
+def list_notifications(args):
+    """My notifications, newest first, in my language; `unread=true` for the unread only."""
+    rows, total = service.notifications_for(
+        current_user.id, unread_only=args["unread"], page=args["page"], per_page=args["per_page"]
+    )
+    categories, locale = service.category_map(), _locale()
+    return {
+        "items": [_view(row, categories, locale) for row in rows],
+        "page": args["page"],
+        "per_page": args["per_page"],
+        "total": total,
+    }
+
+
+@blp.post("/notifications/<int:notification_id>/read")
+@blp.response(200, NotificationSchema)
+@blp.errors(401, 404)
+@login_required
+def mark_read(notification_id):
+    """Mark one notification read."""
+    row = service.mark_read(current_user.id, notification_id)
+    return _view(row, service.category_map(), _locale())
+
+
+@blp.post("/notifications/read-all")
+@blp.response(200, MarkedSchema)
+@blp.errors(401)
+@login_required
+def mark_all_read():
+    """Mark every notification read; answers how many were unread."""
+    return {"marked": service.mark_all_read(current_user.id)}

@@ -1,0 +1,146 @@
+"""Telling people what happened to a booking, and reading it back in the reader's language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from ..bookings.rules import Period
+from ..catalogue.models import Category
+from ..database import utcnow
+from ..errors import NotFound
+from ..extensions import db
+from .models import Notification
+
+# Only the kind and its parameters are stored; the text is made when it is read, so a Chinese
+# reader and an English reader see the same record in their own language.
+MESSAGES = {
+    "request_for_you": _l("You have a new request: %(category)s on %(date)s, %(period)s."),
+    "booking_cancelled": _l("The job on %(date)s (%(category)s) was cancelled."),
+    "booking_rescheduled": _l("The job (%(category)s) was moved to %(date)s, %(period)s."),
+    "job_reminder": _l("Reminder: tomorrow, %(date)s, %(period)s, you have a job: %(category)s."),
+    "booking_accepted": _l("%(volunteer)s accepted your request (%(category)s) for %(date)s."),
+    "booking_declined": _l(
+        "%(volunteer)s cannot take your request (%(category)s); it is open to other volunteers."
+    ),
+    "booking_started": _l("%(volunteer)s has started the job (%(category)s)."),
+    "booking_completed": _l(
+        "%(volunteer)s has finished the job (%(category)s). Please confirm and rate it."
+    ),
+    "booking_auto_confirmed": _l(
+        "The job (%(category)s) of %(date)s was confirmed automatically after 7 days."
+    ),
+    "booking_escalated": _l(
+        "Nobody has taken request no. %(booking)s (%(category)s, %(date)s) for 24 hours."
+    ),
+    "booking_no_show": _l(
+        "The volunteer did not come for request no. %(booking)s (%(category)s, %(date)s)."
+    ),
+    "booking_disputed": _l("Job no. %(booking)s (%(category)s) is disputed: %(reason)s"),
+    "volunteer_suspended": _l(
+        "Your request (%(category)s) is open to other volunteers again: "
+        "its volunteer can no longer take it."
+    ),
+}
+KINDS = tuple(MESSAGES)
+
+PERIOD_NAMES = {
+    Period.morning: _l("morning"),
+    Period.afternoon: _l("afternoon"),
+    Period.evening: _l("evening"),
+}
+
+
+def notify(user_id: int, kind: str, booking=None, **params) -> Notification:
+    """Record a notification in the current transaction (it is sent only if the act commits)."""
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if booking is not None:
+        params = {
+            "booking": booking.id,
+            "category_id": booking.category_id,
+            "date": booking.date.isoformat(),
+            "period": str(booking.period),
+            **params,
+        }
+    row = Notification(
+        user_id=user_id, kind=kind, booking_id=booking.id if booking else None, params=params
+    )
+    db.session.add(row)
+    return row
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def category_map() -> dict[int, Category]:
+    """The shared categories by id, loaded once for a page of notifications."""
+    return {c.id: c for c in db.session.execute(sa.select(Category)).scalars()}
+
+
+def render(notification: Notification, categories: dict[int, Category], locale: str) -> str:
+    """The notification's text in the reader's language."""
+    params = dict(notification.params or {})
+    values = _Blank({k: v for k, v in params.items() if isinstance(v, str | int)})
+    category = categories.get(params.get("category_id"))
+    if category is not None:
+        values["category"] = category.name_zh if locale.startswith("zh") else category.name_en
+    if params.get("date"):
+        values["date"] = format_date(date.fromisoformat(params["date"]), "medium")
+    if params.get("period") in PERIOD_NAMES:
+        values["period"] = str(PERIOD_NAMES[Period(params["period"])])
+    return str(MESSAGES.get(notification.kind, _l("Something changed."))) % values
+
+
+def notifications_for(user_id: int, *, unread_only: bool, page: int, per_page: int):
+    """One page of a person's notifications, newest first, and how many there are."""
+    where = [Notification.user_id == user_id]
+    if unread_only:
+        where.append(Notification.read_at.is_(None))
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(Notification).where(*where)
+    ).scalar_one()
+    rows = (
+        db.session.execute(
+            sa.select(Notification)
+            .where(*where)
+            .order_by(Notification.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .scalars()
+        .all()
+    )
+    return rows, total
+
+
+def unread_count(user_id: int) -> int:
+    """For the badge on every page."""
+    return db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ).scalar_one()
+
+
+def mark_read(user_id: int, notification_id: int) -> Notification:
+    row = db.session.get(Notification, notification_id) if notification_id < 2**31 else None
+    if row is None or row.user_id != user_id:
+        raise NotFound()
+    if row.read_at is None:
+        row.read_at = utcnow()
+    return row
+
+
+def mark_all_read(user_id: int) -> int:
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount

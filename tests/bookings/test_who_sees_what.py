@@ -1,0 +1,159 @@
+"""What each person sees of a booking: the address, phone and door note only once a volunteer
+has accepted; resident flags never; lists show each person their own part, without N+1."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from happiness_fair.accounts.models import Resident
+
+
+def flag(in_app, resident, **flags) -> None:
+    with in_app() as session:
+        session.execute(sa.update(Resident).where(Resident.id == resident.id).values(**flags))
+        session.commit()
+
+
+def test_a_candidate_volunteer_sees_the_problem_but_not_the_address(api, book, world):
+    booking = book(door_note="按门铃两下")
+    seen = api.as_(world.plumber2.account_user).get(f"/bookings/{booking['id']}")
+    assert seen.status_code == 200
+    body = seen.json
+    assert body["description"] == "厨房水龙头漏水"
+    assert body["address"] is None
+    assert body["contact_phone"] is None
+    assert body["door_note"] is None
+    assert body["photos"] == []
+    assert body["actions"] == ["accept"]
+
+
+def test_the_volunteer_sees_the_address_once_he_has_accepted(api, act, book, world):
+    booking = book(listing_id=world.listing.id, door_note="按门铃两下")
+    plumber = api.as_(world.plumber.account_user)
+    before = plumber.get(f"/bookings/{booking['id']}").json
+    assert before["address"] is None
+    assert before["contact_phone"] is None
+    assert set(before["actions"]) == {"accept", "decline"}
+    act(world.plumber.account_user, booking["id"], "accept")
+    after = plumber.get(f"/bookings/{booking['id']}").json
+    assert after["address"] == booking["address"]
+    assert after["address"].endswith("室")
+    assert after["contact_phone"] == world.grandma_user.phone
+    assert after["door_note"] == "按门铃两下"
+
+
+def test_the_people_and_the_staff_see_everything(api, book, world):
+    booking = book(door_note="按门铃两下")
+    for user in (world.grandma_user, world.son, world.grid_worker, world.office):
+        body = api.as_(user).get(f"/bookings/{booking['id']}").json
+        assert body["address"] and body["contact_phone"] and body["door_note"], user
+
+
+def test_a_waiver_that_would_reveal_a_flag_is_not_named_to_the_volunteer(
+    api, act, book, world, in_app
+):
+    flag(in_app, world.neighbour, dibao=True)
+    booking = book(world.neighbour.account_user, listing_id=world.listing.id)
+    assert booking["quote"]["waiver_rule"] is None  # dibao is not switched on by default
+    assert "flags" not in booking
+    act(world.plumber.account_user, booking["id"], "accept")
+    resident = api.as_(world.plumber.account_user).get(f"/residents/{world.neighbour.id}")
+    assert resident.status_code == 200
+    assert resident.json["flags"] is None
+    assert "dibao" not in resident.text
+
+
+def test_the_accepted_volunteer_may_see_the_beneficiarys_record_but_a_candidate_not(
+    api, act, book, world
+):
+    booking = book()
+    candidate = api.as_(world.plumber2.account_user)
+    assert candidate.get(f"/residents/{world.grandma.id}").status_code == 404
+    act(world.plumber2.account_user, booking["id"], "accept")
+    record = candidate.get(f"/residents/{world.grandma.id}")
+    assert record.status_code == 200
+    assert record.json["building_id"] is not None
+    assert record.json["flags"] is None
+    act(world.grandma_user, booking["id"], "cancel")
+    assert candidate.get(f"/residents/{world.grandma.id}").status_code == 404
+
+
+def test_each_person_lists_the_bookings_they_have_a_part_in(api, act, book, world, make):
+    mine = book()["id"]
+    for_mother = book(world.son, beneficiary_id=world.grandma.id)["id"]
+    neighbours = book(world.neighbour.account_user, listing_id=world.listing.id)["id"]
+    elsewhere = book(world.grid_worker, beneficiary_id=world.neighbour.id)["id"]
+    act(world.plumber.account_user, neighbours, "accept")
+
+    def listed(user, query=""):
+        response = api.as_(user).get(f"/bookings{query}")
+        assert response.status_code == 200
+        return {item["id"] for item in response.json["items"]}
+
+    assert listed(world.grandma_user) == {mine, for_mother}
+    assert listed(world.son) == {mine, for_mother}  # he manages her
+    assert listed(world.neighbour.account_user) == {neighbours, elsewhere}
+    assert listed(world.plumber.account_user) == {neighbours}
+    assert listed(world.grid_worker) == {mine, for_mother, neighbours, elsewhere}
+    assert listed(world.office) == {mine, for_mother, neighbours, elsewhere}
+    assert listed(world.other_grid_worker) == set()
+    assert listed(world.stranger_office) == set()
+    assert listed(world.office, "?status=accepted") == {neighbours}
+    page = api.as_(world.office).get("/bookings?per_page=3&page=2").json
+    assert (page["page"], page["per_page"], page["total"], len(page["items"])) == (2, 3, 4, 1)
+    assert api.as_(world.office).get("/bookings?status=lost").status_code == 422
+
+
+def test_jobs_are_the_requests_a_volunteer_may_accept_now(api, act, book, world):
+    open_here = book()["id"]
+    named_to_him = book(world.neighbour.account_user, listing_id=world.listing.id)["id"]
+    taken = book()["id"]
+    act(world.plumber2.account_user, taken, "accept")
+
+    def jobs(volunteer):
+        response = api.as_(volunteer.account_user).get("/jobs")
+        assert response.status_code == 200
+        return [item["id"] for item in response.json["items"]]
+
+    assert set(jobs(world.plumber)) == {open_here, named_to_him}
+    assert jobs(world.plumber2) == [open_here]
+    assert jobs(world.far_plumber) == []
+    assert jobs(world.barber) == []
+    assert api.as_(world.grandma_user).get("/jobs").status_code == 403
+
+
+def test_lists_cost_the_same_number_of_queries_for_1_or_10_bookings(
+    api, act, book, world, count_queries
+):
+    def queries_for_list() -> int:
+        client = api.as_(world.office)
+        client.get("/bookings")  # the token is made and cached before counting
+        with count_queries() as counter:
+            assert client.get("/bookings").status_code == 200
+        return counter.count
+
+    first = book(listing_id=world.listing.id)["id"]
+    act(world.plumber.account_user, first, "accept")
+    one = queries_for_list()
+    for _ in range(9):
+        booking = book(listing_id=world.listing.id)["id"]
+        act(world.plumber.account_user, booking, "accept")
+    ten = queries_for_list()
+    assert ten == one
+    assert one <= 12
+
+
+def test_a_booking_keeps_the_grid_and_address_she_had_when_she_moves(api, book, make, world):
+    booking = book()
+    new_home = make.building(world.other_grid)
+    moved = api.as_(world.grandma_user).patch(
+        f"/residents/{world.grandma.id}",
+        json={"building_id": new_home.id, "unit": "3", "room": "502"},
+    )
+    assert moved.status_code == 200, moved.json
+    kept = api.as_(world.grid_worker).get(f"/bookings/{booking['id']}")
+    assert kept.status_code == 200
+    assert kept.json["grid_id"] == world.grid.id
+    assert kept.json["address"] == booking["address"]
+    assert api.as_(world.other_grid_worker).get(f"/bookings/{booking['id']}").status_code == 404
+    assert book()["grid_id"] == world.other_grid.id  # her next request is in her new grid

@@ -1,0 +1,1 @@
+"""Volunteers, their vetting, listings and the public catalogue (PRODUCT.md "The catalogue")."""
