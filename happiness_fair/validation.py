@@ -43,11 +43,16 @@ MAX_ID = 2**31 - 1  # ids are 32-bit in PostgreSQL: a larger one names nothing
 
 
 class TrimmedString(fields.String):
-    """Strips surrounding white space so "  " counts as empty."""
+    """Strips surrounding white space so "  " counts as empty; refuses NUL, which PostgreSQL
+    cannot store (it would be a 500, not a 422)."""
+
+    default_error_messages = {"nul": _l("Remove the special characters that cannot be shown.")}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        result = super()._deserialize(value, attr, data, **kwargs)
-        return result.strip()
+        result = super()._deserialize(value, attr, data, **kwargs).strip()
+        if "\x00" in result:
+            raise self.make_error("nul")
+        return result
 
 
 class BaseSchema(ma.Schema):

@@ -8,8 +8,9 @@ from flask_login import current_user
 
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema
 from ..errors import NotFound, ValidationFailed
+from ..validation import MAX_ID
 from . import access, service
-from .models import MAX_ID, Booking
+from .models import Booking
 from .photos import MAX_BYTES
 from .rules import Action
 from .schemas import (

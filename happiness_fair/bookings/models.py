@@ -14,7 +14,6 @@ from .rules import BookingStatus, Period
 
 MODES = ("home", "fair")
 MAX_PHOTOS = 3
-MAX_ID = 2**31 - 1  # no id is larger (and PostgreSQL refuses to compare with larger numbers)
 
 
 class Booking(db.Model):

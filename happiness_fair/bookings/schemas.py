@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
 from ..api.base import PageArgs
-from ..validation import BaseSchema, TrimmedString, between, length, one_of, phone_field
-from .models import MAX_ID, MODES
+from ..validation import MAX_ID, BaseSchema, TrimmedString, between, length, one_of, phone_field
+from .models import MODES
 from .rules import BookingStatus, Period
 
 MAX_FEN = 100_000_000  # ¥1,000,000: far above any repair, below any overflow

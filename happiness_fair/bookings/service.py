@@ -26,8 +26,9 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..hours.rules import service_date_of
 from ..notifications.service import notify
+from ..validation import MAX_ID
 from . import access, fees, photos, rules
-from .models import MAX_ID, MAX_PHOTOS, Booking, BookingEvent, BookingPhoto
+from .models import MAX_PHOTOS, Booking, BookingEvent, BookingPhoto
 from .rules import Action, BookingStatus, Relation
 
 # Called after every move, in the same transaction: (booking, action, from_status, actor).

@@ -9,23 +9,10 @@ from marshmallow import fields, validate
 
 from ..api.base import PageArgs
 from ..hours import rules as hours_rules
-from ..validation import BaseSchema, TrimmedString, between, length, one_of
+from ..validation import MAX_ID, BaseSchema, TrimmedString, between, length, one_of
 from . import rules, service
-from .service import MAX_ID
 
 MAX_TAGS = 10
-
-
-class CleanText(TrimmedString):
-    """Trimmed text without NUL, which PostgreSQL cannot store (it would be a 500, not a 422)."""
-
-    default_error_messages = {"nul": _l("Remove the special characters that cannot be shown.")}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        result = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in result:
-            raise self.make_error("nul")
-        return result
 
 
 def id_field(**kwargs) -> fields.Integer:
@@ -44,13 +31,13 @@ def id_list(**kwargs) -> fields.List:
 
 
 class VolunteerApplicationSchema(BaseSchema):
-    bio = CleanText(validate=length(max=500), load_default="")
+    bio = TrimmedString(validate=length(max=500), load_default="")
     category_ids = id_list(required=True, metadata={"description": "the skills offered"})
     grid_ids = id_list(required=True, metadata={"description": "grids of his community he serves"})
 
 
 class VolunteerPatchSchema(BaseSchema):
-    bio = CleanText(validate=length(max=500))
+    bio = TrimmedString(validate=length(max=500))
     category_ids = id_list()
     grid_ids = id_list()
     show_full_name = fields.Boolean(
@@ -59,16 +46,16 @@ class VolunteerPatchSchema(BaseSchema):
 
 
 class VettingNoteSchema(BaseSchema):
-    reason = CleanText(validate=length(max=500), load_default="")
+    reason = TrimmedString(validate=length(max=500), load_default="")
 
 
 class VettingReasonSchema(BaseSchema):
-    reason = CleanText(required=True, validate=length(1, 500))
+    reason = TrimmedString(required=True, validate=length(1, 500))
 
 
 class VolunteerTagsSchema(BaseSchema):
     tags = fields.List(
-        CleanText(validate=length(1, 40)),
+        TrimmedString(validate=length(1, 40)),
         required=True,
         validate=validate.Length(max=MAX_TAGS, error=_l("Give at most {max} tags.")),
         metadata={"example": ["在职党员"]},
@@ -82,8 +69,8 @@ class VolunteerListArgs(PageArgs):
 
 class NewListingSchema(BaseSchema):
     category_id = id_field(required=True)
-    title = CleanText(required=True, validate=length(1, 60))
-    description = CleanText(validate=length(max=2000), load_default="")
+    title = TrimmedString(required=True, validate=length(1, 60))
+    description = TrimmedString(validate=length(max=2000), load_default="")
     fee_fen = fields.Integer(
         strict=True, required=True, validate=between(0, 100000), metadata={"example": 2000}
     )
@@ -97,8 +84,8 @@ class NewListingSchema(BaseSchema):
 
 class ListingPatchSchema(BaseSchema):
     category_id = id_field()
-    title = CleanText(validate=length(1, 60))
-    description = CleanText(validate=length(max=2000))
+    title = TrimmedString(validate=length(1, 60))
+    description = TrimmedString(validate=length(max=2000))
     fee_fen = fields.Integer(strict=True, validate=between(0, 100000))
     duration_minutes = fields.Integer(strict=True, validate=between(5, 720))
     modes = fields.List(
@@ -110,12 +97,14 @@ class ListingPatchSchema(BaseSchema):
 
 class CatalogueArgs(PageArgs):
     community_id = id_field(strict=False)
-    category = CleanText(validate=length(1, 20), metadata={"description": "a category code or id"})
+    category = TrimmedString(
+        validate=length(1, 20), metadata={"description": "a category code or id"}
+    )
     mode = fields.String(validate=one_of(rules.MODES))
     grid_id = id_field(
         strict=False, metadata={"description": "listings of volunteers who serve this grid"}
     )
-    q = CleanText(validate=length(max=50), metadata={"description": "words to find"})
+    q = TrimmedString(validate=length(max=50), metadata={"description": "words to find"})
 
 
 def _stars(volunteer) -> int:

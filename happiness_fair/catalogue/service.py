@@ -21,11 +21,10 @@ from ..database import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..places.models import Grid
+from ..validation import MAX_ID
 from . import rules
 from .categories import category_by_code
 from .models import Category, Listing, Volunteer, VolunteerStatus, VolunteerTag, volunteer_grids
-
-MAX_ID = 2**31 - 1  # ids are 32-bit in PostgreSQL: a larger one names nothing (404, not a 500)
 
 on_suspend: list[Callable[[Volunteer, User], None]] = []
 """Run by suspend() in its transaction with (volunteer, office user); bookings reopens his jobs."""
