@@ -33,13 +33,17 @@ AUTH_ERRORS = (400, 422, 429)
 
 
 def user_view(user: User) -> dict:
-    roles = sorted({r.role.value for r in user.roles} | set(getattr(user, "extra_roles", ())))
+    """The account as API.md shows it; "volunteer" is a role once his record is approved."""
+    roles = {r.role.value for r in user.roles}
+    volunteer = catalogue_service.volunteer_of(user)
+    if volunteer is not None and volunteer.is_approved:
+        roles.add("volunteer")
     return {
         "id": user.id,
         "name": user.name,
         "phone": user.phone,
         "community_id": user.community_id,
-        "roles": roles,
+        "roles": sorted(roles),
     }
 
 
@@ -99,14 +103,10 @@ def reset(data):
 def me():
     """Who am I: roles, community, my resident and volunteer records, and grids."""
     user = current_user._get_current_object()
-    view = user_view(user)
-    volunteer = catalogue_service.volunteer_of(user)
-    if volunteer is not None and volunteer.is_approved:
-        view["roles"] = sorted({*view["roles"], "volunteer"})
     return {
-        **view,
+        **user_view(user),
         "resident": service.own_resident(user),
-        "volunteer": volunteer,
+        "volunteer": catalogue_service.volunteer_of(user),
         "grid_ids": user.grid_ids,
     }
 
