@@ -81,6 +81,15 @@ def _sqlite_on_begin(conn):
         conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
 
 
+def page_of(stmt: sa.Select, page: int, per_page: int) -> tuple[list, int]:
+    """One page of a select's rows and how many rows there are in all (2 queries)."""
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return list(rows), total
+
+
 def ping() -> bool:
     """True when the database answers; used by /healthz."""
     try:

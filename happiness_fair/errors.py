@@ -87,7 +87,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def _translate_fields(fields: dict) -> dict:
+def translate_fields(fields: dict) -> dict:
     """Flatten nested messages to {"a.b": [...]}, in the reader's language."""
     flat: dict[str, list[str]] = {}
 
@@ -110,7 +110,7 @@ def _translate_fields(fields: dict) -> dict:
 
 def error_response(err: DomainError, headers: dict | None = None):
     db.session.rollback()
-    fields = _translate_fields(err.fields) if err.fields else {}
+    fields = translate_fields(err.fields) if err.fields else {}
     if wants_json():
         body = {"error": {"code": err.code, "message": err.text()}}
         if fields:

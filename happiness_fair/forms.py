@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import request
 
-from .errors import _translate_fields
+from .errors import translate_fields
 
 
 def load_form(schema_cls: type[ma.Schema]) -> tuple[dict, dict]:
@@ -14,4 +14,4 @@ def load_form(schema_cls: type[ma.Schema]) -> tuple[dict, dict]:
     try:
         return schema_cls(unknown=ma.EXCLUDE).load(raw), {}
     except ma.ValidationError as err:
-        return {}, _translate_fields(err.messages)
+        return {}, translate_fields(err.messages)

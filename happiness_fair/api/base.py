@@ -121,6 +121,11 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
+def paged(items, total: int, args: dict) -> dict:
+    """The envelope of a paged answer, from the page arguments the request was read with."""
+    return {"items": items, "page": args["page"], "per_page": args["per_page"], "total": total}
+
+
 def list_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     return type(name, (ma.Schema,), {"items": ma.fields.List(ma.fields.Nested(item_schema))})
 

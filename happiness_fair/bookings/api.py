@@ -6,7 +6,7 @@ from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema
+from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
 from ..errors import NotFound, ValidationFailed
 from ..validation import MAX_ID
 from . import access, service
@@ -130,12 +130,7 @@ def _idempotency_key() -> str | None:
 
 def _paged(items, total, args) -> dict:
     viewer = _viewer()
-    return {
-        "items": [booking_view(b, viewer) for b in items],
-        "page": args["page"],
-        "per_page": args["per_page"],
-        "total": total,
-    }
+    return paged([booking_view(b, viewer) for b in items], total, args)
 
 
 @blp.post("/bookings")

@@ -21,7 +21,7 @@ from ..accounts import access as account_access
 from ..accounts.models import Resident, ResidentManager, Role, User, UserRole, staff_grids
 from ..catalogue import service as catalogue_service
 from ..catalogue.models import Category, Listing, Volunteer
-from ..database import utcnow
+from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..hours.rules import service_date_of
@@ -628,15 +628,7 @@ def booking_for_action(booking_id: int) -> Booking:
 
 
 def _page(stmt, page: int, per_page: int) -> tuple[list[Booking], int]:
-    total = db.session.execute(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    ).scalar_one()
-    items = (
-        db.session.execute(_with_timeline(stmt).limit(per_page).offset((page - 1) * per_page))
-        .scalars()
-        .all()
-    )
-    return list(items), total
+    return page_of(_with_timeline(stmt), page, per_page)
 
 
 def bookings_for(

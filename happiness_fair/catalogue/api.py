@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..accounts.models import User
-from ..api.base import ApiBlueprint, list_schema, login_required, page_schema
+from ..api.base import ApiBlueprint, list_schema, login_required, page_schema, paged
 from . import service
 from .schemas import (
     CatalogueArgs,
@@ -31,10 +31,6 @@ blp = ApiBlueprint(
 def _viewer() -> User | None:
     """The signed-in user, or None for an anonymous reader of the public catalogue."""
     return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def _page(items, total, args) -> dict:
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
 @blp.get("/categories")
@@ -93,7 +89,7 @@ def community_volunteers(args):
         page=args["page"],
         per_page=args["per_page"],
     )
-    return _page(items, total, args)
+    return paged(items, total, args)
 
 
 @blp.get("/volunteers/<int:volunteer_id>")
@@ -164,7 +160,7 @@ def catalogue(args):
         page=args["page"],
         per_page=args["per_page"],
     )
-    return _page(items, total, args)
+    return paged(items, total, args)
 
 
 @blp.post("/listings")

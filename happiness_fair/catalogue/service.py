@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager, joinedload, raiseload
 
 from .. import audit
 from ..accounts.models import User
-from ..database import utcnow
+from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..places.models import Grid
@@ -127,15 +127,7 @@ def community_volunteers(
         conditions.append(Volunteer.status == VolunteerStatus(status))
     if grid_id is not None:
         conditions.append(_serves_grid(Volunteer.id, grid_id))
-    total = db.session.execute(sa.select(sa.func.count(Volunteer.id)).where(*conditions))
-    rows = db.session.execute(
-        sa.select(Volunteer)
-        .where(*conditions)
-        .order_by(Volunteer.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).scalars()
-    return list(rows), total.scalar_one()
+    return page_of(sa.select(Volunteer).where(*conditions).order_by(Volunteer.id), page, per_page)
 
 
 # ---- applying -----------------------------------------------------------------------------------
@@ -437,12 +429,9 @@ def catalogue(
                 sa.func.lower(Listing.description).contains(needle, autoescape=True),
             )
         )
-    total = db.session.execute(
-        sa.select(sa.func.count(Listing.id)).join(Listing.volunteer).where(*conditions)
-    ).scalar_one()
     # One query for the page: the volunteer and his account come in the same join; his skills,
     # grids, tags and roles are not shown here and must not be loaded row by row.
-    rows = db.session.execute(
+    return page_of(
         sa.select(Listing)
         .join(Listing.volunteer)
         .join(Volunteer.user)
@@ -457,8 +446,7 @@ def catalogue(
                 raiseload(Volunteer.tags),
             )
         )
-        .order_by(Volunteer.completed_count.desc(), Listing.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).scalars()
-    return list(rows), total
+        .order_by(Volunteer.completed_count.desc(), Listing.id),
+        page,
+        per_page,
+    )

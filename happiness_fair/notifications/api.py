@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from marshmallow import fields
 
-from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema
+from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
 from . import service
 from .models import Notification
 
@@ -57,12 +57,7 @@ def list_notifications(args):
         current_user.id, unread_only=args["unread"], page=args["page"], per_page=args["per_page"]
     )
     categories, locale = service.category_map(), _locale()
-    return {
-        "items": [_view(row, categories, locale) for row in rows],
-        "page": args["page"],
-        "per_page": args["per_page"],
-        "total": total,
-    }
+    return paged([_view(row, categories, locale) for row in rows], total, args)
 
 
 @blp.post("/notifications/<int:notification_id>/read")

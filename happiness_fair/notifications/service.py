@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..bookings.rules import Period
 from ..catalogue.models import Category
-from ..database import utcnow
+from ..database import page_of, utcnow
 from ..errors import NotFound
 from ..extensions import db
 from .models import Notification
@@ -102,21 +102,9 @@ def notifications_for(user_id: int, *, unread_only: bool, page: int, per_page: i
     where = [Notification.user_id == user_id]
     if unread_only:
         where.append(Notification.read_at.is_(None))
-    total = db.session.execute(
-        sa.select(sa.func.count()).select_from(Notification).where(*where)
-    ).scalar_one()
-    rows = (
-        db.session.execute(
-            sa.select(Notification)
-            .where(*where)
-            .order_by(Notification.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        .scalars()
-        .all()
+    return page_of(
+        sa.select(Notification).where(*where).order_by(Notification.id.desc()), page, per_page
     )
-    return rows, total
 
 
 def unread_count(user_id: int) -> int:
