@@ -47,8 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api import base as api_base
     from .bookings import api as bookings_api
     from .catalogue import api as catalogue_api
+    from .hours import api as hours_api
     from .notifications import api as notifications_api
     from .places import api as places_api
+    from .waivers import api as waivers_api
 
     api_base.init_app(
         app,
@@ -58,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
             catalogue_api.blp,
             bookings_api.blp,
             notifications_api.blp,
+            hours_api.blp,
+            waivers_api.blp,
         ],
     )
     app.register_blueprint(pages.bp)

@@ -4,8 +4,10 @@ from .accounts.models import AuthSession, ResetCode, Resident, ResidentManager, 
 from .audit import AuditEvent
 from .bookings.models import Booking, BookingEvent, BookingPhoto  # noqa: F401
 from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
+from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, HoursRecord
 from .notifications.models import Notification  # noqa: F401
 from .places.models import Building, Community, Compound, Grid
+from .waivers.models import WaiverRuleSetting
 
 __all__ = [
     "AuditEvent",
@@ -15,6 +17,10 @@ __all__ = [
     "Community",
     "Compound",
     "Grid",
+    "HoursCorrection",
+    "HoursDayTotal",
+    "HoursMonthTotal",
+    "HoursRecord",
     "Listing",
     "ResetCode",
     "Resident",
@@ -23,4 +29,5 @@ __all__ = [
     "UserRole",
     "Volunteer",
     "VolunteerTag",
+    "WaiverRuleSetting",
 ]

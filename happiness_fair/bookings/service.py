@@ -27,6 +27,7 @@ from ..extensions import db
 from ..hours.rules import service_date_of
 from ..notifications.service import notify
 from ..validation import MAX_ID
+from ..waivers import service as waivers
 from . import access, fees, photos, rules
 from .models import MAX_PHOTOS, Booking, BookingEvent, BookingPhoto
 from .rules import Action, BookingStatus, Relation
@@ -45,9 +46,8 @@ def can(action: Action | str, user: User, booking: Booking) -> bool:
 
 
 def waiver_rules_in_force(community_id: int) -> tuple[fees.WaiverRule, ...]:
-    """The community's waiver rules now. The office will manage them per community (issue 5);
-    until then every community has the seeded rule: free labour at 80 and over."""
-    return fees.DEFAULT_WAIVER_RULES
+    """The community's waiver rules now, as its office set them."""
+    return waivers.rules_in_force(community_id)
 
 
 def quote_booking(
