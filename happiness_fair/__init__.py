@@ -43,10 +43,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import pages
     from .accounts import api as accounts_api
+    from .accounts import directory_api
     from .accounts import views as accounts_views
     from .api import base as api_base
     from .bookings import api as bookings_api
     from .catalogue import api as catalogue_api
+    from .followups import api as followups_api
     from .hours import api as hours_api
     from .notifications import api as notifications_api
     from .places import api as places_api
@@ -62,6 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
             notifications_api.blp,
             hours_api.blp,
             waivers_api.blp,
+            followups_api.blp,
+            directory_api.blp,
         ],
     )
     app.register_blueprint(pages.bp)

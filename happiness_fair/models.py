@@ -4,6 +4,7 @@ from .accounts.models import AuthSession, ResetCode, Resident, ResidentManager, 
 from .audit import AuditEvent
 from .bookings.models import Booking, BookingEvent, BookingPhoto  # noqa: F401
 from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
+from .followups.models import FollowUp
 from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, HoursRecord
 from .notifications.models import Notification  # noqa: F401
 from .places.models import Building, Community, Compound, Grid
@@ -16,6 +17,7 @@ __all__ = [
     "Category",
     "Community",
     "Compound",
+    "FollowUp",
     "Grid",
     "HoursCorrection",
     "HoursDayTotal",

@@ -594,7 +594,7 @@ def _record(booking, actor, action, from_status, to_status, note) -> None:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _with_timeline(stmt):
+def with_timeline(stmt):
     return stmt.options(selectinload(Booking.events), selectinload(Booking.photos))
 
 
@@ -603,7 +603,7 @@ def load_booking(booking_id: int) -> Booking | None:
     if not 0 < booking_id <= MAX_ID:
         return None
     return db.session.execute(
-        _with_timeline(sa.select(Booking).where(Booking.id == booking_id)).execution_options(
+        with_timeline(sa.select(Booking).where(Booking.id == booking_id)).execution_options(
             populate_existing=True
         )
     ).scalar_one_or_none()
@@ -628,7 +628,7 @@ def booking_for_action(booking_id: int) -> Booking:
 
 
 def _page(stmt, page: int, per_page: int) -> tuple[list[Booking], int]:
-    return page_of(_with_timeline(stmt), page, per_page)
+    return page_of(with_timeline(stmt), page, per_page)
 
 
 def bookings_for(

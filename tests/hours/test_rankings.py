@@ -9,9 +9,8 @@ from datetime import timedelta
 
 import openpyxl
 
-from happiness_fair.catalogue.models import Volunteer
-
 from happiness_fair.bookings.service import today
+from happiness_fair.catalogue.models import Volunteer
 
 
 def _manual(api, office, volunteer, grid, minutes, day=None):
