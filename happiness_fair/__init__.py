@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .followups import api as followups_api
     from .hours import api as hours_api
     from .notifications import api as notifications_api
+    from .office import api as office_api
     from .places import api as places_api
     from .waivers import api as waivers_api
 
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             waivers_api.blp,
             followups_api.blp,
             directory_api.blp,
+            office_api.blp,
         ],
     )
     app.register_blueprint(pages.bp)

@@ -7,6 +7,7 @@ from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
 from .followups.models import FollowUp
 from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, HoursRecord
 from .notifications.models import Notification  # noqa: F401
+from .office.models import CalendarDay, Certificate
 from .places.models import Building, Community, Compound, Grid
 from .waivers.models import WaiverRuleSetting
 
@@ -14,7 +15,9 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Building",
+    "CalendarDay",
     "Category",
+    "Certificate",
     "Community",
     "Compound",
     "FollowUp",
