@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .hours import api as hours_api
     from .notifications import api as notifications_api
     from .office import api as office_api
+    from .office import views as office_views
     from .places import api as places_api
     from .waivers import api as waivers_api
 
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(office_views.bp)
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
