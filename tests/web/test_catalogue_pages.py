@@ -1,4 +1,4 @@
-"""The catalogue on the phone: tiles on the home page, search (also as an htmx fragment), one service."""
+"""The catalogue on the phone: tiles on the home page, search (also as htmx), one service."""
 
 from __future__ import annotations
 
