@@ -77,6 +77,8 @@ def test_a_daughter_books_a_free_repair_for_her_mother_and_confirms_it(
 ):
     page = new_page(javascript=javascript)
     checked = Checker(new_page, javascript)
+    console_errors = []  # a CSP refusal (inline script or style) shows here
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     phone = "13912345678" if javascript else "13912345679"
 
     # She registers, with her address in 152幢.
@@ -170,3 +172,18 @@ def test_a_daughter_books_a_free_repair_for_her_mother_and_confirms_it(
     page.get_by_role("link", name="我的预约", exact=True).click()
     checked(page)
     assert page.locator(".card").filter(has_text="修水龙头").get_by_text("已确认").is_visible()
+    assert console_errors == []
+
+
+def test_search_results_follow_the_typing_and_the_address_bar(new_page, hongxi):
+    page = new_page()
+    page.goto("/services")
+    assert_accessible(page)
+    page.get_by_label("搜索服务").fill("水龙头")
+    page.locator("#results").get_by_role("link", name="修水龙头").wait_for()
+    assert page.locator("#results").get_by_text("找到 1 项服务").is_visible()
+    page.wait_for_url("**/services?q=*")
+    page.get_by_label("搜索服务").fill("修飞机")
+    page.locator("#results").get_by_text("没有找到").wait_for()
+    assert page.get_by_label("搜索服务").input_value() == "修飞机"  # the field was not replaced
+    assert_accessible(page)
