@@ -9,7 +9,7 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import load_form
 from ..places import service as places
-from ..validation import BaseSchema, password_field
+from ..validation import BaseSchema, TrimmedString, id_field, length, password_field
 from ..web import me, signed_in
 from . import security, service
 from .managers import managers_of
@@ -21,6 +21,12 @@ bp = Blueprint("family_web", __name__)
 class PasswordChangeSchema(BaseSchema):
     old_password = password_field(required=True)
     new_password = password_field(required=True)
+
+
+class AddressSchema(BaseSchema):
+    building_id = id_field(required=True)
+    unit = TrimmedString(required=True, validate=length(1, 10))
+    room = TrimmedString(required=True, validate=length(1, 10))
 
 
 def _messages(err) -> dict:
@@ -100,10 +106,19 @@ def remove_manager(user_id: int):
     return redirect(url_for(".family"), code=303)
 
 
-def _profile_page(errors=None):
+def _profile_page(errors=None, address_form=None, address_errors=None):
     user = me()
+    own = service.own_resident(user)
+    if address_form is None and own is not None:
+        address_form = {"building_id": str(own.building_id), "unit": own.unit, "room": own.room}
     return render_template(
-        "accounts/profile.html", own=service.own_resident(user), errors=errors or {}, form={}
+        "accounts/profile.html",
+        own=own,
+        errors=errors or {},
+        form={},
+        buildings=places.buildings_of(user.community_id) if own is not None else [],
+        address_form=address_form or {},
+        address_errors=address_errors or {},
     )
 
 
@@ -129,3 +144,25 @@ def change_password():
             flash(_("Your password is changed. Other phones are signed out."), "success")
             return redirect(url_for(".profile"), code=303)
     return _profile_page(errors), 422
+
+
+@bp.post("/profile/address")
+@signed_in
+def change_address():
+    """She moved within the community: her grid follows the new building; past bookings keep
+    the grid they had."""
+    own = service.own_resident(me())
+    if own is None:
+        raise NotFound()
+    kept = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    data, errors = load_form(AddressSchema)
+    if not errors:
+        try:
+            service.update_resident(me(), own, data)
+        except ValidationFailed as err:
+            db.session.rollback()
+            errors = _messages(err)
+        else:
+            flash(_("Your address is changed."), "success")
+            return redirect(url_for(".profile"), code=303)
+    return _profile_page(address_form=kept, address_errors=errors), 422

@@ -89,3 +89,21 @@ def test_changing_the_password_keeps_this_phone_signed_in(browser_for, world, ap
     assert changed.status_code == 303
     assert "密码已修改" in text_of(browser.get("/profile"))
     assert other_phone.get("/profile").status_code == 303  # signed out there
+
+
+def test_she_moves_house_and_a_bad_address_keeps_what_she_typed(browser_for, world, make, in_app):
+    new_building = make.building(world.other_grid, name="152幢")
+    browser = browser_for(world.grandma_user)
+    assert "我搬家了" in text_of(browser.get("/profile"))
+    refused = browser.post(
+        "/profile/address", {"building_id": str(new_building.id), "unit": "2", "room": ""}
+    )
+    assert refused.status_code == 422
+    assert 'value="2"' in refused.get_data(as_text=True)
+    moved = browser.post(
+        "/profile/address", {"building_id": str(new_building.id), "unit": "2", "room": "301"}
+    )
+    assert moved.status_code == 303
+    assert "152幢2单元301室" in text_of(browser.get("/profile"))
+    with in_app() as session:
+        assert session.get(Resident, world.grandma.id).building_id == new_building.id
