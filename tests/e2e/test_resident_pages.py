@@ -86,13 +86,22 @@ def _sign_in(page, user) -> None:
     page.wait_for_url("**/")
 
 
-@pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
-def test_every_resident_page_fits_360px_and_passes_axe(new_page, resident_with_bookings, elder):
+@pytest.mark.parametrize(
+    ("elder", "english"),
+    [(False, False), (True, False), (True, True)],
+    ids=["standard", "elder", "elder-english"],
+)
+def test_every_resident_page_fits_360px_and_passes_axe(
+    new_page, resident_with_bookings, elder, english
+):
     grandma, listing, booked = resident_with_bookings
     page = new_page(width=360)
     _sign_in(page, grandma.account_user)
+    if english:
+        page.get_by_role("button", name="English").click()
+        page.wait_for_url("**/")
     if elder:
-        page.get_by_role("button", name="长辈版").click()
+        page.get_by_role("button", name="Elder mode" if english else "长辈版").click()
         page.wait_for_url("**/")
     for path in _pages(listing, booked):
         if path in ("/login", "/register"):
