@@ -4,17 +4,28 @@ from .accounts.models import AuthSession, ResetCode, Resident, ResidentManager, 
 from .audit import AuditEvent
 from .bookings.models import Booking, BookingEvent, BookingPhoto  # noqa: F401
 from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
+from .followups.models import FollowUp
+from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, HoursRecord
 from .notifications.models import Notification  # noqa: F401
+from .office.models import CalendarDay, Certificate
 from .places.models import Building, Community, Compound, Grid
+from .waivers.models import WaiverRuleSetting
 
 __all__ = [
     "AuditEvent",
     "AuthSession",
     "Building",
+    "CalendarDay",
     "Category",
+    "Certificate",
     "Community",
     "Compound",
+    "FollowUp",
     "Grid",
+    "HoursCorrection",
+    "HoursDayTotal",
+    "HoursMonthTotal",
+    "HoursRecord",
     "Listing",
     "ResetCode",
     "Resident",
@@ -23,4 +34,5 @@ __all__ = [
     "UserRole",
     "Volunteer",
     "VolunteerTag",
+    "WaiverRuleSetting",
 ]

@@ -27,6 +27,7 @@ from ..extensions import db
 from ..hours.rules import service_date_of
 from ..notifications.service import notify
 from ..validation import MAX_ID
+from ..waivers import service as waivers
 from . import access, fees, photos, rules
 from .models import MAX_PHOTOS, Booking, BookingEvent, BookingPhoto
 from .rules import Action, BookingStatus, Relation
@@ -45,9 +46,8 @@ def can(action: Action | str, user: User, booking: Booking) -> bool:
 
 
 def waiver_rules_in_force(community_id: int) -> tuple[fees.WaiverRule, ...]:
-    """The community's waiver rules now. The office will manage them per community (issue 5);
-    until then every community has the seeded rule: free labour at 80 and over."""
-    return fees.DEFAULT_WAIVER_RULES
+    """The community's waiver rules now, as its office set them."""
+    return waivers.rules_in_force(community_id)
 
 
 def quote_booking(
@@ -594,7 +594,7 @@ def _record(booking, actor, action, from_status, to_status, note) -> None:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _with_timeline(stmt):
+def with_timeline(stmt):
     return stmt.options(selectinload(Booking.events), selectinload(Booking.photos))
 
 
@@ -603,7 +603,7 @@ def load_booking(booking_id: int) -> Booking | None:
     if not 0 < booking_id <= MAX_ID:
         return None
     return db.session.execute(
-        _with_timeline(sa.select(Booking).where(Booking.id == booking_id)).execution_options(
+        with_timeline(sa.select(Booking).where(Booking.id == booking_id)).execution_options(
             populate_existing=True
         )
     ).scalar_one_or_none()
@@ -628,7 +628,7 @@ def booking_for_action(booking_id: int) -> Booking:
 
 
 def _page(stmt, page: int, per_page: int) -> tuple[list[Booking], int]:
-    return page_of(_with_timeline(stmt), page, per_page)
+    return page_of(with_timeline(stmt), page, per_page)
 
 
 def bookings_for(

@@ -8,6 +8,7 @@ from flask_login import current_user
 from marshmallow import fields, validate
 
 from ..api.base import PageArgs
+from ..hours import rankings
 from ..hours import rules as hours_rules
 from ..validation import MAX_ID, BaseSchema, TrimmedString, between, length, one_of
 from . import rules, service
@@ -108,7 +109,7 @@ class CatalogueArgs(PageArgs):
 
 
 def _stars(volunteer) -> int:
-    return hours_rules.star_level(volunteer.verified_minutes)
+    return rankings.stars_for(volunteer.verified_minutes)
 
 
 def _shown_name(volunteer) -> str:

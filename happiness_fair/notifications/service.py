@@ -40,6 +40,12 @@ MESSAGES = {
         "The volunteer did not come for request no. %(booking)s (%(category)s, %(date)s)."
     ),
     "booking_disputed": _l("Job no. %(booking)s (%(category)s) is disputed: %(reason)s"),
+    "hours_correction_accepted": _l(
+        "Your correction was accepted: the record of %(date)s now shows %(minutes)s minutes."
+    ),
+    "hours_correction_rejected": _l(
+        "Your correction of the record of %(date)s was not accepted: %(note)s"
+    ),
     "volunteer_suspended": _l(
         "Your request (%(category)s) is open to other volunteers again: "
         "its volunteer can no longer take it."

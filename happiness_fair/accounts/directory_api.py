@@ -1,0 +1,37 @@
+"""The residents directory over JSON: staff find the person they act for."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
+from ..validation import TrimmedString, id_field, length
+from . import directory
+from .schemas import ResidentSchema
+
+blp = ApiBlueprint("directory_api", __name__, description="Finding residents (staff)")
+
+
+class ResidentSearchArgs(PageArgs):
+    q = TrimmedString(load_default=None, validate=length(max=40))
+    building_id = id_field(load_default=None)
+    room = TrimmedString(load_default=None, validate=length(max=10))
+
+
+@blp.get("/residents")
+@blp.arguments(ResidentSearchArgs, location="query")
+@blp.response(200, page_schema(ResidentSchema, "ResidentPage"))
+@blp.errors(401, 403, 422)
+@login_required
+def find_residents(args):
+    """(Grid workers: their grids; office: its community) residents by part of the name,
+    building and room."""
+    items, total = directory.find_residents(
+        current_user,
+        q=args["q"],
+        building_id=args["building_id"],
+        room=args["room"],
+        page=args["page"],
+        per_page=args["per_page"],
+    )
+    return paged(items, total, args)

@@ -1,0 +1,80 @@
+"""Follow-up calls and the grid's board over JSON (API.md "Bookings")."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_login import current_user
+from marshmallow import fields
+
+from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
+from ..bookings import access
+from ..bookings import service as bookings
+from ..bookings.api import booking_view
+from ..bookings.schemas import BookingSchema, note_field
+from ..validation import BaseSchema, between, one_of
+from . import service
+from .models import Outcome
+
+blp = ApiBlueprint("followups_api", __name__, description="Follow-up calls and the grid's board")
+
+
+class FollowUpSchema(BaseSchema):
+    outcome = fields.String(required=True, validate=one_of(o.value for o in Outcome))
+    satisfaction = fields.Integer(strict=True, allow_none=True, validate=between(1, 5))
+    note = note_field(allow_none=True)
+
+
+class BoardSectionSchema(ma.Schema):
+    total = fields.Integer()
+    items = fields.List(fields.Nested(BookingSchema))
+
+
+class BoardSchema(ma.Schema):
+    new = fields.Nested(BoardSectionSchema)
+    escalated = fields.Nested(BoardSectionSchema)
+    today = fields.Nested(BoardSectionSchema)
+    disputed = fields.Nested(BoardSectionSchema)
+    follow_up = fields.Nested(BoardSectionSchema)
+
+
+def _views(items) -> list[dict]:
+    viewer = access.viewer_of(current_user._get_current_object())
+    return [booking_view(b, viewer) for b in items]
+
+
+@blp.post("/bookings/<int:booking_id>/follow-up")
+@blp.arguments(FollowUpSchema)
+@blp.response(200, BookingSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@login_required
+def follow_up(data, booking_id):
+    """(Grid worker, office) record the follow-up call: solved / partly / not_solved /
+    unreachable. "solved" confirms a completed booking; "partly" and "not_solved" open a new
+    request for the same person, named by the answer's linked_booking_id."""
+    user = current_user._get_current_object()
+    booking = service.record_call(user, booking_id, data)
+    return booking_view(bookings.load_booking(booking.id), access.viewer_of(user))
+
+
+@blp.get("/follow-ups")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(BookingSchema, "FollowUpPage"))
+@blp.errors(401, 403, 422)
+@login_required
+def list_follow_ups(args):
+    """(Grid worker, office) bookings awaiting a follow-up call in the caller's grids."""
+    items, total = service.awaiting(current_user, args["page"], args["per_page"])
+    return paged(_views(items), total, args)
+
+
+@blp.get("/board")
+@blp.response(200, BoardSchema)
+@blp.errors(401, 403)
+@login_required
+def grid_board():
+    """(Grid worker, office) the board: new, escalated (no-shows too), today's jobs,
+    disputed, and calls to make; the first ten of each and how many there are."""
+    return {
+        name: {"total": total, "items": _views(items)}
+        for name, (items, total) in service.board(current_user).items()
+    }

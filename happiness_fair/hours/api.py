@@ -1,0 +1,255 @@
+"""Hours and rankings over JSON, CSV and XLSX (API.md "Hours and rankings")."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..api.base import ApiBlueprint, login_required, page_schema, paged
+from ..bookings.service import today
+from ..errors import Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..places.models import Community, Grid
+from . import exports, rankings, service
+from .schemas import (
+    CorrectionDecisionSchema,
+    CorrectionListArgs,
+    CorrectionRequestSchema,
+    CorrectionSchema,
+    GridRankingArgs,
+    GridTableSchema,
+    HonourArgs,
+    HonourBoardSchema,
+    HoursListArgs,
+    HoursRecordSchema,
+    ManualHoursSchema,
+    SummarySchema,
+    VolunteerRankingArgs,
+    VolunteerRankingSchema,
+)
+
+blp = ApiBlueprint("hours_api", __name__, description="Volunteer hours, rankings and exports")
+
+HONOUR_BOARD_SIZE = 20
+FILE_FORMATS_DOC = {
+    "responses": {
+        "200": {
+            "description": "JSON, or with format=csv / format=xlsx the same table as a file",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+}
+
+
+@blp.get("/hours")
+@blp.arguments(HoursListArgs, location="query")
+@blp.response(200, page_schema(HoursRecordSchema, "HoursRecordPage"))
+@blp.errors(401, 403, 422)
+@login_required
+def list_hours(args):
+    """Hours records, newest first: a volunteer his own, grid workers their grids', the
+    office its community's."""
+    filters = {**args, "from": args.get("from_")}
+    rows, total = service.records_for(current_user, filters, args["page"], args["per_page"])
+    return paged(rows, total, args)
+
+
+@blp.post("/hours")
+@blp.arguments(ManualHoursSchema)
+@blp.response(201, HoursRecordSchema)
+@blp.errors(400, 401, 403, 422)
+@login_required
+def add_hours(data):
+    """(Office) a manual record with a reason: verified at once, audited."""
+    return service.add_manual(current_user, data)
+
+
+@blp.get("/hours/summary")
+@blp.response(200, SummarySchema)
+@blp.errors(401, 403)
+@login_required
+def my_summary():
+    """The calling volunteer's all-time verified minutes, services and star level."""
+    return service.summary_of(current_user)
+
+
+@blp.post("/hours/<int:record_id>/corrections")
+@blp.arguments(CorrectionRequestSchema)
+@blp.response(201, CorrectionSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@login_required
+def request_correction(data, record_id):
+    """(The volunteer) ask the office to put a record's minutes right."""
+    return service.request_correction(current_user, record_id, data["minutes"], data["reason"])
+
+
+@blp.get("/hours/corrections")
+@blp.arguments(CorrectionListArgs, location="query")
+@blp.response(200, page_schema(CorrectionSchema, "CorrectionPage"))
+@blp.errors(401, 403, 422)
+@login_required
+def list_corrections(args):
+    """Correction requests: the office its community's, a volunteer his own; oldest first."""
+    rows, total = service.corrections_for(
+        current_user, args["status"], args["page"], args["per_page"]
+    )
+    return paged(rows, total, args)
+
+
+def _decide(correction_id: int, data: dict, accept: bool):
+    return service.decide_correction(current_user, correction_id, accept, data["note"])
+
+
+@blp.post("/hours/corrections/<int:correction_id>/accept")
+@blp.arguments(CorrectionDecisionSchema)
+@blp.response(200, CorrectionSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@login_required
+def accept_correction(data, correction_id):
+    """(Office) the record takes the minutes asked for; the totals follow."""
+    return _decide(correction_id, data, accept=True)
+
+
+@blp.post("/hours/corrections/<int:correction_id>/reject")
+@blp.arguments(CorrectionDecisionSchema)
+@blp.response(200, CorrectionSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@login_required
+def reject_correction(data, correction_id):
+    """(Office) the record stays as it is; the note tells the volunteer why."""
+    return _decide(correction_id, data, accept=False)
+
+
+# --- rankings ---------------------------------------------------------------------------------
+
+
+def _staff_range(args: dict):
+    """Rankings are for community staff; the range asked for, checked."""
+    if not current_user.is_staff:
+        raise Forbidden(_l("Rankings are for the community office and grid workers."))
+    return rankings.date_range(args["period"], args["from_"], args["to"], today())
+
+
+def _file(content: bytes, mimetype: str, stem: str, first, last, extension: str) -> Response:
+    span = f"{first}_{last}" if first else "all"
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{stem}-{span}.{extension}"'},
+    )
+
+
+def _as_file(args, stem: str, title: str, headers: list[str], rows: list[list], first, last):
+    if args["format"] == "csv":
+        return _file(exports.to_csv(headers, rows), exports.CSV_TYPE, stem, first, last, "csv")
+    return _file(
+        exports.to_xlsx(title, headers, rows), exports.XLSX_TYPE, stem, first, last, "xlsx"
+    )
+
+
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 1)
+
+
+@blp.get("/rankings/volunteers")
+@blp.arguments(VolunteerRankingArgs, location="query")
+@blp.response(200, VolunteerRankingSchema)
+@blp.doc(**FILE_FORMATS_DOC)
+@blp.errors(401, 403, 422)
+@login_required
+def volunteer_ranking(args):
+    """(Grid workers, office) volunteers by verified minutes over a calendar period or an
+    inclusive from–to range, for the community, one grid or one tag. Ties: services, name, id."""
+    first, last = _staff_range(args)
+    grid_id = args["grid_id"]
+    if grid_id is not None:
+        grid = db.session.get(Grid, grid_id)
+        if grid is None or grid.community_id != current_user.community_id:
+            raise ValidationFailed(fields={"grid_id": [_l("There is no such grid here.")]})
+    items = rankings.volunteer_ranking(
+        current_user.community_id,
+        first,
+        last,
+        grid_id=grid_id,
+        tag=args["tag"],
+        limit=args["limit"],
+    )
+    if args["format"] != "json":
+        headers = [
+            _("Rank"),
+            _("Volunteer no."),
+            _("Name"),
+            _("Minutes"),
+            _("Hours"),
+            _("Services"),
+            _("Star level"),
+        ]
+        rows = [
+            [i.rank, i.volunteer_id, i.name, i.minutes, _hours(i.minutes), i.services, i.star_level]
+            for i in items
+        ]
+        title = _("Volunteer ranking")
+        return _as_file(args, "volunteer-ranking", title, headers, rows, first, last)
+    return {"from_": first, "to": last, "items": items}
+
+
+@blp.get("/rankings/grids")
+@blp.arguments(GridRankingArgs, location="query")
+@blp.response(200, GridTableSchema)
+@blp.doc(**FILE_FORMATS_DOC)
+@blp.errors(401, 403, 422)
+@login_required
+def grid_table(args):
+    """(Grid workers, office) every grid's verified minutes, services and volunteers."""
+    first, last = _staff_range(args)
+    items = rankings.grid_table(current_user.community_id, first, last)
+    if args["format"] != "json":
+        headers = [
+            _("Grid no."),
+            _("Grid"),
+            _("Minutes"),
+            _("Hours"),
+            _("Services"),
+            _("Volunteers"),
+        ]
+        rows = [
+            [i.grid_id, i.name, i.minutes, _hours(i.minutes), i.services, i.volunteers]
+            for i in items
+        ]
+        return _as_file(args, "grid-table", _("Grid table"), headers, rows, first, last)
+    return {"from_": first, "to": last, "items": items}
+
+
+@blp.get("/honour-board")
+@blp.arguments(HonourArgs, location="query")
+@blp.response(200, HonourBoardSchema)
+@blp.errors(404, 422)
+def honour_board(args):
+    """(Public) this month's or this year's top volunteers, each name as he chose to show it
+    (masked until he chooses)."""
+    community = db.session.get(Community, args["community_id"])
+    if community is None:
+        raise NotFound()
+    first, last = rankings.rules.period_range(args["period"], today())
+    items = rankings.volunteer_ranking(community.id, first, last, limit=HONOUR_BOARD_SIZE)
+    return {
+        "community_id": community.id,
+        "period": args["period"],
+        "from_": first,
+        "to": last,
+        "items": [
+            {
+                "rank": i.rank,
+                "name": i.public_name,
+                "minutes": i.minutes,
+                "services": i.services,
+                "star_level": i.star_level,
+            }
+            for i in items
+        ],
+    }

@@ -1,0 +1,162 @@
+"""Rankings of volunteers and the grid table, read from the kept totals, and star levels.
+
+Only verified minutes count (the totals hold nothing else). Volunteers are ordered by minutes,
+then services, then name, then id (hours.rules.ranking_sort_key, done here in SQL): names by
+code point, so PostgreSQL compares them with the "C" collation as SQLite and Python do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from ..accounts.models import User
+from ..catalogue.models import Volunteer, VolunteerTag
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..places.models import Grid
+from . import rules, totals
+
+
+def star_thresholds() -> tuple[int, ...]:
+    """Hours for one to five stars: configuration (STAR_THRESHOLDS_HOURS), national by default."""
+    return tuple(
+        current_app.config.get("STAR_THRESHOLDS_HOURS", rules.DEFAULT_STAR_THRESHOLDS_HOURS)
+    )
+
+
+def stars_for(verified_minutes: int) -> int:
+    return rules.star_level(verified_minutes, star_thresholds())
+
+
+def date_range(
+    period: str | None, first: date | None, last: date | None, today: date
+) -> tuple[date | None, date | None]:
+    """The inclusive range asked for: from and to both given, else the calendar period that
+    contains today (this month when nothing is said), or all time."""
+    if (first is None) != (last is None):
+        field = "to" if last is None else "from"
+        raise ValidationFailed(fields={field: [_l("Give both from and to, or neither.")]})
+    if first is not None:
+        if first > last:
+            raise ValidationFailed(fields={"to": [_l("The end cannot be before the start.")]})
+        return first, last
+    return rules.period_range(period or rules.Period.month, today)
+
+
+@dataclass(frozen=True)
+class RankedVolunteer:
+    rank: int
+    volunteer_id: int
+    name: str
+    minutes: int
+    services: int
+    star_level: int
+    show_full_name: bool
+
+    @property
+    def public_name(self) -> str:
+        """The name on the public honour board: in full only if he chose so."""
+        return self.name if self.show_full_name else rules.mask_name(self.name)
+
+
+def volunteer_ranking(
+    community_id: int,
+    first: date | None,
+    last: date | None,
+    *,
+    grid_id: int | None = None,
+    tag: str | None = None,
+    limit: int | None = None,
+) -> list[RankedVolunteer]:
+    """Volunteers with verified minutes in the range, best first, ranks 1..n."""
+    rows = totals.rows_in_range(community_id, first, last, grid_id=grid_id)
+    minutes = sa.func.sum(rows.c.minutes).label("minutes")
+    services = sa.func.sum(rows.c.services).label("services")
+    summed = (
+        sa.select(rows.c.volunteer_id, minutes, services)
+        .group_by(rows.c.volunteer_id)
+        .having(sa.func.sum(rows.c.minutes) > 0)
+        .subquery("summed")
+    )
+    name = User.name
+    if db.session.get_bind().dialect.name == "postgresql":
+        name = User.name.collate("C")
+    stmt = (
+        sa.select(
+            summed.c.volunteer_id,
+            User.name,
+            summed.c.minutes,
+            summed.c.services,
+            Volunteer.verified_minutes,
+            Volunteer.show_full_name,
+        )
+        .join(Volunteer, Volunteer.id == summed.c.volunteer_id)
+        .join(User, User.id == Volunteer.user_id)
+        .order_by(summed.c.minutes.desc(), summed.c.services.desc(), name, summed.c.volunteer_id)
+    )
+    if tag:
+        stmt = stmt.where(
+            Volunteer.id.in_(sa.select(VolunteerTag.volunteer_id).where(VolunteerTag.tag == tag))
+        )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [
+        RankedVolunteer(
+            rank=rank,
+            volunteer_id=row.volunteer_id,
+            name=row.name,
+            minutes=int(row.minutes),
+            services=int(row.services),
+            star_level=stars_for(row.verified_minutes),
+            show_full_name=row.show_full_name,
+        )
+        for rank, row in enumerate(db.session.execute(stmt), start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class GridLine:
+    grid_id: int
+    name: str
+    minutes: int
+    services: int
+    volunteers: int
+
+
+def grid_table(community_id: int, first: date | None, last: date | None) -> list[GridLine]:
+    """Every grid of the community in its order, with its verified minutes, services and how
+    many volunteers gave time there (zero rows included, so an idle grid shows)."""
+    rows = totals.rows_in_range(community_id, first, last)
+    summed = (
+        sa.select(
+            rows.c.grid_id,
+            sa.func.sum(rows.c.minutes).label("minutes"),
+            sa.func.sum(rows.c.services).label("services"),
+            sa.func.count(sa.distinct(sa.case((rows.c.minutes > 0, rows.c.volunteer_id)))).label(
+                "volunteers"
+            ),
+        )
+        .group_by(rows.c.grid_id)
+        .subquery("summed")
+    )
+    stmt = (
+        sa.select(Grid.id, Grid.name, summed.c.minutes, summed.c.services, summed.c.volunteers)
+        .outerjoin(summed, summed.c.grid_id == Grid.id)
+        .where(Grid.community_id == community_id)
+        .order_by(Grid.number, Grid.id)
+    )
+    return [
+        GridLine(
+            grid_id=row.id,
+            name=row.name,
+            minutes=int(row.minutes or 0),
+            services=int(row.services or 0),
+            volunteers=int(row.volunteers or 0),
+        )
+        for row in db.session.execute(stmt)
+    ]

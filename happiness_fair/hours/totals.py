@@ -1,0 +1,118 @@
+"""The kept totals: changed with every verified record, read by rankings over any date range.
+
+A range is read as whole months from the month totals plus the days at its ragged ends from the
+day totals, so a year's ranking reads at most twelve month rows and sixty-odd day rows per
+volunteer and grid, however many records lie behind them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..catalogue.models import Volunteer
+from ..extensions import db
+from .models import HoursDayTotal, HoursMonthTotal, HoursRecord, Source
+
+
+def counts_as_service(source: Source | str) -> bool:
+    """A home visit is one service; stall duty and the office's manual entries are time given,
+    not a service to someone (services at a stall are counted with the duty)."""
+    return Source(source) is Source.booking
+
+
+def _upsert(model, keys: dict, minutes: int, services: int) -> None:
+    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
+    stmt = insert(model).values(**keys, minutes=minutes, services=services)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[k for k in keys if k != "community_id"],
+        set_={
+            "minutes": model.minutes + stmt.excluded.minutes,
+            "services": model.services + stmt.excluded.services,
+        },
+    )
+    db.session.execute(stmt)
+
+
+def add(record: HoursRecord, sign: int) -> None:
+    """Count a record into the totals (sign 1) or take it out again (sign -1), together with the
+    volunteer's all-time verified minutes that his star level reads."""
+    minutes = sign * record.minutes
+    services = sign * (1 if counts_as_service(record.source) else 0)
+    common = {
+        "volunteer_id": record.volunteer_id,
+        "grid_id": record.grid_id,
+        "community_id": record.community_id,
+    }
+    _upsert(HoursDayTotal, {**common, "day": record.date}, minutes, services)
+    _upsert(HoursMonthTotal, {**common, "month": record.date.replace(day=1)}, minutes, services)
+    db.session.execute(
+        sa.update(Volunteer)
+        .where(Volunteer.id == record.volunteer_id)
+        .values(verified_minutes=Volunteer.verified_minutes + minutes)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return _next_month(day) - timedelta(days=1)
+
+
+def split_range(first: date | None, last: date | None):
+    """(month span, day spans) covering [first, last]: whole months as (first month, last
+    month), and the days before and after them. None, None is all time: every month."""
+    if first is None and last is None:
+        return (None, None), []
+    assert first is not None and last is not None and first <= last
+    month_from = first if first.day == 1 else _next_month(first)
+    last_whole = last if last == _month_end(last) else last.replace(day=1) - timedelta(days=1)
+    month_to = last_whole.replace(day=1)
+    if month_to < month_from:
+        return None, [(first, last)]
+    days = []
+    if first < month_from:
+        days.append((first, month_from - timedelta(days=1)))
+    if last_whole < last:
+        days.append((last_whole + timedelta(days=1), last))
+    return (month_from, month_to), days
+
+
+def rows_in_range(community_id: int, first: date | None, last: date | None, *, grid_id=None):
+    """A selectable of (volunteer_id, grid_id, minutes, services) total rows covering the range
+    in one community, possibly one grid; sum them per volunteer or per grid."""
+    months, day_spans = split_range(first, last)
+    parts = []
+    if months is not None:
+        stmt = sa.select(
+            HoursMonthTotal.volunteer_id,
+            HoursMonthTotal.grid_id,
+            HoursMonthTotal.minutes,
+            HoursMonthTotal.services,
+        ).where(HoursMonthTotal.community_id == community_id)
+        if months[0] is not None:
+            stmt = stmt.where(HoursMonthTotal.month.between(months[0], months[1]))
+        if grid_id is not None:
+            stmt = stmt.where(HoursMonthTotal.grid_id == grid_id)
+        parts.append(stmt)
+    for span_first, span_last in day_spans:
+        stmt = sa.select(
+            HoursDayTotal.volunteer_id,
+            HoursDayTotal.grid_id,
+            HoursDayTotal.minutes,
+            HoursDayTotal.services,
+        ).where(
+            HoursDayTotal.community_id == community_id,
+            HoursDayTotal.day.between(span_first, span_last),
+        )
+        if grid_id is not None:
+            stmt = stmt.where(HoursDayTotal.grid_id == grid_id)
+        parts.append(stmt)
+    return (
+        sa.union_all(*parts).subquery("totals") if len(parts) > 1 else parts[0].subquery("totals")
+    )

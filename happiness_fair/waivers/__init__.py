@@ -1,0 +1,1 @@
+"""Each community's waiver rules (免费规则), as data the office manages."""
