@@ -43,14 +43,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import pages
     from .accounts import api as accounts_api
-    from .accounts import directory_api
+    from .accounts import directory_api, family_views
     from .accounts import views as accounts_views
     from .api import base as api_base
     from .bookings import api as bookings_api
+    from .bookings import views as bookings_views
     from .catalogue import api as catalogue_api
+    from .catalogue import views as catalogue_views
     from .followups import api as followups_api
     from .hours import api as hours_api
     from .notifications import api as notifications_api
+    from .notifications import views as notifications_views
     from .office import api as office_api
     from .office import views as office_views
     from .places import api as places_api
@@ -74,6 +77,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(office_views.bp)
+    for blueprint in (
+        catalogue_views.bp,
+        bookings_views.bp,
+        family_views.bp,
+        notifications_views.bp,
+    ):
+        app.register_blueprint(blueprint)
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
