@@ -39,12 +39,32 @@ def production_env(database_url: str, instance: Path, **extra: str) -> dict[str,
     return env
 
 
+def write_env_file(env: dict[str, str], path: Path) -> Path:
+    """The settings as /etc/happiness-fair/env holds them (what systemd and deploy/hf read)."""
+    keep = set(env) - set(os.environ) | {k for k in env if env[k] != os.environ.get(k)}
+    path.write_text("".join(f"{k}={env[k]}\n" for k in sorted(keep)))
+    return path
+
+
 def flask(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     """`flask --app wsgi ARGS` as an operator types it."""
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
         cwd=ROOT,
         env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def hf(env_file: Path, *args: str) -> subprocess.CompletedProcess:
+    """deploy/hf ARGS: docs/DEPLOY.md's way of running an operating command."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    return subprocess.run(
+        [str(ROOT / "deploy" / "hf"), *args],
+        env={**clean, "HF_ENV_FILE": str(env_file), "HF_VENV": sys.prefix},
         capture_output=True,
         text=True,
         timeout=120,

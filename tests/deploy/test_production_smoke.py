@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from .production import ROOT, Gunicorn, flask, production_env
+from .production import ROOT, Gunicorn, flask, hf, production_env, write_env_file
 
 PASSWORD = "a-long-pass-2024"
 OFFICE = "13800138001"
@@ -34,11 +34,13 @@ def production(fresh_database_url, redis_url, tmp_path):
     if url:
         extra.update(REDIS_URL=url, RATELIMIT_KEY_PREFIX=prefix)
     env = production_env(fresh_database_url, tmp_path / "instance", **extra)
+    env_file = write_env_file(env, tmp_path / "env")
 
-    init = flask(env, "init-db")
+    # docs/DEPLOY.md step 5, through deploy/hf and the environment file.
+    init = hf(env_file, "init-db")
     assert init.returncode == 0, init.stderr
-    places = flask(
-        env,
+    places = hf(
+        env_file,
         "import-places",
         str(ROOT / "deploy" / "places.example.csv"),
         "--community",
@@ -48,8 +50,8 @@ def production(fresh_database_url, redis_url, tmp_path):
     )
     assert places.returncode == 0, places.stderr
     assert "4 buildings added" in places.stdout
-    office = flask(
-        env,
+    office = hf(
+        env_file,
         "create-user",
         "--phone",
         OFFICE,
