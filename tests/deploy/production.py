@@ -34,6 +34,7 @@ def production_env(database_url: str, instance: Path, **extra: str) -> dict[str,
         HF_INSTANCE_PATH=str(instance),
         TRUSTED_PROXIES="1",
         PYTHONUNBUFFERED="1",
+        LOG_LEVEL="INFO",  # Gunicorn.start() reads the port from gunicorn's "Listening at" line
     )
     env.update(extra)
     return env
