@@ -162,7 +162,10 @@ else:
                     handler.setFormatter(JsonFormatter())
 
         def access(self, resp, req, environ, request_time):
-            if not self.access_log_enabled:
+            enabled = getattr(self, "access_log_enabled", None)  # a property from gunicorn 25 on
+            if enabled is None:
+                enabled = bool(self.cfg.accesslog or self.cfg.logconfig_dict)
+            if not enabled:
                 return
             headers = resp.headers.items() if hasattr(resp.headers, "items") else resp.headers
             request_id = next(

@@ -159,6 +159,15 @@ class Gunicorn:
     def access(self) -> list[dict]:
         return [line for line in self.lines() if line.get("logger") == "gunicorn.access"]
 
+    def served_by(self, request_ids, timeout: float = 10) -> dict[str, int]:
+        """Which worker (pid) served each request; a worker logs just after it has answered."""
+        deadline = time.monotonic() + timeout
+        while True:
+            pids = {line["request_id"]: line["pid"] for line in self.access()}
+            if all(r in pids for r in request_ids) or time.monotonic() > deadline:
+                return {r: pids[r] for r in request_ids}
+            time.sleep(0.1)
+
     def request(
         self,
         method: str,
