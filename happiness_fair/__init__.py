@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -23,12 +22,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .config import load_config
 
     app.config.from_mapping(load_config(app.instance_path, test_config))
-    logging.basicConfig(level=logging.INFO)
 
-    from . import cli, errors, http, i18n, models  # noqa: F401  (models registers every table)
+    from . import assets, cli, errors, http, i18n, logs, models  # noqa: F401  (models: every table)
     from .accounts import security
     from .extensions import csrf, db, limiter, migrate
 
+    logs.init_app(app)  # first: every later hook and log line has the request id
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
@@ -39,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     http.init_app(app)
+    assets.init_app(app)
     cli.init_app(app)
 
     from . import pages
