@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import lazyload
 
 from ..accounts import access as account_access
 from ..accounts.models import Resident, ResidentManager, User
@@ -68,8 +69,11 @@ class Viewer:
 
 
 def viewer_of(user: User) -> Viewer:
+    # His account is already loaded (it is the caller): no join, and his tags only if asked for.
     volunteer = db.session.execute(
-        sa.select(Volunteer).where(Volunteer.user_id == user.id)
+        sa.select(Volunteer)
+        .where(Volunteer.user_id == user.id)
+        .options(lazyload(Volunteer.user), lazyload(Volunteer.tags))
     ).scalar_one_or_none()
     own = sa.select(Resident.id).where(Resident.user_id == user.id)
     managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == user.id)
