@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the matrix reads best one operation a line)
 """The permission matrix, completed: every operation of the OpenAPI document against every
 kind of caller. Allowed calls succeed; every other answer is 401, 403, 404 (or 409/422 where
 only the state or the data forbids it) and changes nothing in the database.
