@@ -27,6 +27,10 @@ class Booking(db.Model):
     __table_args__ = (
         sa.Index("ix_bookings_status_community", "status", "community_id"),
         sa.Index("ix_bookings_grid_status", "grid_id", "status"),
+        # "My bookings" reads each way a person is in newest first (service._newest_of_any).
+        sa.Index("ix_bookings_booker_newest", "booker_id", "created_at", "id"),
+        sa.Index("ix_bookings_beneficiary_newest", "beneficiary_id", "created_at", "id"),
+        sa.Index("ix_bookings_volunteer_newest", "volunteer_id", "created_at", "id"),
         sa.UniqueConstraint("booker_id", "idempotency_key", name="uq_bookings_idempotency"),
         sa.CheckConstraint("minutes IS NULL OR (minutes >= 1 AND minutes <= 720)", name="minutes"),
         sa.CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating"),
@@ -42,12 +46,12 @@ class Booking(db.Model):
     no_show: Mapped[bool] = mapped_column(default=False)
     reminded: Mapped[bool] = mapped_column(default=False)  # the day-before reminder went out
 
-    booker_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("residents.id"), index=True)
+    booker_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    beneficiary_id: Mapped[int] = mapped_column(sa.ForeignKey("residents.id"))
     listing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("listings.id"))
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
     # The named volunteer of a request, or the one who accepted it; NULL for an open request.
-    volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("volunteers.id"))
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"))
     grid_id: Mapped[int] = mapped_column(sa.ForeignKey("grids.id"))  # the beneficiary's, then
 

@@ -648,10 +648,46 @@ def bookings_for(
         parts.append(
             sa.and_(Booking.community_id == user.community_id, Booking.grid_id.in_(user.grid_ids))
         )
-    stmt = sa.select(Booking).where(sa.or_(*parts))
     if status:
-        stmt = stmt.where(Booking.status == BookingStatus(status))
-    return _page(stmt.order_by(Booking.created_at.desc(), Booking.id.desc()), page, per_page)
+        parts = [sa.and_(part, Booking.status == BookingStatus(status)) for part in parts]
+    return _newest_of_any(parts, page, per_page)
+
+
+def _union_of(selects: list[sa.Select]):
+    return sa.union(*selects) if len(selects) > 1 else selects[0]
+
+
+def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking], int]:
+    """The page of bookings matching any of the parts, newest first, and how many match.
+
+    The same rows as one WHERE part OR part, read so that the cost follows the page, not the
+    person's history: each part is read newest first from its own index (booker, beneficiary,
+    volunteer: each with created_at, id) only as far as the page reaches, and the count reads ids
+    from the indexes alone. A volunteer with thousands of past jobs costs what a page costs.
+    """
+    newest = (Booking.created_at.desc(), Booking.id.desc())
+    reach = page * per_page
+    heads = []
+    for part in parts:
+        head = (
+            sa.select(Booking.id, Booking.created_at)
+            .where(part)
+            .order_by(*newest)
+            .limit(reach)
+            .subquery()
+        )
+        heads.append(sa.select(head.c.id))
+    stmt = (
+        sa.select(Booking)
+        .where(Booking.id.in_(_union_of(heads)))
+        .order_by(*newest)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    items = db.session.execute(with_timeline(stmt)).scalars().all()
+    ids = _union_of([sa.select(Booking.id).where(part) for part in parts]).subquery()
+    total = db.session.execute(sa.select(sa.func.count()).select_from(ids)).scalar_one()
+    return list(items), total
 
 
 def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[Booking], int]:
