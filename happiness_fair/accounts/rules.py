@@ -23,6 +23,8 @@ def mask_phone(phone: str | None) -> str | None:
     """138****1234, for lists where the full number is not needed."""
     if not phone:
         return phone
+    if len(phone) < 8:
+        return "****"
     return f"{phone[:3]}****{phone[-4:]}"
 
 
