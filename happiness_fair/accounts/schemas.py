@@ -89,7 +89,9 @@ class MaskedPhone(fields.String):
     """Another person's phone number in a list: 138****1234 (the full number on the detail)."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return rules.mask_phone(super()._serialize(value, attr, obj, **kwargs))
+        phone = super()._serialize(value, attr, obj, **kwargs)
+        viewer = current_user.phone if current_user.is_authenticated else None
+        return rules.phone_for_list(phone, viewer)
 
 
 class ResetSchema(BaseSchema):

@@ -96,9 +96,7 @@ def test_web_password_change_keeps_this_browser_and_signs_out_the_others(app, ma
         data={"csrf_token": token, "current_password": "nope-nope", "new_password": NEW},
     )
     assert wrong.status_code == 422
-    assert "当前密码不对" in wrong.get_data(as_text=True) or "不是您当前的密码" in wrong.get_data(
-        as_text=True
-    )
+    assert "这不是您现在的密码" in wrong.get_data(as_text=True)
     done = mine.post(
         "/account/password",
         data={"csrf_token": token, "current_password": PASSWORD, "new_password": NEW},
