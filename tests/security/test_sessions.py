@@ -109,3 +109,17 @@ def test_web_password_change_keeps_this_browser_and_signs_out_the_others(app, ma
 def test_account_pages_send_a_stranger_to_sign_in(client):
     response = client.get("/account/password")
     assert response.status_code == 303 and "/login" in response.headers["Location"]
+
+
+def test_sign_in_never_redirects_to_another_site(app, make):
+    user = make.user()
+    for target in ("//evil.example/phish", "https://evil.example/", "/account"):
+        browser = app.test_client()
+        token = csrf_token_of(browser.get("/login").get_data(as_text=True))
+        response = browser.post(
+            f"/login?next={target}",
+            data={"phone": user.phone, "password": PASSWORD, "csrf_token": token},
+        )
+        assert response.status_code == 303
+        location = response.headers["Location"]
+        assert location == (target if target == "/account" else "/")
