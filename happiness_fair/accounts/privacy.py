@@ -196,6 +196,18 @@ def _strip_booking(stmt_where) -> None:
     )
 
 
+def _unname_in_notifications(volunteer_id: int, name: str) -> None:
+    """Other people's notifications about his jobs named him: they now say the anonymous name."""
+    his_jobs = sa.select(Booking.id).where(Booking.volunteer_id == volunteer_id)
+    for notification in db.session.execute(
+        sa.select(Notification).where(Notification.booking_id.in_(his_jobs))
+    ).scalars():
+        params = dict(notification.params or {})
+        if params.get("volunteer") == name:
+            params["volunteer"] = ANONYMOUS_NAME
+            notification.params = params
+
+
 def erase(user: User, password: str) -> None:
     """Delete her account at her request (password given again). Irreversible."""
     if not security.check_password(user, password):
@@ -225,6 +237,7 @@ def erase(user: User, password: str) -> None:
     volunteer = _volunteer_of(user)
     if volunteer is not None:
         # Hours and services stay in the rankings, under the anonymous name.
+        _unname_in_notifications(volunteer.id, user.name)
         volunteer.bio = ""
         volunteer.show_full_name = False
         db.session.execute(

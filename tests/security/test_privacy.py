@@ -118,6 +118,8 @@ def test_a_deleted_volunteer_stays_in_the_hours_as_an_anonymous_volunteer(
 ):
     booking = book(listing_id=world.listing.id)
     advance(booking["id"], "confirmed")
+    told = api.as_(world.grandma_user).get("/notifications").json["items"]
+    assert any("沈林益" in n["text"] for n in told)
     with in_app() as session:
         before = session.get(Volunteer, world.plumber.id).verified_minutes
         assert session.get(Volunteer, world.plumber.id).completed_count == 1
@@ -128,6 +130,9 @@ def test_a_deleted_volunteer_stays_in_the_hours_as_an_anonymous_volunteer(
         assert volunteer.verified_minutes == before and volunteer.completed_count == 1
         assert volunteer.user.name == "已注销用户" and volunteer.user.phone is None
         assert not session.get(Listing, world.listing.id).active
+    told = api.as_(world.grandma_user).get("/notifications").json["items"]
+    assert told and not any("沈林益" in n["text"] for n in told)
+    assert any("已注销用户" in n["text"] for n in told)
     shown = api.as_(world.office).get(f"/volunteers/{world.plumber.id}").json
     assert shown["name"] == "已注销用户" and shown["verified_minutes"] == before
     job = api.as_(world.office).get(f"/bookings/{booking['id']}").json
