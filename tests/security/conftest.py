@@ -1,12 +1,10 @@
-"""The bookings world (a community with 张奶奶, her son, a plumber…) for the privacy tests, and
-the browser fixtures for the account pages."""
+"""The bookings world (a community with 张奶奶, her son, a plumber…) for the privacy tests."""
 
 import pytest
 
 from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.extensions import db
 from tests.bookings.conftest import act, advance, book, plumbing, world  # noqa: F401
-from tests.e2e.conftest import browser, live_server, new_page  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

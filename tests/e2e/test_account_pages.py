@@ -8,8 +8,9 @@ import time
 import pyotp
 import pytest
 
-from tests.e2e.conftest import assert_accessible, assert_no_sideways_scroll
 from tests.factories import PASSWORD, Factories
+
+from .conftest import assert_accessible, assert_no_sideways_scroll
 
 pytestmark = pytest.mark.browser
 
