@@ -131,7 +131,7 @@ def me():
 @blp.response(204)
 @blp.errors(400, 401, 422, 429)
 @limiter.limit(
-    limits.PASSWORD_CHANGE_PER_USER_AND_ADDRESS,
+    limits.PASSWORD_CHANGE_PER_ADDRESS,
     deduct_when=lambda response: response.status_code == 422,
     methods=["POST"],
 )

@@ -138,7 +138,7 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @limiter.limit(
-    limits.PASSWORD_CHANGE_PER_USER_AND_ADDRESS,
+    limits.PASSWORD_CHANGE_PER_ADDRESS,
     deduct_when=lambda response: response.status_code == 422,
     methods=["POST"],
 )
