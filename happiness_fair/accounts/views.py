@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -20,6 +19,7 @@ from ..errors import (
 from ..extensions import limiter
 from ..forms import load_form
 from ..places import service as places
+from ..web import me, signed_in
 from . import limits, privacy, security, service, totp
 from .schemas import (
     OtpSchema,
@@ -100,24 +100,8 @@ def register():
     return render_template("accounts/register.html", form=form, errors=errors, **context), 422
 
 
-def _signed_in(view):
-    """Pages of one's own account: sign in first (and come back here)."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("accounts.login", next=request.path), code=303)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _me():
-    return current_user._get_current_object()
-
-
 def _account_page(status=200, **context):
-    user = _me()
+    user = me()
     context.setdefault("errors", {})
     context.setdefault("totp_left", totp.recovery_codes_left(user) if user.totp_enabled else 0)
     return render_template("accounts/account.html", user=user, **context), status
@@ -130,7 +114,7 @@ def _field_errors(err: DomainError, default_field: str) -> dict:
 
 
 @bp.get("/account")
-@_signed_in
+@signed_in
 def account():
     """My account: password, two-step sign-in (staff), my data, deleting the account."""
     return _account_page()
@@ -142,7 +126,7 @@ def account():
     deduct_when=lambda response: response.status_code == 422,
     methods=["POST"],
 )
-@_signed_in
+@signed_in
 def change_password():
     if request.method == "GET":
         return render_template("accounts/password.html", errors={}, done=False)
@@ -150,7 +134,7 @@ def change_password():
     if not errors:
         try:
             ended = service.change_password(
-                _me(), data["current_password"], data["new_password"], security.current_token()
+                me(), data["current_password"], data["new_password"], security.current_token()
             )
         except ValidationFailed as err:
             errors = _field_errors(err, "current_password")
@@ -160,9 +144,9 @@ def change_password():
 
 
 @bp.post("/account/totp/start")
-@_signed_in
+@signed_in
 def totp_start():
-    user = _me()
+    user = me()
     try:
         totp.begin(user)
     except (Forbidden, Conflict) as err:
@@ -180,9 +164,9 @@ def _totp_setup_page(user, errors, status=200):
 
 
 @bp.post("/account/totp/confirm")
-@_signed_in
+@signed_in
 def totp_confirm():
-    user = _me()
+    user = me()
     data, errors = load_form(OtpSchema)
     if not errors:
         try:
@@ -199,12 +183,12 @@ def totp_confirm():
 
 
 @bp.post("/account/totp/disable")
-@_signed_in
+@signed_in
 def totp_disable():
     data, errors = load_form(PasswordConfirmSchema)
     if not errors:
         try:
-            totp.disable(_me(), data["password"])
+            totp.disable(me(), data["password"])
         except ValidationFailed as err:
             errors = _field_errors(err, "password")
         else:
@@ -213,24 +197,24 @@ def totp_disable():
 
 
 @bp.get("/account/export")
-@_signed_in
+@signed_in
 def export_data():
     """The same JSON as GET /api/v1/me/export, as a file to keep."""
-    body = json.dumps(privacy.export(_me()), ensure_ascii=False, indent=1)
+    body = json.dumps(privacy.export(me()), ensure_ascii=False, indent=1)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="happiness-fair-my-data.json"'
     return response
 
 
 @bp.post("/account/delete")
-@_signed_in
+@signed_in
 def delete_account():
     data, errors = load_form(PasswordConfirmSchema)
     if not errors and request.form.get("confirm") != "yes":
         errors = {"confirm": [_("Tick the box to say you understand.")]}
     if not errors:
         try:
-            privacy.erase(_me(), data["password"])
+            privacy.erase(me(), data["password"])
         except ValidationFailed as err:
             errors = _field_errors(err, "password")
         else:

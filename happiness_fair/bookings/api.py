@@ -129,7 +129,7 @@ def _idempotency_key() -> str | None:
     return key
 
 
-def _list_view(booking: Booking, viewer: access.Viewer) -> dict:
+def list_view(booking: Booking, viewer: access.Viewer) -> dict:
     """A booking in a list: other people's phone numbers masked (138****1234)."""
     view = booking_view(booking, viewer)
     view["contact_phone"] = phone_for_list(view["contact_phone"], viewer.user.phone)
@@ -138,7 +138,7 @@ def _list_view(booking: Booking, viewer: access.Viewer) -> dict:
 
 def _paged(items, total, args) -> dict:
     viewer = _viewer()
-    return paged([_list_view(b, viewer) for b in items], total, args)
+    return paged([list_view(b, viewer) for b in items], total, args)
 
 
 @blp.post("/bookings")
