@@ -119,6 +119,28 @@ def backup_command(path: str) -> None:
     click.echo(f"Backed up {table_count} tables to {target}.")
 
 
+@click.command("rename-category")
+@click.argument("code")
+@click.option("--zh", "name_zh", help="the Chinese name, at most 20 characters")
+@click.option("--en", "name_en", help="the English name, at most 40 characters")
+@with_appcontext
+def rename_category_command(code: str, name_zh: str | None, name_en: str | None) -> None:
+    """Rename a shared category for every community of this deployment (categories are shared,
+    so no single community's office renames them)."""
+    from .catalogue.categories import category_by_code
+
+    category = category_by_code(code)
+    if category is None:
+        raise click.ClickException(f"no category {code!r}")
+    for value, limit in ((name_zh, 20), (name_en, 40)):
+        if value is not None and not 0 < len(value.strip()) <= limit:
+            raise click.ClickException(f"a name has 1 to {limit} characters: {value!r}")
+    category.name_zh = (name_zh or category.name_zh).strip()
+    category.name_en = (name_en or category.name_en).strip()
+    db.session.commit()
+    click.echo(f"{category.code}: {category.name_zh} / {category.name_en}")
+
+
 def init_app(app: Flask) -> None:
     from .bookings.scheduled import run_scheduled_command
     from .places.importing import import_places_command
@@ -130,5 +152,6 @@ def init_app(app: Flask) -> None:
         run_scheduled_command,
         import_places_command,
         backup_command,
+        rename_category_command,
     ):
         app.cli.add_command(command)
