@@ -47,6 +47,13 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/auth/reset", {"phone": "{her_phone}", "code": "00000000", "new_password": "long-enough-1"}, [401] * 10),
     ("get", "/me", None, [401] + [200] * 9),
     ("get", "/me/household", None, [401] + [200] * 9),
+    ("post", "/me/password", {"current_password": PASSWORD, "new_password": "another-long-1"}, [401] + [204] * 9),
+    ("get", "/me/export", None, [401] + [200] * 9),
+    ("delete", "/me", {"password": PASSWORD}, [401] + [204] * 9),
+    ("get", "/me/totp", None, [401] + [200] * 9),
+    ("post", "/me/totp", None, [401, 403, 403, 403, 403, 403, 201, 201, 201, 201]),
+    ("post", "/me/totp/confirm", {"otp": "123456"}, [401, 403, 403, 403, 403, 403, 409, 409, 409, 409]),
+    ("post", "/me/totp/disable", {"password": PASSWORD}, [401] + [200] * 9),  # off already: nothing to do
     ("post", "/me/household", {"name": "王秀英", "birth_date": "1944-03-02", "relation": "母亲"}, [401, 201, 422, 201, 422, 422, 422, 422, 422, 422]),
     ("post", "/residents/{her}/managers", {"phone": "{other_phone}"}, [401, 201, 403, 404, 403, 404, 403, 404, 403, 404]),
     ("delete", "/residents/{her}/managers/{manager_user}", None, [401, 204, 403, 404, 403, 404, 403, 404, 403, 404]),

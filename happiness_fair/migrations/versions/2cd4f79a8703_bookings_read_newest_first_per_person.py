@@ -1,7 +1,7 @@
 """bookings read newest first per person
 
 Revision ID: 2cd4f79a8703
-Revises: da44e4cfe0d9
+Revises: f7142561c72a
 Create Date: 2026-11-27 09:11:07.581164
 
 """
@@ -12,7 +12,7 @@ import happiness_fair.database
 
 # revision identifiers, used by Alembic.
 revision = '2cd4f79a8703'
-down_revision = 'da44e4cfe0d9'
+down_revision = 'f7142561c72a'
 branch_labels = None
 depends_on = None
 
