@@ -697,7 +697,9 @@ def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[B
     if volunteer is None or not volunteer.is_approved:
         raise Forbidden(_l("Only approved volunteers take jobs."))
     open_to_him = sa.and_(
-        Booking.volunteer_id.is_(None),
+        # "+ 0": the same test, but SQLite no longer reads every open request of the district
+        # through the volunteer index; it reads this community's requests (status, community).
+        (Booking.volunteer_id + 0).is_(None),
         Booking.category_id.in_(volunteer.category_ids),
         Booking.grid_id.in_(volunteer.grid_ids),
         Booking.booker_id != viewer.id,

@@ -328,7 +328,9 @@ def visible_listing(user: User | None, listing_id: int) -> Listing:
     listing = db.session.execute(
         sa.select(Listing)
         .where(Listing.id == listing_id)
-        .options(joinedload(Listing.volunteer).joinedload(Volunteer.user))
+        # Inner joins (every listing has a volunteer with an account): SQLite turns the nested
+        # outer join into a scan of every volunteer of the district.
+        .options(joinedload(Listing.volunteer, innerjoin=True).joinedload(Volunteer.user))
     ).scalar_one_or_none()
     if listing is None or not can_see_listing(user, listing):
         raise NotFound()
