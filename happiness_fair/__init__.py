@@ -48,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api import base as api_base
     from .bookings import api as bookings_api
     from .catalogue import api as catalogue_api
+    from .fairs import api as fairs_api
+    from .fairs import views as fairs_views
     from .followups import api as followups_api
     from .hours import api as hours_api
     from .notifications import api as notifications_api
@@ -66,10 +68,12 @@ def create_app(test_config: dict | None = None) -> Flask:
             waivers_api.blp,
             followups_api.blp,
             directory_api.blp,
+            fairs_api.blp,
         ],
     )
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(fairs_views.bp)
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
