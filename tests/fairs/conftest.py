@@ -93,7 +93,9 @@ def fair(make) -> Fair:
         pending=make.volunteer(
             [home_grid], categories=("haircut",), status=VolunteerStatus.pending
         ),
-        grandma=make.resident(home_grid, name="张奶奶", birth_date=date(1941, 1, 15), verified=True),
+        grandma=make.resident(
+            home_grid, name="张奶奶", birth_date=date(1941, 1, 15), verified=True
+        ),
         old_unverified=make.resident(home_grid, name="王爷爷", birth_date=date(1944, 3, 3)),
         neighbour=make.resident(home_grid, name="李明", birth_date=date(1990, 9, 12)),
         stranger_office=make.office(elsewhere),
