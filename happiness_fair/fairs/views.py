@@ -58,10 +58,11 @@ def index():
 
 def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
     views = service.stalls_of(fair_day)
-    people = []
+    people, volunteer = [], None
     if current_user.is_authenticated and current_user.community_id == fair_day.community_id:
         own = accounts.own_resident(_user())
         people = ([own] if own else []) + accounts.household(_user())
+        volunteer = catalogue.volunteer_of(_user())
     grid = db.session.get(Grid, fair_day.grid_id)
     return (
         render_template(
@@ -70,6 +71,7 @@ def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
             grid=grid,
             views=views,
             people=people,
+            volunteer=volunteer,
             names={v.stall.id: _shown_name(v.volunteer) for v in views},
             form=form or {},
             errors=errors or {},
