@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -23,12 +22,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .config import load_config
 
     app.config.from_mapping(load_config(app.instance_path, test_config))
-    logging.basicConfig(level=logging.INFO)
 
-    from . import cli, errors, http, i18n, models  # noqa: F401  (models registers every table)
+    from . import assets, cli, errors, http, i18n, logs, models  # noqa: F401  (models: every table)
     from .accounts import security
     from .extensions import csrf, db, limiter, migrate
 
+    logs.init_app(app)  # first: every later hook and log line has the request id
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
@@ -39,20 +38,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     http.init_app(app)
+    assets.init_app(app)
     cli.init_app(app)
 
     from . import pages
     from .accounts import api as accounts_api
-    from .accounts import directory_api
+    from .accounts import directory_api, family_views
     from .accounts import views as accounts_views
     from .api import base as api_base
     from .bookings import api as bookings_api
+    from .bookings import views as bookings_views
     from .catalogue import api as catalogue_api
+    from .catalogue import views as catalogue_views
     from .fairs import api as fairs_api
     from .fairs import views as fairs_views
     from .followups import api as followups_api
     from .hours import api as hours_api
     from .notifications import api as notifications_api
+    from .notifications import views as notifications_views
+    from .office import api as office_api
+    from .office import views as office_views
     from .places import api as places_api
     from .waivers import api as waivers_api
 
@@ -68,12 +73,21 @@ def create_app(test_config: dict | None = None) -> Flask:
             waivers_api.blp,
             followups_api.blp,
             directory_api.blp,
+            office_api.blp,
             fairs_api.blp,
         ],
     )
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts_views.bp)
-    app.register_blueprint(fairs_views.bp)
+    app.register_blueprint(office_views.bp)
+    for blueprint in (
+        catalogue_views.bp,
+        bookings_views.bp,
+        family_views.bp,
+        notifications_views.bp,
+        fairs_views.bp,
+    ):
+        app.register_blueprint(blueprint)
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]

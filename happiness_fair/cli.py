@@ -1,4 +1,4 @@
-"""Operating commands: init-db, seed-demo, create-user (API.md "Operating commands")."""
+"""Operating commands (API.md): init-db, seed-demo, create-user, import-places."""
 
 from __future__ import annotations
 
@@ -84,11 +84,13 @@ def create_user_command(phone, name, role, community, grids, password) -> None:
 
 def init_app(app: Flask) -> None:
     from .bookings.scheduled import run_scheduled_command
+    from .places.importing import import_places_command
 
     for command in (
         init_db_command,
         seed_demo_command,
         create_user_command,
         run_scheduled_command,
+        import_places_command,
     ):
         app.cli.add_command(command)

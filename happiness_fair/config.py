@@ -28,6 +28,12 @@ def _instance_secret(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def _pool() -> dict:
+    """DB_POOL_SIZE / DB_MAX_OVERFLOW: connections each app process may hold (docs/SCALING.md)."""
+    sizes = {"DB_POOL_SIZE": "pool_size", "DB_MAX_OVERFLOW": "max_overflow"}
+    return {option: int(os.environ[name]) for name, option in sizes.items() if os.environ.get(name)}
+
+
 def normalise_database_url(url: str) -> str:
     """postgres:// and postgresql:// mean PostgreSQL through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -57,7 +63,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config = {
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's text (logged with its stack) never holds the values.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True, **_pool()},
         "EMBEDDED": embedded,
         # Sessions: 30 days on a phone, cookie hardened; Secure wherever TLS is expected.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
@@ -79,6 +86,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # argon2id parameters; tests lower them so the suite stays fast.
         "PASSWORD_HASH_TIME_COST": 3,
         "PASSWORD_HASH_MEMORY_KIB": 65536,

@@ -8,6 +8,7 @@ from .fairs.models import Attendance, FairDay, SlotBooking, Stall, StallSlot, Wa
 from .followups.models import FollowUp
 from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, HoursRecord
 from .notifications.models import Notification  # noqa: F401
+from .office.models import CalendarDay, Certificate
 from .places.models import Building, Community, Compound, Grid
 from .waivers.models import WaiverRuleSetting
 
@@ -16,7 +17,9 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Building",
+    "CalendarDay",
     "Category",
+    "Certificate",
     "Community",
     "Compound",
     "FairDay",

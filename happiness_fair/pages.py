@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_login import current_user
 
+from .catalogue import service as catalogue
 from .database import ping
 from .i18n import LANG_COOKIE, LOCALES
 
@@ -33,7 +34,7 @@ def healthz():
 
 @bp.get("/")
 def index():
-    return render_template("index.html", user=current_user)
+    return render_template("index.html", user=current_user, categories=catalogue.categories())
 
 
 @bp.post("/language")

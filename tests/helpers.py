@@ -54,6 +54,9 @@ class ApiClient:
     def patch(self, path, **kw):
         return self._call("PATCH", path, **kw)
 
+    def put(self, path, **kw):
+        return self._call("PUT", path, **kw)
+
     def delete(self, path, **kw):
         return self._call("DELETE", path, **kw)
 

@@ -19,6 +19,7 @@ from ..bookings.models import Booking, BookingEvent
 from ..bookings.rules import BookingStatus, Period
 from ..catalogue.models import Listing, Volunteer, VolunteerStatus
 from ..extensions import db
+from ..followups.models import FollowUp, Outcome
 from ..places.models import Building, Community, Grid
 from . import service
 from .models import HoursRecord, HoursStatus, Source
@@ -161,6 +162,17 @@ def _visit(community, volunteer, listing, resident, booker, day, rng, key) -> No
                 from_status=before,
                 to_status=after,
                 action=action,
+            )
+        )
+    if rng.random() < 0.75:  # most get their follow-up call within a couple of days
+        db.session.add(
+            FollowUp(
+                booking_id=booking.id,
+                community_id=community.id,
+                outcome=Outcome.solved,
+                satisfaction=rating,
+                caller_id=booker.id,
+                at=booking.confirmed_at + timedelta(days=rng.randint(1, 3)),
             )
         )
     volunteer.completed_count += 1

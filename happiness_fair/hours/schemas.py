@@ -56,6 +56,12 @@ class ManualHoursSchema(BaseSchema):
     reason = reason_field(required=True)
 
 
+class ManualHoursForm(ManualHoursSchema):
+    """The same, typed into the office's form (numbers arrive as text)."""
+
+    minutes = fields.Integer(required=True, validate=between(1, MAX_MINUTES))
+
+
 class CorrectionRequestSchema(BaseSchema):
     minutes = minutes_field(required=True)
     reason = reason_field(required=True)

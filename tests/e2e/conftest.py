@@ -14,7 +14,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
-from happiness_fair.extensions import limiter
+from happiness_fair.catalogue.categories import ensure_categories
+from happiness_fair.extensions import db, limiter
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -30,6 +31,19 @@ CHROMIUM_FLAGS = [
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _categories_kept(app):
+    """committed_db empties every table after a test, the shared categories too; set up before
+    it, this puts them back after it, for the tests that follow."""
+    with app.app_context():
+        ensure_categories()
+        db.session.commit()
+    yield
+    with app.app_context():
+        ensure_categories()
+        db.session.commit()
 
 
 @pytest.fixture(scope="session")

@@ -85,7 +85,7 @@ def test_a_resident_books_a_fair_day_slot_on_her_phone(new_page, fair_day, javas
 
     stall = page.locator(f"#stall-{fair_day['stall_id']}")
     stall.get_by_label("09:30").check()
-    stall.get_by_label("需要做什么？").fill("剪短一点")
+    stall.get_by_label("您需要什么帮助？").fill("剪短一点")
     stall.get_by_role("button", name="预约这个时间").click()
     page.wait_for_url(f"**/fairs/{fair_day['id']}?booked=*")
     assert page.locator(".flash-success").is_visible()

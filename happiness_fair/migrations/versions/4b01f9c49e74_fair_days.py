@@ -1,7 +1,7 @@
 """fair days
 
 Revision ID: 4b01f9c49e74
-Revises: 730ca634ff69
+Revises: da44e4cfe0d9
 Create Date: 2026-11-27 08:14:23.275225
 
 """
@@ -12,7 +12,7 @@ import happiness_fair.database
 
 # revision identifiers, used by Alembic.
 revision = '4b01f9c49e74'
-down_revision = '730ca634ff69'
+down_revision = 'da44e4cfe0d9'
 branch_labels = None
 depends_on = None
 

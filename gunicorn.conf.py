@@ -1,0 +1,47 @@
+"""gunicorn settings for production (docs/DEPLOY.md); gunicorn reads this file from the checkout.
+
+Everything can be overridden from the environment (the systemd unit's EnvironmentFile):
+GUNICORN_BIND, WEB_CONCURRENCY (worker processes), GUNICORN_THREADS, GUNICORN_TIMEOUT.
+"""
+
+import os
+
+# Processes from the cores this machine gives us (a container's share, not the host's).
+cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+wsgi_app = "wsgi:app"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+# Requests mostly wait on PostgreSQL, so threads serve the waiting; processes use the cores.
+# Password hashing (argon2id, 64 MiB each) is the heaviest work, and it holds a thread, not the GIL.
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, cores + 1))
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+# Each process keeps at most threads + 2 database connections (docs/SCALING.md counts them).
+os.environ.setdefault("DB_POOL_SIZE", str(threads))
+os.environ.setdefault("DB_MAX_OVERFLOW", "2")
+
+# A request that takes 30 s is stuck: its worker is replaced. nginx waits a little longer.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+graceful_timeout = 30
+keepalive = 5  # nginx keeps connections to us open (upstream keepalive)
+# Recycle workers now and then so a slow leak never becomes an outage.
+max_requests = 2000
+max_requests_jitter = 200
+# The app is loaded in each worker, after the fork: no database connection is shared.
+preload_app = False
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (heartbeats in RAM)
+
+# Only nginx on this machine may say which scheme the client used; the app's ProxyFix
+# (TRUSTED_PROXIES=1) reads X-Forwarded-For / -Proto / -Host the same way.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# JSON lines on stdout/stderr, to journald; the access log has no query string, client address
+# or user agent, so no personal data (happiness_fair/logs.py).
+logger_class = "happiness_fair.logs.GunicornLogger"
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+proc_name = "happiness-fair"
+# gunicorn 25+ opens a control socket in $HOME; systemd and signals do that job here, and two
+# instances on one machine (blue/green, CI) must not fight over one socket.
+control_socket_disable = True

@@ -1,0 +1,345 @@
+"""A resident's bookings on the phone: the booking form with its live quote, her bookings, one
+booking with its timeline, and the moves she may make. The same services as the API: the form
+calls create_booking(), every button is asked of can(), every move goes through transition().
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..accounts import service as accounts
+from ..catalogue import service as catalogue
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..forms import load_form
+from ..web import me, signed_in
+from . import access, fees, reading, service
+from .models import MAX_PHOTOS
+from .photos import MAX_BYTES
+from .rules import Action, BookingStatus
+from .schemas import (
+    STATUSES,
+    ConfirmSchema,
+    DisputeSchema,
+    EmptySchema,
+    NewBookingSchema,
+    NoteSchema,
+    ReasonSchema,
+    RescheduleSchema,
+)
+
+bp = Blueprint("bookings_web", __name__)
+
+PER_PAGE = 20
+
+PERIOD_NAMES = {
+    "morning": _l("Morning"),
+    "afternoon": _l("Afternoon"),
+    "evening": _l("Evening"),
+}
+
+# What a resident (the booker, the person served or her manager) may do, one page each.
+RESIDENT_ACTIONS = {
+    "confirm": (Action.confirm, ConfirmSchema),
+    "dispute": (Action.dispute, DisputeSchema),
+    "reschedule": (Action.reschedule, RescheduleSchema),
+    "no-show": (Action.no_show, NoteSchema),
+    "cancel": (Action.cancel, ReasonSchema),
+    "paid": (access.PAID, EmptySchema),
+}
+ACTION_TITLES = {
+    "confirm": _l("Confirm the job is done"),
+    "dispute": _l("The job was not done"),
+    "reschedule": _l("Change the day"),
+    "no-show": _l("The volunteer did not come"),
+    "cancel": _l("Cancel this booking"),
+    "paid": _l("I have paid"),
+}
+ACTION_DONE = {
+    "confirm": _l("Thank you. The job is confirmed."),
+    "dispute": _l("Your grid worker has been told and will call you."),
+    "reschedule": _l("The day is changed. The volunteer has been told."),
+    "no-show": _l("Your grid worker has been told and will follow it up."),
+    "cancel": _l("The booking is cancelled."),
+    "paid": _l("Marked as paid."),
+}
+EVENT_NAMES = {
+    "create": _l("Request raised"),
+    "accept": _l("Accepted by the volunteer"),
+    "decline": _l("The volunteer cannot come; open to other volunteers"),
+    "start": _l("Work started"),
+    "complete": _l("Work completed"),
+    "confirm": _l("Confirmed"),
+    "dispute": _l("Reported as not done"),
+    "resolve_confirm": _l("Settled: the job counts as done"),
+    "resolve_reopen": _l("Settled: open again for another volunteer"),
+    "cancel": _l("Cancelled"),
+    "reschedule": _l("Day changed"),
+    "no_show": _l("Volunteer did not come (reported)"),
+    "assign": _l("Handed to a volunteer"),
+}
+
+
+@bp.app_template_global()
+def status_name(status) -> str:
+    return str(access.STATUS_NAMES[BookingStatus(status)])
+
+
+@bp.app_template_global()
+def period_name(period) -> str:
+    return str(PERIOD_NAMES.get(str(period), period))
+
+
+@bp.app_template_global()
+def event_name(action: str) -> str:
+    return str(EVENT_NAMES.get(action, action))
+
+
+# --- the booking form --------------------------------------------------------------------
+
+
+def _people(user) -> list:
+    """Who this person can book for: herself (with an address here) and those she manages."""
+    own = accounts.own_resident(user)
+    people = [own] if own is not None and own.active else []
+    return people + [r for r in accounts.household(user) if r.active]
+
+
+def _listing(value) -> object | None:
+    text = str(value or "").strip()
+    if not text.isdigit():
+        return None
+    try:
+        return catalogue.visible_listing(me(), int(text))
+    except NotFound:
+        return None
+
+
+def preview_quote(beneficiary, listing, day: date) -> dict:
+    """The quote the booking would get now: the same rules in force and the same quote_booking()
+    that create_booking() uses."""
+    snapshot = fees.rules_to_snapshot(service.waiver_rules_in_force(beneficiary.community_id))
+    return service.quote_booking(
+        beneficiary,
+        snapshot,
+        labour_fee_fen=listing.fee_fen if listing is not None else 0,
+        materials_fen=0,
+        service_date=day,
+    )
+
+
+def _quote_for_form(people, form: dict, listing) -> dict | None:
+    chosen = next((p for p in people if str(p.id) == str(form.get("beneficiary_id", ""))), None)
+    try:
+        day = date.fromisoformat(str(form.get("date", "")))
+    except ValueError:
+        return None
+    if chosen is None or day < service.today():
+        return None
+    return preview_quote(chosen, listing, day)
+
+
+def _form_context(user, form: dict, errors: dict) -> dict:
+    people = _people(user)
+    listing = _listing(form.get("listing_id"))
+    if "beneficiary_id" not in form and people:
+        form["beneficiary_id"] = str(people[0].id)
+    form.setdefault("date", (service.today() + timedelta(days=1)).isoformat())
+    form.setdefault("period", "morning")
+    form.setdefault("request_key", secrets.token_urlsafe(16))
+    return {
+        "form": form,
+        "errors": errors,
+        "people": people,
+        "own": accounts.own_resident(user),
+        "listing": listing,
+        "categories": catalogue.categories(),
+        "quote": _quote_for_form(people, form, listing),
+        "today": service.today().isoformat(),
+        "max_photos": MAX_PHOTOS,
+    }
+
+
+def _kept_input() -> dict:
+    return {k: v for k, v in request.form.items() if k != "csrf_token"}
+
+
+@bp.get("/book")
+@signed_in
+def book():
+    form = {}
+    if request.args.get("listing"):
+        form["listing_id"] = request.args["listing"]
+    elif request.args.get("category"):
+        chosen = next(
+            (c for c in catalogue.categories() if c.code == request.args["category"]), None
+        )
+        if chosen is not None:
+            form["category_id"] = str(chosen.id)
+    if request.args.get("for"):
+        form["beneficiary_id"] = request.args["for"]
+    return render_template("bookings/book.html", **_form_context(me(), form, {}))
+
+
+@bp.get("/book/quote")
+@signed_in
+def quote():
+    """The price as the form changes (htmx); the same fragment the form page includes."""
+    people = _people(me())
+    listing = _listing(request.args.get("listing_id"))
+    return render_template(
+        "bookings/_quote.html", quote=_quote_for_form(people, request.args, listing)
+    )
+
+
+def _photos_sent() -> tuple[list[bytes], dict]:
+    uploads = [f for f in request.files.getlist("photos") if f and f.filename]
+    if len(uploads) > MAX_PHOTOS:
+        return [], {"photos": [_("Choose at most 3 photos.")]}
+    raws = []
+    for upload in uploads:
+        try:
+            raws.append(upload.stream.read(MAX_BYTES + 1))
+        finally:
+            upload.close()
+    return raws, {}
+
+
+@bp.post("/book")
+@signed_in
+def create():
+    user = me()
+    form = _kept_input()
+    if request.form.get("show_price"):  # without JavaScript: show the price, book nothing
+        return render_template("bookings/book.html", **_form_context(user, form, {}))
+    data, errors = load_form(NewBookingSchema)
+    raws, photo_errors = _photos_sent()
+    errors.update(photo_errors)
+    if not errors:
+        try:
+            booking = service.create_booking(user, data, form.get("request_key") or None)
+            for raw in raws:
+                service.add_photo(user, booking.id, raw)
+        except (ValidationFailed, Conflict) as err:
+            db.session.rollback()
+            fields = {("photos" if k == "photo" else k): v for k, v in err.fields.items()}
+            errors = {k: [str(m) for m in v] for k, v in fields.items()} or {
+                "_schema": [err.text()]
+            }
+        else:
+            flash(_("Your request is sent. You will be told when a volunteer takes it."), "success")
+            return redirect(url_for(".booking", booking_id=booking.id), code=303)
+    user = me()
+    return render_template("bookings/book.html", **_form_context(user, form, errors)), 422
+
+
+# --- my bookings and one booking ---------------------------------------------------------
+
+
+@bp.get("/bookings")
+@signed_in
+def my_bookings():
+    status = request.args.get("status") or None
+    status = status if status in STATUSES else None
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    items, total = service.bookings_for(
+        access.viewer_of(me()), status=status, page=page, per_page=PER_PAGE
+    )
+    return render_template(
+        "bookings/list.html",
+        items=items,
+        names=reading.names_for(items),
+        status=status,
+        statuses=STATUSES,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        total=total,
+    )
+
+
+def _booking_context(booking_id: int) -> dict:
+    user = me()
+    viewer = access.viewer_of(user)
+    booking = service.visible_booking(user, booking_id, viewer)
+    actions = [
+        slug
+        for slug, (action, _s) in RESIDENT_ACTIONS.items()
+        if service.can(action, user, booking)
+    ]
+    quote = dict(booking.quote)
+    if not access.sees_waiver_reason(viewer, booking) and quote.get("waiver_rule") != fees.AGE_80:
+        quote["waiver_rule"] = None
+    return {
+        "booking": booking,
+        "names": reading.names_for([booking], with_actors=True),
+        "actions": actions,
+        "quote": quote,
+        "private": access.sees_private(viewer, booking),
+        "photos": booking.photos if access.sees_photos(viewer, booking) else [],
+        "me_id": user.id,
+        "action_titles": {slug: str(title) for slug, title in ACTION_TITLES.items()},
+    }
+
+
+@bp.get("/bookings/<int:booking_id>")
+@signed_in
+def booking(booking_id: int):
+    return render_template("bookings/booking.html", **_booking_context(booking_id))
+
+
+@bp.route(
+    "/bookings/<int:booking_id>/<any(confirm, dispute, reschedule, 'no-show', cancel, paid):slug>",
+    methods=["GET", "POST"],
+)
+@signed_in
+def act(booking_id: int, slug: str):
+    """One move per page: what it means, its few fields, one button. No pop-ups."""
+    action, schema = RESIDENT_ACTIONS[slug]
+    user = me()
+    context = _booking_context(booking_id)  # 404 to anyone who may not see it
+    form = {}
+    if context["booking"].status in (BookingStatus.requested, BookingStatus.accepted):
+        form = {
+            "date": context["booking"].date.isoformat(),
+            "period": context["booking"].period.value,
+        }
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        form = _kept_input()
+        data, errors = load_form(schema)
+        if not errors:
+            try:
+                service.transition(service.booking_for_action(booking_id), user, action, **data)
+            except (ValidationFailed, Conflict) as err:
+                db.session.rollback()
+                errors = {k: [str(m) for m in v] for k, v in err.fields.items()} or {
+                    "_schema": [err.text()]
+                }
+                status = err.status
+            else:
+                flash(str(ACTION_DONE[slug]), "success")
+                return redirect(url_for(".booking", booking_id=booking_id), code=303)
+        else:
+            status = 422
+        context = _booking_context(booking_id)
+    elif slug not in context["actions"]:
+        raise Conflict(_("This cannot be done now."))
+    return (
+        render_template(
+            "bookings/act.html",
+            slug=slug,
+            title=str(ACTION_TITLES[slug]),
+            form=form,
+            errors=errors,
+            today=service.today().isoformat(),
+            **context,
+        ),
+        status,
+    )

@@ -1,0 +1,56 @@
+"""My notifications on the phone, in my language; opening one marks it read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from ..web import me, signed_in
+from . import service
+
+bp = Blueprint("notifications_web", __name__)
+
+PER_PAGE = 20
+
+
+@bp.app_context_processor
+def unread_badge():
+    """The unread count shows on every page."""
+    if current_user.is_authenticated:
+        return {"unread_count": service.unread_count(current_user.id)}
+    return {"unread_count": 0}
+
+
+@bp.get("/notifications")
+@signed_in
+def notifications():
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    rows, total = service.notifications_for(
+        me().id, unread_only=False, page=page, per_page=PER_PAGE
+    )
+    categories, locale = service.category_map(), str(get_locale() or "zh_CN")
+    items = [(row, service.render(row, categories, locale)) for row in rows]
+    return render_template(
+        "notifications/list.html",
+        items=items,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+    )
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@signed_in
+def open_one(notification_id: int):
+    row = service.mark_read(me().id, notification_id)
+    if row.booking_id:
+        return redirect(url_for("bookings_web.booking", booking_id=row.booking_id), code=303)
+    return redirect(url_for(".notifications"), code=303)
+
+
+@bp.post("/notifications/read-all")
+@signed_in
+def read_all():
+    service.mark_all_read(me().id)
+    return redirect(url_for(".notifications"), code=303)

@@ -1,0 +1,1 @@
+"""The community office: its calendar, overdue jobs, certificates, audit log and dashboard."""

@@ -1,0 +1,218 @@
+"""The office's calendar, overdue jobs, certificates, audit log and dashboard over JSON."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import marshmallow as ma
+from flask_babel import get_locale
+from flask_login import current_user
+from marshmallow import fields
+
+from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page_schema, paged
+from ..bookings import access
+from ..bookings.api import booking_view
+from ..bookings.schemas import BookingSchema
+from ..bookings.service import today
+from ..errors import Forbidden
+from ..hours import rankings
+from ..hours.schemas import RangeArgs, RankedVolunteerSchema
+from ..validation import BaseSchema, TrimmedString, between, length, one_of
+from . import calendar, dashboard, service
+from .models import DayKind
+
+blp = ApiBlueprint("office_api", __name__, description="The community office")
+
+
+class CalendarDaySchema(BaseSchema):
+    day = fields.Date(required=True)
+    kind = fields.String(required=True, validate=one_of(k.value for k in DayKind))
+    name = TrimmedString(load_default="", validate=length(max=40))
+
+
+class CalendarSchema(ma.Schema):
+    year = fields.Integer()
+    items = fields.List(fields.Nested(CalendarDaySchema))
+
+
+class CalendarPutSchema(BaseSchema):
+    items = fields.List(fields.Nested(CalendarDaySchema), required=True, validate=length(max=60))
+
+
+class YearArgs(BaseSchema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    year = fields.Integer(load_default=None, validate=between(2000, 2100))
+
+
+class CertificateRequestSchema(BaseSchema):
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+    with_seal = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+
+
+class CertificateSchema(ma.Schema):
+    id = fields.Integer()
+    serial = fields.String()
+    volunteer_id = fields.Integer()
+    first_day = fields.Date(data_key="from", allow_none=True)
+    last_day = fields.Date(data_key="to", allow_none=True)
+    minutes = fields.Integer()
+    services = fields.Integer()
+    content = fields.String()
+    with_seal = fields.Boolean()
+    issued_at = fields.DateTime()
+    url = fields.Function(lambda c: f"/office/certificates/{c.id}")
+
+
+class AuditArgs(PageArgs):
+    action = TrimmedString(load_default=None, validate=length(max=40))
+
+
+class AuditEventSchema(ma.Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.String(allow_none=True)
+    action = fields.String()
+    subject_type = fields.String()
+    subject_id = fields.Integer()
+    detail = fields.Dict()
+
+
+class HeadlineSchema(ma.Schema):
+    residents_served = fields.Integer()
+    services = fields.Integer()
+    minutes = fields.Integer()
+    volunteers = fields.Integer()
+    active_volunteers = fields.Integer()
+
+
+class LoopLineSchema(ma.Schema):
+    grid_id = fields.Integer()
+    grid = fields.String()
+    month = fields.Date()
+    raised = fields.Integer()
+    taken = fields.Integer()
+    done = fields.Integer()
+    followed_up = fields.Integer()
+    median_minutes_to_take = fields.Integer(allow_none=True)
+
+
+class DemandLineSchema(ma.Schema):
+    category_id = fields.Integer()
+    category = fields.String()
+    grid_id = fields.Integer()
+    grid = fields.String()
+    raised = fields.Integer()
+    escalated = fields.Integer()
+    untaken = fields.Integer()
+    volunteers = fields.Integer()
+
+
+class DashboardSchema(ma.Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    headline = fields.Nested(HeadlineSchema)
+    closed_loop = fields.List(fields.Nested(LoopLineSchema))
+    demand = fields.List(fields.Nested(DemandLineSchema))
+    top_volunteers = fields.List(fields.Nested(RankedVolunteerSchema))
+
+
+@blp.get("/calendar")
+@blp.arguments(YearArgs, location="query")
+@blp.response(200, CalendarSchema)
+@blp.errors(401, 403, 422)
+@login_required
+def get_calendar(args):
+    """(Staff) the year's holidays and make-up working days."""
+    if not current_user.is_staff:
+        raise Forbidden()
+    year = args["year"] or today().year
+    days = calendar.days_of(current_user.community_id, date(year, 1, 1), date(year, 12, 31))
+    return {"year": year, "items": days}
+
+
+@blp.put("/calendar/<int:year>")
+@blp.arguments(CalendarPutSchema)
+@blp.response(200, CalendarSchema)
+@blp.errors(400, 401, 403, 422)
+@login_required
+def put_calendar(data, year):
+    """(Office) replace the year's holidays and make-up days; audited."""
+    days = calendar.set_year(current_user, year, data["items"])
+    return {"year": year, "items": days}
+
+
+@blp.get("/overdue-jobs")
+@blp.response(200, list_schema(BookingSchema, "OverdueJobs"))
+@blp.errors(401, 403)
+@login_required
+def overdue_jobs():
+    """(Office) accepted jobs more than 10 working days past their date with no completion."""
+    viewer = access.viewer_of(current_user._get_current_object())
+    return {"items": [booking_view(b, viewer) for b in service.overdue_jobs(current_user)]}
+
+
+@blp.post("/volunteers/<int:volunteer_id>/certificates")
+@blp.arguments(CertificateRequestSchema)
+@blp.response(201, CertificateSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@login_required
+def issue_certificate(data, volunteer_id):
+    """(Office) issue a 志愿服务记录证明 over a range (all time without one); a seal only if
+    the volunteer asked. The url is the print-ready page."""
+    return service.issue_certificate(
+        current_user, volunteer_id, data["from_"], data["to"], data["with_seal"]
+    )
+
+
+@blp.get("/volunteers/<int:volunteer_id>/certificates")
+@blp.response(200, list_schema(CertificateSchema, "CertificateList"))
+@blp.errors(401, 404)
+@login_required
+def list_certificates(volunteer_id):
+    """(Office, or the volunteer himself) the certificates issued to a volunteer."""
+    return {"items": service.certificates_of(current_user, volunteer_id)}
+
+
+@blp.get("/audit-events")
+@blp.arguments(AuditArgs, location="query")
+@blp.response(200, page_schema(AuditEventSchema, "AuditEventPage"))
+@blp.errors(401, 403, 422)
+@login_required
+def audit_events(args):
+    """(Office) the community's audit log, newest first."""
+    rows, total = service.audit_events(current_user, args["action"], args["page"], args["per_page"])
+    items = [
+        {
+            "id": e.id,
+            "at": e.at,
+            "actor_id": e.actor_id,
+            "actor_name": name,
+            "action": e.action,
+            "subject_type": e.subject_type,
+            "subject_id": e.subject_id,
+            "detail": e.detail,
+        }
+        for e, name in rows
+    ]
+    return paged(items, total, args)
+
+
+class DashboardArgs(RangeArgs):
+    period = fields.String(load_default="year", validate=one_of(("month", "quarter", "year")))
+
+
+@blp.get("/dashboard")
+@blp.arguments(DashboardArgs, location="query")
+@blp.response(200, DashboardSchema)
+@blp.errors(401, 403, 422)
+@login_required
+def get_dashboard(args):
+    """(Office) headline totals, the closed loop per grid and month, demand against supply per
+    category and grid, and the top five volunteers, over this year (or a period or range)."""
+    service.require_office(current_user)
+    first, last = rankings.date_range(args["period"], args["from_"], args["to"], today())
+    return dashboard.figures(current_user.community_id, first, last, str(get_locale()))

@@ -1,0 +1,209 @@
+"""Office use cases: jobs overdue for recording, certificates, the audit log."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..accounts.models import User
+from ..audit import AuditEvent
+from ..bookings import service as bookings
+from ..bookings.models import Booking
+from ..bookings.rules import BookingStatus
+from ..catalogue.models import Category, Listing, Volunteer
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..followups import rules as followup_rules
+from ..hours import totals
+from ..hours.models import HoursRecord, HoursStatus
+from ..places.models import Community, Grid
+from ..validation import MAX_ID
+from . import calendar
+from .models import Certificate
+
+
+def require_office(user: User) -> None:
+    if not user.is_office:
+        raise Forbidden(_l("Only the community office does this."))
+
+
+# --- jobs overdue for recording -----------------------------------------------------------------
+
+
+def overdue_jobs(user: User) -> list[Booking]:
+    """Accepted jobs whose booked date is more than 10 working days past with no completion
+    recorded (办法 art. 11), oldest first."""
+    require_office(user)
+    today = bookings.today()
+    # Ten working days are at least eleven calendar days: a cheap first cut, then the calendar.
+    candidates = (
+        db.session.execute(
+            bookings.with_timeline(
+                sa.select(Booking)
+                .where(
+                    Booking.community_id == user.community_id,
+                    Booking.status.in_((BookingStatus.accepted, BookingStatus.in_progress)),
+                    Booking.date <= today - timedelta(days=followup_rules.OVERDUE_WORKING_DAYS + 1),
+                )
+                .order_by(Booking.date, Booking.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not candidates:
+        return []
+    holidays, makeup = calendar.holidays_and_makeup(user.community_id, candidates[0].date, today)
+    return [b for b in candidates if followup_rules.is_overdue(b.date, today, holidays, makeup)]
+
+
+# --- certificates -------------------------------------------------------------------------------
+
+
+def _volunteer_here(user: User, volunteer_id: int) -> Volunteer:
+    volunteer = db.session.get(Volunteer, volunteer_id) if 0 < volunteer_id <= MAX_ID else None
+    if volunteer is None or volunteer.community_id != user.community_id:
+        raise NotFound()
+    return volunteer
+
+
+def service_lines(volunteer_id: int, first: date | None, last: date | None):
+    """The verified records a certificate lists (办法 art. 7): date, place, content, minutes, and
+    for a home visit its rating and the day it was given (art. 10)."""
+    stmt = (
+        sa.select(
+            HoursRecord.date,
+            HoursRecord.minutes,
+            HoursRecord.source,
+            HoursRecord.reason,
+            Grid.name.label("grid"),
+            Category.name_zh,
+            Listing.title,
+            Booking.rating,
+            Booking.confirmed_at,
+        )
+        .join(Grid, Grid.id == HoursRecord.grid_id)
+        .outerjoin(Booking, Booking.id == HoursRecord.booking_id)
+        .outerjoin(Category, Category.id == Booking.category_id)
+        .outerjoin(Listing, Listing.id == Booking.listing_id)
+        .where(HoursRecord.volunteer_id == volunteer_id, HoursRecord.status == HoursStatus.verified)
+        .order_by(HoursRecord.date, HoursRecord.id)
+    )
+    if first is not None:
+        stmt = stmt.where(HoursRecord.date.between(first, last))
+    return db.session.execute(stmt).all()
+
+
+def issue_certificate(
+    user: User, volunteer_id: int, first: date | None, last: date | None, with_seal: bool
+) -> Certificate:
+    """The office issues a certificate, free (art. 14): the verified hours and services over the
+    range (all time without one), the kinds of service, a seal only if asked (art. 15). Audited."""
+    require_office(user)
+    volunteer = _volunteer_here(user, volunteer_id)
+    if (first is None) != (last is None) or (first is not None and first > last):
+        raise ValidationFailed(fields={"to": [_l("Give a start and an end, the end not first.")]})
+    rows = totals.rows_in_range(user.community_id, first, last)
+    minutes, services = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(rows.c.minutes), 0),
+            sa.func.coalesce(sa.func.sum(rows.c.services), 0),
+        ).where(rows.c.volunteer_id == volunteer.id)
+    ).one()
+    kinds = sorted(
+        {line.name_zh for line in service_lines(volunteer.id, first, last) if line.name_zh}
+    )
+    kinds = kinds or [c.name_zh for c in volunteer.categories]
+    year = bookings.today().year
+    count = db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(Certificate)
+        .where(Certificate.community_id == user.community_id)
+    ).scalar_one()
+    certificate = Certificate(
+        community_id=user.community_id,
+        volunteer_id=volunteer.id,
+        serial=f"{year}-{user.community_id:03d}-{count + 1:05d}",
+        first_day=first,
+        last_day=last,
+        minutes=int(minutes),
+        services=int(services),
+        content="、".join(kinds),
+        with_seal=with_seal,
+        issued_by_id=user.id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(certificate)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("Another certificate was issued just now. Please try again.")) from None
+    audit.record(
+        "certificate_issued",
+        community_id=user.community_id,
+        actor_id=user.id,
+        subject_type="volunteer",
+        subject_id=volunteer.id,
+        serial=certificate.serial,
+        minutes=certificate.minutes,
+    )
+    return certificate
+
+
+def visible_certificate(user: User, certificate_id: int) -> Certificate:
+    """The office of its community, or the volunteer himself."""
+    certificate = (
+        db.session.get(Certificate, certificate_id) if 0 < certificate_id <= MAX_ID else None
+    )
+    if certificate is None:
+        raise NotFound()
+    own = db.session.execute(
+        sa.select(Volunteer.id).where(
+            Volunteer.id == certificate.volunteer_id, Volunteer.user_id == user.id
+        )
+    ).first()
+    if own is None and not (user.is_office and user.community_id == certificate.community_id):
+        raise NotFound()
+    return certificate
+
+
+def certificates_of(user: User, volunteer_id: int) -> list[Certificate]:
+    volunteer = _volunteer_here(user, volunteer_id)
+    if not (user.is_office or volunteer.user_id == user.id):
+        raise NotFound()
+    return list(
+        db.session.execute(
+            sa.select(Certificate)
+            .where(Certificate.volunteer_id == volunteer.id)
+            .order_by(Certificate.id.desc())
+        ).scalars()
+    )
+
+
+def community_of(user: User) -> Community:
+    return db.session.get(Community, user.community_id)
+
+
+# --- the audit log ------------------------------------------------------------------------------
+
+
+def audit_events(user: User, action: str | None, page: int, per_page: int):
+    """The community's audit log, newest first, with the actor's name."""
+    require_office(user)
+    stmt = (
+        sa.select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.community_id == user.community_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(stmt.with_only_columns(AuditEvent.id).subquery())
+    ).scalar_one()
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return [(event, name) for event, name in rows], total

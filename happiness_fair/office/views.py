@@ -1,0 +1,314 @@
+"""The office's pages: dashboard, volunteers, fee rules, calendar, hours, rankings,
+certificates and the audit log. Every page calls the same services as the API."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+import marshmallow as ma
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import fields
+
+from ..bookings import fees
+from ..bookings.service import today
+from ..catalogue import service as catalogue
+from ..catalogue.models import Volunteer
+from ..errors import DomainError
+from ..extensions import db
+from ..forms import load_form
+from ..hours import rankings
+from ..hours import service as hours
+from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
+from ..places.models import Grid
+from ..validation import FormSchema, TrimmedString, length
+from ..waivers import service as waivers
+from ..web import me, signed_in
+from . import calendar, dashboard, service
+from .models import DayKind
+
+bp = Blueprint("office", __name__, url_prefix="/office")
+
+
+def office_page(view):
+    """Signed-in office staff only: others are sent to sign in, or told it is not for them."""
+
+    @signed_in
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_office:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _range_from_query(schema=VolunteerRankingArgs):
+    """The period or from–to range in the query string; bad values fall back to this year with
+    the message shown."""
+    try:
+        args = schema(unknown=ma.EXCLUDE).load(request.args)
+        return args, rankings.date_range(args["period"], args["from_"], args["to"], today()), {}
+    except ma.ValidationError as err:
+        return {}, rankings.date_range("year", None, None, today()), err.messages
+    except DomainError as err:
+        return {}, rankings.date_range("year", None, None, today()), err.fields
+
+
+def _grids():
+    return (
+        db.session.execute(
+            db.select(Grid)
+            .where(Grid.community_id == current_user.community_id)
+            .order_by(Grid.number)
+        )
+        .scalars()
+        .all()
+    )
+
+
+@bp.get("/")
+@office_page
+def dashboard_page():
+    _args, (first, last), errors = _range_from_query()
+    f = dashboard.figures(current_user.community_id, first, last, str(get_locale()))
+    loop = f["closed_loop"]
+    charts = {
+        "loop": [
+            (_("Raised"), sum(line.raised for line in loop)),
+            (_("Taken"), sum(line.taken for line in loop)),
+            (_("Done"), sum(line.done for line in loop)),
+            (_("Followed up"), sum(line.followed_up for line in loop)),
+        ],
+        "demand": [(f"{d.category} {d.grid}", d.raised) for d in f["demand"][:8] if d.raised],
+        "top": [(v.name, round(v.minutes / 60, 1)) for v in f["top_volunteers"]],
+    }
+    return render_template("office/dashboard.html", f=f, charts=charts, errors=errors)
+
+
+@bp.get("/rankings")
+@office_page
+def rankings_page():
+    args, (first, last), errors = _range_from_query()
+    items, lines = [], []
+    if not errors:
+        items = rankings.volunteer_ranking(
+            current_user.community_id,
+            first,
+            last,
+            grid_id=args.get("grid_id"),
+            tag=args.get("tag"),
+            limit=args.get("limit"),
+        )
+        lines = rankings.grid_table(current_user.community_id, first, last)
+    query = {k: v for k, v in request.args.items() if k != "format" and v}
+    return render_template(
+        "office/rankings.html",
+        items=items,
+        lines=lines,
+        first=first,
+        last=last,
+        grids=_grids(),
+        query=query,
+        form=request.args,
+        errors=errors,
+    )
+
+
+class _VetForm(FormSchema):
+    reason = TrimmedString(load_default="", validate=length(max=500))
+
+
+@bp.get("/volunteers")
+@office_page
+def volunteers_page():
+    volunteers, _total = catalogue.community_volunteers(
+        me(), status=request.args.get("status") or None, grid_id=None, page=1, per_page=100
+    )
+    zh = str(get_locale()).startswith("zh")
+    return render_template("office/volunteers.html", volunteers=volunteers, zh=zh)
+
+
+@bp.post("/volunteers/<int:volunteer_id>/<any(approve, refuse, suspend):action>")
+@office_page
+def vet_volunteer(volunteer_id, action):
+    data, _errors = load_form(_VetForm)
+    volunteer = catalogue.vettable_volunteer(me(), volunteer_id)
+    reason = data.get("reason", "")
+    if action != "approve" and not reason:
+        flash(_("Please give a reason."), "error")
+        return redirect(url_for(".volunteers_page"), code=303)
+    try:
+        getattr(catalogue, action)(me(), volunteer, reason)
+    except DomainError as err:
+        flash(err.text(), "error")
+    else:
+        flash(_("Done: %(name)s.", name=volunteer.name), "success")
+    return redirect(url_for(".volunteers_page"), code=303)
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+@office_page
+def rules_page():
+    if request.method == "POST":
+        code = request.form.get("code", "")
+        changes = {
+            "active": request.form.get("active") == "on",
+            "waive_materials": request.form.get("waive_materials") == "on",
+        }
+        if code == fees.AGE_80:
+            raw = request.form.get("min_age", "").strip()
+            if not raw.isdigit() or not 0 <= int(raw) <= 150:
+                flash(_("Enter an age from 0 to 150."), "error")
+                return redirect(url_for(".rules_page"), code=303)
+            changes["min_age"] = int(raw)
+        try:
+            waivers.update_rule(me(), code, changes)
+        except DomainError as err:
+            flash(err.text(), "error")
+        else:
+            flash(_("The rule is saved. Bookings already made keep their rules."), "success")
+        return redirect(url_for(".rules_page"), code=303)
+    rules = waivers.rules_in_force(current_user.community_id)
+    return render_template("office/rules.html", rules=rules)
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@office_page
+def calendar_page():
+    year = request.values.get("year", type=int) or today().year
+    if not 2000 <= year <= 2100:
+        year = today().year
+    errors = {}
+    text = None
+    if request.method == "POST":
+        text = request.form.get("days", "")
+        items, errors = _parse_days(text)
+        if not errors:
+            try:
+                calendar.set_year(me(), year, items)
+            except DomainError as err:
+                errors = {k: [str(m) for m in v] for k, v in err.fields.items()}
+            else:
+                flash(_("The calendar for %(year)s is saved.", year=year), "success")
+                return redirect(url_for(".calendar_page", year=year), code=303)
+    days = calendar.days_of(current_user.community_id, date(year, 1, 1), date(year, 12, 31))
+    if text is None:
+        text = "\n".join(f"{d.day.isoformat()} {d.kind} {d.name}".rstrip() for d in days)
+    status = 422 if errors else 200
+    return render_template(
+        "office/calendar.html", year=year, days=days, text=text, errors=errors
+    ), status
+
+
+def _parse_days(text: str) -> tuple[list[dict], dict]:
+    """One day a line: "2026-10-01 holiday 国庆节" or "2026-10-11 makeup"."""
+    items, errors = [], {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = line.split(maxsplit=2)
+        if not parts:
+            continue
+        try:
+            day = date.fromisoformat(parts[0])
+            kind = DayKind(parts[1] if len(parts) > 1 else "")
+        except ValueError:
+            errors[f"line {number}"] = [_("Write a date, then holiday or makeup.")]
+            continue
+        items.append({"day": day, "kind": kind.value, "name": parts[2] if len(parts) > 2 else ""})
+    return items, errors
+
+
+@bp.get("/hours")
+@office_page
+def hours_page(form=None, errors=None, status=200):
+    corrections, _total = hours.corrections_for(me(), "open", 1, 100)
+    volunteers, _n = catalogue.community_volunteers(
+        me(), status="approved", grid_id=None, page=1, per_page=100
+    )
+    return render_template(
+        "office/hours.html",
+        corrections=corrections,
+        overdue=service.overdue_jobs(me()),
+        volunteers=volunteers,
+        grids=_grids(),
+        form=form or {"date": today().isoformat()},
+        errors=errors or {},
+    ), status
+
+
+@bp.post("/hours")
+@office_page
+def add_hours():
+    data, errors = load_form(ManualHoursForm)
+    if not errors:
+        try:
+            hours.add_manual(me(), data)
+        except DomainError as err:
+            errors = {k: [str(m) for m in v] for k, v in err.fields.items()}
+        else:
+            flash(_("The hours are recorded."), "success")
+            return redirect(url_for(".hours_page"), code=303)
+    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    return hours_page(form=form, errors=errors, status=422)
+
+
+@bp.post("/corrections/<int:correction_id>/<any(accept, reject):decision>")
+@office_page
+def decide_correction(correction_id, decision):
+    note = (request.form.get("note") or "").strip()[:500]
+    try:
+        hours.decide_correction(me(), correction_id, decision == "accept", note)
+    except DomainError as err:
+        flash(err.text(), "error")
+    else:
+        flash(_("The correction is decided."), "success")
+    return redirect(url_for(".hours_page"), code=303)
+
+
+class _CertificateForm(FormSchema):
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+    with_seal = fields.Boolean(load_default=False)
+
+
+@bp.post("/volunteers/<int:volunteer_id>/certificates")
+@office_page
+def issue_certificate(volunteer_id):
+    data, errors = load_form(_CertificateForm)
+    if errors:
+        flash(_("Check the dates of the certificate."), "error")
+        return redirect(url_for(".volunteers_page"), code=303)
+    try:
+        certificate = service.issue_certificate(
+            me(), volunteer_id, data["from_"], data["to"], data["with_seal"]
+        )
+    except DomainError as err:
+        flash(err.text(), "error")
+        return redirect(url_for(".volunteers_page"), code=303)
+    return redirect(url_for(".certificate_page", certificate_id=certificate.id), code=303)
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@signed_in
+def certificate_page(certificate_id):
+    """Print-ready on A4; the office, or the volunteer himself."""
+    certificate = service.visible_certificate(me(), certificate_id)
+    volunteer = db.session.get(Volunteer, certificate.volunteer_id)
+    return render_template(
+        "office/certificate.html",
+        c=certificate,
+        volunteer=volunteer,
+        community=db.session.get(service.Community, certificate.community_id),
+        lines=service.service_lines(volunteer.id, certificate.first_day, certificate.last_day),
+    )
+
+
+@bp.get("/audit")
+@office_page
+def audit_page():
+    page = max(1, min(request.args.get("page", 1, type=int), 100000))
+    rows, total = service.audit_events(me(), request.args.get("action") or None, page, 50)
+    return render_template("office/audit.html", rows=rows, total=total, page=page)

@@ -1,0 +1,32 @@
+"""What every signed-in page needs: the signed-in person, or a trip to the sign-in page."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import redirect, request, url_for
+from flask_login import current_user
+
+from .accounts.models import User
+
+
+def signed_in(view):
+    """Pages for a signed-in person send anyone else to sign in, and back here afterwards."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            target = request.full_path if request.method == "GET" else request.path
+            return redirect(url_for("accounts.login", next=target.rstrip("?")), code=303)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def me() -> User:
+    return current_user._get_current_object()
+
+
+def is_htmx() -> bool:
+    """An htmx request wants the fragment, not the whole page (answers then Vary on it)."""
+    return request.headers.get("HX-Request") == "true"

@@ -1,0 +1,35 @@
+"""gunicorn.conf.py: processes from the cores, overridable from the environment file."""
+
+from __future__ import annotations
+
+import os
+import runpy
+
+from .production import ROOT
+
+
+def _load(monkeypatch, **env):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND", "DB_POOL_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_workers_follow_the_cores_and_each_holds_few_database_connections(monkeypatch):
+    conf = _load(monkeypatch)
+    cores = len(os.sched_getaffinity(0))
+    assert conf["workers"] == max(2, cores + 1)
+    assert conf["worker_class"] == "gthread" and conf["threads"] == 4
+    assert conf["bind"] == ["127.0.0.1:8000"]
+    assert os.environ["DB_POOL_SIZE"] == "4"
+    assert conf["timeout"] == 30 and conf["preload_app"] is False
+    assert conf["logger_class"] == "happiness_fair.logs.GunicornLogger"
+    assert conf["accesslog"] == "-"
+
+
+def test_the_environment_file_overrides_the_defaults(monkeypatch):
+    conf = _load(
+        monkeypatch, WEB_CONCURRENCY="3", GUNICORN_THREADS="8", GUNICORN_BIND="unix:/run/hf.sock"
+    )
+    assert (conf["workers"], conf["threads"], conf["bind"]) == (3, 8, ["unix:/run/hf.sock"])
