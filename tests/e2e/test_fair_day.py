@@ -57,7 +57,13 @@ def fair_day(app, new_page):
         )
         .json
     )
-    return {"id": day["id"], "stall_id": stall["id"], "grandma": grandma}
+    return {
+        "id": day["id"],
+        "stall_id": stall["id"],
+        "grandma": grandma,
+        "barber_phone": barber.account_user.phone,
+        "office_phone": office.phone,
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +113,29 @@ def test_the_fair_day_page_prints_as_one_a4_poster(new_page, fair_day):
     )
     pdf = page.pdf(format="A4", print_background=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one sheet for the notice board
+
+
+def _sign_in(page, phone: str, target: str) -> None:
+    page.goto(f"/login?next={target}")
+    page.get_by_label("手机号码").fill(phone)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").last.click()
+    page.wait_for_url(f"**{target}")
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("barber_phone", "/fairs/{id}/stall"),
+        ("office_phone", "/fairs/office"),
+        ("office_phone", "/fairs/{id}/attendance"),
+    ],
+)
+def test_the_volunteer_and_office_pages_are_accessible_on_a_360px_phone(
+    new_page, fair_day, who, path
+):
+    page = new_page(width=360)
+    _sign_in(page, fair_day[who], path.format(id=fair_day["id"]))
+    assert page.locator("h1").is_visible()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
