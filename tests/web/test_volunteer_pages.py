@@ -163,9 +163,7 @@ def test_a_volunteer_starts_completes_with_45_minutes_and_sees_them_once_confirm
     assert "已核实" in hours
 
 
-def test_a_volunteer_gives_a_job_back_and_it_returns_to_the_board(
-    browser_for, world, book, in_app
-):
+def test_a_volunteer_gives_a_job_back_and_it_returns_to_the_board(browser_for, world, book, in_app):
     booking_id = _open_request(book)
     browser = browser_for(world.plumber.account_user)
     browser.get("/jobs")
@@ -187,9 +185,7 @@ def test_a_resident_cannot_act_on_a_job_from_the_volunteer_pages(browser_for, wo
     assert browser.post(f"/jobs/{booking_id}/accept").status_code in (403, 404, 409)
 
 
-def test_a_volunteer_asks_for_a_correction_of_his_record(
-    browser_for, world, book, advance, in_app
-):
+def test_a_volunteer_asks_for_a_correction_of_his_record(browser_for, world, book, advance, in_app):
     booking_id = _open_request(book)
     advance(booking_id, "confirmed")
     browser = browser_for(world.plumber.account_user)
