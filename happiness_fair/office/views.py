@@ -26,6 +26,7 @@ from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
 from ..places.models import Grid
 from ..validation import FormSchema, TrimmedString, length
 from ..waivers import service as waivers
+from ..web import me, signed_in
 from . import calendar, dashboard, service
 from .models import DayKind
 
@@ -35,19 +36,14 @@ bp = Blueprint("office", __name__, url_prefix="/office")
 def office_page(view):
     """Signed-in office staff only: others are sent to sign in, or told it is not for them."""
 
+    @signed_in
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         if not current_user.is_office:
             abort(403)
         return view(*args, **kwargs)
 
     return wrapper
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _range_from_query(schema=VolunteerRankingArgs):
@@ -130,7 +126,7 @@ class _VetForm(FormSchema):
 @office_page
 def volunteers_page():
     volunteers, _total = catalogue.community_volunteers(
-        _user(), status=request.args.get("status") or None, grid_id=None, page=1, per_page=100
+        me(), status=request.args.get("status") or None, grid_id=None, page=1, per_page=100
     )
     zh = str(get_locale()).startswith("zh")
     return render_template("office/volunteers.html", volunteers=volunteers, zh=zh)
@@ -140,13 +136,13 @@ def volunteers_page():
 @office_page
 def vet_volunteer(volunteer_id, action):
     data, _errors = load_form(_VetForm)
-    volunteer = catalogue.vettable_volunteer(_user(), volunteer_id)
+    volunteer = catalogue.vettable_volunteer(me(), volunteer_id)
     reason = data.get("reason", "")
     if action != "approve" and not reason:
         flash(_("Please give a reason."), "error")
         return redirect(url_for(".volunteers_page"), code=303)
     try:
-        getattr(catalogue, action)(_user(), volunteer, reason)
+        getattr(catalogue, action)(me(), volunteer, reason)
     except DomainError as err:
         flash(err.text(), "error")
     else:
@@ -170,7 +166,7 @@ def rules_page():
                 return redirect(url_for(".rules_page"), code=303)
             changes["min_age"] = int(raw)
         try:
-            waivers.update_rule(_user(), code, changes)
+            waivers.update_rule(me(), code, changes)
         except DomainError as err:
             flash(err.text(), "error")
         else:
@@ -193,7 +189,7 @@ def calendar_page():
         items, errors = _parse_days(text)
         if not errors:
             try:
-                calendar.set_year(_user(), year, items)
+                calendar.set_year(me(), year, items)
             except DomainError as err:
                 errors = {k: [str(m) for m in v] for k, v in err.fields.items()}
             else:
@@ -228,14 +224,14 @@ def _parse_days(text: str) -> tuple[list[dict], dict]:
 @bp.get("/hours")
 @office_page
 def hours_page(form=None, errors=None, status=200):
-    corrections, _total = hours.corrections_for(_user(), "open", 1, 100)
+    corrections, _total = hours.corrections_for(me(), "open", 1, 100)
     volunteers, _n = catalogue.community_volunteers(
-        _user(), status="approved", grid_id=None, page=1, per_page=100
+        me(), status="approved", grid_id=None, page=1, per_page=100
     )
     return render_template(
         "office/hours.html",
         corrections=corrections,
-        overdue=service.overdue_jobs(_user()),
+        overdue=service.overdue_jobs(me()),
         volunteers=volunteers,
         grids=_grids(),
         form=form or {"date": today().isoformat()},
@@ -249,7 +245,7 @@ def add_hours():
     data, errors = load_form(ManualHoursForm)
     if not errors:
         try:
-            hours.add_manual(_user(), data)
+            hours.add_manual(me(), data)
         except DomainError as err:
             errors = {k: [str(m) for m in v] for k, v in err.fields.items()}
         else:
@@ -264,7 +260,7 @@ def add_hours():
 def decide_correction(correction_id, decision):
     note = (request.form.get("note") or "").strip()[:500]
     try:
-        hours.decide_correction(_user(), correction_id, decision == "accept", note)
+        hours.decide_correction(me(), correction_id, decision == "accept", note)
     except DomainError as err:
         flash(err.text(), "error")
     else:
@@ -287,7 +283,7 @@ def issue_certificate(volunteer_id):
         return redirect(url_for(".volunteers_page"), code=303)
     try:
         certificate = service.issue_certificate(
-            _user(), volunteer_id, data["from_"], data["to"], data["with_seal"]
+            me(), volunteer_id, data["from_"], data["to"], data["with_seal"]
         )
     except DomainError as err:
         flash(err.text(), "error")
@@ -296,11 +292,10 @@ def issue_certificate(volunteer_id):
 
 
 @bp.get("/certificates/<int:certificate_id>")
+@signed_in
 def certificate_page(certificate_id):
     """Print-ready on A4; the office, or the volunteer himself."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=request.path))
-    certificate = service.visible_certificate(_user(), certificate_id)
+    certificate = service.visible_certificate(me(), certificate_id)
     volunteer = db.session.get(Volunteer, certificate.volunteer_id)
     return render_template(
         "office/certificate.html",
@@ -315,5 +310,5 @@ def certificate_page(certificate_id):
 @office_page
 def audit_page():
     page = max(1, min(request.args.get("page", 1, type=int), 100000))
-    rows, total = service.audit_events(_user(), request.args.get("action") or None, page, 50)
+    rows, total = service.audit_events(me(), request.args.get("action") or None, page, 50)
     return render_template("office/audit.html", rows=rows, total=total, page=page)

@@ -43,7 +43,7 @@ def test_every_office_page_opens_for_the_office_only(app, world, path):
     assert office.get(path).status_code == 200
     assert _browser(app, world.grid_worker).get(path).status_code == 403
     anonymous = app.test_client().get(path)
-    assert anonymous.status_code == 302
+    assert anonymous.status_code == 303
     assert "/login" in anonymous.headers["Location"]
 
 
