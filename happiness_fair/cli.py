@@ -82,6 +82,65 @@ def create_user_command(phone, name, role, community, grids, password) -> None:
     click.echo(f"Created user {user.id} ({role}) in {found.name}.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Copy the embedded SQLite database to PATH, consistently, while the app keeps running.
+
+    SQLite's online backup API copies one snapshot of the database in a single step (in WAL mode
+    writers are not held up); the copy is checked before it replaces PATH.
+    """
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    if db.engine.dialect.name != "sqlite":
+        raise click.ClickException("backup copies the SQLite database; for PostgreSQL use pg_dump.")
+    target = Path(path).resolve()
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    raw = db.engine.raw_connection()
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            raw.driver_connection.backup(copy)  # pages=-1: the whole database in one step
+            verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = copy.execute("SELECT count(*) FROM sqlite_master WHERE type='table'")
+            table_count = tables.fetchone()[0]
+        finally:
+            copy.close()
+    finally:
+        raw.close()
+    if verdict != "ok":
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"the copy failed its integrity check: {verdict}")
+    os.replace(partial, target)
+    click.echo(f"Backed up {table_count} tables to {target}.")
+
+
+@click.command("rename-category")
+@click.argument("code")
+@click.option("--zh", "name_zh", help="the Chinese name, at most 20 characters")
+@click.option("--en", "name_en", help="the English name, at most 40 characters")
+@with_appcontext
+def rename_category_command(code: str, name_zh: str | None, name_en: str | None) -> None:
+    """Rename a shared category for every community of this deployment (categories are shared,
+    so no single community's office renames them)."""
+    from .catalogue.categories import category_by_code
+
+    category = category_by_code(code)
+    if category is None:
+        raise click.ClickException(f"no category {code!r}")
+    for value, limit in ((name_zh, 20), (name_en, 40)):
+        if value is not None and not 0 < len(value.strip()) <= limit:
+            raise click.ClickException(f"a name has 1 to {limit} characters: {value!r}")
+    category.name_zh = (name_zh or category.name_zh).strip()
+    category.name_en = (name_en or category.name_en).strip()
+    db.session.commit()
+    click.echo(f"{category.code}: {category.name_zh} / {category.name_en}")
+
+
 def init_app(app: Flask) -> None:
     from .bookings.scheduled import run_scheduled_command
     from .places.importing import import_places_command
@@ -92,5 +151,7 @@ def init_app(app: Flask) -> None:
         create_user_command,
         run_scheduled_command,
         import_places_command,
+        backup_command,
+        rename_category_command,
     ):
         app.cli.add_command(command)

@@ -12,15 +12,19 @@ from happiness_fair.extensions import limiter
 from tests.helpers import ApiClient
 
 
-@pytest.fixture
-def api_schema(app, database, make):
+@pytest.fixture(params=["office", "volunteer"])
+def api_schema(request, app, database, make):
+    """Signed in as the office (who may do most), then as a resident who is also a volunteer."""
     limiter.enabled = False
     community = make.community()
     grid = make.grid(community)
     office = make.office(community)
-    make.resident(grid)
+    resident = make.resident(grid)
+    caller = office
+    if request.param == "volunteer":
+        caller = make.volunteer([grid], user=resident.account_user).account_user
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    token = ApiClient(app).as_(office).token
+    token = ApiClient(app).as_(caller).token
     schema.config.headers = {"Authorization": f"Bearer {token}"}
     yield schema
     limiter.enabled = True

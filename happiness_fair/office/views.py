@@ -4,6 +4,7 @@ certificates and the audit log. Every page calls the same services as the API.""
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date
 
 import marshmallow as ma
@@ -17,7 +18,8 @@ from ..bookings import fees
 from ..bookings.service import today
 from ..catalogue import service as catalogue
 from ..catalogue.models import Volunteer
-from ..errors import DomainError
+from ..catalogue.schemas import VolunteerTagsSchema
+from ..errors import DomainError, translate_fields
 from ..extensions import db
 from ..forms import load_form
 from ..hours import rankings
@@ -146,6 +148,23 @@ def vet_volunteer(volunteer_id, action):
     except DomainError as err:
         flash(err.text(), "error")
     else:
+        flash(_("Done: %(name)s.", name=volunteer.name), "success")
+    return redirect(url_for(".volunteers_page"), code=303)
+
+
+@bp.post("/volunteers/<int:volunteer_id>/tags")
+@office_page
+def tag_volunteer(volunteer_id):
+    """Tags typed in one box, separated by commas or spaces (在职党员, 虹西志愿服务队)."""
+    volunteer = catalogue.vettable_volunteer(me(), volunteer_id)
+    typed = [t for t in re.split(r"[,，、\s]+", request.form.get("tags", "")) if t]
+    try:
+        tags = VolunteerTagsSchema().load({"tags": typed})["tags"]
+    except ma.ValidationError as err:
+        messages = translate_fields(err.messages).values()
+        flash(" ".join(str(m) for found in messages for m in found), "error")
+    else:
+        catalogue.set_tags(me(), volunteer, tags)
         flash(_("Done: %(name)s.", name=volunteer.name), "success")
     return redirect(url_for(".volunteers_page"), code=303)
 

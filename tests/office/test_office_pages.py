@@ -160,3 +160,30 @@ def test_the_dashboard_draws_its_charts_on_the_server(app, world):
     html = _browser(app, world.office).get("/office/").get_data(as_text=True)
     assert "<svg" in html and 'role="img"' in html
     assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_the_office_tags_a_volunteer_from_its_page(app, world, api):
+    office = _browser(app, world.office)
+    answer = _post(
+        office,
+        "/office/volunteers",
+        f"/office/volunteers/{world.plumber.id}/tags",
+        {"tags": "在职党员，虹西志愿服务队"},
+    )
+    assert answer.status_code == 303
+    tags = api.as_(world.office).get(f"/volunteers/{world.plumber.id}").json["tags"]
+    assert sorted(tags) == ["在职党员", "虹西志愿服务队"]
+    party = api.as_(world.office).get("/rankings/volunteers?tag=在职党员").status_code
+    assert party == 200
+
+
+def test_a_shared_category_is_renamed_for_the_whole_deployment(runner, api):
+    result = runner.invoke(args=["rename-category", "plumbing", "--zh", "水电小修"])
+    assert result.exit_code == 0, result.output
+    names = [
+        c["name"]
+        for c in api.get("/categories", headers={"Accept-Language": "zh-CN"}).json["items"]
+    ]
+    assert "水电小修" in names
+    assert runner.invoke(args=["rename-category", "nothing", "--zh", "x"]).exit_code != 0
+    assert runner.invoke(args=["rename-category", "plumbing", "--zh", " "]).exit_code != 0
