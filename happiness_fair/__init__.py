@@ -50,10 +50,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .bookings import views as bookings_views
     from .catalogue import api as catalogue_api
     from .catalogue import views as catalogue_views
+    from .catalogue import volunteer_views
     from .fairs import api as fairs_api
     from .fairs import views as fairs_views
     from .followups import api as followups_api
     from .hours import api as hours_api
+    from .hours import views as hours_views
     from .notifications import api as notifications_api
     from .notifications import views as notifications_views
     from .office import api as office_api
@@ -86,6 +88,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         family_views.bp,
         notifications_views.bp,
         fairs_views.bp,
+        volunteer_views.bp,
+        hours_views.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -715,6 +715,20 @@ def bookings_for(
     return _page(stmt.order_by(Booking.created_at.desc(), Booking.id.desc()), page, per_page)
 
 
+def jobs_of(
+    viewer: access.Viewer, *, status: str | None, page: int, per_page: int
+) -> tuple[list[Booking], int]:
+    """The bookings this volunteer has (named to him, accepted, done): his own list of jobs,
+    soonest first, without the ones he only booked as a resident."""
+    volunteer = viewer.volunteer
+    if volunteer is None:
+        raise Forbidden(_l("Only volunteers have jobs."))
+    stmt = sa.select(Booking).where(Booking.volunteer_id == volunteer.id)
+    if status:
+        stmt = stmt.where(Booking.status == BookingStatus(status))
+    return _page(stmt.order_by(Booking.date.desc(), Booking.id.desc()), page, per_page)
+
+
 def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[Booking], int]:
     """Requests this approved volunteer may accept now: named to him, or open in his skills and
     grids. Soonest first."""
