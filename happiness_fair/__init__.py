@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .catalogue import api as catalogue_api
     from .catalogue import views as catalogue_views
     from .followups import api as followups_api
+    from .followups import views as followups_views
     from .hours import api as hours_api
     from .notifications import api as notifications_api
     from .notifications import views as notifications_views
@@ -82,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         bookings_views.bp,
         family_views.bp,
         notifications_views.bp,
+        followups_views.bp,
     ):
         app.register_blueprint(blueprint)
 
