@@ -110,7 +110,8 @@ def test_a_grid_worker_books_for_a_resident_without_a_phone_and_follows_it_up(
     checked(page)
     page.get_by_label("需要哪类帮助？").select_option(label="水电维修")
     page.get_by_label("遇到什么问题？").fill("卫生间水管漏水")
-    page.wait_for_load_state("networkidle")  # the live price has come back (htmx)
+    page.get_by_label("遇到什么问题？").press("Tab")  # its change asks for the price (htmx) ...
+    page.wait_for_load_state("networkidle")  # ... which has come back before the form is sent
     page.get_by_role("button", name="发出请求").click()
     page.wait_for_url(re.compile(r".*/bookings/\d+$"))
     booking_id = _booking_id(page)
