@@ -1,6 +1,14 @@
 """Imports every part's models so that the metadata (and Alembic) sees all tables."""
 
-from .accounts.models import AuthSession, ResetCode, Resident, ResidentManager, User, UserRole
+from .accounts.models import (
+    AuthSession,
+    RecoveryCode,
+    ResetCode,
+    Resident,
+    ResidentManager,
+    User,
+    UserRole,
+)
 from .audit import AuditEvent
 from .bookings.models import Booking, BookingEvent, BookingPhoto  # noqa: F401
 from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
@@ -27,6 +35,7 @@ __all__ = [
     "HoursMonthTotal",
     "HoursRecord",
     "Listing",
+    "RecoveryCode",
     "ResetCode",
     "Resident",
     "ResidentManager",

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from flask import g
+import json
+
+from flask import current_app, g
 from flask_login import current_user
 
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
 from ..errors import Forbidden
 from ..extensions import limiter
-from . import access, security, service
+from . import access, limits, privacy, security, service, totp
 from .models import User
 from .schemas import (
+    ExportSchema,
     HouseholdMemberSchema,
     ManagerSchema,
     MeSchema,
     NewResidentSchema,
+    OtpSchema,
+    PasswordChangeSchema,
+    PasswordConfirmSchema,
+    RecoveryCodesSchema,
     RegisterSchema,
     ResetCodeSchema,
     ResetSchema,
@@ -23,6 +30,8 @@ from .schemas import (
     ResidentSchema,
     TokenRequestSchema,
     TokenSchema,
+    TotpEnrolmentSchema,
+    TotpStatusSchema,
     UserSchema,
     VerifyAgeSchema,
 )
@@ -47,15 +56,11 @@ def user_view(user: User) -> dict:
     }
 
 
-def _failed_login(response) -> bool:
-    return response.status_code == 401
-
-
 @blp.post("/auth/register")
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserSchema)
 @blp.errors(400, 409, 422, 429)
-@limiter.limit("20/hour", methods=["POST"])
+@limiter.limit(limits.REGISTER_PER_ADDRESS, methods=["POST"])
 def register(data):
     """Sign up with a mobile number and a password."""
     return user_view(service.register(data))
@@ -65,10 +70,20 @@ def register(data):
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 @blp.errors(400, 401, 422, 429)
-@limiter.limit("10/minute;50/hour", deduct_when=_failed_login, methods=["POST"])
+@limiter.limit(limits.LOGIN_PER_ADDRESS, deduct_when=limits.failed, methods=["POST"])
+@limiter.limit(
+    limits.LOGIN_PER_PHONE_AND_ADDRESS,
+    key_func=limits.phone_and_address,
+    deduct_when=limits.failed,
+    methods=["POST"],
+)
 def create_token(data):
-    """Exchange phone and password for a bearer token (stored hashed, revocable)."""
-    user = service.authenticate(data["phone"], data["password"])
+    """Exchange phone and password for a bearer token (stored hashed, revocable).
+
+    A staff account with two-step sign-in on also needs `otp`: the authenticator's code or an
+    unused recovery code; without it, or with a wrong one, 401 `otp_required`. Failures count per
+    address and per phone-and-address pair (429 past the limit), never per phone alone."""
+    user = service.authenticate(data["phone"], data["password"], data.get("otp"))
     token = security.open_auth_session(user, "api", label=data.get("label", ""))
     return {"token": token, "user": user_view(user)}
 
@@ -90,7 +105,7 @@ def revoke_token():
 @blp.arguments(ResetSchema)
 @blp.response(204)
 @blp.errors(400, 401, 422, 429)
-@limiter.limit("10/hour", methods=["POST"])
+@limiter.limit(limits.RESET_PER_ADDRESS, methods=["POST"])
 def reset(data):
     """Set a new password with a code from staff; every session and token of the account ends."""
     service.reset_password(data["phone"], data["code"], data["new_password"])
@@ -109,6 +124,101 @@ def me():
         "volunteer": catalogue_service.volunteer_of(user),
         "grid_ids": user.grid_ids,
     }
+
+
+@blp.post("/me/password")
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+@blp.errors(400, 401, 422, 429)
+@limiter.limit(
+    limits.PASSWORD_CHANGE_PER_ADDRESS,
+    deduct_when=lambda response: response.status_code == 422,
+    methods=["POST"],
+)
+@login_required
+def change_password(data):
+    """Change my password. Every other web session and token of the account ends; the one this
+    request came with stays signed in."""
+    service.change_password(
+        current_user._get_current_object(),
+        data["current_password"],
+        data["new_password"],
+        keep_token=security.current_token(),
+    )
+
+
+@blp.get("/me/export")
+@blp.response(200, ExportSchema)
+@blp.errors(401)
+@login_required
+def export_my_data():
+    """Download everything held about me: account, resident records, bookings I made and
+    received, jobs done as a volunteer, notifications."""
+    body = json.dumps(
+        privacy.export(current_user._get_current_object()), ensure_ascii=False, indent=1
+    )
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="happiness-fair-my-data.json"'
+    return response
+
+
+@blp.delete("/me")
+@blp.arguments(PasswordConfirmSchema)
+@blp.response(204)
+@blp.errors(400, 401, 422)
+@login_required
+def delete_my_account(data):
+    """Delete my account, with my password again: name, phone, birth date and flat are erased,
+    every session ends; bookings stay in the statistics without personal data, and volunteer
+    hours stay in the rankings as an anonymous volunteer. Cannot be undone."""
+    privacy.erase(current_user._get_current_object(), data["password"])
+
+
+@blp.get("/me/totp")
+@blp.response(200, TotpStatusSchema)
+@blp.errors(401)
+@login_required
+def totp_status():
+    """Is two-step sign-in on, and how many recovery codes are left."""
+    user = current_user._get_current_object()
+    left = totp.recovery_codes_left(user) if user.totp_enabled else 0
+    return {"enabled": user.totp_enabled, "recovery_codes_left": left}
+
+
+@blp.post("/me/totp")
+@blp.response(201, TotpEnrolmentSchema)
+@blp.errors(401, 403, 409)
+@login_required
+def totp_begin():
+    """Staff: start setting up two-step sign-in; scan the QR code (or type the secret) into an
+    authenticator app, then confirm with its first code. Not in force until confirmed."""
+    user = current_user._get_current_object()
+    secret = totp.begin(user)
+    uri = totp.provisioning_uri(user)
+    return {"secret": secret, "otpauth_uri": uri, "qr_svg": totp.qr_svg(uri, "otpauth")}
+
+
+@blp.post("/me/totp/confirm")
+@blp.arguments(OtpSchema)
+@blp.response(200, RecoveryCodesSchema)
+@blp.errors(400, 401, 403, 409, 422)
+@login_required
+def totp_confirm(data):
+    """Turn two-step sign-in on with the app's first code; answers the ten recovery codes, once.
+    Audited."""
+    codes = totp.confirm(current_user._get_current_object(), data["otp"])
+    return {"enabled": True, "recovery_codes": codes}
+
+
+@blp.post("/me/totp/disable")
+@blp.arguments(PasswordConfirmSchema)
+@blp.response(200, TotpStatusSchema)
+@blp.errors(400, 401, 422)
+@login_required
+def totp_disable(data):
+    """Turn two-step sign-in off, with my password again. Audited."""
+    totp.disable(current_user._get_current_object(), data["password"])
+    return {"enabled": False, "recovery_codes_left": 0}
 
 
 @blp.get("/me/household")

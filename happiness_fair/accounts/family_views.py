@@ -9,18 +9,13 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import load_form
 from ..places import service as places
-from ..validation import BaseSchema, TrimmedString, id_field, length, password_field
+from ..validation import BaseSchema, TrimmedString, id_field, length
 from ..web import me, signed_in
-from . import security, service
+from . import service
 from .managers import managers_of
 from .schemas import HouseholdMemberSchema, ManagerSchema
 
 bp = Blueprint("family_web", __name__)
-
-
-class PasswordChangeSchema(BaseSchema):
-    old_password = password_field(required=True)
-    new_password = password_field(required=True)
 
 
 class AddressSchema(BaseSchema):
@@ -126,24 +121,6 @@ def _profile_page(errors=None, address_form=None, address_errors=None):
 @signed_in
 def profile():
     return _profile_page()
-
-
-@bp.post("/profile/password")
-@signed_in
-def change_password():
-    data, errors = load_form(PasswordChangeSchema)
-    if not errors:
-        user = me()
-        try:
-            service.change_password(user, data["old_password"], data["new_password"])
-        except ValidationFailed as err:
-            db.session.rollback()
-            errors = _messages(err)
-        else:
-            security.sign_in(user)  # every other phone is signed out; this one stays in
-            flash(_("Your password is changed. Other phones are signed out."), "success")
-            return redirect(url_for(".profile"), code=303)
-    return _profile_page(errors), 422
 
 
 @bp.post("/profile/address")

@@ -23,7 +23,17 @@ def mask_phone(phone: str | None) -> str | None:
     """138****1234, for lists where the full number is not needed."""
     if not phone:
         return phone
+    if len(phone) < 8:
+        return "****"
     return f"{phone[:3]}****{phone[-4:]}"
+
+
+def phone_for_list(phone: str | None, viewer_phone: str | None) -> str | None:
+    """The one rule for phone numbers in lists: one's own in full, anyone else's masked (the
+    detail page, for those who may see it, has the full number)."""
+    if phone and viewer_phone and phone == viewer_phone:
+        return phone
+    return mask_phone(phone)
 
 
 def plausible_birth_date(birth_date: date, today: date) -> bool:

@@ -17,7 +17,7 @@ from ..validation import (
     password_field,
     phone_field,
 )
-from . import access
+from . import access, rules
 from .models import Resident
 
 FLAG_CHOICES = Resident.FLAG_NAMES
@@ -39,6 +39,59 @@ class TokenRequestSchema(BaseSchema):
     password = fields.String(required=True, validate=length(1, 128), load_only=True)
     otp = fields.String(validate=length(max=12))
     label = fields.String(validate=length(max=80))
+
+
+class PasswordChangeSchema(BaseSchema):
+    current_password = fields.String(required=True, validate=length(1, 128), load_only=True)
+    new_password = password_field(required=True)
+
+
+class PasswordConfirmSchema(BaseSchema):
+    password = fields.String(required=True, validate=length(1, 128), load_only=True)
+
+
+class OtpSchema(BaseSchema):
+    otp = fields.String(required=True, validate=length(1, 12))
+
+
+class TotpStatusSchema(ma.Schema):
+    enabled = fields.Boolean()
+    recovery_codes_left = fields.Integer()
+
+
+class TotpEnrolmentSchema(ma.Schema):
+    secret = fields.String(metadata={"description": "Base32 secret, for typing into the app"})
+    otpauth_uri = fields.String(metadata={"description": "The same as an otpauth:// URI"})
+    qr_svg = fields.String(metadata={"description": "The URI as an SVG QR code"})
+
+
+class RecoveryCodesSchema(ma.Schema):
+    enabled = fields.Boolean()
+    recovery_codes = fields.List(
+        fields.String(), metadata={"description": "Shown once; each works once instead of a code"}
+    )
+
+
+class ExportSchema(ma.Schema):
+    """Everything held about the caller (PIPL): one JSON document."""
+
+    exported_at = fields.String()
+    account = fields.Dict()
+    residents = fields.List(fields.Dict())
+    volunteer = fields.Dict(allow_none=True)
+    bookings_made = fields.List(fields.Dict())
+    bookings_received = fields.List(fields.Dict())
+    jobs_done_as_volunteer = fields.List(fields.Dict())
+    notifications = fields.List(fields.Dict())
+
+
+class MaskedPhone(fields.String):
+    """Another person's phone number in a list: 138****1234 (the full number on the detail)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        phone = super()._serialize(value, attr, obj, **kwargs)
+        viewer = current_user.phone if current_user.is_authenticated else None
+        return rules.phone_for_list(phone, viewer)
 
 
 class ResetSchema(BaseSchema):

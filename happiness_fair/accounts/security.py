@@ -85,6 +85,19 @@ def end_all_auth_sessions(user_id: int) -> None:
     db.session.execute(sa.delete(AuthSession).where(AuthSession.user_id == user_id))
 
 
+def end_other_auth_sessions(user_id: int, keep_token: str | None) -> int:
+    """End every web session and API token of the account but the one given; how many ended."""
+    stmt = sa.delete(AuthSession).where(AuthSession.user_id == user_id)
+    if keep_token:
+        stmt = stmt.where(AuthSession.token_hash != token_digest(keep_token))
+    return db.session.execute(stmt).rowcount
+
+
+def current_token() -> str | None:
+    """The token of this request: its bearer token, or the web session's."""
+    return g.get("api_token") or session.get("sid")
+
+
 def _live_session(token: str, kind: str) -> AuthSession | None:
     return db.session.execute(
         sa.select(AuthSession).where(

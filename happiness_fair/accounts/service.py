@@ -14,7 +14,7 @@ from ..database import utcnow
 from ..errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from ..extensions import db
 from ..places.models import Building, Community, Grid
-from . import access, rules, security
+from . import access, rules, security, totp
 from .models import ResetCode, Resident, ResidentManager, Role, User, UserRole
 
 
@@ -96,10 +96,12 @@ def register(data: dict) -> User:
     return user
 
 
-def authenticate(phone: str, password: str) -> User:
+def authenticate(phone: str, password: str, otp: str | None = None) -> User:
+    """The right password, and for an account with two-step sign-in on, a fresh code."""
     user = user_by_phone(phone)
     if not security.check_password(user, password) or not user.active:
         raise Unauthenticated(_("Wrong phone number or password."))
+    totp.check_second_factor(user, otp)
     return user
 
 
@@ -333,11 +335,28 @@ def reset_password(phone: str, code: str, new_password: str) -> User:
     return user
 
 
-def change_password(user: User, old: str, new: str) -> None:
-    if not security.check_password(user, old):
-        raise ValidationFailed(fields={"old_password": [_("This is not your current password.")]})
+def change_password(user: User, current: str, new: str, keep_token: str | None) -> int:
+    """A new password; every other session and token of the account ends, this one stays.
+    Returns how many ended."""
+    if not security.check_password(user, current):
+        raise ValidationFailed(
+            fields={"current_password": [_("This is not your current password.")]}
+        )
+    if current == new:
+        raise ValidationFailed(
+            fields={"new_password": [_("Choose a password different from the current one.")]}
+        )
     user.password_hash = security.hash_password(new)
-    security.end_all_auth_sessions(user.id)
+    ended = security.end_other_auth_sessions(user.id, keep_token)
+    audit.record(
+        "account.password_change",
+        community_id=user.community_id,
+        actor_id=user.id,
+        subject_type="user",
+        subject_id=user.id,
+        sessions_ended=ended,
+    )
+    return ended
 
 
 def create_user(

@@ -1,22 +1,35 @@
-"""Sign-in, sign-out and registration pages; the same services as the API."""
+"""Sign-in, sign-out, registration and "my account" pages; the same services as the API."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import Conflict, Unauthenticated, ValidationFailed
+from ..errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    OtpRequired,
+    Unauthenticated,
+    ValidationFailed,
+)
 from ..extensions import limiter
 from ..forms import load_form
 from ..places import service as places
-from . import security, service
-from .schemas import RegisterSchema, TokenRequestSchema
+from ..web import me, signed_in
+from . import limits, privacy, security, service, totp
+from .schemas import (
+    OtpSchema,
+    PasswordChangeSchema,
+    PasswordConfirmSchema,
+    RegisterSchema,
+    TokenRequestSchema,
+)
 
 bp = Blueprint("accounts", __name__)
-
-
-def _failed_login(response) -> bool:
-    return response.status_code == 401
 
 
 def _safe_next(default: str) -> str:
@@ -25,23 +38,33 @@ def _safe_next(default: str) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10/minute;50/hour", deduct_when=_failed_login, methods=["POST"])
+@limiter.limit(limits.LOGIN_PER_ADDRESS, deduct_when=limits.failed, methods=["POST"])
+@limiter.limit(
+    limits.LOGIN_PER_PHONE_AND_ADDRESS,
+    key_func=limits.phone_and_address,
+    deduct_when=limits.failed,
+    methods=["POST"],
+)
 def login():
     if request.method == "GET":
-        return render_template("accounts/login.html", form={}, errors={})
+        return render_template("accounts/login.html", form={}, errors={}, need_otp=False)
     data, errors = load_form(TokenRequestSchema)
+    need_otp = False
     if not errors:
         try:
-            user = service.authenticate(data["phone"], data["password"])
+            user = service.authenticate(data["phone"], data["password"], data.get("otp"))
+        except OtpRequired as err:
+            need_otp = True
+            errors = {"otp": [err.text()]} if data.get("otp") else {"_schema": [err.text()]}
         except Unauthenticated as err:
             errors = {"_schema": [err.text()]}
         else:
             security.sign_in(user)
             return redirect(_safe_next(url_for("pages.index")), code=303)
     form = {"phone": request.form.get("phone", "")}
-    return render_template("accounts/login.html", form=form, errors=errors), (
-        401 if "_schema" in errors else 422
-    )
+    refused = need_otp or "_schema" in errors
+    html = render_template("accounts/login.html", form=form, errors=errors, need_otp=need_otp)
+    return html, (401 if refused else 422)
 
 
 @bp.post("/logout")
@@ -52,7 +75,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("20/hour", methods=["POST"])
+@limiter.limit(limits.REGISTER_PER_ADDRESS, methods=["POST"])
 def register():
     communities = places.communities()
     community_id = request.values.get("community_id", type=int) or (
@@ -75,3 +98,126 @@ def register():
             return redirect(url_for("pages.index"), code=303)
     form = {k: v for k, v in request.form.items() if k not in {"password", "csrf_token"}}
     return render_template("accounts/register.html", form=form, errors=errors, **context), 422
+
+
+def _account_page(status=200, **context):
+    user = me()
+    context.setdefault("errors", {})
+    context.setdefault("totp_left", totp.recovery_codes_left(user) if user.totp_enabled else 0)
+    return render_template("accounts/account.html", user=user, **context), status
+
+
+def _field_errors(err: DomainError, default_field: str) -> dict:
+    if err.fields:
+        return {k: [str(m) for m in v] for k, v in err.fields.items()}
+    return {default_field: [err.text()]}
+
+
+@bp.get("/account")
+@signed_in
+def account():
+    """My account: password, two-step sign-in (staff), my data, deleting the account."""
+    return _account_page()
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(
+    limits.PASSWORD_CHANGE_PER_ADDRESS,
+    deduct_when=lambda response: response.status_code == 422,
+    methods=["POST"],
+)
+@signed_in
+def change_password():
+    if request.method == "GET":
+        return render_template("accounts/password.html", errors={}, done=False)
+    data, errors = load_form(PasswordChangeSchema)
+    if not errors:
+        try:
+            ended = service.change_password(
+                me(), data["current_password"], data["new_password"], security.current_token()
+            )
+        except ValidationFailed as err:
+            errors = _field_errors(err, "current_password")
+        else:
+            return render_template("accounts/password.html", errors={}, done=True, ended=ended)
+    return render_template("accounts/password.html", errors=errors, done=False), 422
+
+
+@bp.post("/account/totp/start")
+@signed_in
+def totp_start():
+    user = me()
+    try:
+        totp.begin(user)
+    except (Forbidden, Conflict) as err:
+        return _account_page(409 if isinstance(err, Conflict) else 403, message=err.text())
+    return _totp_setup_page(user, {})
+
+
+def _totp_setup_page(user, errors, status=200):
+    uri = totp.provisioning_uri(user)
+    qr = totp.qr_svg(uri, _("QR code for your authenticator app"))
+    html = render_template(
+        "accounts/totp_setup.html", secret=user.totp_secret, qr_svg=qr, errors=errors
+    )
+    return html, status
+
+
+@bp.post("/account/totp/confirm")
+@signed_in
+def totp_confirm():
+    user = me()
+    data, errors = load_form(OtpSchema)
+    if not errors:
+        try:
+            codes = totp.confirm(user, data["otp"])
+        except ValidationFailed as err:
+            errors = _field_errors(err, "otp")
+        except (Forbidden, Conflict) as err:
+            return _account_page(409 if isinstance(err, Conflict) else 403, message=err.text())
+        else:
+            return render_template("accounts/recovery_codes.html", codes=codes)
+    if not user.totp_secret:
+        return redirect(url_for("accounts.account"), code=303)
+    return _totp_setup_page(user, errors, 422)
+
+
+@bp.post("/account/totp/disable")
+@signed_in
+def totp_disable():
+    data, errors = load_form(PasswordConfirmSchema)
+    if not errors:
+        try:
+            totp.disable(me(), data["password"])
+        except ValidationFailed as err:
+            errors = _field_errors(err, "password")
+        else:
+            return redirect(url_for("accounts.account"), code=303)
+    return _account_page(422, totp_errors=errors)
+
+
+@bp.get("/account/export")
+@signed_in
+def export_data():
+    """The same JSON as GET /api/v1/me/export, as a file to keep."""
+    body = json.dumps(privacy.export(me()), ensure_ascii=False, indent=1)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="happiness-fair-my-data.json"'
+    return response
+
+
+@bp.post("/account/delete")
+@signed_in
+def delete_account():
+    data, errors = load_form(PasswordConfirmSchema)
+    if not errors and request.form.get("confirm") != "yes":
+        errors = {"confirm": [_("Tick the box to say you understand.")]}
+    if not errors:
+        try:
+            privacy.erase(me(), data["password"])
+        except ValidationFailed as err:
+            errors = _field_errors(err, "password")
+        else:
+            security.sign_out()
+            return render_template("accounts/deleted.html")
+    return _account_page(422, delete_errors=errors)

@@ -6,6 +6,7 @@ from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.rules import phone_for_list
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
 from ..errors import NotFound, ValidationFailed
 from ..validation import MAX_ID
@@ -128,9 +129,16 @@ def _idempotency_key() -> str | None:
     return key
 
 
+def list_view(booking: Booking, viewer: access.Viewer) -> dict:
+    """A booking in a list: other people's phone numbers masked (138****1234)."""
+    view = booking_view(booking, viewer)
+    view["contact_phone"] = phone_for_list(view["contact_phone"], viewer.user.phone)
+    return view
+
+
 def _paged(items, total, args) -> dict:
     viewer = _viewer()
-    return paged([booking_view(b, viewer) for b in items], total, args)
+    return paged([list_view(b, viewer) for b in items], total, args)
 
 
 @blp.post("/bookings")

@@ -178,7 +178,8 @@ def _account(community: Community, spec: DemoVolunteer, password_hash: str) -> U
     return user
 
 
-def _office(community: Community) -> User | None:
+def office_of(community: Community) -> User | None:
+    """The community's first office account (the demo's 陈主任)."""
     return db.session.execute(
         sa.select(User)
         .join(UserRole)
@@ -191,7 +192,7 @@ def _office(community: Community) -> User | None:
 def seed(community: Community, password_hash: str) -> bool:
     """Add this community's demo volunteers and listings; True when anything was created."""
     created = False
-    office = _office(community)
+    office = office_of(community)
     grids = {
         grid.number: grid
         for grid in db.session.execute(

@@ -9,7 +9,7 @@ from marshmallow import fields
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
 from ..bookings import access
 from ..bookings import service as bookings
-from ..bookings.api import booking_view
+from ..bookings.api import booking_view, list_view
 from ..bookings.schemas import BookingSchema, note_field
 from ..validation import BaseSchema, between, one_of
 from . import service
@@ -39,7 +39,7 @@ class BoardSchema(ma.Schema):
 
 def _views(items) -> list[dict]:
     viewer = access.viewer_of(current_user._get_current_object())
-    return [booking_view(b, viewer) for b in items]
+    return [list_view(b, viewer) for b in items]
 
 
 @blp.post("/bookings/<int:booking_id>/follow-up")

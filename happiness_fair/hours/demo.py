@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from ..accounts.models import Resident, Role, User, UserRole, staff_grids
+from ..accounts.models import Resident, User, staff_grids
 from ..bookings import fees
 from ..bookings import service as bookings
 from ..bookings.models import Booking, BookingEvent
 from ..bookings.rules import BookingStatus, Period
+from ..catalogue.demo import office_of
 from ..catalogue.models import Listing, Volunteer, VolunteerStatus
 from ..extensions import db
 from ..followups.models import FollowUp, Outcome
@@ -92,15 +93,7 @@ def _booker_for(community: Community, grid_id: int) -> User:
         .order_by(User.id)
         .limit(1)
     ).scalar_one_or_none()
-    if worker is not None:
-        return worker
-    return db.session.execute(
-        sa.select(User)
-        .join(UserRole)
-        .where(User.community_id == community.id, UserRole.role == Role.office)
-        .order_by(User.id)
-        .limit(1)
-    ).scalar_one()
+    return worker if worker is not None else office_of(community)
 
 
 def _visit(community, volunteer, listing, resident, booker, day, rng, key) -> None:
@@ -255,7 +248,7 @@ def seed(community: Community) -> bool:
                 booker = _booker_for(community, resident.grid_id)
                 _visit(community, volunteer, listing, resident, booker, day, rng, KEY.format(count))
                 count += 1
-    office = _booker_for(community, -1)
+    office = office_of(community)
     for phone, minutes, reason in MANUAL:
         volunteer = _volunteer(phone)
         if volunteer is None:

@@ -11,7 +11,7 @@ from marshmallow import fields
 
 from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page_schema, paged
 from ..bookings import access
-from ..bookings.api import booking_view
+from ..bookings.api import list_view
 from ..bookings.schemas import BookingSchema
 from ..bookings.service import today
 from ..errors import Forbidden
@@ -152,7 +152,7 @@ def put_calendar(data, year):
 def overdue_jobs():
     """(Office) accepted jobs more than 10 working days past their date with no completion."""
     viewer = access.viewer_of(current_user._get_current_object())
-    return {"items": [booking_view(b, viewer) for b in service.overdue_jobs(current_user)]}
+    return {"items": [list_view(b, viewer) for b in service.overdue_jobs(current_user)]}
 
 
 @blp.post("/volunteers/<int:volunteer_id>/certificates")

@@ -124,3 +124,12 @@ def test_a_grid_worker_finds_residents_of_his_grids_only(api, world, make):
         .json["items"]
     )
     assert world.grandma.id in [r["id"] for r in by_room]
+
+
+def test_lists_for_staff_mask_other_peoples_phones(api, world, book, advance):
+    booking_id = _completed(book, world, advance)
+    [waiting] = api.as_(world.grid_worker).get("/follow-ups").json["items"]
+    assert waiting["id"] == booking_id
+    assert "****" in waiting["contact_phone"]
+    full = api.as_(world.grid_worker).get(f"/bookings/{booking_id}").json["contact_phone"]
+    assert "*" not in full and full[-4:] == waiting["contact_phone"][-4:]

@@ -72,7 +72,8 @@ def test_the_profile_shows_her_details_and_a_wrong_old_password_is_refused(brows
     page = text_of(browser.get("/profile"))
     assert world.grandma_user.phone in page and "年龄核实 ✔ 是" in page
     refused = browser.post(
-        "/profile/password", {"old_password": "not-my-pass", "new_password": "a-new-pass-2024"}
+        "/account/password",
+        {"current_password": "not-my-pass", "new_password": "a-new-pass-2024"},
     )
     assert refused.status_code == 422
     assert "a-new-pass-2024" not in refused.get_data(as_text=True)
@@ -84,10 +85,11 @@ def test_changing_the_password_keeps_this_phone_signed_in(browser_for, world, ap
     browser = browser_for(world.grandma_user)
     other_phone = browser_for(world.grandma_user)
     changed = browser.post(
-        "/profile/password", {"old_password": PASSWORD, "new_password": "a-new-pass-2024"}
+        "/account/password", {"current_password": PASSWORD, "new_password": "a-new-pass-2024"}
     )
-    assert changed.status_code == 303
-    assert "密码已修改" in text_of(browser.get("/profile"))
+    assert changed.status_code == 200
+    assert "密码已修改" in text_of(changed)
+    assert "我的账号" in text_of(browser.get("/profile"))
     assert other_phone.get("/profile").status_code == 303  # signed out there
 
 

@@ -1,0 +1,271 @@
+"""A person's rights over her data (PIPL): see and download it all, and have it erased.
+
+Erasure keeps what the community's statistics need and nothing that names anyone: the account stays
+as an anonymous, inactive row (so bookings and hours still add up and point somewhere), the
+resident record keeps its building (for per-grid counts) but loses name, phone, birth date, flat and
+flags, and bookings she made or received keep their dates, category, status and money but lose the
+description, address, phone, door note, comment and photos. A volunteer's verified hours stay in the
+rankings under the anonymous name.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..bookings.models import Booking, BookingPhoto
+from ..catalogue.models import Listing, Volunteer
+from ..database import utcnow
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..notifications.models import Notification
+from . import security, totp
+from .models import AuthSession, ResetCode, Resident, ResidentManager, User, UserRole
+
+ANONYMOUS_NAME = "已注销用户"  # stored data, not an interface string: the same in every language
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _resident(resident: Resident) -> dict:
+    return {
+        "id": resident.id,
+        "name": resident.name,
+        "phone": resident.phone,
+        "birth_date": _iso(resident.birth_date),
+        "age_verified": resident.age_verified,
+        "address": resident.address,
+        "building_id": resident.building_id,
+        "unit": resident.unit,
+        "room": resident.room,
+        "flags": resident.flags,
+        "active": resident.active,
+        "created_at": _iso(resident.created_at),
+    }
+
+
+def _booking(booking: Booking) -> dict:
+    return {
+        "id": booking.id,
+        "status": booking.status.value,
+        "booker_id": booking.booker_id,
+        "beneficiary_id": booking.beneficiary_id,
+        "volunteer_id": booking.volunteer_id,
+        "category_id": booking.category_id,
+        "listing_id": booking.listing_id,
+        "date": _iso(booking.date),
+        "period": booking.period.value,
+        "mode": booking.mode,
+        "description": booking.description,
+        "address": booking.address,
+        "contact_phone": booking.contact_phone,
+        "door_note": booking.door_note,
+        "quote": booking.quote,
+        "minutes": booking.minutes,
+        "materials_fen": booking.materials_fen,
+        "rating": booking.rating,
+        "comment": booking.comment,
+        "paid": booking.paid,
+        "created_at": _iso(booking.created_at),
+        "events": [
+            {
+                "at": _iso(e.at),
+                "actor_id": e.actor_id,
+                "from_status": e.from_status.value if e.from_status else None,
+                "to_status": e.to_status.value,
+                "action": e.action,
+                "note": e.note,
+            }
+            for e in booking.events
+        ],
+    }
+
+
+def _residents_of(user: User) -> list[Resident]:
+    """Her own resident record and the family members she manages."""
+    managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == user.id)
+    return list(
+        db.session.execute(
+            sa.select(Resident)
+            .where(sa.or_(Resident.user_id == user.id, Resident.id.in_(managed)))
+            .order_by(Resident.id)
+        ).scalars()
+    )
+
+
+def _volunteer_of(user: User) -> Volunteer | None:
+    return db.session.execute(
+        sa.select(Volunteer).where(Volunteer.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def export(user: User) -> dict:
+    """Everything the service holds about her, as plain JSON."""
+    residents = _residents_of(user)
+    own = [r.id for r in residents if r.user_id == user.id]
+    resident_ids = [r.id for r in residents]
+    volunteer = _volunteer_of(user)
+    with_events = selectinload(Booking.events)
+    made = db.session.execute(
+        sa.select(Booking).where(Booking.booker_id == user.id).options(with_events)
+    ).scalars()
+    received = db.session.execute(
+        sa.select(Booking)
+        .where(Booking.beneficiary_id.in_(resident_ids or [0]), Booking.booker_id != user.id)
+        .options(with_events)
+    ).scalars()
+    jobs = (
+        db.session.execute(
+            sa.select(Booking).where(Booking.volunteer_id == volunteer.id).options(with_events)
+        ).scalars()
+        if volunteer is not None
+        else []
+    )
+    notifications = db.session.execute(
+        sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    ).scalars()
+    return {
+        "exported_at": _iso(utcnow()),
+        "account": {
+            "id": user.id,
+            "name": user.name,
+            "phone": user.phone,
+            "community_id": user.community_id,
+            "roles": sorted(r.role.value for r in user.roles),
+            "locale": user.locale,
+            "created_at": _iso(user.created_at),
+            "two_step_sign_in": user.totp_enabled,
+            "grid_ids": user.grid_ids,
+        },
+        "residents": [{**_resident(r), "own": r.id in own} for r in residents],
+        "volunteer": (
+            {
+                "id": volunteer.id,
+                "status": volunteer.status.value,
+                "bio": volunteer.bio,
+                "show_full_name": volunteer.show_full_name,
+                "verified_minutes": volunteer.verified_minutes,
+                "completed_count": volunteer.completed_count,
+                "created_at": _iso(volunteer.created_at),
+            }
+            if volunteer is not None
+            else None
+        ),
+        "bookings_made": [_booking(b) for b in made],
+        "bookings_received": [_booking(b) for b in received],
+        "jobs_done_as_volunteer": [_booking(b) for b in jobs],
+        "notifications": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "booking_id": n.booking_id,
+                "params": n.params,
+                "created_at": _iso(n.created_at),
+                "read": n.read_at is not None,
+            }
+            for n in notifications
+        ],
+    }
+
+
+def _strip_booking(stmt_where) -> None:
+    db.session.execute(
+        sa.update(Booking)
+        .where(stmt_where)
+        .values(
+            description="",
+            address="",
+            contact_phone=None,
+            door_note="",
+            comment="",
+            completion_note="",
+            photo_count=0,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.delete(BookingPhoto)
+        .where(BookingPhoto.booking_id.in_(sa.select(Booking.id).where(stmt_where)))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _unname_in_notifications(volunteer_id: int, name: str) -> None:
+    """Other people's notifications about his jobs named him: they now say the anonymous name."""
+    his_jobs = sa.select(Booking.id).where(Booking.volunteer_id == volunteer_id)
+    for notification in db.session.execute(
+        sa.select(Notification).where(Notification.booking_id.in_(his_jobs))
+    ).scalars():
+        params = dict(notification.params or {})
+        if params.get("volunteer") == name:
+            params["volunteer"] = ANONYMOUS_NAME
+            notification.params = params
+
+
+def erase(user: User, password: str) -> None:
+    """Delete her account at her request (password given again). Irreversible."""
+    if not security.check_password(user, password):
+        raise ValidationFailed(fields={"password": [_("This is not your current password.")]})
+    own = db.session.execute(
+        sa.select(Resident).where(Resident.user_id == user.id)
+    ).scalar_one_or_none()
+
+    # Bookings she made, or made for her: kept for the statistics, without personal data.
+    about_her = Booking.booker_id == user.id
+    if own is not None:
+        about_her = sa.or_(about_her, Booking.beneficiary_id == own.id)
+    _strip_booking(about_her)
+
+    if own is not None:
+        own.name = ANONYMOUS_NAME
+        own.phone = None
+        own.birth_date = None
+        own.age_verified = False
+        own.unit = ""
+        own.room = ""
+        own.dibao = own.disabled = own.living_alone = False
+        own.active = False
+        db.session.execute(sa.delete(ResidentManager).where(ResidentManager.resident_id == own.id))
+    db.session.execute(sa.delete(ResidentManager).where(ResidentManager.user_id == user.id))
+
+    volunteer = _volunteer_of(user)
+    if volunteer is not None:
+        # Hours and services stay in the rankings, under the anonymous name.
+        _unname_in_notifications(volunteer.id, user.name)
+        volunteer.bio = ""
+        volunteer.show_full_name = False
+        db.session.execute(
+            sa.update(Listing)
+            .where(Listing.volunteer_id == volunteer.id)
+            .values(active=False)
+            .execution_options(synchronize_session=False)
+        )
+
+    totp.clear(user)
+    for model in (AuthSession, ResetCode, Notification):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    db.session.execute(
+        sa.delete(UserRole).where(UserRole.user_id == user.id, UserRole.role != "resident")
+    )
+    user.name = ANONYMOUS_NAME
+    user.phone = None
+    user.locale = None
+    user.active = False
+    user.deleted_at = utcnow()
+    user.password_hash = security.hash_password(secrets.token_urlsafe(32))  # no one knows it
+    user.staff_grids = []
+    audit.record(
+        "account.delete",
+        community_id=user.community_id,
+        actor_id=user.id,
+        subject_type="user",
+        subject_id=user.id,
+    )
+    db.session.flush()
+    db.session.expire(user, ["roles"])

@@ -1,0 +1,199 @@
+"""Two-step sign-in for staff: a code from an authenticator app (TOTP, RFC 6238), or one of ten
+one-time recovery codes for a lost phone.
+
+Enrolment keeps the new secret on the account but off until a first code from the app proves the
+phone has it. A code works once: the newest time step used is kept, and an older or equal one is
+refused, so a code read over a shoulder cannot be replayed within its 30 seconds. Recovery codes are
+kept only as SHA-256 hashes and are spent by a conditional UPDATE, so two requests cannot both use
+one. Turning two-step sign-in on or off is audited.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from datetime import UTC, datetime
+
+import pyotp
+import segno
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from .. import audit
+from ..database import utcnow
+from ..errors import Conflict, Forbidden, OtpRequired, ValidationFailed
+from ..extensions import db
+from . import security
+from .models import RecoveryCode, User
+
+ISSUER = "幸福事集"
+RECOVERY_CODE_COUNT = 10
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+VALID_WINDOW = 1  # one step (30 s) either side, for a phone clock a little off
+
+
+def _totp(user: User) -> pyotp.TOTP:
+    return pyotp.TOTP(user.totp_secret)
+
+
+def provisioning_uri(user: User) -> str:
+    return _totp(user).provisioning_uri(name=user.phone or str(user.id), issuer_name=ISSUER)
+
+
+def qr_svg(uri: str, title: str) -> str:
+    """The otpauth URI as an SVG QR code, drawn on the server (no script, no inline style)."""
+    out = io.BytesIO()
+    segno.make(uri, error="m").save(
+        out, kind="svg", xmldecl=False, svgns=True, scale=5, border=3, light="#fff", title=title
+    )
+    return out.getvalue().decode()
+
+
+def begin(user: User) -> str:
+    """Start (or restart) enrolment: a fresh secret, not yet in force. Returns the secret."""
+    if not user.is_staff:
+        raise Forbidden(_("Two-step sign-in is for staff accounts."))
+    if user.totp_enabled:
+        raise Conflict(_("Two-step sign-in is already on."))
+    user.totp_secret = pyotp.random_base32()
+    user.totp_last_step = None
+    return user.totp_secret
+
+
+def _matching_step(user: User, code: str, now: datetime | None = None) -> int | None:
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6) or not user.totp_secret:
+        return None
+    totp = _totp(user)
+    current = totp.timecode(now or datetime.now(UTC))
+    for step in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
+        if security.digests_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Record the step as used; False when it (or a later one) was used already."""
+    claimed = db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount == 1:
+        user.totp_last_step = step
+        return True
+    return False
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    for _i in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _j in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_recovery_digest(raw)))
+    return codes
+
+
+def _recovery_digest(code: str) -> str:
+    return security.token_digest("".join(ch for ch in code.lower() if ch.isalnum()))
+
+
+def confirm(user: User, code: str) -> list[str]:
+    """The first code from the app turns two-step sign-in on; returns the recovery codes, shown
+    once."""
+    if not user.is_staff:
+        raise Forbidden(_("Two-step sign-in is for staff accounts."))
+    if user.totp_enabled:
+        raise Conflict(_("Two-step sign-in is already on."))
+    if not user.totp_secret:
+        raise Conflict(_("Start setting up two-step sign-in first."))
+    step = _matching_step(user, code)
+    if step is None or not _claim_step(user, step):
+        raise ValidationFailed(fields={"otp": [_("This code is wrong or has expired.")]})
+    user.totp_enabled_at = utcnow()
+    codes = _new_recovery_codes(user)
+    audit.record(
+        "account.totp_on",
+        community_id=user.community_id,
+        actor_id=user.id,
+        subject_type="user",
+        subject_id=user.id,
+    )
+    return codes
+
+
+def disable(user: User, password: str) -> None:
+    """Turn two-step sign-in off, after the password is given again. Audited."""
+    if not security.check_password(user, password):
+        raise ValidationFailed(fields={"password": [_("This is not your current password.")]})
+    if not user.totp_enabled and not user.totp_secret:
+        return
+    was_on = user.totp_enabled
+    clear(user)
+    if was_on:
+        audit.record(
+            "account.totp_off",
+            community_id=user.community_id,
+            actor_id=user.id,
+            subject_type="user",
+            subject_id=user.id,
+        )
+
+
+def clear(user: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
+def recovery_codes_left(user: User) -> int:
+    return db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).scalar_one()
+
+
+def _spend_recovery_code(user: User, code: str) -> bool:
+    spent = db.session.execute(
+        sa.update(RecoveryCode)
+        .where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _recovery_digest(code),
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        return False
+    audit.record(
+        "account.recovery_code_used",
+        community_id=user.community_id,
+        actor_id=user.id,
+        subject_type="user",
+        subject_id=user.id,
+    )
+    return True
+
+
+def check_second_factor(user: User, code: str | None) -> None:
+    """At sign-in, after the right password: an account with two-step sign-in on needs a fresh
+    code from the app or an unused recovery code; otherwise 401 otp_required."""
+    if not user.totp_enabled:
+        return
+    if not code or not code.strip():
+        raise OtpRequired()
+    step = _matching_step(user, code)
+    if step is not None:
+        if _claim_step(user, step):
+            return
+    elif len("".join(ch for ch in code if ch.isalnum())) == 10 and _spend_recovery_code(user, code):
+        return
+    raise OtpRequired(_("The one-time code is wrong or was already used."))
