@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .fairs import api as fairs_api
     from .fairs import views as fairs_views
     from .followups import api as followups_api
+    from .followups import views as followups_views
     from .hours import api as hours_api
     from .hours import views as hours_views
     from .notifications import api as notifications_api
@@ -90,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         fairs_views.bp,
         volunteer_views.bp,
         hours_views.bp,
+        followups_views.bp,
     ):
         app.register_blueprint(blueprint)
 
