@@ -50,8 +50,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .bookings import views as bookings_views
     from .catalogue import api as catalogue_api
     from .catalogue import views as catalogue_views
+    from .catalogue import volunteer_views
+    from .fairs import api as fairs_api
+    from .fairs import views as fairs_views
     from .followups import api as followups_api
+    from .followups import views as followups_views
     from .hours import api as hours_api
+    from .hours import views as hours_views
     from .notifications import api as notifications_api
     from .notifications import views as notifications_views
     from .office import api as office_api
@@ -72,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             followups_api.blp,
             directory_api.blp,
             office_api.blp,
+            fairs_api.blp,
         ],
     )
     app.register_blueprint(pages.bp)
@@ -82,6 +88,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         bookings_views.bp,
         family_views.bp,
         notifications_views.bp,
+        fairs_views.bp,
+        volunteer_views.bp,
+        hours_views.bp,
+        followups_views.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -16,6 +16,7 @@ from .catalogue import demo as catalogue_demo
 from .catalogue.categories import ensure_categories
 from .database import utcnow
 from .extensions import db
+from .fairs import demo as fairs_demo
 from .hours import demo as hours_demo
 from .places.models import Building, Community, Compound, Grid
 
@@ -189,5 +190,6 @@ def seed_demo() -> bool:
     catalogue_created = [catalogue_demo.seed(c, password_hash) for c in (hongxi, haobei)]
     catalogue_created.append(bookings_demo.seed(hongxi))  # needs the catalogue's volunteers
     catalogue_created.append(hours_demo.seed(hongxi))  # needs the bookings
+    catalogue_created.append(fairs_demo.seed(hongxi))  # needs the catalogue's fair listings
     db.session.flush()
     return created_hongxi or created_haobei or any(catalogue_created)

@@ -12,6 +12,7 @@ from .accounts.models import (
 from .audit import AuditEvent
 from .bookings.models import Booking, BookingEvent, BookingPhoto  # noqa: F401
 from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
+from .fairs.models import Attendance, FairDay, SlotBooking, Stall, StallSlot, WalkIn
 from .followups.models import FollowUp
 from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, HoursRecord
 from .notifications.models import Notification  # noqa: F401
@@ -20,6 +21,7 @@ from .places.models import Building, Community, Compound, Grid
 from .waivers.models import WaiverRuleSetting
 
 __all__ = [
+    "Attendance",
     "AuditEvent",
     "AuthSession",
     "Building",
@@ -28,6 +30,7 @@ __all__ = [
     "Certificate",
     "Community",
     "Compound",
+    "FairDay",
     "FollowUp",
     "Grid",
     "HoursCorrection",
@@ -39,9 +42,13 @@ __all__ = [
     "ResetCode",
     "Resident",
     "ResidentManager",
+    "SlotBooking",
+    "Stall",
+    "StallSlot",
     "User",
     "UserRole",
     "Volunteer",
     "VolunteerTag",
     "WaiverRuleSetting",
+    "WalkIn",
 ]

@@ -122,6 +122,15 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/bookings/{b_done}/follow-up", {"outcome": "solved"}, [401, 403, 403, 404, 403, 404, 200, 404, 200, 404]),
     ("get", "/follow-ups", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
     ("get", "/board", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
+    # --- fair days -----------------------------------------------------------------------------
+    ("get", "/fair-days?community_id={community}", None, [200] * 10),
+    ("post", "/fair-days", {"date": TOMORROW, "starts_at": "09:00", "ends_at": "11:30", "venue": "社区广场", "grid_id": "{grid_a}", "slot_minutes": 30}, [401, 403, 403, 403, 403, 403, 403, 403, 201, 422]),
+    ("get", "/fair-days/{fair}", None, [200] * 10),
+    ("post", "/fair-days/{fair}/stalls", {"listing_id": "{fair_listing2}", "capacity_per_slot": 3}, [401, 403, 403, 403, 403, 201, 403, 403, 403, 404]),
+    ("get", "/fair-days/{fair}/slots", None, [200] * 10),
+    ("post", "/fair-days/{fair}/walk-ins", {"stall_id": "{stall}", "name": "王阿姨"}, [401, 403, 403, 403, 201, 403, 403, 403, 201, 404]),
+    ("get", "/fair-days/{fair}/walk-ins", None, [401, 403, 403, 403, 200, 200, 403, 403, 200, 404]),
+    ("post", "/fair-days/{fair}/attendance", {"volunteer_ids": ["{vol}"]}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
     # --- the office ---------------------------------------------------------------------------
     ("get", "/calendar", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
     ("put", "/calendar/2027", {"items": [{"day": "2027-10-01", "kind": "holiday"}]}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
@@ -205,6 +214,19 @@ def cast(app, make, api, in_app):
         f"/hours/{records[ids['b_confirmed']]}/corrections", json={"minutes": 50, "reason": "x"}
     )
     assert correction.status_code == 201, correction.json
+    fair_listing = make.listing(vol, fee_fen=0, fair=True, home=False)
+    fair_listing2 = make.listing(vol2, fee_fen=0, fair=True, home=False)
+    fair = api.as_(people["office"]).post(
+        "/fair-days",
+        json={"date": today().isoformat(), "starts_at": "09:00", "ends_at": "11:30",
+              "venue": "虹西社区广场", "grid_id": grid_a.id, "slot_minutes": 30},
+    )  # fmt: skip
+    assert fair.status_code == 201, fair.json
+    stall = api.as_(v).post(
+        f"/fair-days/{fair.json['id']}/stalls",
+        json={"listing_id": fair_listing.id, "capacity_per_slot": 2},
+    )
+    assert stall.status_code == 201, stall.json
     her_notes = as_her.get("/notifications").json["items"]
     for user in people.values():
         api.as_(user)  # every token exists before the first savepoint
@@ -226,6 +248,9 @@ def cast(app, make, api, in_app):
         "her_notification": her_notes[0]["id"],
         "pending_record": records[ids["b_done"]],
         "correction": correction.json["id"],
+        "fair": fair.json["id"],
+        "stall": stall.json["id"],
+        "fair_listing2": fair_listing2.id,
         "today": today().isoformat(),
         "tomorrow": (today() + timedelta(days=1)).isoformat(),
     }

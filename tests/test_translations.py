@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -41,3 +42,65 @@ def test_english_catalogue_covers_every_string():
         catalogue = read_po(f)
     known = {(m.id if isinstance(m.id, str) else m.id[0]) for m in catalogue if m.id}
     assert sorted(_source_ids() - known) == []
+
+
+def _po(lang: str):
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return read_po(f)
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else (value[0] if value else "")
+
+
+def test_every_source_string_has_an_english_text_too():
+    """msgstr may equal msgid, but it is filled: an empty one would fall back silently."""
+    filled = {_text(m.id) for m in _po("en") if m.id and _text(m.string)}
+    assert sorted(_source_ids() - filled) == []
+
+
+def test_the_compiled_chinese_catalogue_is_the_one_in_the_po_file():
+    """A .po edited without `pybabel compile` would show the old words."""
+    with open(TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.mo", "rb") as f:
+        compiled = {_text(m.id): _text(m.string) for m in read_mo(f) if m.id}
+    written = {_text(m.id): _text(m.string) for m in _po("zh_Hans_CN") if m.id and _text(m.string)}
+    assert {k: v for k, v in written.items() if compiled.get(k) != v} == {}
+
+
+# Words a template shows as they are, on purpose: the language switch names each language in
+# itself, and the certificate's title is the official Chinese name of the document.
+DELIBERATE = {
+    ("base.html", "English"),
+    ("base.html", "中文"),
+    ("office/certificate.html", "志愿服务记录证明"),
+}
+_CJK = "\u3400-\u9fff\uff00-\uffef"
+_WORD = re.compile(rf"[A-Za-z][A-Za-z']+|[{_CJK}]+")
+_READABLE_ATTRIBUTE = re.compile(r'\b(alt|aria-label|title|placeholder)="([^"]*)"')
+
+
+def _untranslated_words(source: str) -> list[str]:
+    """Words in a template's text or readable attributes that are not inside {{ }} or {% %}."""
+    source = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", " ", source, flags=re.S)
+    words = [w for _n, value in _READABLE_ATTRIBUTE.findall(source) for w in _WORD.findall(value)]
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", source, flags=re.S)
+    text = re.sub(r"<[^>]*>", " ", text)
+    return words + _WORD.findall(text)
+
+
+def test_no_template_shows_words_outside_the_catalogue():
+    templates = ROOT / "templates"
+    found = sorted(
+        (str(path.relative_to(templates)), word)
+        for path in templates.rglob("*.html")
+        for word in _untranslated_words(path.read_text(encoding="utf-8"))
+        if (str(path.relative_to(templates)), word) not in DELIBERATE
+    )
+    assert found == [], f"template text not in _(): {found}"
+
+
+def test_the_check_finds_a_bare_word():
+    assert _untranslated_words("<p>{{ _('Save') }}</p><p>保存</p><img alt=\"photo\">") == [
+        "photo",
+        "保存",
+    ]

@@ -144,12 +144,14 @@ def _paged(items, total, args) -> dict:
 @blp.post("/bookings")
 @blp.arguments(NewBookingSchema)
 @blp.response(201, BookingSchema)
-@blp.errors(400, 401, 422)
+@blp.errors(400, 401, 404, 409, 422)
 @blp.doc(parameters=[IDEMPOTENCY_HEADER])
 @login_required
 def create_booking(data):
     """Ask for help, for oneself or a person one books for: a volunteer's service (named) or
-    only a kind of service (open to every volunteer with that skill in the grid)."""
+    only a kind of service (open to every volunteer with that skill in the grid). With mode
+    "fair", fair_day_id and slot_start: a seat at a fair-day stall, accepted at once (404 for
+    a fair day of another community, 409 when the slot is full or the day is over)."""
     booking = service.create_booking(current_user._get_current_object(), data, _idempotency_key())
     return _present(booking.id)
 

@@ -88,9 +88,14 @@ def auto_confirm(now: datetime) -> int:
 
 
 def remind_day_before(now: datetime) -> int:
-    """Once per booking: the volunteer of an accepted job is reminded the day before."""
+    """Once per booking: the volunteer of an accepted job is reminded the day before. A fair
+    day's stalls and booked residents are reminded by the fairs part (one reminder per stall,
+    not one per seat)."""
+    from ..fairs import service as fairs  # fairs builds on bookings, so import it late
+
     tomorrow = service_date_of(now) + timedelta(days=1)
     due = sa.and_(
+        Booking.mode == "home",
         Booking.status == BookingStatus.accepted,
         Booking.date == tomorrow,
         Booking.reminded.is_(False),
@@ -112,7 +117,7 @@ def remind_day_before(now: datetime) -> int:
         if claimed.rowcount == 1:
             notify(volunteer_user_id, "job_reminder", booking)
             reminded += 1
-    return reminded
+    return reminded + fairs.remind_day_before(now)
 
 
 STEPS = (

@@ -168,11 +168,13 @@ def create_booking(booker: User, data: dict, idempotency_key: str | None = None)
         if existing is not None:
             return existing
     beneficiary = _beneficiary_for(booker, data.get("beneficiary_id"))
+    if (
+        data.get("mode") == "fair"
+        or data.get("fair_day_id") is not None
+        or data.get("slot_start") is not None
+    ):
+        return _create_fair_booking(booker, beneficiary, data, idempotency_key)
     _check_date(data["date"])
-    if data.get("fair_day_id") is not None or data.get("slot_start") is not None:
-        raise _invalid("fair_day_id", _l("There is no such fair day."))
-    if data["mode"] != "home":
-        raise _invalid("mode", _l("A fair-day stall is booked through its fair day."))
     listing_fee, volunteer_id, listing_id = 0, None, None
     if data.get("listing_id") is not None:
         listing = db.session.get(Listing, data["listing_id"])
@@ -238,6 +240,65 @@ def create_booking(booker: User, data: dict, idempotency_key: str | None = None)
     _record(booking, booker, "create", None, BookingStatus.requested, "")
     if volunteer_id is not None:
         _tell_volunteer(booking, volunteer_id, "request_for_you", actor=booker)
+    return booking
+
+
+def _create_fair_booking(
+    booker: User, beneficiary: Resident, data: dict, idempotency_key: str | None
+) -> Booking:
+    """A seat in a timed slot at a fair-day stall: accepted at once by the stall's volunteer,
+    dated by the fair day (the date and period sent are not used), never escalated; the fee
+    rules are the same as for any booking. A full slot is 409."""
+    from ..fairs import service as fairs  # fairs builds on bookings, so import it late
+
+    seat = fairs.seat_for(booker, data)
+    listing, volunteer = seat.listing, seat.volunteer
+    if volunteer.user_id in (booker.id, beneficiary.user_id):
+        raise _invalid("listing_id", _l("You cannot book your own service."))
+    now = utcnow()
+    snapshot = fees.rules_to_snapshot(waiver_rules_in_force(beneficiary.community_id))
+    booking = Booking(
+        status=BookingStatus.accepted,
+        booker_id=booker.id,
+        beneficiary_id=beneficiary.id,
+        listing_id=listing.id,
+        category_id=listing.category_id,
+        volunteer_id=volunteer.id,
+        community_id=beneficiary.community_id,
+        grid_id=beneficiary.grid_id,
+        date=seat.fair_day.date,
+        period=seat.period,
+        mode="fair",
+        description=data["description"],
+        address=beneficiary.address,
+        contact_phone=data.get("contact_phone") or beneficiary.phone or booker.phone,
+        door_note=data.get("door_note") or "",
+        listing_fee_fen=listing.fee_fen,
+        waiver_rules_snapshot=snapshot,
+        quote=quote_booking(
+            beneficiary,
+            snapshot,
+            labour_fee_fen=listing.fee_fen,
+            materials_fen=0,
+            service_date=seat.fair_day.date,
+        ),
+        requested_clock_at=now,
+        accepted_at=now,
+        idempotency_key=idempotency_key or None,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(booking)
+            db.session.flush()
+            fairs.hold_seat(seat, booking)
+            db.session.flush()
+    except IntegrityError:
+        existing = booking_by_key(booker.id, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    _record(booking, booker, "create", None, BookingStatus.accepted, seat.note)
+    _tell_volunteer(booking, volunteer.id, "fair_slot_booked", actor=booker)
     return booking
 
 
@@ -688,6 +749,20 @@ def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking]
     ids = _union_of([sa.select(Booking.id).where(part) for part in parts]).subquery()
     total = db.session.execute(sa.select(sa.func.count()).select_from(ids)).scalar_one()
     return list(items), total
+
+
+def jobs_of(
+    viewer: access.Viewer, *, status: str | None, page: int, per_page: int
+) -> tuple[list[Booking], int]:
+    """The bookings this volunteer has (named to him, accepted, done): his own list of jobs,
+    soonest first, without the ones he only booked as a resident."""
+    volunteer = viewer.volunteer
+    if volunteer is None:
+        raise Forbidden(_l("Only volunteers have jobs."))
+    stmt = sa.select(Booking).where(Booking.volunteer_id == volunteer.id)
+    if status:
+        stmt = stmt.where(Booking.status == BookingStatus(status))
+    return _page(stmt.order_by(Booking.date.desc(), Booking.id.desc()), page, per_page)
 
 
 def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[Booking], int]:

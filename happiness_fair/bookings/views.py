@@ -12,7 +12,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..accounts import access as account_access
 from ..accounts import service as accounts
+from ..accounts.models import Resident
 from ..catalogue import service as catalogue
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -82,6 +84,7 @@ EVENT_NAMES = {
     "reschedule": _l("Day changed"),
     "no_show": _l("Volunteer did not come (reported)"),
     "assign": _l("Handed to a volunteer"),
+    "follow_up": _l("Follow-up call"),
 }
 
 
@@ -103,11 +106,27 @@ def event_name(action: str) -> str:
 # --- the booking form --------------------------------------------------------------------
 
 
-def _people(user) -> list:
-    """Who this person can book for: herself (with an address here) and those she manages."""
+def _people(user, chosen=None) -> list:
+    """Who this person can book for: herself (with an address here) and those she manages;
+    for a grid worker or the office also the resident of their grids chosen (?for=)."""
     own = accounts.own_resident(user)
     people = [own] if own is not None and own.active else []
-    return people + [r for r in accounts.household(user) if r.active]
+    people += [r for r in accounts.household(user) if r.active]
+    text = str(chosen or "").strip()
+    if (
+        user.is_staff
+        and text.isdigit()
+        and len(text) < 10
+        and all(str(p.id) != text for p in people)
+    ):
+        resident = db.session.get(Resident, int(text))
+        if (
+            resident is not None
+            and resident.active
+            and account_access.is_staff_for(user, resident.community_id, resident.grid_id)
+        ):
+            people.append(resident)
+    return people
 
 
 def _listing(value) -> object | None:
@@ -145,7 +164,7 @@ def _quote_for_form(people, form: dict, listing) -> dict | None:
 
 
 def _form_context(user, form: dict, errors: dict) -> dict:
-    people = _people(user)
+    people = _people(user, form.get("beneficiary_id"))
     listing = _listing(form.get("listing_id"))
     if "beneficiary_id" not in form and people:
         form["beneficiary_id"] = str(people[0].id)
@@ -190,7 +209,7 @@ def book():
 @signed_in
 def quote():
     """The price as the form changes (htmx); the same fragment the form page includes."""
-    people = _people(me())
+    people = _people(me(), request.args.get("beneficiary_id"))
     listing = _listing(request.args.get("listing_id"))
     return render_template(
         "bookings/_quote.html", quote=_quote_for_form(people, request.args, listing)

@@ -321,6 +321,18 @@ def create_listing(user: User, data: dict) -> Listing:
     return listing
 
 
+def own_listings(user: User) -> list[Listing]:
+    """All of his listings, in the catalogue or paused, for his own page."""
+    volunteer = own_volunteer(user)
+    return list(
+        db.session.execute(
+            sa.select(Listing)
+            .where(Listing.volunteer_id == volunteer.id)
+            .order_by(Listing.active.desc(), Listing.id)
+        ).scalars()
+    )
+
+
 def visible_listing(user: User | None, listing_id: int) -> Listing:
     """The listing, or 404 when there is none or it is withdrawn and not the caller's to see."""
     if not 0 < listing_id <= MAX_ID:

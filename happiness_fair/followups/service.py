@@ -178,3 +178,25 @@ def board(user: User) -> dict[str, tuple[list[Booking], int]]:
     }
     result["follow_up"] = awaiting(user, 1, BOARD_SIZE)
     return result
+
+
+def awaits_call(booking: Booking) -> bool:
+    """Is this booking on the follow-up list (done, and no answered call yet)?"""
+    if booking.status not in CALLED_ABOUT:
+        return False
+    answered = db.session.execute(
+        sa.select(FollowUp.id).where(
+            FollowUp.booking_id == booking.id, FollowUp.outcome != Outcome.unreachable
+        )
+    ).first()
+    return answered is None
+
+
+def linked_request_of(booking_id: int) -> int | None:
+    """The new request the answered call on this booking opened, if it opened one."""
+    return db.session.execute(
+        sa.select(FollowUp.new_booking_id)
+        .where(FollowUp.booking_id == booking_id, FollowUp.new_booking_id.is_not(None))
+        .order_by(FollowUp.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

@@ -46,6 +46,17 @@ MESSAGES = {
     "hours_correction_rejected": _l(
         "Your correction of the record of %(date)s was not accepted: %(note)s"
     ),
+    "fair_slot_booked": _l(
+        "A seat at your fair-day stall was booked: %(category)s on %(date)s, %(period)s."
+    ),
+    "fair_slot_reminder": _l(
+        "Reminder: tomorrow, %(date)s, at %(slot)s, you have a slot at the fair day at "
+        "%(venue)s (%(category)s)."
+    ),
+    "fair_stall_reminder": _l(
+        "Reminder: tomorrow, %(date)s, from %(starts)s to %(ends)s, you keep a stall at the fair "
+        "day at %(venue)s. Seats booked so far: %(booked)s."
+    ),
     "volunteer_suspended": _l(
         "Your request (%(category)s) is open to other volunteers again: "
         "its volunteer can no longer take it."

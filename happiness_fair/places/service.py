@@ -21,3 +21,14 @@ def buildings_of(community_id: int) -> list[Building]:
             .order_by(Compound.name, Building.id)
         ).scalars()
     )
+
+
+def grids_of(community_id: int) -> list:
+    """The community's grids in their order, for choosing which ones a volunteer serves."""
+    from .models import Grid
+
+    return list(
+        db.session.execute(
+            sa.select(Grid).where(Grid.community_id == community_id).order_by(Grid.number)
+        ).scalars()
+    )

@@ -16,7 +16,7 @@ from happiness_fair.extensions import db
 from tests.factories import Factories
 from tests.helpers import ApiClient
 
-from .conftest import assert_accessible, assert_no_sideways_scroll
+from .conftest import assert_accessible, assert_no_sideways_scroll, real_console_errors
 
 pytestmark = pytest.mark.browser
 
@@ -172,7 +172,7 @@ def test_a_daughter_books_a_free_repair_for_her_mother_and_confirms_it(
     page.get_by_role("link", name="我的预约", exact=True).click()
     checked(page)
     assert page.locator(".card").filter(has_text="修水龙头").get_by_text("已确认").is_visible()
-    assert console_errors == []
+    assert real_console_errors(console_errors) == []
 
 
 def test_search_results_follow_the_typing_and_the_address_bar(new_page, hongxi):

@@ -1,0 +1,1 @@
+"""Fair days (事集日): stalls with timed slots, walk-ins, and the office's attendance."""

@@ -1,0 +1,118 @@
+"""Fair days over JSON (API.md "Fee rules, fair days, notifications"). A slot is booked with
+POST /bookings (mode "fair"); everything else about the day is here."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..api.base import ApiBlueprint, list_schema, login_required, page_schema, paged
+from ..errors import ValidationFailed
+from ..hours.schemas import HoursRecordSchema
+from . import service
+from .schemas import (
+    AttendanceSchema,
+    FairDayListArgs,
+    FairDaySchema,
+    NewFairDaySchema,
+    NewStallSchema,
+    NewWalkInSchema,
+    SlotListSchema,
+    StallSchema,
+    WalkInListSchema,
+    WalkInSchema,
+)
+
+blp = ApiBlueprint("fairs_api", __name__, description="Fair days (事集日): stalls, slots, walk-ins")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@blp.get("/fair-days")
+@blp.arguments(FairDayListArgs, location="query")
+@blp.response(200, page_schema(FairDaySchema, "FairDayPage"))
+@blp.errors(422)
+def list_fair_days(args):
+    """A community's fair days (public, like the notice board): a signed-in caller's own
+    community unless he names another; `upcoming=true` for today's and later, soonest first."""
+    community_id = args.get("community_id")
+    if community_id is None and current_user.is_authenticated:
+        community_id = current_user.community_id
+    if community_id is None:
+        raise ValidationFailed(fields={"community_id": [_("Choose a community.")]})
+    items, total = service.fair_days(
+        community_id, upcoming=args["upcoming"], page=args["page"], per_page=args["per_page"]
+    )
+    return paged(items, total, args)
+
+
+@blp.post("/fair-days")
+@blp.arguments(NewFairDaySchema)
+@blp.response(201, FairDaySchema)
+@blp.errors(400, 401, 403, 422)
+@login_required
+def schedule_fair_day(data):
+    """(Office) schedule a fair day: date, time window, venue in one of the community's grids,
+    slot length."""
+    return service.schedule(_user(), data)
+
+
+@blp.get("/fair-days/<int:fair_day_id>")
+@blp.response(200, FairDaySchema)
+@blp.errors(404)
+def get_fair_day(fair_day_id):
+    """One fair day (public)."""
+    return service.get_fair_day(fair_day_id)
+
+
+@blp.post("/fair-days/<int:fair_day_id>/stalls")
+@blp.arguments(NewStallSchema)
+@blp.response(201, StallSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@login_required
+def sign_up_stall(data, fair_day_id):
+    """(Approved volunteer) a stall for one of his own fair listings, with so many seats in
+    every slot. A second stall for the same listing on the same day is 409."""
+    return service.sign_up_stall(_user(), fair_day_id, data)
+
+
+@blp.get("/fair-days/<int:fair_day_id>/slots")
+@blp.response(200, SlotListSchema)
+@blp.errors(404)
+def list_slots(fair_day_id):
+    """Every slot of every stall and how many seats are free (public)."""
+    return {"items": service.free_slots(service.get_fair_day(fair_day_id))}
+
+
+@blp.post("/fair-days/<int:fair_day_id>/walk-ins")
+@blp.arguments(NewWalkInSchema)
+@blp.response(201, WalkInSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@login_required
+def record_walk_in(data, fair_day_id):
+    """(The stall's volunteer, or the office) someone served without a booking; the name is
+    optional. It shows in his service records and adds no hours of its own."""
+    return service.record_walk_in(_user(), fair_day_id, data)
+
+
+@blp.get("/fair-days/<int:fair_day_id>/walk-ins")
+@blp.response(200, WalkInListSchema)
+@blp.errors(401, 403, 404)
+@login_required
+def list_walk_ins(fair_day_id):
+    """The day's walk-ins: the office all of them, a volunteer his own."""
+    return {"items": service.walk_ins_of(_user(), fair_day_id)}
+
+
+@blp.post("/fair-days/<int:fair_day_id>/attendance")
+@blp.arguments(AttendanceSchema)
+@blp.response(200, list_schema(HoursRecordSchema, "DutyHoursList"))
+@blp.errors(400, 401, 403, 404, 409, 422)
+@login_required
+def confirm_attendance(data, fair_day_id):
+    """(Office, on or after the day) confirm which stall volunteers attended: each gets one
+    verified duty record (the fair's time window unless corrected) in the venue's grid. Answers
+    with the records this call created; a volunteer confirmed before gets none."""
+    return {"items": service.confirm_attendance(_user(), fair_day_id, data)}

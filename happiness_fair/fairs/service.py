@@ -1,0 +1,599 @@
+"""Fair-day use cases: the office schedules a day, volunteers sign up stalls, residents take a
+seat in a timed slot (through bookings.create_booking), volunteers record walk-ins, the office
+confirms attendance (verified duty hours), and the day-before reminders.
+
+Seats are counted in a row per stall and slot and claimed with UPDATE … WHERE booked <
+capacity: of many residents pressing at once, exactly as many win as there are seats, on
+SQLite and on PostgreSQL alike. Attendance is a row per volunteer and day, inserted before the
+hours record is made, so confirming twice never counts his hours twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..accounts.models import Resident, User
+from ..bookings import service as bookings
+from ..bookings.models import Booking
+from ..bookings.rules import Action, BookingStatus, Period
+from ..catalogue.models import Category, Listing, Volunteer
+from ..database import page_of, utcnow
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..hours import service as hours
+from ..hours.models import HoursRecord, Source
+from ..hours.rules import SHANGHAI
+from ..notifications.service import notify
+from ..places.models import Grid
+from ..validation import MAX_ID
+from . import rules
+from .models import Attendance, FairDay, SlotBooking, Stall, StallSlot, WalkIn
+
+
+def _invalid(field: str, message) -> ValidationFailed:
+    return ValidationFailed(fields={field: [message]})
+
+
+# --- seeing fair days ---------------------------------------------------------------------------
+
+
+def get_fair_day(fair_day_id: int) -> FairDay:
+    """Any fair day by id (fair days are public, like the catalogue: they go on the notice
+    board); 404 when there is none."""
+    fair_day = db.session.get(FairDay, fair_day_id) if 0 < fair_day_id <= MAX_ID else None
+    if fair_day is None:
+        raise NotFound()
+    return fair_day
+
+
+def fair_day_of_community(user: User, fair_day_id: int) -> FairDay:
+    """A fair day the caller may act on: one of his own community (404 for any other)."""
+    fair_day = get_fair_day(fair_day_id)
+    if fair_day.community_id != user.community_id:
+        raise NotFound()
+    return fair_day
+
+
+def fair_days(
+    community_id: int, *, upcoming: bool, page: int, per_page: int
+) -> tuple[list[FairDay], int]:
+    """A community's fair days: the coming ones soonest first, or all of them newest first."""
+    stmt = sa.select(FairDay).where(FairDay.community_id == community_id)
+    if upcoming:
+        stmt = stmt.where(FairDay.date >= bookings.today()).order_by(
+            FairDay.date, FairDay.starts_at, FairDay.id
+        )
+    else:
+        stmt = stmt.order_by(FairDay.date.desc(), FairDay.starts_at.desc(), FairDay.id.desc())
+    return page_of(stmt, page, per_page)
+
+
+@dataclasses.dataclass
+class StallView:
+    stall: Stall
+    listing: Listing
+    volunteer: Volunteer
+    category: Category
+    slots: list[StallSlot]
+
+    @property
+    def free_total(self) -> int:
+        return sum(s.capacity - s.booked for s in self.slots)
+
+
+def stalls_of(fair_day: FairDay) -> list[StallView]:
+    """The day's stalls with their listing, volunteer, category and seats (3 queries)."""
+    rows = db.session.execute(
+        sa.select(Stall, Listing, Volunteer, Category)
+        .join(Listing, Listing.id == Stall.listing_id)
+        .join(Volunteer, Volunteer.id == Stall.volunteer_id)
+        .join(Category, Category.id == Listing.category_id)
+        .where(Stall.fair_day_id == fair_day.id)
+        .order_by(Category.position, Stall.id)
+    ).all()
+    if not rows:
+        return []
+    slots: dict[int, list[StallSlot]] = {}
+    for slot in db.session.execute(
+        sa.select(StallSlot)
+        .where(StallSlot.stall_id.in_([row[0].id for row in rows]))
+        .order_by(StallSlot.stall_id, StallSlot.slot_start)
+    ).scalars():
+        slots.setdefault(slot.stall_id, []).append(slot)
+    return [
+        StallView(stall, listing, volunteer, category, slots.get(stall.id, []))
+        for stall, listing, volunteer, category in rows
+    ]
+
+
+def free_slots(fair_day: FairDay) -> list[dict[str, Any]]:
+    """Every slot of every stall and how many seats are left in it (API.md's /slots)."""
+    return [
+        {
+            "stall_id": view.stall.id,
+            "listing_id": view.listing.id,
+            "slot_start": rules.hhmm(slot.slot_start),
+            "capacity": slot.capacity,
+            "free": slot.capacity - slot.booked,
+        }
+        for view in stalls_of(fair_day)
+        for slot in view.slots
+    ]
+
+
+# --- the office schedules -----------------------------------------------------------------------
+
+
+def _office_only(user: User, message=None) -> None:
+    if not user.is_office:
+        raise Forbidden(message or _l("Only the community office does this."))
+
+
+def schedule(office: User, data: dict[str, Any]) -> FairDay:
+    """The office schedules a fair day: date, time window, venue in one of its grids, slot
+    length."""
+    _office_only(office, _l("Only the community office schedules fair days."))
+    grid = db.session.get(Grid, data["grid_id"]) if data["grid_id"] <= MAX_ID else None
+    if grid is None or grid.community_id != office.community_id:
+        raise _invalid("grid_id", _l("There is no such grid here."))
+    if data["date"] < bookings.today():
+        raise _invalid("date", _l("Choose today or a later day."))
+    starts_at, ends_at = data["starts_at"], data["ends_at"]
+    window = rules.minute_of_day(ends_at) - rules.minute_of_day(starts_at)
+    if window <= 0:
+        raise _invalid("ends_at", _l("The fair must end after it starts."))
+    if window > rules.MAX_WINDOW_MINUTES:
+        raise _invalid("ends_at", _l("A fair day lasts at most 12 hours."))
+    if not rules.slot_starts(starts_at, ends_at, data["slot_minutes"]):
+        raise _invalid("slot_minutes", _l("A slot must fit between the start and the end."))
+    fair_day = FairDay(
+        community_id=office.community_id,
+        grid_id=grid.id,
+        date=data["date"],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=data["venue"],
+        slot_minutes=data["slot_minutes"],
+        created_by_id=office.id,
+    )
+    db.session.add(fair_day)
+    db.session.flush()
+    return fair_day
+
+
+# --- volunteers sign up stalls ------------------------------------------------------------------
+
+
+def _approved_volunteer(user: User, message) -> Volunteer:
+    volunteer = db.session.execute(
+        sa.select(Volunteer).where(Volunteer.user_id == user.id)
+    ).scalar_one_or_none()
+    if volunteer is None or not volunteer.is_approved:
+        raise Forbidden(message)
+    return volunteer
+
+
+def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
+    """An approved volunteer signs up a stall for one of his own fair listings."""
+    fair_day = fair_day_of_community(user, fair_day_id)
+    volunteer = _approved_volunteer(user, _l("Only approved volunteers sign up stalls."))
+    listing = db.session.get(Listing, data["listing_id"]) if data["listing_id"] <= MAX_ID else None
+    if listing is None or listing.community_id != fair_day.community_id:
+        raise _invalid("listing_id", _l("There is no such service here."))
+    if listing.volunteer_id != volunteer.id:
+        raise Forbidden(_l("You can sign up a stall only for your own service."))
+    if not listing.active:
+        raise _invalid("listing_id", _l("This service is not available."))
+    if not listing.fair:
+        raise _invalid("listing_id", _l("This service is not offered at fair stalls."))
+    if fair_day.date < bookings.today():
+        raise Conflict(_l("This fair day is over."))
+    stall = Stall(
+        fair_day_id=fair_day.id,
+        volunteer_id=volunteer.id,
+        listing_id=listing.id,
+        capacity_per_slot=data["capacity_per_slot"],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(stall)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("This service already has a stall on this fair day.")) from None
+    for start in rules.slot_starts(fair_day.starts_at, fair_day.ends_at, fair_day.slot_minutes):
+        db.session.add(
+            StallSlot(stall_id=stall.id, slot_start=start, capacity=stall.capacity_per_slot)
+        )
+    db.session.flush()
+    return stall
+
+
+# --- residents take a seat (called by bookings.create_booking) -------------------------------
+
+
+@dataclasses.dataclass
+class Seat:
+    fair_day: FairDay
+    stall: Stall
+    listing: Listing
+    volunteer: Volunteer
+    slot_start: time
+
+    @property
+    def period(self) -> Period:
+        return rules.period_of(self.slot_start)
+
+    @property
+    def note(self) -> str:
+        return f"{self.fair_day.venue} {rules.hhmm(self.slot_start)}"
+
+
+def now_in_shanghai():
+    return utcnow().astimezone(SHANGHAI)
+
+
+def seat_for(booker: User, data: dict[str, Any]) -> Seat:
+    """The stall and slot a fair-day booking asks for, checked: 404 for a fair day of another
+    community, 422 for a slot or service the day does not have, 409 when the day or the slot
+    is over."""
+    if data.get("mode") != "fair":
+        raise _invalid("mode", _l("A fair-day slot is booked with the mode fair."))
+    if data.get("fair_day_id") is None:
+        raise _invalid("fair_day_id", _l("Choose a fair day."))
+    if data.get("listing_id") is None:
+        raise _invalid("listing_id", _l("Choose a stall."))
+    fair_day = fair_day_of_community(booker, data["fair_day_id"])
+    slot_start = rules.parse_hhmm(data.get("slot_start") or "")
+    slots = rules.slot_starts(fair_day.starts_at, fair_day.ends_at, fair_day.slot_minutes)
+    if slot_start is None or slot_start not in slots:
+        raise _invalid("slot_start", _l("Choose one of the fair day's slots."))
+    row = db.session.execute(
+        sa.select(Stall, Listing, Volunteer)
+        .join(Listing, Listing.id == Stall.listing_id)
+        .join(Volunteer, Volunteer.id == Stall.volunteer_id)
+        .where(Stall.fair_day_id == fair_day.id, Stall.listing_id == data["listing_id"])
+    ).first()
+    if row is None:
+        raise _invalid("listing_id", _l("This service has no stall on this fair day."))
+    stall, listing, volunteer = row
+    if not listing.active or not volunteer.is_approved:
+        raise _invalid("listing_id", _l("This service is not available."))
+    if fair_day.date < bookings.today():
+        raise Conflict(_l("This fair day is over."))
+    if rules.slot_has_begun(fair_day.date, slot_start, now_in_shanghai()):
+        raise Conflict(_l("This slot has already begun. Please choose a later one."))
+    return Seat(fair_day, stall, listing, volunteer, slot_start)
+
+
+def hold_seat(seat: Seat, booking: Booking) -> None:
+    """Claim one seat of the slot for this booking, or 409 when it is full. Call inside the
+    savepoint that adds the booking, so a refused booking leaves the seat free."""
+    claimed = db.session.execute(
+        sa.update(StallSlot)
+        .where(
+            StallSlot.stall_id == seat.stall.id,
+            StallSlot.slot_start == seat.slot_start,
+            StallSlot.booked < StallSlot.capacity,
+        )
+        .values(booked=StallSlot.booked + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise Conflict(_l("This slot is full. Please choose another one."))
+    db.session.add(
+        SlotBooking(
+            booking_id=booking.id,
+            fair_day_id=seat.fair_day.id,
+            stall_id=seat.stall.id,
+            slot_start=seat.slot_start,
+        )
+    )
+
+
+def release_seat(booking_id: int) -> bool:
+    """The booking gives its seat back (cancelled, or given back by the volunteer); once."""
+    held = db.session.execute(
+        sa.select(SlotBooking).where(
+            SlotBooking.booking_id == booking_id, SlotBooking.released.is_(False)
+        )
+    ).scalar_one_or_none()
+    if held is None:
+        return False
+    won = db.session.execute(
+        sa.update(SlotBooking)
+        .where(SlotBooking.booking_id == booking_id, SlotBooking.released.is_(False))
+        .values(released=True)
+        .execution_options(synchronize_session=False)
+    )
+    if won.rowcount != 1:
+        return False
+    db.session.execute(
+        sa.update(StallSlot)
+        .where(
+            StallSlot.stall_id == held.stall_id,
+            StallSlot.slot_start == held.slot_start,
+            StallSlot.booked > 0,
+        )
+        .values(booked=StallSlot.booked - 1)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def slot_of_booking(booking_id: int) -> SlotBooking | None:
+    return db.session.execute(
+        sa.select(SlotBooking).where(SlotBooking.booking_id == booking_id)
+    ).scalar_one_or_none()
+
+
+def on_booking_transition(
+    booking: Booking, action: str, from_status: BookingStatus, actor: User | None
+) -> None:
+    """A fair-day booking keeps the fair day's date and time: it cannot be moved (cancel it and
+    book another slot), and cancelling or giving it back frees its seat."""
+    if booking.mode != "fair":
+        return
+    if action == Action.reschedule:
+        raise Conflict(_l("A fair-day slot cannot be moved. Cancel it and book another slot."))
+    if action in (Action.cancel, Action.decline):
+        release_seat(booking.id)
+
+
+if on_booking_transition not in bookings.after_transition:
+    bookings.after_transition.append(on_booking_transition)
+
+
+# --- walk-ins -----------------------------------------------------------------------------------
+
+
+def _acting_volunteer(user: User) -> Volunteer | None:
+    return db.session.execute(
+        sa.select(Volunteer).where(Volunteer.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def record_walk_in(user: User, fair_day_id: int, data: dict[str, Any]) -> WalkIn:
+    """The stall's volunteer (or the office for him) notes someone served without a booking:
+    a name if he typed one, else none. No hours of its own: it is part of the stall duty."""
+    fair_day = fair_day_of_community(user, fair_day_id)
+    stall = db.session.get(Stall, data["stall_id"]) if data["stall_id"] <= MAX_ID else None
+    if stall is None or stall.fair_day_id != fair_day.id:
+        raise _invalid("stall_id", _l("There is no such stall on this fair day."))
+    volunteer = _acting_volunteer(user)
+    if not user.is_office and (volunteer is None or volunteer.id != stall.volunteer_id):
+        raise Forbidden(_l("Only the stall's volunteer records walk-ins."))
+    if fair_day.date > bookings.today():
+        raise Conflict(_l("Walk-ins are recorded on the fair day itself."))
+    category_id = data.get("category_id")
+    if category_id is None:
+        category_id = db.session.execute(
+            sa.select(Listing.category_id).where(Listing.id == stall.listing_id)
+        ).scalar_one()
+    elif category_id > MAX_ID or db.session.get(Category, category_id) is None:
+        raise _invalid("category_id", _l("Choose a kind of service."))
+    walk_in = WalkIn(
+        fair_day_id=fair_day.id,
+        stall_id=stall.id,
+        volunteer_id=stall.volunteer_id,
+        category_id=category_id,
+        name=data.get("name") or "",
+        recorded_by_id=user.id,
+    )
+    db.session.add(walk_in)
+    db.session.flush()
+    return walk_in
+
+
+def walk_ins_of(user: User, fair_day_id: int) -> list[WalkIn]:
+    """The office sees the day's walk-ins; a volunteer his own."""
+    fair_day = fair_day_of_community(user, fair_day_id)
+    stmt = sa.select(WalkIn).where(WalkIn.fair_day_id == fair_day.id)
+    if not user.is_office:
+        volunteer = _acting_volunteer(user)
+        if volunteer is None:
+            raise Forbidden(_l("Only volunteers and the community office see walk-ins."))
+        stmt = stmt.where(WalkIn.volunteer_id == volunteer.id)
+    return list(db.session.execute(stmt.order_by(WalkIn.id)).scalars())
+
+
+@dataclasses.dataclass
+class StallServices:
+    """What a volunteer did at his stall: bookings by slot and walk-ins (his service records
+    of the day; none of them adds hours)."""
+
+    view: StallView
+    bookings: list[tuple[Booking, time]]
+    walk_ins: list[WalkIn]
+
+
+def services_at_stalls(user: User, fair_day: FairDay) -> list[StallServices]:
+    """The caller's own stalls of the day with their bookings and walk-ins."""
+    volunteer = _acting_volunteer(user)
+    if volunteer is None:
+        return []
+    mine = [v for v in stalls_of(fair_day) if v.stall.volunteer_id == volunteer.id]
+    if not mine:
+        return []
+    ids = [v.stall.id for v in mine]
+    booked = db.session.execute(
+        sa.select(Booking, SlotBooking.slot_start, SlotBooking.stall_id)
+        .join(SlotBooking, SlotBooking.booking_id == Booking.id)
+        .where(SlotBooking.stall_id.in_(ids), SlotBooking.released.is_(False))
+        .order_by(SlotBooking.slot_start, Booking.id)
+    ).all()
+    walk_ins = db.session.execute(
+        sa.select(WalkIn).where(WalkIn.stall_id.in_(ids)).order_by(WalkIn.id)
+    ).scalars()
+    by_stall = {i: StallServices(v, [], []) for i, v in zip(ids, mine, strict=True)}
+    for booking, slot_start, stall_id in booked:
+        by_stall[stall_id].bookings.append((booking, slot_start))
+    for walk_in in walk_ins:
+        by_stall[walk_in.stall_id].walk_ins.append(walk_in)
+    return list(by_stall.values())
+
+
+def beneficiary_names(bookings_: list[Booking]) -> dict[int, str]:
+    ids = {b.beneficiary_id for b in bookings_}
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(sa.select(Resident.id, Resident.name).where(Resident.id.in_(ids))).all()
+    )
+
+
+# --- attendance: verified duty hours --------------------------------------------------------------
+
+
+def attendance_of(fair_day: FairDay) -> dict[int, Attendance]:
+    return {
+        a.volunteer_id: a
+        for a in db.session.execute(
+            sa.select(Attendance).where(Attendance.fair_day_id == fair_day.id)
+        ).scalars()
+    }
+
+
+def confirm_attendance(office: User, fair_day_id: int, data: dict[str, Any]) -> list[HoursRecord]:
+    """The office confirms who kept a stall: each gets one verified duty record of the fair's
+    time window (or the minutes the office corrected) in the venue's grid. A volunteer already
+    confirmed for the day gets nothing more, so confirming twice never counts twice."""
+    fair_day = fair_day_of_community(office, fair_day_id)
+    _office_only(office, _l("Only the community office confirms attendance."))
+    if fair_day.date > bookings.today():
+        raise Conflict(_l("Attendance is confirmed on or after the fair day."))
+    volunteer_ids = list(dict.fromkeys(data["volunteer_ids"]))
+    at_stalls = set(
+        db.session.execute(
+            sa.select(Stall.volunteer_id).where(Stall.fair_day_id == fair_day.id)
+        ).scalars()
+    )
+    strangers = [v for v in volunteer_ids if v not in at_stalls]
+    if strangers:
+        raise _invalid(
+            "volunteer_ids",
+            _l("These volunteers had no stall on this fair day: %(ids)s.", ids=strangers),
+        )
+    corrected = {c["volunteer_id"]: c["minutes"] for c in data.get("corrections") or []}
+    if set(corrected) - set(volunteer_ids):
+        raise _invalid("corrections", _l("Correct only the volunteers you confirm."))
+    created: list[HoursRecord] = []
+    for volunteer_id in volunteer_ids:
+        minutes = corrected.get(volunteer_id, fair_day.window_minutes)
+        try:
+            with db.session.begin_nested():
+                attendance = Attendance(
+                    fair_day_id=fair_day.id,
+                    volunteer_id=volunteer_id,
+                    minutes=minutes,
+                    confirmed_by_id=office.id,
+                )
+                db.session.add(attendance)
+                db.session.flush()
+        except IntegrityError:
+            continue  # confirmed before (or by another office worker just now)
+        record = hours.add_record(
+            HoursRecord(
+                volunteer_id=volunteer_id,
+                community_id=fair_day.community_id,
+                grid_id=fair_day.grid_id,
+                minutes=minutes,
+                date=fair_day.date,
+                source=Source.fair,
+                reason=fair_day.venue,
+                created_by_id=office.id,
+            ),
+            verified=True,
+        )
+        attendance.hours_record_id = record.id
+        audit.record(
+            "fair_attendance_confirmed",
+            community_id=office.community_id,
+            actor_id=office.id,
+            subject_type="hours_record",
+            subject_id=record.id,
+            fair_day_id=fair_day.id,
+            volunteer_id=volunteer_id,
+            minutes=minutes,
+        )
+        created.append(record)
+    db.session.flush()
+    return created
+
+
+# --- the day-before reminders (run by `flask run-scheduled`) ------------------------------------
+
+
+def remind_day_before(now) -> int:
+    """Tomorrow's fair day: each booked resident hears of her slot, each stall volunteer of his
+    stall, once. Each reminder is claimed with a conditional UPDATE, so two runs at once tell
+    nobody twice."""
+    tomorrow: date = now.astimezone(SHANGHAI).date() + timedelta(days=1)
+    told = 0
+    due = sa.and_(
+        Booking.mode == "fair",
+        Booking.status == BookingStatus.accepted,
+        Booking.date == tomorrow,
+        Booking.reminded.is_(False),
+    )
+    rows = db.session.execute(
+        sa.select(Booking, SlotBooking.slot_start, FairDay.venue)
+        .join(SlotBooking, SlotBooking.booking_id == Booking.id)
+        .join(FairDay, FairDay.id == SlotBooking.fair_day_id)
+        .where(due)
+        .order_by(Booking.id)
+    ).all()
+    for booking, slot_start, venue in rows:
+        claimed = db.session.execute(
+            sa.update(Booking)
+            .where(Booking.id == booking.id, due)
+            .values(reminded=True)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue
+        own = db.session.execute(
+            sa.select(Resident.user_id).where(Resident.id == booking.beneficiary_id)
+        ).scalar_one_or_none()
+        for user_id in dict.fromkeys(u for u in (booking.booker_id, own) if u is not None):
+            notify(user_id, "fair_slot_reminder", booking, slot=rules.hhmm(slot_start), venue=venue)
+        told += 1
+
+    stalls = db.session.execute(
+        sa.select(Stall, FairDay, Volunteer.user_id)
+        .join(FairDay, FairDay.id == Stall.fair_day_id)
+        .join(Volunteer, Volunteer.id == Stall.volunteer_id)
+        .where(FairDay.date == tomorrow, Stall.reminded.is_(False))
+        .order_by(Stall.id)
+    ).all()
+    for stall, fair_day, user_id in stalls:
+        claimed = db.session.execute(
+            sa.update(Stall)
+            .where(Stall.id == stall.id, Stall.reminded.is_(False))
+            .values(reminded=True)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue
+        booked = db.session.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(StallSlot.booked), 0)).where(
+                StallSlot.stall_id == stall.id
+            )
+        ).scalar_one()
+        notify(
+            user_id,
+            "fair_stall_reminder",
+            date=fair_day.date.isoformat(),
+            venue=fair_day.venue,
+            starts=rules.hhmm(fair_day.starts_at),
+            ends=rules.hhmm(fair_day.ends_at),
+            booked=int(booked),
+        )
+        told += 1
+    return told

@@ -1,0 +1,340 @@
+"""Fair-day pages: the residents' page (also the A4 poster), the volunteer's stall page, and
+the office's pages to schedule days and confirm attendance. The same services as the API."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts import service as accounts
+from ..bookings import service as bookings
+from ..catalogue import service as catalogue
+from ..catalogue.models import Listing
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..forms import load_form
+from ..hours.rules import mask_name
+from ..places.models import Grid
+from . import rules, service
+from .schemas import FairBookingForm, FairDayForm, StallForm, WalkInForm
+
+bp = Blueprint("fairs", __name__, url_prefix="/fairs")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _errors_of(err: DomainError) -> dict[str, list[str]]:
+    """A refusal as form messages: its fields, or one message for the whole form."""
+    if err.fields:
+        return {k: [str(m) for m in v] for k, v in err.fields.items()}
+    return {"_schema": [err.text()]}
+
+
+def _shown_name(volunteer) -> str:
+    viewer = _user() if current_user.is_authenticated else None
+    if catalogue.sees_full_name(viewer, volunteer):
+        return volunteer.name
+    return mask_name(volunteer.name)
+
+
+# --- residents: the list and the fair-day page (also the poster) -------------------------------
+
+
+@bp.get("/")
+def index():
+    """The coming fair days of the caller's community (or ?community_id= for anyone)."""
+    community_id = request.args.get("community_id", type=int)
+    if community_id is None and current_user.is_authenticated:
+        community_id = current_user.community_id
+    days = []
+    if community_id is not None:
+        days, _total = service.fair_days(community_id, upcoming=True, page=1, per_page=50)
+    return render_template("fairs/index.html", days=days)
+
+
+def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
+    views = service.stalls_of(fair_day)
+    people, volunteer = [], None
+    if current_user.is_authenticated and current_user.community_id == fair_day.community_id:
+        own = accounts.own_resident(_user())
+        people = ([own] if own else []) + accounts.household(_user())
+        volunteer = catalogue.volunteer_of(_user())
+    grid = db.session.get(Grid, fair_day.grid_id)
+    return (
+        render_template(
+            "fairs/day.html",
+            fair_day=fair_day,
+            grid=grid,
+            views=views,
+            people=people,
+            volunteer=volunteer,
+            names={v.stall.id: _shown_name(v.volunteer) for v in views},
+            form=form or {},
+            errors=errors or {},
+            hhmm=rules.hhmm,
+            booked=request.args.get("booked", type=int),
+        ),
+        status,
+    )
+
+
+@bp.get("/<int:fair_day_id>")
+def day(fair_day_id):
+    """Stalls and free slots, a booking form under each stall; printed, an A4 poster."""
+    return _fair_day_page(service.get_fair_day(fair_day_id))
+
+
+@bp.post("/<int:fair_day_id>/book")
+@login_required
+def book(fair_day_id):
+    """Take a seat in a slot: the same create_booking as POST /api/v1/bookings."""
+    fair_day = service.get_fair_day(fair_day_id)
+    data, errors = load_form(FairBookingForm)
+    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    if not errors:
+        slot = rules.parse_hhmm(data["slot_start"])
+        period = rules.period_of(slot) if slot else None
+        try:
+            booking = bookings.create_booking(
+                _user(),
+                {
+                    "listing_id": data["listing_id"],
+                    "beneficiary_id": data.get("beneficiary_id"),
+                    "mode": "fair",
+                    "fair_day_id": fair_day.id,
+                    "slot_start": data["slot_start"],
+                    "date": fair_day.date,
+                    "period": str(period or "morning"),
+                    "description": data["description"],
+                },
+            )
+        except NotFound:
+            abort(404)
+        except (ValidationFailed, Conflict, Forbidden) as err:
+            errors = _errors_of(err)
+            status = err.status
+        else:
+            flash(
+                _(
+                    "Booked: %(slot)s on %(date)s. The volunteer expects you.",
+                    slot=data["slot_start"],
+                    date=fair_day.date.isoformat(),
+                ),
+                "success",
+            )
+            return redirect(
+                url_for("fairs.day", fair_day_id=fair_day.id, booked=booking.id), code=303
+            )
+    else:
+        status = 422
+    return _fair_day_page(fair_day, form=form, errors=errors, status=status)
+
+
+# --- volunteers: sign up a stall, record walk-ins ----------------------------------------------
+
+
+def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
+    user = _user()
+    volunteer = catalogue.volunteer_of(user)
+    listings = []
+    if volunteer is not None:
+        listings = list(
+            db.session.execute(
+                sa.select(Listing)
+                .where(
+                    Listing.volunteer_id == volunteer.id,
+                    Listing.active.is_(True),
+                    Listing.fair.is_(True),
+                )
+                .order_by(Listing.id)
+            ).scalars()
+        )
+    services = service.services_at_stalls(user, fair_day)
+    names = service.beneficiary_names([b for s in services for b, _slot in s.bookings])
+    return (
+        render_template(
+            "fairs/volunteer.html",
+            fair_day=fair_day,
+            volunteer=volunteer,
+            listings=listings,
+            services=services,
+            names=names,
+            form=form or {},
+            errors=errors or {},
+            hhmm=rules.hhmm,
+            categories={c.id: c for c in catalogue.categories()},
+            today=bookings.today(),
+        ),
+        status,
+    )
+
+
+def _own_fair_day(fair_day_id):
+    try:
+        return service.fair_day_of_community(_user(), fair_day_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/<int:fair_day_id>/stall")
+@login_required
+def volunteer(fair_day_id):
+    """The volunteer's page for the day: sign up a stall; on the day, record walk-ins."""
+    return _volunteer_page(_own_fair_day(fair_day_id))
+
+
+@bp.post("/<int:fair_day_id>/stall")
+@login_required
+def sign_up(fair_day_id):
+    fair_day = _own_fair_day(fair_day_id)
+    data, errors = load_form(StallForm)
+    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    status = 422
+    if not errors:
+        try:
+            service.sign_up_stall(_user(), fair_day.id, data)
+        except (ValidationFailed, Conflict, Forbidden) as err:
+            errors, status = _errors_of(err), err.status
+        else:
+            flash(_("Your stall is signed up."), "success")
+            return redirect(url_for("fairs.volunteer", fair_day_id=fair_day.id), code=303)
+    return _volunteer_page(fair_day, form=form, errors=errors, status=status)
+
+
+@bp.post("/<int:fair_day_id>/walk-ins")
+@login_required
+def walk_in(fair_day_id):
+    fair_day = _own_fair_day(fair_day_id)
+    data, errors = load_form(WalkInForm)
+    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    status = 422
+    if not errors:
+        try:
+            service.record_walk_in(_user(), fair_day.id, data)
+        except (ValidationFailed, Conflict, Forbidden) as err:
+            errors, status = _errors_of(err), err.status
+        else:
+            flash(_("Walk-in recorded."), "success")
+            return redirect(url_for("fairs.volunteer", fair_day_id=fair_day.id), code=303)
+    return _volunteer_page(fair_day, form=form, errors=errors, status=status)
+
+
+# --- the office: schedule days, confirm attendance -----------------------------------------------
+
+
+def _office():
+    user = _user()
+    if not user.is_office:
+        abort(403)
+    return user
+
+
+def _office_page(*, form=None, errors=None, status=200):
+    user = _office()
+    days, _total = service.fair_days(user.community_id, upcoming=False, page=1, per_page=50)
+    grids = db.session.execute(
+        sa.select(Grid).where(Grid.community_id == user.community_id).order_by(Grid.number)
+    ).scalars()
+    return (
+        render_template(
+            "fairs/office.html",
+            days=days,
+            grids=list(grids),
+            form=form or {"starts_at": "09:00", "ends_at": "11:30", "slot_minutes": "30"},
+            errors=errors or {},
+            hhmm=rules.hhmm,
+        ),
+        status,
+    )
+
+
+@bp.get("/office")
+@login_required
+def office():
+    """The office schedules fair days and opens each one to confirm attendance."""
+    return _office_page()
+
+
+@bp.post("/office")
+@login_required
+def schedule():
+    user = _office()
+    data, errors = load_form(FairDayForm)
+    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    status = 422
+    if not errors:
+        try:
+            fair_day = service.schedule(user, data)
+        except (ValidationFailed, Conflict, Forbidden) as err:
+            errors, status = _errors_of(err), err.status
+        else:
+            flash(_("The fair day is scheduled."), "success")
+            return redirect(url_for("fairs.day", fair_day_id=fair_day.id), code=303)
+    return _office_page(form=form, errors=errors, status=status)
+
+
+def _attendance_page(fair_day, *, errors=None, status=200):
+    volunteers: dict[int, dict] = {}
+    for view in service.stalls_of(fair_day):
+        person = volunteers.setdefault(
+            view.volunteer.id, {"id": view.volunteer.id, "name": view.volunteer.name, "titles": []}
+        )
+        person["titles"].append(view.listing.title)
+    posted = request.method == "POST"
+    return (
+        render_template(
+            "fairs/attendance.html",
+            fair_day=fair_day,
+            form=request.form if posted else {},
+            ticked=request.form.getlist("volunteer_ids") if posted else [],
+            volunteers=list(volunteers.values()),
+            attended=service.attendance_of(fair_day),
+            errors=errors or {},
+            hhmm=rules.hhmm,
+        ),
+        status,
+    )
+
+
+@bp.get("/<int:fair_day_id>/attendance")
+@login_required
+def attendance(fair_day_id):
+    _office()
+    return _attendance_page(_own_fair_day(fair_day_id))
+
+
+@bp.post("/<int:fair_day_id>/attendance")
+@login_required
+def confirm(fair_day_id):
+    user = _office()
+    fair_day = _own_fair_day(fair_day_id)
+    errors: dict[str, list[str]] = {}
+    volunteer_ids = []
+    for raw in request.form.getlist("volunteer_ids"):
+        if raw.isdigit() and 0 < int(raw) < 2**31:
+            volunteer_ids.append(int(raw))
+    corrections = []
+    for volunteer_id in volunteer_ids:
+        raw = (request.form.get(f"minutes_{volunteer_id}") or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or not 1 <= int(raw) <= 720:
+            errors[f"minutes_{volunteer_id}"] = [_("Enter a number from 1 to 720.")]
+        elif int(raw) != fair_day.window_minutes:
+            corrections.append({"volunteer_id": volunteer_id, "minutes": int(raw)})
+    if not volunteer_ids:
+        errors["volunteer_ids"] = [_("Tick the volunteers who kept their stall.")]
+    if errors:
+        return _attendance_page(fair_day, errors=errors, status=422)
+    try:
+        created = service.confirm_attendance(
+            user, fair_day.id, {"volunteer_ids": volunteer_ids, "corrections": corrections}
+        )
+    except (ValidationFailed, Conflict, Forbidden) as err:
+        return _attendance_page(fair_day, errors=_errors_of(err), status=err.status)
+    flash(_("Duty hours recorded for %(count)s volunteers.", count=len(created)), "success")
+    return redirect(url_for("fairs.attendance", fair_day_id=fair_day.id), code=303)

@@ -1,0 +1,79 @@
+"""What the grid worker's pages need to read besides the board: the buildings of his grids,
+the volunteers he can hand a request to, and the resident or booking he acts on — each only
+inside his grids (the office: its community). Reading only; the acts are the services'."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..accounts import access as account_access
+from ..accounts.models import Resident, User
+from ..bookings.models import Booking
+from ..catalogue.models import Volunteer, VolunteerStatus, volunteer_grids
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from ..places.models import Building, Compound
+
+
+def require_staff(user: User) -> None:
+    if not user.is_staff:
+        raise Forbidden(_l("This is for grid workers and the community office."))
+
+
+def buildings_for(user: User) -> list[Building]:
+    """The buildings of the caller's grids, by compound and name, for the address fields."""
+    require_staff(user)
+    stmt = (
+        sa.select(Building)
+        .join(Compound, Compound.id == Building.compound_id)
+        .where(Building.community_id == user.community_id)
+        .order_by(Compound.name, Building.name, Building.id)
+    )
+    if not user.is_office:
+        stmt = stmt.where(Building.grid_id.in_(user.grid_ids))
+    return list(db.session.execute(stmt).scalars())
+
+
+def resident_for(user: User, resident_id: int) -> Resident:
+    """A resident of the caller's grids, or 404 (the same answer as for nobody at all)."""
+    require_staff(user)
+    resident = db.session.get(Resident, resident_id)
+    if resident is None or not account_access.is_staff_for(
+        user, resident.community_id, resident.grid_id
+    ):
+        raise NotFound()
+    return resident
+
+
+def booking_in_scope(user: User, booking: Booking) -> bool:
+    return account_access.is_staff_for(user, booking.community_id, booking.grid_id)
+
+
+def hand_over_choices(booking: Booking) -> list[Volunteer]:
+    """Approved volunteers of the booking's community; those serving its grid and doing its
+    kind of work first. The service still judges the one chosen."""
+    volunteers = (
+        db.session.execute(
+            sa.select(Volunteer)
+            .where(
+                Volunteer.community_id == booking.community_id,
+                Volunteer.status == VolunteerStatus.approved,
+            )
+            .order_by(Volunteer.id)
+        )
+        .scalars()
+        .all()
+    )
+    in_grid = set(
+        db.session.execute(
+            sa.select(volunteer_grids.c.volunteer_id).where(
+                volunteer_grids.c.grid_id == booking.grid_id
+            )
+        ).scalars()
+    )
+
+    def rank(v: Volunteer) -> tuple:
+        return (v.id not in in_grid, booking.category_id not in v.category_ids, v.name, v.id)
+
+    return sorted(volunteers, key=rank)

@@ -1,0 +1,173 @@
+"""A volunteer's hours on his phone, his correction requests, and the public honour board.
+
+The same services as the API: summary_of(), records_for(), corrections_for(),
+request_correction(); the honour board reads volunteer_ranking() and shows each name as
+RankedVolunteer.public_name, as he chose.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..bookings.service import today
+from ..catalogue import service as catalogue
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..forms import load_form
+from ..places import service as places
+from ..places.models import Community
+from ..web import me, signed_in
+from . import rankings, service
+from .api import HONOUR_BOARD_SIZE
+from .models import HoursStatus
+from .schemas import CorrectionRequestSchema
+
+bp = Blueprint("hours_web", __name__)
+
+PER_PAGE = 20
+
+RECORD_STATUS_NAMES = {
+    "pending": _l("waiting for confirmation"),
+    "verified": _l("verified"),
+    "rejected": _l("not counted"),
+}
+SOURCE_NAMES = {
+    "booking": _l("home visit"),
+    "fair": _l("fair-day stall"),
+    "manual": _l("entered by the office"),
+}
+CORRECTION_STATUS_NAMES = {
+    "open": _l("waiting for the office"),
+    "accepted": _l("accepted by the office"),
+    "rejected": _l("turned down by the office"),
+}
+PERIOD_NAMES = {"month": _l("This month"), "year": _l("This year")}
+
+
+@bp.app_template_global()
+def hours_text(minutes: int) -> str:
+    """45 → "45 minutes"; 150 → "2 h 30 min": what a volunteer reads, not a decimal."""
+    hours, rest = divmod(int(minutes or 0), 60)
+    if not hours:
+        return _("%(n)s minutes", n=rest)
+    if not rest:
+        return _("%(h)s h", h=hours)
+    return _("%(h)s h %(m)s min", h=hours, m=rest)
+
+
+def _page_number() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+
+
+def _hours_page(form=None, errors=None, open_record=None, status: int = 200):
+    user = me()
+    volunteer = catalogue.volunteer_of(user)
+    if volunteer is None:
+        return redirect(url_for("volunteer_web.apply"), code=303)
+    page = _page_number()
+    summary = service.summary_of(user)
+    records, total = service.records_for(user, {"volunteer_id": volunteer.id}, page, PER_PAGE)
+    corrections, _total = service.corrections_for(user, None, 1, 100)
+    corrections = [c for c in corrections if c.volunteer_id == volunteer.id]
+    waiting = {c.record_id for c in corrections if c.status.value == "open"}
+    return (
+        render_template(
+            "hours/mine.html",
+            volunteer=volunteer,
+            summary=summary,
+            records=records,
+            corrections=corrections,
+            waiting=waiting,
+            record_status=RECORD_STATUS_NAMES,
+            source_names=SOURCE_NAMES,
+            correction_status=CORRECTION_STATUS_NAMES,
+            page=page,
+            pages=max(1, -(-total // PER_PAGE)),
+        ),
+        status,
+    )
+
+
+@bp.get("/my-hours")
+@signed_in
+def my_hours():
+    return _hours_page()
+
+
+@bp.route("/my-hours/<int:record_id>/correction", methods=["GET", "POST"])
+@signed_in
+def correction(record_id: int):
+    """Ask the office to put one of his records right: the minutes he says, and why."""
+    user = me()
+    volunteer = catalogue.volunteer_of(user)
+    record = service.visible_record(user, record_id)
+    if volunteer is None or record.volunteer_id != volunteer.id:
+        raise NotFound()
+    form = {"minutes": str(record.minutes), "reason": ""}
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        data, errors = load_form(CorrectionRequestSchema)
+        if not errors:
+            try:
+                service.request_correction(user, record.id, data["minutes"], data["reason"])
+            except (ValidationFailed, Conflict, Forbidden) as err:
+                db.session.rollback()
+                errors = {k: [str(m) for m in v] for k, v in err.fields.items()} or {
+                    "_schema": [err.text()]
+                }
+                status = err.status
+            else:
+                flash(_("Your request is sent to the community office."), "success")
+                return redirect(url_for(".my_hours"), code=303)
+        else:
+            status = 422
+    return (
+        render_template(
+            "hours/correction.html",
+            record=record,
+            form=form,
+            errors=errors,
+            record_status=RECORD_STATUS_NAMES,
+            verified=record.status is HoursStatus.verified,
+        ),
+        status,
+    )
+
+
+@bp.get("/honour-board")
+def honour_board():
+    """Public: this month's or this year's top volunteers, names as each chose to show them."""
+    text = request.args.get("community_id", "").strip()
+    community = None
+    if text.isascii() and text.isdigit() and 0 < int(text) < 2**31:
+        community = db.session.get(Community, int(text))
+        if community is None:
+            raise NotFound()
+    elif text:
+        raise NotFound()
+    elif current_user.is_authenticated:
+        community = db.session.get(Community, current_user.community_id)
+    if community is None:
+        return render_template(
+            "hours/honour_board.html", community=None, communities=places.communities()
+        )
+    period = request.args.get("period", "month")
+    period = period if period in PERIOD_NAMES else "month"
+    first, last = rankings.rules.period_range(period, today())
+    items = rankings.volunteer_ranking(community.id, first, last, limit=HONOUR_BOARD_SIZE)
+    return render_template(
+        "hours/honour_board.html",
+        community=community,
+        communities=[],
+        period=period,
+        periods=PERIOD_NAMES,
+        first=first,
+        last=last,
+        items=items,
+    )

@@ -1,0 +1,174 @@
+"""After the day the office confirms who kept a stall: verified duty hours of the fair's time
+window (unless corrected) in the venue's grid, counted once however often it is confirmed."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from happiness_fair.extensions import db
+from happiness_fair.hours.models import HoursMonthTotal, HoursRecord
+from tests.helpers import ApiClient
+
+from .conftest import DAY, tomorrow
+
+
+def _past_fair(schedule, stall, fair, move_fair_day):
+    fair_day = schedule()
+    stall(fair_day)
+    stall(fair_day, fair.knife_man, fair.knives)
+    move_fair_day(fair_day, tomorrow() - timedelta(days=2))
+    fair_day["date"] = (tomorrow() - timedelta(days=2)).isoformat()
+    return fair_day
+
+
+def test_confirmed_attendance_gives_verified_duty_hours_in_the_venues_grid(
+    api, fair, schedule, stall, move_fair_day
+):
+    fair_day = _past_fair(schedule, stall, fair, move_fair_day)
+    office = api.as_(fair.office)
+    response = office.post(
+        f"/fair-days/{fair_day['id']}/attendance",
+        json={"volunteer_ids": [fair.barber.id, fair.knife_man.id]},
+    )
+    assert response.status_code == 200, response.json
+    records = response.json["items"]
+    assert {r["volunteer_id"] for r in records} == {fair.barber.id, fair.knife_man.id}
+    for record in records:
+        assert record["minutes"] == 150  # 09:00–11:30
+        assert record["source"] == "fair"
+        assert record["status"] == "verified"
+        assert record["grid_id"] == fair.venue_grid.id  # not where he lives or serves
+        assert record["date"] == fair_day["date"]
+        assert record["booking_id"] is None
+    summary = api.as_(fair.barber.account_user).get("/hours/summary").json
+    assert summary["verified_minutes"] == 150
+    ranking = office.get(f"/rankings/grids?from={fair_day['date']}&to={fair_day['date']}").json
+    venue = next(g for g in ranking["items"] if g["grid_id"] == fair.venue_grid.id)
+    assert venue["minutes"] == 300 and venue["volunteers"] == 2
+
+
+def test_confirming_twice_does_not_count_the_hours_twice(
+    app, api, fair, schedule, stall, move_fair_day
+):
+    fair_day = _past_fair(schedule, stall, fair, move_fair_day)
+    office = api.as_(fair.office)
+    path = f"/fair-days/{fair_day['id']}/attendance"
+    first = office.post(path, json={"volunteer_ids": [fair.barber.id]})
+    assert len(first.json["items"]) == 1
+    again = office.post(path, json={"volunteer_ids": [fair.barber.id, fair.knife_man.id]})
+    assert again.status_code == 200
+    assert [r["volunteer_id"] for r in again.json["items"]] == [fair.knife_man.id]
+    third = office.post(
+        path,
+        json={
+            "volunteer_ids": [fair.barber.id],
+            "corrections": [{"volunteer_id": fair.barber.id, "minutes": 60}],
+        },
+    )
+    assert third.json["items"] == []
+    assert api.as_(fair.barber.account_user).get("/hours/summary").json["verified_minutes"] == 150
+    with app.app_context():
+        kept = db.session.execute(
+            sa.select(sa.func.sum(HoursMonthTotal.minutes)).where(
+                HoursMonthTotal.volunteer_id == fair.barber.id
+            )
+        ).scalar_one()
+        records = db.session.execute(
+            sa.select(sa.func.count())
+            .select_from(HoursRecord)
+            .where(HoursRecord.volunteer_id == fair.barber.id)
+        ).scalar_one()
+    assert (kept, records) == (150, 1)
+
+
+def test_the_office_corrects_one_volunteers_minutes(api, fair, schedule, stall, move_fair_day):
+    fair_day = _past_fair(schedule, stall, fair, move_fair_day)
+    response = api.as_(fair.office).post(
+        f"/fair-days/{fair_day['id']}/attendance",
+        json={
+            "volunteer_ids": [fair.barber.id, fair.knife_man.id],
+            "corrections": [{"volunteer_id": fair.knife_man.id, "minutes": 90}],
+        },
+    )
+    minutes = {r["volunteer_id"]: r["minutes"] for r in response.json["items"]}
+    assert minutes == {fair.barber.id: 150, fair.knife_man.id: 90}
+
+
+def test_attendance_waits_for_the_day_and_names_only_stall_volunteers(
+    api, fair, schedule, stall, move_fair_day
+):
+    fair_day = schedule()
+    stall(fair_day)
+    office = api.as_(fair.office)
+    path = f"/fair-days/{fair_day['id']}/attendance"
+    early = office.post(path, json={"volunteer_ids": [fair.barber.id]})
+    assert early.status_code == 409
+    move_fair_day(fair_day, tomorrow() - timedelta(days=1))
+    stranger = office.post(path, json={"volunteer_ids": [fair.knife_man.id]})
+    assert stranger.status_code == 422
+    assert "volunteer_ids" in stranger.json["error"]["fields"]
+    wrong = office.post(
+        path,
+        json={
+            "volunteer_ids": [fair.barber.id],
+            "corrections": [{"volunteer_id": fair.knife_man.id, "minutes": 60}],
+        },
+    )
+    assert wrong.status_code == 422
+    assert office.post(path, json={"volunteer_ids": []}).status_code == 422
+    assert api.as_(fair.barber.account_user).get("/hours").json["total"] == 0
+
+
+def test_two_office_workers_confirming_at_once_count_the_hours_once(app, committed):
+    make = committed
+    community = make.community()
+    grid = make.grid(community)
+    offices = [make.office(community) for _ in range(4)]
+    barber = make.volunteer([grid], categories=("haircut",))
+    haircut = make.listing(barber, category="haircut", home=False, fair=True)
+    first = ApiClient(app).as_(offices[0])
+    fair_day = first.post(
+        "/fair-days", json={**DAY, "date": tomorrow().isoformat(), "grid_id": grid.id}
+    ).json
+    signed = (
+        ApiClient(app)
+        .as_(barber.account_user)
+        .post(
+            f"/fair-days/{fair_day['id']}/stalls",
+            json={"listing_id": haircut.id, "capacity_per_slot": 2},
+        )
+    )
+    assert signed.status_code == 201
+    with app.app_context():
+        from happiness_fair.fairs.models import FairDay
+
+        db.session.execute(
+            sa.update(FairDay)
+            .where(FairDay.id == fair_day["id"])
+            .values(date=tomorrow() - timedelta(days=2))
+        )
+        db.session.commit()
+    clients = [ApiClient(app).as_(o) for o in offices]
+    start = threading.Barrier(len(clients))
+    answers: list[tuple[int, int]] = []
+
+    def confirm(client):
+        start.wait()
+        response = client.post(
+            f"/fair-days/{fair_day['id']}/attendance", json={"volunteer_ids": [barber.id]}
+        )
+        answers.append((response.status_code, len(response.json.get("items", []))))
+
+    threads = [threading.Thread(target=confirm, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answers) == [(200, 0)] * 3 + [(200, 1)]
+    with app.app_context():
+        from happiness_fair.catalogue.models import Volunteer
+
+        assert db.session.get(Volunteer, barber.id).verified_minutes == 150
