@@ -1,7 +1,7 @@
 """bookings read newest first per person
 
 Revision ID: 2cd4f79a8703
-Revises: f7142561c72a
+Revises: 4b01f9c49e74
 Create Date: 2026-11-27 09:11:07.581164
 
 """
@@ -12,7 +12,7 @@ import happiness_fair.database
 
 # revision identifiers, used by Alembic.
 revision = '2cd4f79a8703'
-down_revision = 'f7142561c72a'
+down_revision = '4b01f9c49e74'
 branch_labels = None
 depends_on = None
 
