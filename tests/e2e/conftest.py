@@ -128,8 +128,8 @@ def assert_no_sideways_scroll(page) -> None:
 def real_console_errors(messages: list[str]) -> list[str]:
     """Console errors that mean something: a CSP refusal, a failed resource (its status shows
     as "Failed to load resource: … status of 500"). htmx's own "htmx:afterRequest" and
-    "htmx:sendAbort" lines are left out: it also reports a live-price request that the next navigation aborted, which happens
-    under load and is harmless; a real failure of that request is still logged by the browser
-    with its status. A 422 is a form answer, not a failure."""
+    "htmx:sendAbort" lines are left out: they also report a live-price request that the next
+    navigation aborted, which happens under load and is harmless; a real failure of that
+    request is still logged by the browser with its status. A 422 is a form answer, not a failure."""
     harmless = ("htmx:afterRequest", "htmx:sendAbort", "status of 422")
     return [m for m in messages if not any(h in m for h in harmless)]
