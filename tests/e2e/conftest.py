@@ -130,6 +130,6 @@ def real_console_errors(messages: list[str]) -> list[str]:
     as "Failed to load resource: … status of 500"). htmx's own "htmx:afterRequest" and
     "htmx:sendAbort" lines are left out: they also report a live-price request that the next
     navigation aborted, which happens under load and is harmless; a real failure of that
-    request is still logged by the browser with its status. A 422 is a form answer, not a failure."""
+    request is still logged by the browser with its status. A 422 is a form answer."""
     harmless = ("htmx:afterRequest", "htmx:sendAbort", "status of 422")
     return [m for m in messages if not any(h in m for h in harmless)]
