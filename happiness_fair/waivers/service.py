@@ -56,7 +56,7 @@ def update_rule(actor: User, code: str, changes: dict) -> fees.WaiverRule:
     rule = fees.WaiverRule(
         code,
         active=changes.get("active", current.active),
-        min_age=changes.get("min_age") or current.min_age,
+        min_age=current.min_age if changes.get("min_age") is None else changes["min_age"],
         waive_materials=changes.get("waive_materials", current.waive_materials),
     )
     row = db.session.get(WaiverRuleSetting, (actor.community_id, code))

@@ -89,3 +89,10 @@ def test_only_the_office_changes_rules_and_bad_changes_are_refused(api, world):
     assert office.patch("/waiver-rules/age_80", json={"active": "yes"}).status_code == 422
     assert office.patch("/waiver-rules/age_80", json={"colour": "red"}).status_code == 422
     assert api.as_(world.grandma_user).get("/waiver-rules").json["items"][0]["active"] is True
+
+
+def test_an_age_of_zero_is_kept_not_mistaken_for_no_change(api, world):
+    answer = api.as_(world.office).patch("/waiver-rules/age_80", json={"min_age": 0})
+    assert (answer.status_code, answer.json["min_age"]) == (200, 0)
+    kept = api.as_(world.office).patch("/waiver-rules/age_80", json={"active": True})
+    assert kept.json["min_age"] == 0
