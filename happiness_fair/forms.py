@@ -31,3 +31,15 @@ def load_form(schema_cls: type[ma.Schema], form=None) -> tuple[dict, dict]:
         return schema.load(_as_typed(schema, raw)), {}
     except ma.ValidationError as err:
         return {}, translate_fields(err.messages)
+
+
+def kept_input() -> dict:
+    """What the person typed, to put back in the form shown again (never the CSRF token)."""
+    return {k: v for k, v in request.form.items() if k != "csrf_token"}
+
+
+def refusal_messages(err, default_field: str = "_schema") -> dict[str, list[str]]:
+    """A service's refusal as form messages: its fields, or one message for the whole form."""
+    if err.fields:
+        return {k: [str(m) for m in v] for k, v in err.fields.items()}
+    return {default_field: [err.text()]}

@@ -30,3 +30,9 @@ def me() -> User:
 def is_htmx() -> bool:
     """An htmx request wants the fragment, not the whole page (answers then Vary on it)."""
     return request.headers.get("HX-Request") == "true"
+
+
+def page_number() -> int:
+    """?page=N of a list page; anything else is the first page."""
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1

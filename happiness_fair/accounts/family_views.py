@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..forms import load_form
+from ..forms import kept_input, load_form, refusal_messages
 from ..places import service as places
 from ..validation import BaseSchema, TrimmedString, id_field, length
 from ..web import me, signed_in
@@ -22,10 +22,6 @@ class AddressSchema(BaseSchema):
     building_id = id_field(required=True)
     unit = TrimmedString(required=True, validate=length(1, 10))
     room = TrimmedString(required=True, validate=length(1, 10))
-
-
-def _messages(err) -> dict:
-    return {k: [str(m) for m in v] for k, v in err.fields.items()} or {"_schema": [err.text()]}
 
 
 def _family_page(member_form=None, member_errors=None, manager_form=None, manager_errors=None):
@@ -53,14 +49,14 @@ def family():
 @bp.post("/family/members")
 @signed_in
 def add_member():
-    kept = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    kept = kept_input()
     data, errors = load_form(HouseholdMemberSchema)
     if not errors:
         try:
             member = service.add_household_member(me(), data)
         except ValidationFailed as err:
             db.session.rollback()
-            errors = _messages(err)
+            errors = refusal_messages(err)
         else:
             flash(
                 _("%(name)s is added. You can now book for her or him.", name=member.name),
@@ -83,7 +79,7 @@ def add_manager():
             manager = service.add_manager(me(), own, data["phone"])
         except (ValidationFailed, Conflict, Forbidden) as err:
             db.session.rollback()
-            errors = _messages(err)
+            errors = refusal_messages(err)
         else:
             flash(_("%(name)s can now book for you.", name=manager.name), "success")
             return redirect(url_for(".family"), code=303)
@@ -131,14 +127,14 @@ def change_address():
     own = service.own_resident(me())
     if own is None:
         raise NotFound()
-    kept = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    kept = kept_input()
     data, errors = load_form(AddressSchema)
     if not errors:
         try:
             service.update_resident(me(), own, data)
         except ValidationFailed as err:
             db.session.rollback()
-            errors = _messages(err)
+            errors = refusal_messages(err)
         else:
             flash(_("Your address is changed."), "success")
             return redirect(url_for(".profile"), code=303)

@@ -10,14 +10,13 @@ from flask_login import current_user
 
 from ..errors import (
     Conflict,
-    DomainError,
     Forbidden,
     OtpRequired,
     Unauthenticated,
     ValidationFailed,
 )
 from ..extensions import limiter
-from ..forms import load_form
+from ..forms import load_form, refusal_messages
 from ..places import service as places
 from ..web import me, signed_in
 from . import limits, privacy, security, service, totp
@@ -90,9 +89,7 @@ def register():
         try:
             user = service.register(data)
         except (ValidationFailed, Conflict) as err:
-            errors = {**{k: [str(m) for m in v] for k, v in err.fields.items()}}
-            if not err.fields:
-                errors["phone"] = [err.text()]
+            errors = refusal_messages(err, "phone")
         else:
             security.sign_in(user)
             return redirect(url_for("pages.index"), code=303)
@@ -105,12 +102,6 @@ def _account_page(status=200, **context):
     context.setdefault("errors", {})
     context.setdefault("totp_left", totp.recovery_codes_left(user) if user.totp_enabled else 0)
     return render_template("accounts/account.html", user=user, **context), status
-
-
-def _field_errors(err: DomainError, default_field: str) -> dict:
-    if err.fields:
-        return {k: [str(m) for m in v] for k, v in err.fields.items()}
-    return {default_field: [err.text()]}
 
 
 @bp.get("/account")
@@ -137,7 +128,7 @@ def change_password():
                 me(), data["current_password"], data["new_password"], security.current_token()
             )
         except ValidationFailed as err:
-            errors = _field_errors(err, "current_password")
+            errors = refusal_messages(err, "current_password")
         else:
             return render_template("accounts/password.html", errors={}, done=True, ended=ended)
     return render_template("accounts/password.html", errors=errors, done=False), 422
@@ -172,7 +163,7 @@ def totp_confirm():
         try:
             codes = totp.confirm(user, data["otp"])
         except ValidationFailed as err:
-            errors = _field_errors(err, "otp")
+            errors = refusal_messages(err, "otp")
         except (Forbidden, Conflict) as err:
             return _account_page(409 if isinstance(err, Conflict) else 403, message=err.text())
         else:
@@ -190,7 +181,7 @@ def totp_disable():
         try:
             totp.disable(me(), data["password"])
         except ValidationFailed as err:
-            errors = _field_errors(err, "password")
+            errors = refusal_messages(err, "password")
         else:
             return redirect(url_for("accounts.account"), code=303)
     return _account_page(422, totp_errors=errors)
@@ -216,7 +207,7 @@ def delete_account():
         try:
             privacy.erase(me(), data["password"])
         except ValidationFailed as err:
-            errors = _field_errors(err, "password")
+            errors = refusal_messages(err, "password")
         else:
             security.sign_out()
             return render_template("accounts/deleted.html")

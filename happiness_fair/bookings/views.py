@@ -18,7 +18,7 @@ from ..accounts.models import Resident
 from ..catalogue import service as catalogue
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from ..forms import load_form
+from ..forms import kept_input, load_form, refusal_messages
 from ..web import me, signed_in
 from . import access, fees, reading, service
 from .models import MAX_PHOTOS
@@ -184,10 +184,6 @@ def _form_context(user, form: dict, errors: dict) -> dict:
     }
 
 
-def _kept_input() -> dict:
-    return {k: v for k, v in request.form.items() if k != "csrf_token"}
-
-
 @bp.get("/book")
 @signed_in
 def book():
@@ -233,7 +229,7 @@ def _photos_sent() -> tuple[list[bytes], dict]:
 @signed_in
 def create():
     user = me()
-    form = _kept_input()
+    form = kept_input()
     if request.form.get("show_price"):  # without JavaScript: show the price, book nothing
         return render_template("bookings/book.html", **_form_context(user, form, {}))
     data, errors = load_form(NewBookingSchema)
@@ -331,16 +327,14 @@ def act(booking_id: int, slug: str):
     errors: dict = {}
     status = 200
     if request.method == "POST":
-        form = _kept_input()
+        form = kept_input()
         data, errors = load_form(schema)
         if not errors:
             try:
                 service.transition(service.booking_for_action(booking_id), user, action, **data)
             except (ValidationFailed, Conflict) as err:
                 db.session.rollback()
-                errors = {k: [str(m) for m in v] for k, v in err.fields.items()} or {
-                    "_schema": [err.text()]
-                }
+                errors = refusal_messages(err)
                 status = err.status
             else:
                 flash(str(ACTION_DONE[slug]), "success")

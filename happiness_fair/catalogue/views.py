@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..errors import DomainError
 from ..hours import rules as hours_rules
-from ..web import is_htmx
+from ..web import is_htmx, page_number
 from . import service
 from .models import Category, Volunteer
 
@@ -39,11 +39,6 @@ def star_level(volunteer: Volunteer) -> int:
     return hours_rules.star_level(volunteer.verified_minutes)
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-
-
 @bp.get("/services")
 def services():
     """Search and browse; with htmx only the results are sent back as the user types."""
@@ -53,7 +48,7 @@ def services():
     mode = request.args.get("mode", "")
     mode = mode if mode in ("home", "fair") else None
     chosen = next((c for c in categories if c.code == code), None)
-    page = _page_number()
+    page = page_number()
     error = None
     try:
         items, total = service.catalogue(

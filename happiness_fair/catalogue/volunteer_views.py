@@ -24,10 +24,10 @@ from ..bookings.rules import Action, BookingStatus
 from ..bookings.schemas import STATUSES, AcceptSchema, CompleteSchema, EmptySchema, ReasonSchema
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed, translate_fields
 from ..extensions import db
-from ..forms import load_form
+from ..forms import kept_input, load_form, refusal_messages
 from ..hours import rules as hours_rules
 from ..places import service as places
-from ..web import me, signed_in
+from ..web import me, page_number, signed_in
 from . import service
 from .models import Volunteer, VolunteerStatus
 from .schemas import ListingPatchSchema, NewListingSchema, VolunteerApplicationSchema
@@ -89,14 +89,6 @@ def volunteer_status_name(status) -> str:
 @bp.app_template_global()
 def masked_name(name: str) -> str:
     return hours_rules.mask_name(name)
-
-
-def _kept_input() -> dict:
-    return {k: v for k, v in request.form.items() if k != "csrf_token"}
-
-
-def _messages(err) -> dict:
-    return {k: [str(m) for m in v] for k, v in err.fields.items()} or {"_schema": [err.text()]}
 
 
 def _load(schema_cls, raw: dict) -> tuple[dict, dict]:
@@ -171,7 +163,7 @@ def send_application():
             service.apply(me(), data)
         except (ValidationFailed, Conflict) as err:
             db.session.rollback()
-            errors = _messages(err)
+            errors = refusal_messages(err)
         else:
             flash(_("Thank you. The community office will look at your application."), "success")
             return redirect(url_for(".overview"), code=303)
@@ -254,7 +246,7 @@ def new_listing():
         if volunteer.categories:
             form["category_id"] = str(volunteer.categories[0].id)
         return _listing_page(volunteer, form, {})
-    kept = {**_kept_input(), "modes": request.form.getlist("modes")}
+    kept = {**kept_input(), "modes": request.form.getlist("modes")}
     errors: dict = {}
     raw = _listing_form_data(errors)
     data, schema_errors = _load(NewListingSchema, raw)
@@ -264,7 +256,7 @@ def new_listing():
             service.create_listing(me(), data)
         except (ValidationFailed, Forbidden) as err:
             db.session.rollback()
-            errors = _messages(err)
+            errors = refusal_messages(err)
         else:
             flash(_("Your service is in the catalogue."), "success")
             return redirect(url_for(".overview"), code=303)
@@ -293,7 +285,7 @@ def edit_listing(listing_id: int):
             "modes": listing.modes,
         }
         return _listing_page(volunteer, form, {}, listing)
-    kept = {**_kept_input(), "modes": request.form.getlist("modes")}
+    kept = {**kept_input(), "modes": request.form.getlist("modes")}
     errors: dict = {}
     raw = _listing_form_data(errors)
     data, schema_errors = _load(ListingPatchSchema, raw)
@@ -305,7 +297,7 @@ def edit_listing(listing_id: int):
             service.update_listing(me(), listing, data)
         except (ValidationFailed, Forbidden) as err:
             db.session.rollback()
-            errors = _messages(err)
+            errors = refusal_messages(err)
         else:
             flash(_("Your service is changed."), "success")
             return redirect(url_for(".overview"), code=303)
@@ -330,7 +322,9 @@ def resume_listing(listing_id: int):
     except (ValidationFailed, Forbidden) as err:
         db.session.rollback()
         flash(
-            err.text() if not err.fields else " ".join(_messages(err).get("category_id", [])),
+            err.text()
+            if not err.fields
+            else " ".join(refusal_messages(err).get("category_id", [])),
             "error",
         )
     else:
@@ -341,14 +335,9 @@ def resume_listing(listing_id: int):
 # --- the job board and his jobs -----------------------------------------------------------------
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-
-
 def _board(error: str | None = None, status: int = 200):
     viewer = booking_access.viewer_of(me())
-    page = _page_number()
+    page = page_number()
     if viewer.volunteer is None:
         return redirect(url_for(".apply"), code=303)
     items, total, refused = [], 0, None
@@ -385,7 +374,7 @@ def my_jobs():
         return redirect(url_for(".apply"), code=303)
     status = request.args.get("status") or None
     status = status if status in STATUSES else None
-    page = _page_number()
+    page = page_number()
     items, total = bookings.jobs_of(viewer, status=status, page=page, per_page=PER_PAGE)
     return render_template(
         "volunteer/my_jobs.html",
@@ -461,7 +450,7 @@ def job_act(booking_id: int, slug: str):
     errors: dict = {}
     status = 200
     if request.method == "POST":
-        form = _kept_input()
+        form = kept_input()
         typed_errors: dict = {}
         raw = _job_input(slug, typed_errors)
         data, errors = load_form(schema, form=raw)
@@ -474,7 +463,7 @@ def job_act(booking_id: int, slug: str):
                 if slug == "accept" and err.status == 409:
                     message = str(TAKEN) if not _still_open(booking_id) else err.text()
                     return _board(error=message, status=409)
-                errors = _messages(err)
+                errors = refusal_messages(err)
                 status = err.status
             else:
                 flash(str(JOB_DONE[slug]), "success")

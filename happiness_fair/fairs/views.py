@@ -12,9 +12,9 @@ from ..accounts import service as accounts
 from ..bookings import service as bookings
 from ..catalogue import service as catalogue
 from ..catalogue.models import Listing
-from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..forms import load_form
+from ..forms import kept_input, load_form, refusal_messages
 from ..hours.rules import mask_name
 from ..places.models import Grid
 from . import rules, service
@@ -25,13 +25,6 @@ bp = Blueprint("fairs", __name__, url_prefix="/fairs")
 
 def _user():
     return current_user._get_current_object()
-
-
-def _errors_of(err: DomainError) -> dict[str, list[str]]:
-    """A refusal as form messages: its fields, or one message for the whole form."""
-    if err.fields:
-        return {k: [str(m) for m in v] for k, v in err.fields.items()}
-    return {"_schema": [err.text()]}
 
 
 def _shown_name(volunteer) -> str:
@@ -94,7 +87,7 @@ def book(fair_day_id):
     """Take a seat in a slot: the same create_booking as POST /api/v1/bookings."""
     fair_day = service.get_fair_day(fair_day_id)
     data, errors = load_form(FairBookingForm)
-    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    form = kept_input()
     if not errors:
         slot = rules.parse_hhmm(data["slot_start"])
         period = rules.period_of(slot) if slot else None
@@ -115,7 +108,7 @@ def book(fair_day_id):
         except NotFound:
             abort(404)
         except (ValidationFailed, Conflict, Forbidden) as err:
-            errors = _errors_of(err)
+            errors = refusal_messages(err)
             status = err.status
         else:
             flash(
@@ -192,13 +185,13 @@ def volunteer(fair_day_id):
 def sign_up(fair_day_id):
     fair_day = _own_fair_day(fair_day_id)
     data, errors = load_form(StallForm)
-    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    form = kept_input()
     status = 422
     if not errors:
         try:
             service.sign_up_stall(_user(), fair_day.id, data)
         except (ValidationFailed, Conflict, Forbidden) as err:
-            errors, status = _errors_of(err), err.status
+            errors, status = refusal_messages(err), err.status
         else:
             flash(_("Your stall is signed up."), "success")
             return redirect(url_for("fairs.volunteer", fair_day_id=fair_day.id), code=303)
@@ -210,13 +203,13 @@ def sign_up(fair_day_id):
 def walk_in(fair_day_id):
     fair_day = _own_fair_day(fair_day_id)
     data, errors = load_form(WalkInForm)
-    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    form = kept_input()
     status = 422
     if not errors:
         try:
             service.record_walk_in(_user(), fair_day.id, data)
         except (ValidationFailed, Conflict, Forbidden) as err:
-            errors, status = _errors_of(err), err.status
+            errors, status = refusal_messages(err), err.status
         else:
             flash(_("Walk-in recorded."), "success")
             return redirect(url_for("fairs.volunteer", fair_day_id=fair_day.id), code=303)
@@ -264,13 +257,13 @@ def office():
 def schedule():
     user = _office()
     data, errors = load_form(FairDayForm)
-    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    form = kept_input()
     status = 422
     if not errors:
         try:
             fair_day = service.schedule(user, data)
         except (ValidationFailed, Conflict, Forbidden) as err:
-            errors, status = _errors_of(err), err.status
+            errors, status = refusal_messages(err), err.status
         else:
             flash(_("The fair day is scheduled."), "success")
             return redirect(url_for("fairs.day", fair_day_id=fair_day.id), code=303)
@@ -335,6 +328,6 @@ def confirm(fair_day_id):
             user, fair_day.id, {"volunteer_ids": volunteer_ids, "corrections": corrections}
         )
     except (ValidationFailed, Conflict, Forbidden) as err:
-        return _attendance_page(fair_day, errors=_errors_of(err), status=err.status)
+        return _attendance_page(fair_day, errors=refusal_messages(err), status=err.status)
     flash(_("Duty hours recorded for %(count)s volunteers.", count=len(created)), "success")
     return redirect(url_for("fairs.attendance", fair_day_id=fair_day.id), code=303)

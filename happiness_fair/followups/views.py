@@ -29,7 +29,7 @@ from ..bookings.schemas import (
 )
 from ..errors import Conflict, DomainError, NotFound, ValidationFailed
 from ..extensions import db
-from ..forms import load_form
+from ..forms import kept_input, load_form, refusal_messages
 from ..web import me, signed_in
 from . import desk, service
 from .api import FollowUpSchema
@@ -91,14 +91,6 @@ STAFF_ACTIONS = {
         _l("The work is recorded as done."),
     ),
 }
-
-
-def _errors_of(err: DomainError) -> dict:
-    return {k: [str(m) for m in v] for k, v in err.fields.items()} or {"_schema": [err.text()]}
-
-
-def _kept_input() -> dict:
-    return {k: v for k, v in request.form.items() if k != "csrf_token"}
 
 
 @bp.app_template_global()
@@ -207,14 +199,14 @@ def new_resident():
     buildings = desk.buildings_for(user)
     form, errors, status = {}, {}, 200
     if request.method == "POST":
-        form = _kept_input()
+        form = kept_input()
         data, errors = load_form(NewResidentSchema)
         if not errors:
             try:
                 resident = accounts.create_resident(user, data)
             except DomainError as err:
                 db.session.rollback()
-                errors = _errors_of(err)
+                errors = refusal_messages(err)
             else:
                 flash(_("%(name)s is added.", name=resident.name), "success")
                 return redirect(url_for(".resident", resident_id=resident.id), code=303)
@@ -257,12 +249,12 @@ def verify_age(resident_id: int):
             accounts.verify_age(user, resident, data["birth_date"])
         except ValidationFailed as err:
             db.session.rollback()
-            errors = _errors_of(err)
+            errors = refusal_messages(err)
         else:
             flash(_("The age is verified."), "success")
             return redirect(url_for(".resident", resident_id=resident_id), code=303)
     resident = desk.resident_for(user, resident_id)
-    return _resident_page(resident, errors=errors, form=_kept_input(), status=422)
+    return _resident_page(resident, errors=errors, form=kept_input(), status=422)
 
 
 @bp.post("/residents/<int:resident_id>/flags")
@@ -333,7 +325,7 @@ def act(booking_id: int, slug: str):
     action, schema, _title, done = STAFF_ACTIONS[slug]
     if request.method == "GET":
         return _act_page(booking, slug, {}, {})
-    form = _kept_input()
+    form = kept_input()
     data, errors = load_form(schema)
     status = 422
     if not errors:
@@ -344,7 +336,7 @@ def act(booking_id: int, slug: str):
             bookings.transition(bookings.booking_for_action(booking_id), user, action, **data)
         except DomainError as err:
             db.session.rollback()
-            errors, status = _errors_of(err), err.status
+            errors, status = refusal_messages(err), err.status
         else:
             flash(str(done), "success")
             return redirect(url_for("bookings_web.booking", booking_id=booking_id), code=303)
@@ -358,7 +350,7 @@ def follow_up(booking_id: int):
     booking = _booking_for_staff(booking_id)
     if request.method == "GET":
         return _act_page(booking, "follow-up", {}, {})
-    form = _kept_input()
+    form = kept_input()
     data, errors = load_form(FollowUpSchema)
     status = 422
     if not errors:
@@ -366,7 +358,7 @@ def follow_up(booking_id: int):
             service.record_call(user, booking_id, data)
         except DomainError as err:
             db.session.rollback()
-            errors, status = _errors_of(err), err.status
+            errors, status = refusal_messages(err), err.status
         else:
             new_id = service.linked_request_of(booking_id)
             if data["outcome"] in (Outcome.partly, Outcome.not_solved) and new_id:

@@ -268,19 +268,22 @@ def decide_correction(actor: User, correction_id: int, accept: bool, note: str) 
 # --- who sees which records -------------------------------------------------------------------
 
 
-def _scope(user: User, model) -> sa.ColumnElement[bool]:
-    """Records (or corrections) this person may see: the office its community's, grid workers
-    their grids', a volunteer his own."""
+def _scope(user: User) -> sa.ColumnElement[bool]:
+    """Records this person may see: the office its community's, grid workers their grids', a
+    volunteer his own."""
     parts = []
     if user.is_office:
-        parts.append(model.community_id == user.community_id)
-    if user.is_grid_worker and user.grid_ids and hasattr(model, "grid_id"):
+        parts.append(HoursRecord.community_id == user.community_id)
+    if user.is_grid_worker and user.grid_ids:
         parts.append(
-            sa.and_(model.community_id == user.community_id, model.grid_id.in_(user.grid_ids))
+            sa.and_(
+                HoursRecord.community_id == user.community_id,
+                HoursRecord.grid_id.in_(user.grid_ids),
+            )
         )
     volunteer = _own_volunteer(user)
     if volunteer is not None:
-        parts.append(model.volunteer_id == volunteer.id)
+        parts.append(HoursRecord.volunteer_id == volunteer.id)
     if not parts:
         raise Forbidden(_l("Only volunteers and community staff see hours records."))
     return sa.or_(*parts)
@@ -290,7 +293,7 @@ def visible_record(user: User, record_id: int) -> HoursRecord:
     if not 0 < record_id <= MAX_ID:
         raise NotFound()
     try:
-        scope = _scope(user, HoursRecord)
+        scope = _scope(user)
     except Forbidden:
         raise NotFound() from None
     record = db.session.execute(
@@ -303,7 +306,7 @@ def visible_record(user: User, record_id: int) -> HoursRecord:
 
 def records_for(user: User, filters: dict[str, Any], page: int, per_page: int):
     """One page of the records this person may see, newest service date first."""
-    stmt = sa.select(HoursRecord).where(_scope(user, HoursRecord))
+    stmt = sa.select(HoursRecord).where(_scope(user))
     if filters.get("volunteer_id") is not None:
         stmt = stmt.where(HoursRecord.volunteer_id == filters["volunteer_id"])
     if filters.get("grid_id") is not None:

@@ -16,10 +16,10 @@ from ..bookings.service import today
 from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..forms import load_form
+from ..forms import kept_input, load_form, refusal_messages
 from ..places import service as places
 from ..places.models import Community
-from ..web import me, signed_in
+from ..web import me, page_number, signed_in
 from . import rankings, service
 from .api import HONOUR_BOARD_SIZE
 from .models import HoursStatus
@@ -58,17 +58,12 @@ def hours_text(minutes: int) -> str:
     return _("%(h)s h %(m)s min", h=hours, m=rest)
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-
-
 def _hours_page(form=None, errors=None, open_record=None, status: int = 200):
     user = me()
     volunteer = catalogue.volunteer_of(user)
     if volunteer is None:
         return redirect(url_for("volunteer_web.apply"), code=303)
-    page = _page_number()
+    page = page_number()
     summary = service.summary_of(user)
     records, total = service.records_for(user, {"volunteer_id": volunteer.id}, page, PER_PAGE)
     corrections, _total = service.corrections_for(user, None, 1, 100)
@@ -111,16 +106,14 @@ def correction(record_id: int):
     errors: dict = {}
     status = 200
     if request.method == "POST":
-        form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        form = kept_input()
         data, errors = load_form(CorrectionRequestSchema)
         if not errors:
             try:
                 service.request_correction(user, record.id, data["minutes"], data["reason"])
             except (ValidationFailed, Conflict, Forbidden) as err:
                 db.session.rollback()
-                errors = {k: [str(m) for m in v] for k, v in err.fields.items()} or {
-                    "_schema": [err.text()]
-                }
+                errors = refusal_messages(err)
                 status = err.status
             else:
                 flash(_("Your request is sent to the community office."), "success")

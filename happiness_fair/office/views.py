@@ -21,7 +21,7 @@ from ..catalogue.models import Volunteer
 from ..catalogue.schemas import VolunteerTagsSchema
 from ..errors import DomainError, translate_fields
 from ..extensions import db
-from ..forms import load_form
+from ..forms import kept_input, load_form, refusal_messages
 from ..hours import rankings
 from ..hours import service as hours
 from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
@@ -210,7 +210,7 @@ def calendar_page():
             try:
                 calendar.set_year(me(), year, items)
             except DomainError as err:
-                errors = {k: [str(m) for m in v] for k, v in err.fields.items()}
+                errors = refusal_messages(err)
             else:
                 flash(_("The calendar for %(year)s is saved.", year=year), "success")
                 return redirect(url_for(".calendar_page", year=year), code=303)
@@ -266,11 +266,11 @@ def add_hours():
         try:
             hours.add_manual(me(), data)
         except DomainError as err:
-            errors = {k: [str(m) for m in v] for k, v in err.fields.items()}
+            errors = refusal_messages(err)
         else:
             flash(_("The hours are recorded."), "success")
             return redirect(url_for(".hours_page"), code=303)
-    form = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    form = kept_input()
     return hours_page(form=form, errors=errors, status=422)
 
 
