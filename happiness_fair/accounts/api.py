@@ -57,16 +57,26 @@ def user_view(user: User) -> dict:
 
 
 @blp.post("/auth/register")
+@blp.doc(operationId="registerAccount")
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserSchema)
 @blp.errors(400, 409, 422, 429)
 @limiter.limit(limits.REGISTER_PER_ADDRESS, methods=["POST"])
 def register(data):
-    """Sign up with a mobile number and a password."""
+    """Sign up with a mobile number and a password.
+
+    Who: anyone. With an address (`building_id`, `unit`, `room`) the person also gets a resident
+    record there; without one (a son who lives elsewhere) `community_id` is required.
+
+    - 409: the phone is already registered.
+    - 422: a field is invalid (phone not 11 digits starting with 1, password under 8 characters,
+      no community or address, an unknown building).
+    - 429: too many sign-ups from this address."""
     return user_view(service.register(data))
 
 
 @blp.post("/auth/tokens")
+@blp.doc(operationId="createToken")
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 @blp.errors(400, 401, 422, 429)
@@ -78,22 +88,32 @@ def register(data):
     methods=["POST"],
 )
 def create_token(data):
-    """Exchange phone and password for a bearer token (stored hashed, revocable).
+    """Sign in: exchange phone and password for a bearer token.
 
-    A staff account with two-step sign-in on also needs `otp`: the authenticator's code or an
-    unused recovery code; without it, or with a wrong one, 401 `otp_required`. Failures count per
-    address and per phone-and-address pair (429 past the limit), never per phone alone."""
+    Who: anyone with an account. The token is stored hashed and can be revoked
+    (`revokeToken`). A staff account with two-step sign-in on also needs `otp`: the
+    authenticator's code or an unused recovery code.
+
+    - 401: wrong phone or password (`unauthenticated`), or the one-time code is missing or wrong
+      (`otp_required`).
+    - 422: a field is missing or malformed.
+    - 429: too many failed attempts from this address, or for this phone from this address."""
     user = service.authenticate(data["phone"], data["password"], data.get("otp"))
     token = security.open_auth_session(user, "api", label=data.get("label", ""))
     return {"token": token, "user": user_view(user)}
 
 
 @blp.delete("/auth/tokens/current")
+@blp.doc(operationId="revokeToken")
 @blp.response(204)
 @blp.errors(401)
 @login_required
 def revoke_token():
-    """Revoke the token this request came with (or end this web session)."""
+    """Sign out: the token this request came with stops working.
+
+    Who: any signed-in caller (with the browser session, that session ends).
+
+    - 401: no or bad credentials."""
     token = g.get("api_token")
     if token:
         security.end_auth_session(token)
@@ -102,21 +122,34 @@ def revoke_token():
 
 
 @blp.post("/auth/reset")
+@blp.doc(operationId="resetPassword")
 @blp.arguments(ResetSchema)
 @blp.response(204)
 @blp.errors(400, 401, 422, 429)
 @limiter.limit(limits.RESET_PER_ADDRESS, methods=["POST"])
 def reset(data):
-    """Set a new password with a code from staff; every session and token of the account ends."""
+    """Set a new password with a one-time code from staff.
+
+    Who: anyone holding a code from `issueResetCode` (grid worker or office). Every session and
+    token of the account ends.
+
+    - 401: the phone and code do not match, or the code has expired or been used.
+    - 422: the new password is too short, or a field is missing.
+    - 429: too many attempts from this address."""
     service.reset_password(data["phone"], data["code"], data["new_password"])
 
 
 @blp.get("/me")
+@blp.doc(operationId="getMe")
 @blp.response(200, MeSchema)
 @blp.errors(401)
 @login_required
 def me():
-    """Who am I: roles, community, my resident and volunteer records, and grids."""
+    """Who am I: roles, community, my resident and volunteer records, my grids.
+
+    Who: any signed-in caller.
+
+    - 401: no or bad credentials."""
     user = current_user._get_current_object()
     return {
         **user_view(user),
@@ -127,6 +160,7 @@ def me():
 
 
 @blp.post("/me/password")
+@blp.doc(operationId="changePassword")
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
 @blp.errors(400, 401, 422, 429)
@@ -137,8 +171,13 @@ def me():
 )
 @login_required
 def change_password(data):
-    """Change my password. Every other web session and token of the account ends; the one this
-    request came with stays signed in."""
+    """Change my password.
+
+    Who: any signed-in caller. Every other web session and token of the account ends; the one this
+    request came with stays signed in.
+
+    - 422: the current password is wrong, or the new one is too short.
+    - 429: too many wrong current passwords from this address."""
     service.change_password(
         current_user._get_current_object(),
         data["current_password"],
@@ -148,11 +187,14 @@ def change_password(data):
 
 
 @blp.get("/me/export")
+@blp.doc(operationId="exportMyData")
 @blp.response(200, ExportSchema)
 @blp.errors(401)
 @login_required
 def export_my_data():
-    """Download everything held about me: account, resident records, bookings I made and
+    """Download everything held about me (a JSON file).
+
+    Who: any signed-in caller, about himself only: account, resident records, bookings made and
     received, jobs done as a volunteer, notifications."""
     body = json.dumps(
         privacy.export(current_user._get_current_object()), ensure_ascii=False, indent=1
@@ -163,35 +205,49 @@ def export_my_data():
 
 
 @blp.delete("/me")
+@blp.doc(operationId="deleteMyAccount")
 @blp.arguments(PasswordConfirmSchema)
 @blp.response(204)
 @blp.errors(400, 401, 422)
 @login_required
 def delete_my_account(data):
-    """Delete my account, with my password again: name, phone, birth date and flat are erased,
-    every session ends; bookings stay in the statistics without personal data, and volunteer
-    hours stay in the rankings as an anonymous volunteer. Cannot be undone."""
+    """Delete my account (cannot be undone).
+
+    Who: any signed-in caller, with his password again. Name, phone, birth date and flat are
+    erased and every session ends; bookings stay in the statistics without personal data, and
+    volunteer hours stay in the rankings as an anonymous volunteer.
+
+    - 422: the password is wrong."""
     privacy.erase(current_user._get_current_object(), data["password"])
 
 
 @blp.get("/me/totp")
+@blp.doc(operationId="getTwoStepStatus")
 @blp.response(200, TotpStatusSchema)
 @blp.errors(401)
 @login_required
 def totp_status():
-    """Is two-step sign-in on, and how many recovery codes are left."""
+    """Is two-step sign-in on, and how many recovery codes are left.
+
+    Who: any signed-in caller."""
     user = current_user._get_current_object()
     left = totp.recovery_codes_left(user) if user.totp_enabled else 0
     return {"enabled": user.totp_enabled, "recovery_codes_left": left}
 
 
 @blp.post("/me/totp")
+@blp.doc(operationId="beginTwoStepSetup")
 @blp.response(201, TotpEnrolmentSchema)
 @blp.errors(401, 403, 409)
 @login_required
 def totp_begin():
-    """Staff: start setting up two-step sign-in; scan the QR code (or type the secret) into an
-    authenticator app, then confirm with its first code. Not in force until confirmed."""
+    """Start setting up two-step sign-in (staff).
+
+    Who: grid workers and the office. Scan the QR code (or type the secret) into an authenticator
+    app, then confirm with its first code (`confirmTwoStepSetup`); not in force until confirmed.
+
+    - 403: the caller is not staff.
+    - 409: two-step sign-in is already on."""
     user = current_user._get_current_object()
     secret = totp.begin(user)
     uri = totp.provisioning_uri(user)
@@ -199,116 +255,184 @@ def totp_begin():
 
 
 @blp.post("/me/totp/confirm")
+@blp.doc(operationId="confirmTwoStepSetup")
 @blp.arguments(OtpSchema)
 @blp.response(200, RecoveryCodesSchema)
 @blp.errors(400, 401, 403, 409, 422)
 @login_required
 def totp_confirm(data):
-    """Turn two-step sign-in on with the app's first code; answers the ten recovery codes, once.
-    Audited."""
+    """Turn two-step sign-in on with the app's first code.
+
+    Who: staff who began the set-up. Answers the ten recovery codes, once. Audited.
+
+    - 403: the caller is not staff.
+    - 409: no set-up was begun, or it is already on.
+    - 422: the code is wrong or malformed."""
     codes = totp.confirm(current_user._get_current_object(), data["otp"])
     return {"enabled": True, "recovery_codes": codes}
 
 
 @blp.post("/me/totp/disable")
+@blp.doc(operationId="disableTwoStep")
 @blp.arguments(PasswordConfirmSchema)
 @blp.response(200, TotpStatusSchema)
 @blp.errors(400, 401, 422)
 @login_required
 def totp_disable(data):
-    """Turn two-step sign-in off, with my password again. Audited."""
+    """Turn two-step sign-in off, with my password again.
+
+    Who: any signed-in caller (nothing to do when it is off). Audited.
+
+    - 422: the password is wrong."""
     totp.disable(current_user._get_current_object(), data["password"])
     return {"enabled": False, "recovery_codes_left": 0}
 
 
 @blp.get("/me/household")
+@blp.doc(operationId="listMyHousehold")
 @blp.response(200, list_schema(ResidentSchema, "HouseholdList"))
 @blp.errors(401)
 @login_required
 def my_household():
-    """The family members I manage."""
+    """The family members I manage (I may book for them).
+
+    Who: any signed-in caller."""
     return {"items": service.household(current_user)}
 
 
 @blp.post("/me/household")
+@blp.doc(operationId="addHouseholdMember")
 @blp.arguments(HouseholdMemberSchema)
 @blp.response(201, ResidentSchema)
 @blp.errors(400, 401, 422)
 @login_required
 def add_household_member(data):
-    """Add a family member who has no account (at my address unless another is given)."""
+    """Add a family member who has no account.
+
+    Who: any signed-in caller; the member lives at the caller's address unless another is given.
+
+    - 422: a field is invalid, or no address is given and the caller has none."""
     return service.add_household_member(current_user, data)
 
 
 @blp.post("/residents/<int:resident_id>/managers")
+@blp.doc(operationId="addResidentManager")
 @blp.arguments(ManagerSchema)
 @blp.response(201, UserSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def add_manager(data, resident_id):
-    """Let another account (a son, a daughter) book for me."""
+    """Let another account (a son, a daughter) book for this resident.
+
+    Who: the resident herself, from her own account.
+
+    - 403: the caller may see her but is not her (a manager, her grid worker, the office).
+    - 404: no such resident, or the caller may not see her.
+    - 409: that account already manages her.
+    - 422: the phone is malformed, belongs to no account in her community, or is her own."""
     resident = access.visible_resident(current_user, resident_id)
     return user_view(service.add_manager(current_user, resident, data["phone"]))
 
 
 @blp.delete("/residents/<int:resident_id>/managers/<int:user_id>")
+@blp.doc(operationId="removeResidentManager")
 @blp.response(204)
 @blp.errors(401, 403, 404)
 @login_required
 def remove_manager(resident_id, user_id):
-    """Take that permission back."""
+    """Take back an account's permission to book for this resident.
+
+    Who: the resident herself, from her own account.
+
+    - 403: the caller may see her but is not her.
+    - 404: no such resident, the account does not manage her, or the caller may not see her."""
     resident = access.visible_resident(current_user, resident_id)
     service.remove_manager(current_user, resident, user_id)
 
 
 @blp.post("/residents")
+@blp.doc(operationId="createResident")
 @blp.arguments(NewResidentSchema)
 @blp.response(201, ResidentSchema)
 @blp.errors(400, 401, 403, 422)
 @login_required
 def create_resident(data):
-    """Staff add a resident who has no phone (grid workers in their grids)."""
+    """Add a resident who has no phone (`account: false`).
+
+    Who: grid workers, in their grids, and the office.
+
+    - 403: the caller is not staff, or the building is outside the caller's grids.
+    - 422: a field is invalid (an unknown building, a birth date in the future)."""
     if not current_user.is_staff:
         raise Forbidden()
     return service.create_resident(current_user, data)
 
 
 @blp.get("/residents/<int:resident_id>")
+@blp.doc(operationId="getResident")
 @blp.response(200, ResidentSchema)
 @blp.errors(401, 404)
 @login_required
 def get_resident(resident_id):
+    """One resident's record.
+
+    Who: the person herself, her managers, grid workers of her grid and the office; a volunteer
+    only his own record or one he manages. `flags` only to her, her managers and staff.
+
+    - 404: no such resident, or the caller may not see her."""
     return access.visible_resident(current_user, resident_id)
 
 
 @blp.patch("/residents/<int:resident_id>")
+@blp.doc(operationId="updateResident")
 @blp.arguments(ResidentPatchSchema)
 @blp.response(200, ResidentSchema)
 @blp.errors(400, 401, 403, 404, 422)
 @login_required
 def patch_resident(data, resident_id):
-    """Name and address by her or her managers; flags and active by her grid's staff."""
+    """Change a resident's record.
+
+    Who: name and address by the person or her managers; `flags` and `active` (with
+    `inactive_reason`) by grid workers of her grid and the office.
+
+    - 403: the caller may see her but may not change these fields.
+    - 404: no such resident, or the caller may not see her.
+    - 422: a field is invalid (an unknown building, a missing `inactive_reason`)."""
     resident = access.visible_resident(current_user, resident_id)
     return service.update_resident(current_user, resident, data)
 
 
 @blp.post("/residents/<int:resident_id>/verify-age")
+@blp.doc(operationId="verifyResidentAge")
 @blp.arguments(VerifyAgeSchema)
 @blp.response(200, ResidentSchema)
 @blp.errors(400, 401, 403, 404, 422)
 @login_required
 def verify_age(data, resident_id):
-    """Staff checked the ID card: the birth date counts for waivers. Audited."""
+    """Staff checked the ID card: the birth date counts for fee waivers.
+
+    Who: grid workers of her grid and the office. Audited.
+
+    - 403: the caller may see her but is not her grid's staff.
+    - 404: no such resident, or the caller may not see her.
+    - 422: the birth date is missing or in the future."""
     resident = access.visible_resident(current_user, resident_id)
     return service.verify_age(current_user, resident, data["birth_date"])
 
 
 @blp.post("/residents/<int:resident_id>/reset-code")
+@blp.doc(operationId="issueResetCode")
 @blp.response(201, ResetCodeSchema)
 @blp.errors(401, 403, 404, 409)
 @login_required
 def reset_code(resident_id):
-    """Staff issue a one-time password reset code, valid 24 hours. Audited."""
+    """Issue a one-time password reset code, valid 24 hours.
+
+    Who: grid workers of her grid and the office, for a resident who has an account. Audited.
+
+    - 403: the caller may see her but is not her grid's staff.
+    - 404: no such resident, or the caller may not see her.
+    - 409: she has no account to reset."""
     resident = access.visible_resident(current_user, resident_id)
     code, row = service.issue_reset_code(current_user, resident)
     return {"code": code, "expires_at": row.expires_at}

@@ -19,13 +19,18 @@ class ResidentSearchArgs(PageArgs):
 
 
 @blp.get("/residents")
+@blp.doc(operationId="searchResidents")
 @blp.arguments(ResidentSearchArgs, location="query")
 @blp.response(200, page_schema(ResidentSchema, "ResidentPage"))
 @blp.errors(401, 403, 422)
 @login_required
 def find_residents(args):
-    """(Grid workers: their grids; office: its community) residents by part of the name,
-    building and room."""
+    """Find residents by part of the name, building and room (staff).
+
+    Who: grid workers (their grids) and the office (its community).
+
+    - 403: the caller is not staff.
+    - 422: a query argument is invalid."""
     items, total = directory.find_residents(
         current_user,
         q=args["q"],

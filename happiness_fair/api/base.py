@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from collections.abc import Callable
@@ -27,6 +28,27 @@ ERROR_DESCRIPTIONS = {
     422: "Fields invalid",
     429: "Too many attempts",
 }
+
+# Each documented error status is one reusable response component (API.md's error body, with a
+# real answer as its example); what the status means for one operation is said in its
+# description. Messages are those the API answers in Chinese (Accept-Language: zh-CN).
+ERROR_RESPONSES = {
+    400: ("BadRequest", "bad_request", "请求内容必须是一个 JSON 对象。", None),
+    401: ("Unauthenticated", "unauthenticated", "请先登录。", None),
+    403: ("Forbidden", "forbidden", "您的身份不能对这个预约做这个操作。", None),
+    404: ("NotFound", "not_found", "没有找到。", None),
+    409: ("Conflict", "conflict", "这个需求已经被其他志愿者接了。", None),
+    422: (
+        "ValidationError",
+        "validation_error",
+        "有些内容填写得不对，请检查。",
+        {"date": ["请选择今天或以后的日期。"]},
+    ),
+    429: ("TooManyRequests", "rate_limited", "尝试次数太多，请稍等一会儿再试。", None),
+}
+
+# The header that makes a retried create return the first answer instead of a second record.
+IDEMPOTENCY_KEY = "IdempotencyKey"
 
 
 def _refuse_nul(value, where: str = "_schema") -> None:
@@ -74,9 +96,18 @@ class StrictJsonParser(FlaskParser):
 
 
 class ApiErrorDetailSchema(ma.Schema):
-    code = ma.fields.String(required=True)
-    message = ma.fields.String(required=True)
-    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
+    code = ma.fields.String(
+        required=True,
+        metadata={"description": "Stable, for programs: `not_found`, `conflict`, ... (API.md)"},
+    )
+    message = ma.fields.String(
+        required=True, metadata={"description": "For people, in the request's language"}
+    )
+    fields = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "With 422 only: which fields are wrong and why"},
+    )
 
 
 class ApiErrorSchema(ma.Schema):
@@ -84,16 +115,22 @@ class ApiErrorSchema(ma.Schema):
 
 
 class ApiBlueprint(SmorestBlueprint):
-    """A smorest Blueprint whose operations document their error statuses."""
+    """A smorest Blueprint whose operations document their error statuses, tagged with a
+    readable name ("bookings" for the blueprint "bookings_api")."""
 
     ARGUMENTS_PARSER = StrictJsonParser()
+
+    @property
+    def tag(self) -> str:
+        return self.name.removesuffix("_api").replace("_", "-")
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
 
     def errors(self, *statuses: int) -> Callable:
         def decorator(func):
             for status in statuses:
-                func = self.alt_response(
-                    status, schema=ApiErrorSchema, description=ERROR_DESCRIPTIONS[status]
-                )(func)
+                func = self.alt_response(status, response=ERROR_RESPONSES[status][0])(func)
             return func
 
         return decorator
@@ -107,8 +144,13 @@ class PageArgs(BaseSchema):
     per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
 
 
+PAGE_SCHEMAS: set[str] = set()
+
+
 def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
-    """The paged envelope API.md asks for: items, page, per_page, total."""
+    """The paged envelope API.md asks for: items, page, per_page, total (documented as the
+    shared `Page` component plus its items)."""
+    PAGE_SCHEMAS.add(name)
     return type(
         name,
         (ma.Schema,),
@@ -167,12 +209,115 @@ class HappinessApi(Api):
         pass
 
 
-def init_app(app, blueprints: list[ApiBlueprint]) -> HappinessApi:
-    api = HappinessApi(app, spec_kwargs={"info": {"description": "幸福事集 · Happiness Fair API"}})
-    api.spec.components.security_scheme(
+API_DESCRIPTION = """幸福事集 · Happiness Fair: the community volunteer odd-jobs marketplace,
+for phone apps and WeChat mini-programs (a guide for client makers: docs/API.md).
+
+Sign in with `POST /api/v1/auth/tokens` and send `Authorization: Bearer <token>`. JSON in and
+out, UTF-8; money in integer fen (`*_fen`), durations in minutes, dates `YYYY-MM-DD` reckoned in
+Asia/Shanghai, timestamps ISO 8601 with offset. Every error has one body (`ApiError`); lists are
+`{"items": [...]}`, and lists that grow are paged (`Page`: `?page=&per_page=`, at most 100). A
+booking's `actions` lists the moves the caller may make now, each the last segment of its
+`POST /api/v1/bookings/{id}/...` path. Messages follow `Accept-Language` (zh-CN by default).
+"""
+
+
+def _document_pages(schemas: dict) -> None:
+    """Each paged answer as the shared `Page` envelope plus its own `items`."""
+    for name in PAGE_SCHEMAS & set(schemas):
+        items = schemas[name]["properties"]["items"]
+        schemas[name] = {
+            "allOf": [
+                {"$ref": "#/components/schemas/Page"},
+                {"type": "object", "properties": {"items": items}, "required": ["items"]},
+            ]
+        }
+
+
+def _register_components(api: HappinessApi) -> None:
+    components = api.spec.components
+    components.security_scheme(
         "bearer",
-        {"type": "http", "scheme": "bearer", "description": "Token from POST /auth/tokens"},
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The token from `POST /api/v1/auth/tokens` (createToken)",
+        },
     )
+    for status, (name, code, message, fields) in ERROR_RESPONSES.items():
+        body = {"error": {"code": code, "message": message}}
+        if fields:
+            body["error"]["fields"] = fields
+        response = {
+            "description": ERROR_DESCRIPTIONS[status],
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/ApiError"},
+                    "example": body,
+                }
+            },
+        }
+        if status == 429:
+            response["headers"] = {
+                "Retry-After": {
+                    "description": "Seconds to wait before trying again",
+                    "schema": {"type": "integer"},
+                }
+            }
+        components.response(name, response)
+    components.parameter(
+        IDEMPOTENCY_KEY,
+        "header",
+        {
+            "name": "Idempotency-Key",
+            "required": False,
+            "description": "Any unique string (a UUID) chosen by the client for one create. "
+            "Sent again with a retry, the first answer's record is returned instead of a "
+            "second one being made.",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+            "example": "6f1c2d9e-5b7a-4e1f-9c3d-2a8b7e6f5d40",
+        },
+    )
+    components.schema(
+        "Page",
+        {
+            "type": "object",
+            "description": "The envelope of a paged list: `items` plus where the page stands.",
+            "properties": {
+                "page": {"type": "integer", "minimum": 1, "description": "This page, from 1"},
+                "per_page": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 100,
+                    "description": "Items a page (at most 100)",
+                },
+                "total": {"type": "integer", "minimum": 0, "description": "Items on all pages"},
+            },
+            "required": ["page", "per_page", "total"],
+        },
+    )
+
+
+def openapi_document(api: HappinessApi, blueprints: list[ApiBlueprint]) -> dict:
+    """The served document: the spec flask-smorest builds, with this server, readable tags and
+    the shared envelopes."""
+    document = copy.deepcopy(api.spec.to_dict())  # to_dict() hands out the spec's own dicts
+    document["servers"] = [
+        {"url": request.host_url.rstrip("/"), "description": "This server"},
+    ]
+    document["info"]["contact"] = {
+        "name": "幸福事集 · the community office running this server",
+        "url": request.host_url,
+    }
+    document["tags"] = [{"name": blp.tag, "description": blp.description} for blp in blueprints]
+    schemas = document["components"]["schemas"]
+    schemas.pop("PaginationMetadata", None)  # flask-smorest's header paging, not used here
+    _document_pages(schemas)
+    return document
+
+
+def init_app(app, blueprints: list[ApiBlueprint]) -> HappinessApi:
+    api = HappinessApi(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
+    _register_components(api)
     api.spec.options["security"] = [{"bearer": []}, {}]
     for blp in blueprints:
         csrf.exempt(blp)
@@ -183,7 +328,8 @@ def init_app(app, blueprints: list[ApiBlueprint]) -> HappinessApi:
     @app.get("/api/v1/openapi.json")
     def openapi_json():
         return current_app.response_class(
-            json.dumps(api.spec.to_dict(), ensure_ascii=False), mimetype="application/json"
+            json.dumps(openapi_document(api, blueprints), ensure_ascii=False),
+            mimetype="application/json",
         )
 
     return api

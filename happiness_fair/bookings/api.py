@@ -7,7 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.rules import phone_for_list
-from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
+from ..api.base import (
+    IDEMPOTENCY_KEY,
+    ApiBlueprint,
+    PageArgs,
+    login_required,
+    page_schema,
+    paged,
+)
 from ..errors import NotFound, ValidationFailed
 from ..validation import MAX_ID
 from . import access, service
@@ -35,13 +42,7 @@ from .schemas import (
 blp = ApiBlueprint("bookings_api", __name__, description="Bookings: requests, jobs and photos")
 
 ACTION_ERRORS = (400, 401, 403, 404, 409, 422)
-IDEMPOTENCY_HEADER = {
-    "in": "header",
-    "name": "Idempotency-Key",
-    "required": False,
-    "description": "A retry with the same key returns the first booking instead of a second.",
-    "schema": {"type": "string", "maxLength": 100},
-}
+IDEMPOTENCY_HEADER = IDEMPOTENCY_KEY  # the shared parameter component
 
 
 def _viewer() -> access.Viewer:
@@ -142,27 +143,42 @@ def _paged(items, total, args) -> dict:
 
 
 @blp.post("/bookings")
+@blp.doc(operationId="createBooking")
 @blp.arguments(NewBookingSchema)
 @blp.response(201, BookingSchema)
 @blp.errors(400, 401, 404, 409, 422)
 @blp.doc(parameters=[IDEMPOTENCY_HEADER])
 @login_required
 def create_booking(data):
-    """Ask for help, for oneself or a person one books for: a volunteer's service (named) or
-    only a kind of service (open to every volunteer with that skill in the grid). With mode
-    "fair", fair_day_id and slot_start: a seat at a fair-day stall, accepted at once (404 for
-    a fair day of another community, 409 when the slot is full or the day is over)."""
+    """Ask for help: book a volunteer's service, or only a kind of service.
+
+    Who: any signed-in caller, for himself (the default `beneficiary_id`), for a person he manages,
+    or (grid workers, office) for any resident of their grids. With `listing_id` the request goes
+    to that volunteer; with `category_id` it is open to every approved volunteer with that skill
+    in the grid. With mode `fair`, `fair_day_id` and `slot_start`: a seat at a fair-day stall,
+    accepted at once. Send an `Idempotency-Key` so a retry returns the first booking.
+
+    - 404: the listing, category or fair day does not exist (or is another community's).
+    - 409: the fair-day slot is full, or the fair day is over.
+    - 422: a field is invalid: a date in the past, both or neither of `listing_id` and
+      `category_id`, a beneficiary the caller may not book for, a bad `Idempotency-Key`."""
     booking = service.create_booking(current_user._get_current_object(), data, _idempotency_key())
     return _present(booking.id)
 
 
 @blp.get("/bookings")
+@blp.doc(operationId="listBookings")
 @blp.arguments(BookingListArgs, location="query")
 @blp.response(200, page_schema(BookingSchema, "BookingPage"))
 @blp.errors(401, 422)
 @login_required
 def list_bookings(args):
-    """The bookings the caller has a part in, newest first."""
+    """The bookings the caller has a part in, newest first (paged).
+
+    Who: any signed-in caller: as booker, beneficiary, manager, volunteer, grid worker of the
+    booking's grid or office. Other people's phone numbers are masked in the list.
+
+    - 422: a query argument is invalid (an unknown `status`)."""
     items, total = service.bookings_for(
         _viewer(), status=args.get("status"), page=args["page"], per_page=args["per_page"]
     )
@@ -170,22 +186,35 @@ def list_bookings(args):
 
 
 @blp.get("/jobs")
+@blp.doc(operationId="listJobs")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(BookingSchema, "JobPage"))
 @blp.errors(401, 403, 422)
 @login_required
 def list_jobs(args):
-    """Requests the calling approved volunteer may accept now, soonest first."""
+    """Open requests the calling volunteer may accept now, soonest first (paged).
+
+    Who: an approved volunteer: requests in his skills and grids, and those handed to him.
+
+    - 403: the caller is not an approved volunteer.
+    - 422: a query argument is invalid."""
     items, total = service.jobs_for(_viewer(), page=args["page"], per_page=args["per_page"])
     return _paged(items, total, args)
 
 
 @blp.get("/bookings/<int:booking_id>")
+@blp.doc(operationId="getBooking")
 @blp.response(200, BookingSchema)
 @blp.errors(401, 404)
 @login_required
 def get_booking(booking_id):
-    """One booking with its quote and timeline."""
+    """One booking, with its quote, timeline and the caller's `actions`.
+
+    Who: its booker, beneficiary and her managers, its volunteer (and candidates for an open
+    request), grid workers of its grid and the office. What a volunteer sees of the person
+    follows API.md ("Bookings").
+
+    - 404: no such booking, or the caller may not see it."""
     viewer = _viewer()
     return booking_view(service.visible_booking(viewer.user, booking_id, viewer), viewer)
 
@@ -198,133 +227,244 @@ def _act(booking_id: int, action: Action | str, **details) -> dict:
 
 
 @blp.post("/bookings/<int:booking_id>/accept")
+@blp.doc(operationId="acceptBooking")
 @blp.arguments(AcceptSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def accept(data, booking_id):
-    """Take the request (first come, first served); optionally say what materials will cost."""
+    """Take a request (first come, first served).
+
+    Who: an approved volunteer with the request's skill who serves its grid, the volunteer it was
+    named for or handed to. Optionally says what materials will cost.
+
+    - 403: the caller may see it but may never take it (its booker, a volunteer not approved).
+    - 404: no such booking, or the caller may not see it.
+    - 409: another volunteer took it first, it was handed to someone else, or it is no longer
+      requested.
+    - 422: `materials_estimate_fen` is out of range."""
     return _act(booking_id, Action.accept, **data)
 
 
 @blp.post("/bookings/<int:booking_id>/decline")
+@blp.doc(operationId="declineBooking")
 @blp.arguments(ReasonSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def decline(data, booking_id):
-    """Give the request back: it becomes an open request and its 24-hour clock restarts."""
+    """Give a request back: it becomes an open request and its 24-hour clock restarts.
+
+    Who: its volunteer; staff of its grid for him.
+
+    - 403: the caller is not its volunteer or staff.
+    - 404: no such booking, or the caller may not see it.
+    - 409: no volunteer has this request, or it is past accepted.
+    - 422: the reason is too long."""
     return _act(booking_id, Action.decline, **data)
 
 
 @blp.post("/bookings/<int:booking_id>/start")
+@blp.doc(operationId="startBooking")
 @blp.arguments(EmptySchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def start(data, booking_id):
-    """The volunteer is at the door and starts."""
+    """The volunteer is at the door and starts the job.
+
+    Who: its volunteer; staff of its grid for him.
+
+    - 403: the caller is not its volunteer or staff.
+    - 404: no such booking, or the caller may not see it.
+    - 409: it is not accepted.
+    - 422: the body is not an empty object."""
     return _act(booking_id, Action.start)
 
 
 @blp.post("/bookings/<int:booking_id>/complete")
+@blp.doc(operationId="completeBooking")
 @blp.arguments(CompleteSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def complete(data, booking_id):
-    """Done: the minutes actually given (1–720), materials at cost, a note."""
+    """The job is done: the minutes actually given, materials at cost, a note.
+
+    Who: its volunteer; staff of its grid for him. The people are asked to confirm.
+
+    - 403: the caller is not its volunteer or staff.
+    - 404: no such booking, or the caller may not see it.
+    - 409: it is not in progress.
+    - 422: `minutes` outside 1–720, `materials_fen` out of range."""
     return _act(booking_id, Action.complete, **data)
 
 
 @blp.post("/bookings/<int:booking_id>/confirm")
+@blp.doc(operationId="confirmBooking")
 @blp.arguments(ConfirmSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def confirm(data, booking_id):
-    """The problem is solved: rate the job (1–5 stars)."""
+    """The problem is solved: confirm the job and rate it (1–5 stars).
+
+    Who: its booker, beneficiary or her managers; staff of its grid for them. The volunteer's
+    minutes are then logged in the grid.
+
+    - 403: the caller is its volunteer, who cannot confirm his own job.
+    - 404: no such booking, or the caller may not see it.
+    - 409: it is not completed.
+    - 422: `rating` outside 1–5, or the comment is too long."""
     return _act(booking_id, Action.confirm, **data)
 
 
 @blp.post("/bookings/<int:booking_id>/dispute")
+@blp.doc(operationId="disputeBooking")
 @blp.arguments(DisputeSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def dispute(data, booking_id):
-    """The job was not done (within 7 days of its completion)."""
+    """The job was not done: dispute it within 7 days of its completion.
+
+    Who: its booker, beneficiary or her managers; staff of its grid for them.
+
+    - 403: the caller is its volunteer.
+    - 404: no such booking, or the caller may not see it.
+    - 409: it is not completed, or the 7 days have passed.
+    - 422: no reason given."""
     return _act(booking_id, Action.dispute, **data)
 
 
 @blp.post("/bookings/<int:booking_id>/resolve")
+@blp.doc(operationId="resolveDispute")
 @blp.arguments(ResolveSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def resolve(data, booking_id):
-    """Staff settle a dispute: confirm the job, or reopen the request for another volunteer."""
+    """Settle a dispute: confirm the job, or reopen the request for another volunteer.
+
+    Who: grid workers of its grid and the office.
+
+    - 403: the caller is not staff.
+    - 404: no such booking, or the caller may not see it.
+    - 409: it is not disputed.
+    - 422: no `outcome` or no note."""
     action = Action.resolve_confirm if data["outcome"] == "confirm" else Action.resolve_reopen
     return _act(booking_id, action, note=data["note"])
 
 
 @blp.post("/bookings/<int:booking_id>/cancel")
+@blp.doc(operationId="cancelBooking")
 @blp.arguments(ReasonSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def cancel(data, booking_id):
-    """Call it off while it is requested or accepted."""
+    """Call a booking off while it is requested or accepted.
+
+    Who: its booker, beneficiary or her managers; staff of its grid.
+
+    - 403: the caller is its volunteer (he declines instead).
+    - 404: no such booking, or the caller may not see it.
+    - 409: it has started, or is already over.
+    - 422: the reason is too long."""
     return _act(booking_id, Action.cancel, **data)
 
 
 @blp.post("/bookings/<int:booking_id>/reschedule")
+@blp.doc(operationId="rescheduleBooking")
 @blp.arguments(RescheduleSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def reschedule(data, booking_id):
-    """Another day or time of day; the volunteer is told and may decline."""
+    """Move a booking to another day or time of day.
+
+    Who: its booker, beneficiary or her managers; staff of its grid. The volunteer is told and may
+    decline.
+
+    - 403: the caller is its volunteer.
+    - 404: no such booking, or the caller may not see it.
+    - 409: it has started, or is already over.
+    - 422: a date in the past, or an unknown period."""
     return _act(booking_id, Action.reschedule, **data)
 
 
 @blp.post("/bookings/<int:booking_id>/no-show")
+@blp.doc(operationId="reportNoShow")
 @blp.arguments(NoteSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def no_show(data, booking_id):
-    """The accepted volunteer did not come: the grid workers are told."""
+    """The accepted volunteer did not come: the grid workers are told.
+
+    Who: its booker, beneficiary or her managers; staff of its grid.
+
+    - 403: the caller is its volunteer.
+    - 404: no such booking, or the caller may not see it.
+    - 409: it is not accepted.
+    - 422: the note is too long."""
     return _act(booking_id, Action.no_show, **data)
 
 
 @blp.post("/bookings/<int:booking_id>/assign")
+@blp.doc(operationId="assignBooking")
 @blp.arguments(AssignSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def assign(data, booking_id):
-    """Hand-over (交): staff hand a request to a chosen volunteer, who accepts or declines."""
+    """Hand-over (交): hand a request to a chosen volunteer, who accepts or declines.
+
+    Who: grid workers of its grid and the office.
+
+    - 403: the caller is not staff.
+    - 404: no such booking, or the caller may not see it.
+    - 409: it is not requested.
+    - 422: no such volunteer, one without the request's skill, or one outside the request's grid
+      without a `reason`."""
     return _act(booking_id, Action.assign, **data)
 
 
 @blp.post("/bookings/<int:booking_id>/paid")
+@blp.doc(operationId="markBookingPaid")
 @blp.arguments(EmptySchema)
 @blp.response(200, BookingSchema)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def paid(data, booking_id):
-    """The money was paid at the door (cash or a QR code)."""
+    """The money was paid at the door (cash or a QR code).
+
+    Who: its people, its volunteer, staff of its grid.
+
+    - 403: the caller may see it but may not mark it (a candidate volunteer).
+    - 404: no such booking, or the caller may not see it.
+    - 409: the job is not done yet (not completed, confirmed or disputed).
+    - 422: the body is not an empty object."""
     return _act(booking_id, access.PAID)
 
 
 @blp.post("/bookings/<int:booking_id>/photos")
+@blp.doc(operationId="addBookingPhoto")
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def add_photo(data, booking_id):
-    """A photo of the problem (JPEG or PNG, at most 5 MB, at most 3); location data is removed."""
+    """Attach a photo of the problem (multipart, field `photo`): JPEG or PNG.
+
+    Who: its booker, beneficiary or her managers; staff of its grid. Location data is removed.
+    The answer's `url` serves it (`getBookingPhoto`).
+
+    - 403: the caller may see it but may not add photos (its volunteer).
+    - 404: no such booking, or the caller may not see it.
+    - 409: it already has three photos, or it is over.
+    - 422: not a JPEG or PNG, over 5 MB, or too many pixels.
+    - 429: over 30 uploads in an hour by this account."""
     upload = data["photo"]
     if not hasattr(upload, "stream"):
         raise ValidationFailed(fields={"photo": [_("Choose a JPEG or PNG photo.")]})
@@ -338,6 +478,7 @@ def add_photo(data, booking_id):
 
 
 @blp.get("/bookings/<int:booking_id>/photos/<int:photo_id>")
+@blp.doc(operationId="getBookingPhoto")
 @blp.doc(
     responses={
         "200": {
@@ -352,7 +493,12 @@ def add_photo(data, booking_id):
 @blp.errors(401, 404)
 @login_required
 def get_photo(booking_id, photo_id):
-    """A photo, only to those who may see the booking's photos."""
+    """One photo of a booking (JPEG or PNG), never cached.
+
+    Who: those who may see the booking's photos: its people, its volunteer and candidates of an
+    open request, staff of its grid.
+
+    - 404: no such photo, or the caller may not see it."""
     if photo_id > MAX_ID:
         raise NotFound()  # beyond any id the database can hold
     photo = service.photo_for(current_user._get_current_object(), booking_id, photo_id)

@@ -34,9 +34,13 @@ def _viewer() -> User | None:
 
 
 @blp.get("/categories")
+@blp.doc(operationId="listCategories")
 @blp.response(200, list_schema(CategorySchema, "CategoryList"))
 def categories():
-    """The shared categories, named in the request's language."""
+    """The shared service categories, named in the request's language (public).
+
+    Who: anyone. Codes: `plumbing`, `appliance`, `locks`, `knives`, `haircut`, `mending`,
+    `shoes_umbrellas`, `watches_glasses`, `digital`, `other`."""
     chinese = get_locale().language == "zh"
     return {
         "items": [
@@ -47,41 +51,65 @@ def categories():
 
 
 @blp.post("/me/volunteer")
+@blp.doc(operationId="applyToVolunteer")
 @blp.arguments(VolunteerApplicationSchema)
 @blp.response(201, VolunteerSchema)
 @blp.errors(400, 401, 409, 422)
 @login_required
 def apply(data):
-    """Apply to volunteer: skills and grids served; the office then vets the application."""
+    """Apply to volunteer: bio, skills and grids served.
+
+    Who: any signed-in caller who has not applied yet. The record starts `pending`; the office then
+    vets it (`approveVolunteer`).
+
+    - 409: the caller has already applied.
+    - 422: a field is invalid (an unknown category, a grid outside the caller's community)."""
     return service.apply(_viewer(), data)
 
 
 @blp.get("/me/volunteer")
+@blp.doc(operationId="getMyVolunteer")
 @blp.response(200, VolunteerSchema)
 @blp.errors(401, 404)
 @login_required
 def my_volunteer():
-    """My volunteer record, with the office's decision."""
+    """My volunteer record, with the office's decision.
+
+    Who: any signed-in caller.
+
+    - 404: the caller has not applied to volunteer."""
     return service.own_volunteer(_viewer())
 
 
 @blp.patch("/me/volunteer")
+@blp.doc(operationId="updateMyVolunteer")
 @blp.arguments(VolunteerPatchSchema)
 @blp.response(200, VolunteerSchema)
 @blp.errors(400, 401, 404, 422)
 @login_required
 def update_my_volunteer(data):
-    """Change my bio, skills, grids, or whether my full name is shown."""
+    """Change my bio, skills, grids, or whether my full name is shown.
+
+    Who: a volunteer (any status), about himself.
+
+    - 404: the caller has not applied to volunteer.
+    - 422: a field is invalid (an unknown category or grid)."""
     return service.update_own(_viewer(), data)
 
 
 @blp.get("/volunteers")
+@blp.doc(operationId="listVolunteers")
 @blp.arguments(VolunteerListArgs, location="query")
 @blp.response(200, page_schema(VolunteerSchema, "VolunteerPage"))
 @blp.errors(401, 403, 422)
 @login_required
 def community_volunteers(args):
-    """Staff: the community's volunteers (grid workers see approved ones only)."""
+    """The community's volunteers, for finding whom to hand a request to (staff).
+
+    Who: the office (every status) and grid workers (approved ones only).
+
+    - 403: the caller is not staff.
+    - 422: a query argument is invalid."""
     items, total = service.community_volunteers(
         _viewer(),
         status=args.get("status"),
@@ -93,63 +121,106 @@ def community_volunteers(args):
 
 
 @blp.get("/volunteers/<int:volunteer_id>")
+@blp.doc(operationId="getVolunteer")
 @blp.response(200, VolunteerSchema)
 @blp.errors(404)
 def get_volunteer(volunteer_id):
-    """A volunteer's public profile; an unapproved one only to himself and his office."""
+    """A volunteer: the public card to anyone, the whole record to himself and staff.
+
+    Who: anyone; an unapproved volunteer only to himself and his community's office.
+
+    - 404: no such volunteer, or one not approved that the caller may not see."""
     return service.visible_volunteer(_viewer(), volunteer_id)
 
 
 @blp.patch("/volunteers/<int:volunteer_id>")
+@blp.doc(operationId="tagVolunteer")
 @blp.arguments(VolunteerTagsSchema)
 @blp.response(200, VolunteerSchema)
 @blp.errors(400, 401, 403, 404, 422)
 @login_required
 def tag_volunteer(data, volunteer_id):
-    """Office: replace his tags (在职党员, his volunteer team)."""
+    """Replace a volunteer's tags (在职党员, his volunteer team).
+
+    Who: the office of his community.
+
+    - 403: the caller is not the office.
+    - 404: no such volunteer in the caller's community.
+    - 422: a tag is empty or too long."""
     volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
     return service.set_tags(_viewer(), volunteer, data["tags"])
 
 
 @blp.post("/volunteers/<int:volunteer_id>/approve")
+@blp.doc(operationId="approveVolunteer")
 @blp.arguments(VettingNoteSchema)
 @blp.response(200, VolunteerSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def approve(data, volunteer_id):
-    """Office: approve an application, or reinstate a suspended or refused volunteer."""
+    """Approve an application, or reinstate a suspended or refused volunteer.
+
+    Who: the office of his community.
+
+    - 403: the caller is not the office.
+    - 404: no such volunteer in the caller's community.
+    - 409: he is already approved.
+    - 422: the note is too long."""
     volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
     return service.approve(_viewer(), volunteer, data["reason"])
 
 
 @blp.post("/volunteers/<int:volunteer_id>/refuse")
+@blp.doc(operationId="refuseVolunteer")
 @blp.arguments(VettingReasonSchema)
 @blp.response(200, VolunteerSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def refuse(data, volunteer_id):
-    """Office: refuse a pending application, saying why."""
+    """Refuse a pending application, saying why.
+
+    Who: the office of his community.
+
+    - 403: the caller is not the office.
+    - 404: no such volunteer in the caller's community.
+    - 409: the application is not pending.
+    - 422: no reason given."""
     volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
     return service.refuse(_viewer(), volunteer, data["reason"])
 
 
 @blp.post("/volunteers/<int:volunteer_id>/suspend")
+@blp.doc(operationId="suspendVolunteer")
 @blp.arguments(VettingReasonSchema)
 @blp.response(200, VolunteerSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def suspend(data, volunteer_id):
-    """Office: suspend an approved volunteer, saying why; his open jobs go back to open requests."""
+    """Suspend an approved volunteer, saying why.
+
+    Who: the office of his community. His open jobs go back to open requests.
+
+    - 403: the caller is not the office.
+    - 404: no such volunteer in the caller's community.
+    - 409: he is not approved.
+    - 422: no reason given."""
     volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
     return service.suspend(_viewer(), volunteer, data["reason"])
 
 
 @blp.get("/listings")
+@blp.doc(operationId="searchListings")
 @blp.arguments(CatalogueArgs, location="query")
 @blp.response(200, page_schema(ListingSchema, "ListingPage"))
 @blp.errors(422)
 def catalogue(args):
-    """The public catalogue; a signed-in caller sees his own community unless he names another."""
+    """Search the catalogue of services (public).
+
+    Who: anyone. A signed-in caller sees his own community unless `community_id` names another;
+    filter by `category` (code or id), `mode`, `grid_id` and words in `q`.
+
+    - 422: a query argument is invalid (an unknown category, no community for an anonymous
+      caller)."""
     items, total = service.catalogue(
         _viewer(),
         community_id=args.get("community_id"),
@@ -164,39 +235,64 @@ def catalogue(args):
 
 
 @blp.post("/listings")
+@blp.doc(operationId="createListing")
 @blp.arguments(NewListingSchema)
 @blp.response(201, ListingSchema)
 @blp.errors(400, 401, 403, 422)
 @login_required
 def create_listing(data):
-    """An approved volunteer publishes a service in one of his skills."""
+    """Publish a service in one of my skills.
+
+    Who: an approved volunteer.
+
+    - 403: the caller is not an approved volunteer.
+    - 422: a field is invalid (a category that is not his skill, a fee or duration out of
+      range)."""
     return service.create_listing(_viewer(), data)
 
 
 @blp.get("/listings/<int:listing_id>")
+@blp.doc(operationId="getListing")
 @blp.response(200, ListingSchema)
 @blp.errors(404)
 def get_listing(listing_id):
-    """A listing; a withdrawn one only to its volunteer and his office."""
+    """One listing (public).
+
+    Who: anyone; a withdrawn listing only to its volunteer and his office.
+
+    - 404: no such listing, or a withdrawn one the caller may not see."""
     return service.visible_listing(_viewer(), listing_id)
 
 
 @blp.patch("/listings/<int:listing_id>")
+@blp.doc(operationId="updateListing")
 @blp.arguments(ListingPatchSchema)
 @blp.response(200, ListingSchema)
 @blp.errors(400, 401, 403, 404, 422)
 @login_required
 def update_listing(data, listing_id):
-    """Its volunteer changes it, or reopens it with `active: true`."""
+    """Change a listing, or reopen it with `active: true`.
+
+    Who: its approved volunteer.
+
+    - 403: the caller is not its approved volunteer.
+    - 404: no such listing, or a withdrawn one the caller may not see.
+    - 422: a field is invalid."""
     listing = service.visible_listing(_viewer(), listing_id)
     return service.update_listing(_viewer(), listing, data)
 
 
 @blp.delete("/listings/<int:listing_id>")
+@blp.doc(operationId="withdrawListing")
 @blp.response(204)
 @blp.errors(401, 403, 404)
 @login_required
 def withdraw_listing(listing_id):
-    """Take a listing out of the catalogue (it is kept, inactive, for past bookings)."""
+    """Take a listing out of the catalogue (kept, inactive, for past bookings).
+
+    Who: its volunteer, or the office of its community.
+
+    - 403: the caller is neither.
+    - 404: no such listing, or a withdrawn one the caller may not see."""
     listing = service.visible_listing(_viewer(), listing_id)
     service.withdraw_listing(_viewer(), listing)

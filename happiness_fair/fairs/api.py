@@ -31,12 +31,17 @@ def _user():
 
 
 @blp.get("/fair-days")
+@blp.doc(operationId="listFairDays")
 @blp.arguments(FairDayListArgs, location="query")
 @blp.response(200, page_schema(FairDaySchema, "FairDayPage"))
 @blp.errors(422)
 def list_fair_days(args):
-    """A community's fair days (public, like the notice board): a signed-in caller's own
-    community unless he names another; `upcoming=true` for today's and later, soonest first."""
+    """A community's fair days (事集日), public like the notice board (paged).
+
+    Who: anyone; a signed-in caller's own community unless `community_id` names another;
+    `upcoming=true` for today's and later, soonest first.
+
+    - 422: no community named by an anonymous caller, or an invalid argument."""
     community_id = args.get("community_id")
     if community_id is None and current_user.is_authenticated:
         community_id = current_user.community_id
@@ -49,70 +54,115 @@ def list_fair_days(args):
 
 
 @blp.post("/fair-days")
+@blp.doc(operationId="scheduleFairDay")
 @blp.arguments(NewFairDaySchema)
 @blp.response(201, FairDaySchema)
 @blp.errors(400, 401, 403, 422)
 @login_required
 def schedule_fair_day(data):
-    """(Office) schedule a fair day: date, time window, venue in one of the community's grids,
-    slot length."""
+    """Schedule a fair day: date, time window, venue in one of the grids, slot length.
+
+    Who: the office.
+
+    - 403: the caller is not the office.
+    - 422: a day in the past, an end before the start, a day over 12 hours, a slot that does not
+      fit, a grid not in the community."""
     return service.schedule(_user(), data)
 
 
 @blp.get("/fair-days/<int:fair_day_id>")
+@blp.doc(operationId="getFairDay")
 @blp.response(200, FairDaySchema)
 @blp.errors(404)
 def get_fair_day(fair_day_id):
-    """One fair day (public)."""
+    """One fair day (public).
+
+    Who: anyone.
+
+    - 404: no such fair day."""
     return service.get_fair_day(fair_day_id)
 
 
 @blp.post("/fair-days/<int:fair_day_id>/stalls")
+@blp.doc(operationId="signUpStall")
 @blp.arguments(NewStallSchema)
 @blp.response(201, StallSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def sign_up_stall(data, fair_day_id):
-    """(Approved volunteer) a stall for one of his own fair listings, with so many seats in
-    every slot. A second stall for the same listing on the same day is 409."""
+    """Sign up a stall for one of my fair listings, with so many seats in every slot.
+
+    Who: an approved volunteer of the fair day's community.
+
+    - 403: the caller is not an approved volunteer, or the listing is not his.
+    - 404: no such fair day, or it is another community's.
+    - 409: the day is over, or this listing already has a stall that day.
+    - 422: no such listing, or one not offered at fairs."""
     return service.sign_up_stall(_user(), fair_day_id, data)
 
 
 @blp.get("/fair-days/<int:fair_day_id>/slots")
+@blp.doc(operationId="listFairDaySlots")
 @blp.response(200, SlotListSchema)
 @blp.errors(404)
 def list_slots(fair_day_id):
-    """Every slot of every stall and how many seats are free (public)."""
+    """Every slot of every stall and how many seats are free (public).
+
+    Who: anyone. A slot is booked with `createBooking` (mode `fair`).
+
+    - 404: no such fair day."""
     return {"items": service.free_slots(service.get_fair_day(fair_day_id))}
 
 
 @blp.post("/fair-days/<int:fair_day_id>/walk-ins")
+@blp.doc(operationId="recordWalkIn")
 @blp.arguments(NewWalkInSchema)
 @blp.response(201, WalkInSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def record_walk_in(data, fair_day_id):
-    """(The stall's volunteer, or the office) someone served without a booking; the name is
-    optional. It shows in his service records and adds no hours of its own."""
+    """Record someone served without a booking (the name is optional).
+
+    Who: the stall's volunteer, or the office. It shows in his service records and adds no hours
+    of its own.
+
+    - 403: the caller is not the stall's volunteer or the office.
+    - 404: no such fair day, or it is another community's.
+    - 409: it is not the fair day itself.
+    - 422: no such stall that day, or no kind of service."""
     return service.record_walk_in(_user(), fair_day_id, data)
 
 
 @blp.get("/fair-days/<int:fair_day_id>/walk-ins")
+@blp.doc(operationId="listWalkIns")
 @blp.response(200, WalkInListSchema)
 @blp.errors(401, 403, 404)
 @login_required
 def list_walk_ins(fair_day_id):
-    """The day's walk-ins: the office all of them, a volunteer his own."""
+    """The day's walk-ins: the office all of them, a volunteer his own.
+
+    Who: volunteers and the office.
+
+    - 403: the caller is neither.
+    - 404: no such fair day, or it is another community's."""
     return {"items": service.walk_ins_of(_user(), fair_day_id)}
 
 
 @blp.post("/fair-days/<int:fair_day_id>/attendance")
+@blp.doc(operationId="confirmFairAttendance")
 @blp.arguments(AttendanceSchema)
 @blp.response(200, list_schema(HoursRecordSchema, "DutyHoursList"))
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def confirm_attendance(data, fair_day_id):
-    """(Office, on or after the day) confirm which stall volunteers attended: each gets one
-    verified duty record (the fair's time window unless corrected) in the venue's grid. Answers
-    with the records this call created; a volunteer confirmed before gets none."""
+    """Confirm which stall volunteers attended: each gets one verified duty record.
+
+    Who: the office, on or after the day. Each record covers the fair's time window unless
+    corrected, in the venue's grid; a volunteer confirmed before gets none. Answers the records
+    this call created.
+
+    - 403: the caller is not the office.
+    - 404: no such fair day, or it is another community's.
+    - 409: the fair day has not come yet.
+    - 422: a volunteer without a stall that day, or a correction for one not confirmed."""
     return {"items": service.confirm_attendance(_user(), fair_day_id, data)}

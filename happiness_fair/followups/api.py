@@ -43,37 +43,56 @@ def _views(items) -> list[dict]:
 
 
 @blp.post("/bookings/<int:booking_id>/follow-up")
+@blp.doc(operationId="recordFollowUp")
 @blp.arguments(FollowUpSchema)
 @blp.response(200, BookingSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def follow_up(data, booking_id):
-    """(Grid worker, office) record the follow-up call: solved / partly / not_solved /
-    unreachable. "solved" confirms a completed booking; "partly" and "not_solved" open a new
-    request for the same person, named by the answer's linked_booking_id."""
+    """Record the follow-up call: solved, partly, not solved or unreachable.
+
+    Who: grid workers of the booking's grid and the office. "solved" confirms a completed booking;
+    "partly" and "not_solved" open a new request for the same person, named by the answer's
+    `linked_booking_id`.
+
+    - 403: the caller may see the booking but is not staff.
+    - 404: no such booking, or the caller may not see it.
+    - 409: the booking is not completed or confirmed, or its call is already recorded.
+    - 422: an unknown `outcome`, `satisfaction` outside 1–5."""
     user = current_user._get_current_object()
     booking = service.record_call(user, booking_id, data)
     return booking_view(bookings.load_booking(booking.id), access.viewer_of(user))
 
 
 @blp.get("/follow-ups")
+@blp.doc(operationId="listFollowUps")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(BookingSchema, "FollowUpPage"))
 @blp.errors(401, 403, 422)
 @login_required
 def list_follow_ups(args):
-    """(Grid worker, office) bookings awaiting a follow-up call in the caller's grids."""
+    """Bookings awaiting a follow-up call in the caller's grids (paged).
+
+    Who: grid workers (their grids) and the office.
+
+    - 403: the caller is not staff.
+    - 422: a query argument is invalid."""
     items, total = service.awaiting(current_user, args["page"], args["per_page"])
     return paged(_views(items), total, args)
 
 
 @blp.get("/board")
+@blp.doc(operationId="getGridBoard")
 @blp.response(200, BoardSchema)
 @blp.errors(401, 403)
 @login_required
 def grid_board():
-    """(Grid worker, office) the board: new, escalated (no-shows too), today's jobs,
-    disputed, and calls to make; the first ten of each and how many there are."""
+    """The grid's board: new, escalated, today's, disputed, and calls to make.
+
+    Who: grid workers (their grids) and the office. The first ten of each section and how many
+    there are.
+
+    - 403: the caller is not staff."""
     return {
         name: {"total": total, "items": _views(items)}
         for name, (items, total) in service.board(current_user).items()

@@ -33,68 +33,105 @@ from .schemas import (
 blp = ApiBlueprint("hours_api", __name__, description="Volunteer hours, rankings and exports")
 
 HONOUR_BOARD_SIZE = 20
-FILE_FORMATS_DOC = {
-    "responses": {
-        "200": {
-            "description": "JSON, or with format=csv / format=xlsx the same table as a file",
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
-            },
+
+
+def file_formats_doc(component: str) -> dict:
+    """The table's answer: JSON (the schema component), or with format=csv / format=xlsx the
+    same table as a file."""
+    return {
+        "responses": {
+            "200": {
+                "description": "JSON, or with format=csv / format=xlsx the same table as a file",
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                    exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
         }
     }
-}
 
 
 @blp.get("/hours")
+@blp.doc(operationId="listHoursRecords")
 @blp.arguments(HoursListArgs, location="query")
 @blp.response(200, page_schema(HoursRecordSchema, "HoursRecordPage"))
 @blp.errors(401, 403, 422)
 @login_required
 def list_hours(args):
-    """Hours records, newest first: a volunteer his own, grid workers their grids', the
-    office its community's."""
+    """Hours records, newest first (paged), filtered by volunteer, grid, dates, status.
+
+    Who: a volunteer his own, grid workers their grids', the office its community's.
+
+    - 403: the caller is neither a volunteer nor staff.
+    - 422: a query argument is invalid."""
     filters = {**args, "from": args.get("from_")}
     rows, total = service.records_for(current_user, filters, args["page"], args["per_page"])
     return paged(rows, total, args)
 
 
 @blp.post("/hours")
+@blp.doc(operationId="addManualHours")
 @blp.arguments(ManualHoursSchema)
 @blp.response(201, HoursRecordSchema)
 @blp.errors(400, 401, 403, 422)
 @login_required
 def add_hours(data):
-    """(Office) a manual record with a reason: verified at once, audited."""
+    """Add a manual hours record with a reason: verified at once, audited.
+
+    Who: the office.
+
+    - 403: the caller is not the office.
+    - 422: a field is invalid (no such volunteer or grid here, a date in the future, minutes out
+      of range, no reason)."""
     return service.add_manual(current_user, data)
 
 
 @blp.get("/hours/summary")
+@blp.doc(operationId="getMyHoursSummary")
 @blp.response(200, SummarySchema)
 @blp.errors(401, 403)
 @login_required
 def my_summary():
-    """The calling volunteer's all-time verified minutes, services and star level."""
+    """The calling volunteer's all-time verified minutes, services and star level.
+
+    Who: a volunteer.
+
+    - 403: the caller is not a volunteer."""
     return service.summary_of(current_user)
 
 
 @blp.post("/hours/<int:record_id>/corrections")
+@blp.doc(operationId="requestHoursCorrection")
 @blp.arguments(CorrectionRequestSchema)
 @blp.response(201, CorrectionSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def request_correction(data, record_id):
-    """(The volunteer) ask the office to put a record's minutes right."""
+    """Ask the office to put a record's minutes right (order 67 art. 13).
+
+    Who: the volunteer the record belongs to.
+
+    - 403: the caller may see the record but is not its volunteer (staff).
+    - 404: no such record, or the caller may not see it.
+    - 409: a correction of this record is already waiting for the office.
+    - 422: minutes out of range, the same minutes, or no reason."""
     return service.request_correction(current_user, record_id, data["minutes"], data["reason"])
 
 
 @blp.get("/hours/corrections")
+@blp.doc(operationId="listHoursCorrections")
 @blp.arguments(CorrectionListArgs, location="query")
 @blp.response(200, page_schema(CorrectionSchema, "CorrectionPage"))
 @blp.errors(401, 403, 422)
 @login_required
 def list_corrections(args):
-    """Correction requests: the office its community's, a volunteer his own; oldest first."""
+    """Correction requests, oldest first (paged).
+
+    Who: the office its community's, a volunteer his own.
+
+    - 403: the caller is neither (grid workers, residents).
+    - 422: a query argument is invalid."""
     rows, total = service.corrections_for(
         current_user, args["status"], args["page"], args["per_page"]
     )
@@ -106,22 +143,38 @@ def _decide(correction_id: int, data: dict, accept: bool):
 
 
 @blp.post("/hours/corrections/<int:correction_id>/accept")
+@blp.doc(operationId="acceptHoursCorrection")
 @blp.arguments(CorrectionDecisionSchema)
 @blp.response(200, CorrectionSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def accept_correction(data, correction_id):
-    """(Office) the record takes the minutes asked for; the totals follow."""
+    """Accept a correction: the record takes the minutes asked for; totals follow.
+
+    Who: the office of the volunteer's community. Audited.
+
+    - 403: the caller is staff but not the office.
+    - 404: no such correction in the caller's community.
+    - 409: it has already been decided.
+    - 422: the note is too long."""
     return _decide(correction_id, data, accept=True)
 
 
 @blp.post("/hours/corrections/<int:correction_id>/reject")
+@blp.doc(operationId="rejectHoursCorrection")
 @blp.arguments(CorrectionDecisionSchema)
 @blp.response(200, CorrectionSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def reject_correction(data, correction_id):
-    """(Office) the record stays as it is; the note tells the volunteer why."""
+    """Reject a correction: the record stays; the note tells the volunteer why.
+
+    Who: the office of the volunteer's community. Audited.
+
+    - 403: the caller is staff but not the office.
+    - 404: no such correction in the caller's community.
+    - 409: it has already been decided.
+    - 422: no note, or one too long."""
     return _decide(correction_id, data, accept=False)
 
 
@@ -157,14 +210,20 @@ def _hours(minutes: int) -> float:
 
 
 @blp.get("/rankings/volunteers")
+@blp.doc(operationId="rankVolunteers")
 @blp.arguments(VolunteerRankingArgs, location="query")
 @blp.response(200, VolunteerRankingSchema)
-@blp.doc(**FILE_FORMATS_DOC)
+@blp.doc(**file_formats_doc("VolunteerRanking"))
 @blp.errors(401, 403, 422)
 @login_required
 def volunteer_ranking(args):
-    """(Grid workers, office) volunteers by verified minutes over a calendar period or an
-    inclusive from–to range, for the community, one grid or one tag. Ties: services, name, id."""
+    """Volunteers by verified minutes over a period or an inclusive from–to range.
+
+    Who: grid workers and the office. For the community, one grid (`grid_id`) or one tag; ties by
+    services, name, id. `format=csv` or `format=xlsx` answers the same table as a file.
+
+    - 403: the caller is not staff.
+    - 422: an invalid period or range, or a grid not in the caller's community."""
     first, last = _staff_range(args)
     grid_id = args["grid_id"]
     if grid_id is not None:
@@ -199,13 +258,20 @@ def volunteer_ranking(args):
 
 
 @blp.get("/rankings/grids")
+@blp.doc(operationId="rankGrids")
 @blp.arguments(GridRankingArgs, location="query")
 @blp.response(200, GridTableSchema)
-@blp.doc(**FILE_FORMATS_DOC)
+@blp.doc(**file_formats_doc("GridTable"))
 @blp.errors(401, 403, 422)
 @login_required
 def grid_table(args):
-    """(Grid workers, office) every grid's verified minutes, services and volunteers."""
+    """Every grid's verified minutes, services and volunteers over a period or range.
+
+    Who: grid workers and the office. `format=csv` or `format=xlsx` answers the same table as a
+    file.
+
+    - 403: the caller is not staff.
+    - 422: an invalid period or range."""
     first, last = _staff_range(args)
     items = rankings.grid_table(current_user.community_id, first, last)
     if args["format"] != "json":
@@ -226,12 +292,17 @@ def grid_table(args):
 
 
 @blp.get("/honour-board")
+@blp.doc(operationId="getHonourBoard")
 @blp.arguments(HonourArgs, location="query")
 @blp.response(200, HonourBoardSchema)
 @blp.errors(404, 422)
 def honour_board(args):
-    """(Public) this month's or this year's top volunteers, each name as he chose to show it
-    (masked until he chooses)."""
+    """This month's or this year's top volunteers (public).
+
+    Who: anyone. Each name as the volunteer chose to show it (masked, 沈**, until he chooses).
+
+    - 404: no such community.
+    - 422: `community_id` missing, or an unknown period."""
     community = db.session.get(Community, args["community_id"])
     if community is None:
         raise NotFound()

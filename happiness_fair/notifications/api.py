@@ -47,12 +47,17 @@ def _locale() -> str:
 
 
 @blp.get("/notifications")
+@blp.doc(operationId="listNotifications")
 @blp.arguments(NotificationArgs, location="query")
 @blp.response(200, page_schema(NotificationSchema, "NotificationPage"))
 @blp.errors(401, 422)
 @login_required
 def list_notifications(args):
-    """My notifications, newest first, in my language; `unread=true` for the unread only."""
+    """My notifications, newest first, in my language.
+
+    Who: any signed-in caller, his own only; `unread=true` for the unread ones.
+
+    - 422: a query argument is invalid."""
     rows, total = service.notifications_for(
         current_user.id, unread_only=args["unread"], page=args["page"], per_page=args["per_page"]
     )
@@ -61,19 +66,27 @@ def list_notifications(args):
 
 
 @blp.post("/notifications/<int:notification_id>/read")
+@blp.doc(operationId="markNotificationRead")
 @blp.response(200, NotificationSchema)
 @blp.errors(401, 404)
 @login_required
 def mark_read(notification_id):
-    """Mark one notification read."""
+    """Mark one notification read.
+
+    Who: the person it was sent to.
+
+    - 404: no such notification, or it is someone else's."""
     row = service.mark_read(current_user.id, notification_id)
     return _view(row, service.category_map(), _locale())
 
 
 @blp.post("/notifications/read-all")
+@blp.doc(operationId="markAllNotificationsRead")
 @blp.response(200, MarkedSchema)
 @blp.errors(401)
 @login_required
 def mark_all_read():
-    """Mark every notification read; answers how many were unread."""
+    """Mark every notification read; answers how many were unread.
+
+    Who: any signed-in caller, his own only."""
     return {"marked": service.mark_all_read(current_user.id)}

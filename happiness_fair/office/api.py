@@ -121,12 +121,18 @@ class DashboardSchema(ma.Schema):
 
 
 @blp.get("/calendar")
+@blp.doc(operationId="getWorkingCalendar")
 @blp.arguments(YearArgs, location="query")
 @blp.response(200, CalendarSchema)
 @blp.errors(401, 403, 422)
 @login_required
 def get_calendar(args):
-    """(Staff) the year's holidays and make-up working days."""
+    """The year's holidays and make-up working days.
+
+    Who: grid workers and the office.
+
+    - 403: the caller is not staff.
+    - 422: a year outside 2000–2100."""
     if not current_user.is_staff:
         raise Forbidden()
     year = args["year"] or today().year
@@ -135,55 +141,85 @@ def get_calendar(args):
 
 
 @blp.put("/calendar/<int:year>")
+@blp.doc(operationId="replaceWorkingCalendar")
 @blp.arguments(CalendarPutSchema)
 @blp.response(200, CalendarSchema)
 @blp.errors(400, 401, 403, 422)
 @login_required
 def put_calendar(data, year):
-    """(Office) replace the year's holidays and make-up days; audited."""
+    """Replace the year's holidays and make-up working days; audited.
+
+    Who: the office.
+
+    - 403: the caller is not the office.
+    - 422: a day outside the year, an unknown kind, more than 60 days."""
     days = calendar.set_year(current_user, year, data["items"])
     return {"year": year, "items": days}
 
 
 @blp.get("/overdue-jobs")
+@blp.doc(operationId="listOverdueJobs")
 @blp.response(200, list_schema(BookingSchema, "OverdueJobs"))
 @blp.errors(401, 403)
 @login_required
 def overdue_jobs():
-    """(Office) accepted jobs more than 10 working days past their date with no completion."""
+    """Accepted jobs more than 10 working days past their date with no completion.
+
+    Who: the office.
+
+    - 403: the caller is not the office."""
     viewer = access.viewer_of(current_user._get_current_object())
     return {"items": [list_view(b, viewer) for b in service.overdue_jobs(current_user)]}
 
 
 @blp.post("/volunteers/<int:volunteer_id>/certificates")
+@blp.doc(operationId="issueCertificate")
 @blp.arguments(CertificateRequestSchema)
 @blp.response(201, CertificateSchema)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def issue_certificate(data, volunteer_id):
-    """(Office) issue a 志愿服务记录证明 over a range (all time without one); a seal only if
-    the volunteer asked. The url is the print-ready page."""
+    """Issue a 志愿服务记录证明 over a range (all time without one).
+
+    Who: the office of the volunteer's community. A seal only if the volunteer asked; the answer's
+    `url` is the print-ready page. Audited.
+
+    - 403: the caller is not the office.
+    - 404: no such volunteer in the caller's community.
+    - 409: another certificate was issued at the same moment; try again.
+    - 422: a range whose end comes before its start."""
     return service.issue_certificate(
         current_user, volunteer_id, data["from_"], data["to"], data["with_seal"]
     )
 
 
 @blp.get("/volunteers/<int:volunteer_id>/certificates")
+@blp.doc(operationId="listCertificates")
 @blp.response(200, list_schema(CertificateSchema, "CertificateList"))
 @blp.errors(401, 404)
 @login_required
 def list_certificates(volunteer_id):
-    """(Office, or the volunteer himself) the certificates issued to a volunteer."""
+    """The certificates issued to a volunteer.
+
+    Who: the office of his community, or the volunteer himself.
+
+    - 404: no such volunteer, or the caller is neither."""
     return {"items": service.certificates_of(current_user, volunteer_id)}
 
 
 @blp.get("/audit-events")
+@blp.doc(operationId="listAuditEvents")
 @blp.arguments(AuditArgs, location="query")
 @blp.response(200, page_schema(AuditEventSchema, "AuditEventPage"))
 @blp.errors(401, 403, 422)
 @login_required
 def audit_events(args):
-    """(Office) the community's audit log, newest first."""
+    """The community's audit log of sensitive acts, newest first (paged).
+
+    Who: the office.
+
+    - 403: the caller is not the office.
+    - 422: a query argument is invalid."""
     rows, total = service.audit_events(current_user, args["action"], args["page"], args["per_page"])
     items = [
         {
@@ -206,13 +242,19 @@ class DashboardArgs(RangeArgs):
 
 
 @blp.get("/dashboard")
+@blp.doc(operationId="getDashboard")
 @blp.arguments(DashboardArgs, location="query")
 @blp.response(200, DashboardSchema)
 @blp.errors(401, 403, 422)
 @login_required
 def get_dashboard(args):
-    """(Office) headline totals, the closed loop per grid and month, demand against supply per
-    category and grid, and the top five volunteers, over this year (or a period or range)."""
+    """The office's figures over this year, or a period or range.
+
+    Who: the office. Headline totals, the closed loop per grid and month, demand against supply
+    per category and grid, and the top five volunteers.
+
+    - 403: the caller is not the office.
+    - 422: an invalid period or range."""
     service.require_office(current_user)
     first, last = rankings.date_range(args["period"], args["from_"], args["to"], today())
     return dashboard.figures(current_user.community_id, first, last, str(get_locale()))

@@ -41,24 +41,40 @@ class CommunityArgs(ma.Schema):
 
 
 @blp.get("/communities")
+@blp.doc(operationId="listCommunities")
 @blp.response(200, list_schema(CommunitySchema, "CommunityList"))
 def communities():
+    """Every community on this server (public: needed to register).
+
+    Who: anyone."""
     return {"items": service.communities()}
 
 
 @blp.get("/buildings")
+@blp.doc(operationId="listBuildings")
 @blp.arguments(CommunityArgs, location="query")
 @blp.response(200, list_schema(BuildingSchema, "BuildingList"))
 @blp.errors(422)
 def buildings(args):
+    """A community's buildings, with their compound and grid (public: needed to register).
+
+    Who: anyone.
+
+    - 422: `community_id` is missing or not an id."""
     return {"items": service.buildings_of(args["community_id"])}
 
 
 @blp.get("/grids")
+@blp.doc(operationId="listGrids")
 @blp.arguments(CommunityArgs, location="query")
 @blp.response(200, list_schema(GridSchema, "GridList"))
 @blp.errors(422)
 def grids(args):
+    """A community's grids (public).
+
+    Who: anyone.
+
+    - 422: `community_id` is missing or not an id."""
     rows = db.session.execute(
         sa.select(Grid).where(Grid.community_id == args["community_id"]).order_by(Grid.number)
     ).scalars()

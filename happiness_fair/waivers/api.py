@@ -28,21 +28,30 @@ class WaiverRulePatchSchema(BaseSchema):
 
 
 @blp.get("/waiver-rules")
+@blp.doc(operationId="listWaiverRules")
 @blp.response(200, list_schema(WaiverRuleSchema, "WaiverRuleList"))
 @blp.errors(401)
 @login_required
 def list_rules():
-    """The caller's community's rules, every code once: age_80 (on by default), dibao,
-    disabled, living_alone."""
+    """The caller's community's fee waiver rules, every code once.
+
+    Who: any signed-in caller. Codes: `age_80` (on by default), `dibao`, `disabled`,
+    `living_alone`."""
     return {"items": [rule.to_dict() for rule in service.rules_in_force(current_user.community_id)]}
 
 
 @blp.patch("/waiver-rules/<string:code>")
+@blp.doc(operationId="updateWaiverRule")
 @blp.arguments(WaiverRulePatchSchema)
 @blp.response(200, WaiverRuleSchema)
 @blp.errors(400, 401, 403, 404, 422)
 @login_required
 def update_rule(changes, code):
-    """(Office) switch a rule on or off, set the age of age_80, waive materials too or not.
-    Bookings already made keep the rules they were made with."""
+    """Switch a fee waiver rule on or off, set its age, waive materials too or not.
+
+    Who: the office. Bookings already made keep the rules they were made with.
+
+    - 403: the caller is not the office.
+    - 404: no rule has that code.
+    - 422: a field is invalid (an age outside 0–150)."""
     return service.update_rule(current_user, code, changes).to_dict()
