@@ -7,6 +7,7 @@ import json
 from flask import current_app, g
 from flask_login import current_user
 
+from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
 from ..errors import Forbidden
@@ -77,8 +78,8 @@ def register(data):
 
 @blp.post("/auth/tokens")
 @blp.doc(operationId="createToken")
-@blp.arguments(TokenRequestSchema)
-@blp.response(201, TokenSchema)
+@blp.arguments(TokenRequestSchema, example=examples.SIGN_IN)
+@blp.response(201, TokenSchema, example=examples.TOKEN)
 @blp.errors(400, 401, 422, 429)
 @limiter.limit(limits.LOGIN_PER_ADDRESS, deduct_when=limits.failed, methods=["POST"])
 @limiter.limit(

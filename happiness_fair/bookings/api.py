@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.rules import phone_for_list
+from ..api import examples
 from ..api.base import (
     IDEMPOTENCY_KEY,
     ApiBlueprint,
@@ -144,8 +145,8 @@ def _paged(items, total, args) -> dict:
 
 @blp.post("/bookings")
 @blp.doc(operationId="createBooking")
-@blp.arguments(NewBookingSchema)
-@blp.response(201, BookingSchema)
+@blp.arguments(NewBookingSchema, example=examples.NEW_BOOKING)
+@blp.response(201, BookingSchema, example=examples.BOOKING_REQUESTED)
 @blp.errors(400, 401, 404, 409, 422)
 @blp.doc(parameters=[IDEMPOTENCY_HEADER])
 @login_required
@@ -228,8 +229,8 @@ def _act(booking_id: int, action: Action | str, **details) -> dict:
 
 @blp.post("/bookings/<int:booking_id>/accept")
 @blp.doc(operationId="acceptBooking")
-@blp.arguments(AcceptSchema)
-@blp.response(200, BookingSchema)
+@blp.arguments(AcceptSchema, example=examples.ACCEPT)
+@blp.response(200, BookingSchema, example=examples.BOOKING_ACCEPTED)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def accept(data, booking_id):
@@ -284,8 +285,8 @@ def start(data, booking_id):
 
 @blp.post("/bookings/<int:booking_id>/complete")
 @blp.doc(operationId="completeBooking")
-@blp.arguments(CompleteSchema)
-@blp.response(200, BookingSchema)
+@blp.arguments(CompleteSchema, example=examples.COMPLETE)
+@blp.response(200, BookingSchema, example=examples.BOOKING_COMPLETED)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def complete(data, booking_id):
@@ -302,8 +303,8 @@ def complete(data, booking_id):
 
 @blp.post("/bookings/<int:booking_id>/confirm")
 @blp.doc(operationId="confirmBooking")
-@blp.arguments(ConfirmSchema)
-@blp.response(200, BookingSchema)
+@blp.arguments(ConfirmSchema, example=examples.CONFIRM)
+@blp.response(200, BookingSchema, example=examples.BOOKING_CONFIRMED)
 @blp.errors(*ACTION_ERRORS)
 @login_required
 def confirm(data, booking_id):

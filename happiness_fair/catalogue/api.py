@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..accounts.models import User
+from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required, page_schema, paged
 from . import service
 from .schemas import (
@@ -211,7 +212,7 @@ def suspend(data, volunteer_id):
 @blp.get("/listings")
 @blp.doc(operationId="searchListings")
 @blp.arguments(CatalogueArgs, location="query")
-@blp.response(200, page_schema(ListingSchema, "ListingPage"))
+@blp.response(200, page_schema(ListingSchema, "ListingPage"), example=examples.LISTINGS)
 @blp.errors(422)
 def catalogue(args):
     """Search the catalogue of services (public).

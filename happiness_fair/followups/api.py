@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import fields
 
+from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
 from ..bookings import access
 from ..bookings import service as bookings
@@ -44,8 +45,8 @@ def _views(items) -> list[dict]:
 
 @blp.post("/bookings/<int:booking_id>/follow-up")
 @blp.doc(operationId="recordFollowUp")
-@blp.arguments(FollowUpSchema)
-@blp.response(200, BookingSchema)
+@blp.arguments(FollowUpSchema, example=examples.FOLLOW_UP)
+@blp.response(200, BookingSchema, example=examples.BOOKING_FOLLOWED_UP)
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def follow_up(data, booking_id):
