@@ -140,8 +140,16 @@ class PageArgs(BaseSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
-    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+    page = ma.fields.Integer(
+        load_default=1,
+        validate=ma.validate.Range(min=1, max=100000),
+        metadata={"description": "The page to answer, from 1"},
+    )
+    per_page = ma.fields.Integer(
+        load_default=20,
+        validate=ma.validate.Range(min=1, max=100),
+        metadata={"description": "Items a page, at most 100"},
+    )
 
 
 PAGE_SCHEMAS: set[str] = set()
@@ -219,6 +227,44 @@ Asia/Shanghai, timestamps ISO 8601 with offset. Every error has one body (`ApiEr
 booking's `actions` lists the moves the caller may make now, each the last segment of its
 `POST /api/v1/bookings/{id}/...` path. Messages follow `Accept-Language` (zh-CN by default).
 """
+
+
+# What the common query arguments mean, for those whose schema field says nothing itself.
+PARAMETER_DESCRIPTIONS = {
+    "community_id": "The community (a signed-in caller's own when it may be left out)",
+    "grid_id": "Only this grid",
+    "building_id": "Only this building",
+    "volunteer_id": "Only this volunteer",
+    "room": "Only this room (室)",
+    "status": "Only those in this status",
+    "from": "The first day, inclusive (YYYY-MM-DD, Asia/Shanghai)",
+    "to": "The last day, inclusive (YYYY-MM-DD, Asia/Shanghai)",
+    "period": "The calendar period that holds today (instead of from and to)",
+    "format": "json, or csv / xlsx for the same table as a file",
+    "q": "Words to find",
+    "mode": "home visits or fair-day stalls",
+    "unread": "true for the unread ones only",
+    "tag": "Only volunteers with this tag",
+    "limit": "At most this many rows",
+    "year": "The calendar year",
+    "action": "Only this kind of act",
+    "code": "The rule's code",
+}
+
+
+def _describe_parameters(paths: dict) -> None:
+    """A description on every parameter: `booking_id` is "The booking's id"."""
+    for item in paths.values():
+        for key, value in item.items():
+            parameters = value if key == "parameters" else value.get("parameters", [])
+            for parameter in parameters:
+                if "$ref" in parameter or parameter.get("description"):
+                    continue
+                name = parameter["name"]
+                if parameter["in"] == "path" and name.endswith("_id"):
+                    parameter["description"] = f"The {name[:-3].replace('_', ' ')}'s id"
+                elif name in PARAMETER_DESCRIPTIONS:
+                    parameter["description"] = PARAMETER_DESCRIPTIONS[name]
 
 
 def _document_pages(schemas: dict) -> None:
@@ -312,6 +358,7 @@ def openapi_document(api: HappinessApi, blueprints: list[ApiBlueprint]) -> dict:
     schemas = document["components"]["schemas"]
     schemas.pop("PaginationMetadata", None)  # flask-smorest's header paging, not used here
     _document_pages(schemas)
+    _describe_parameters(document["paths"])
     return document
 
 
