@@ -35,9 +35,9 @@ ERROR_DESCRIPTIONS = {
 ERROR_RESPONSES = {
     400: ("BadRequest", "bad_request", "请求内容必须是一个 JSON 对象。", None),
     401: ("Unauthenticated", "unauthenticated", "请先登录。", None),
-    403: ("Forbidden", "forbidden", "您的身份不能对这个预约做这个操作。", None),
+    403: ("Forbidden", "forbidden", "您没有权限这样操作。", None),
     404: ("NotFound", "not_found", "没有找到。", None),
-    409: ("Conflict", "conflict", "这个需求已经被其他志愿者接了。", None),
+    409: ("Conflict", "conflict", "当前状态下不能这样操作。", None),
     422: (
         "ValidationError",
         "validation_error",
