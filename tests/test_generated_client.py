@@ -164,7 +164,7 @@ def test_a_generated_client_carries_a_job_from_sign_in_to_the_follow_up_call(gen
 
     # The grid worker makes the follow-up call.
     staff = _sign_in(app, worker.phone)
-    followed = _module("api.followups.record_follow_up").sync(
+    followed = _module("api.follow_ups.record_follow_up").sync(
         client=staff,
         booking_id=booking.id,
         body=models.FollowUp(outcome=models.FollowUpOutcome.SOLVED, satisfaction=5),

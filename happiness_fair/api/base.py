@@ -120,9 +120,13 @@ class ApiBlueprint(SmorestBlueprint):
 
     ARGUMENTS_PARSER = StrictJsonParser()
 
+    def __init__(self, *args, tag: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._tag = tag
+
     @property
     def tag(self) -> str:
-        return self.name.removesuffix("_api").replace("_", "-")
+        return self._tag or self.name.removesuffix("_api").replace("_", "-")
 
     def route(self, rule, *, parameters=None, tags=None, **options):
         return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)

@@ -23,7 +23,12 @@ from .schemas import (
     WalkInSchema,
 )
 
-blp = ApiBlueprint("fairs_api", __name__, description="Fair days (事集日): stalls, slots, walk-ins")
+blp = ApiBlueprint(
+    "fairs_api",
+    __name__,
+    description="Fair days (事集日): stalls, slots, walk-ins",
+    tag="fair-days",
+)
 
 
 def _user():

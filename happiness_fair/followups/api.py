@@ -16,7 +16,12 @@ from ..validation import BaseSchema, between, one_of
 from . import service
 from .models import Outcome
 
-blp = ApiBlueprint("followups_api", __name__, description="Follow-up calls and the grid's board")
+blp = ApiBlueprint(
+    "followups_api",
+    __name__,
+    description="Follow-up calls and the grid's board",
+    tag="follow-ups",
+)
 
 
 class FollowUpSchema(BaseSchema):
