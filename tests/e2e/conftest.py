@@ -44,6 +44,7 @@ SCREENS = Path(__file__).resolve().parents[2] / "test-output" / "screens"
 pytestmark = pytest.mark.browser
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` reads the markers
 def pytest_collection_modifyitems(config, items):
     """Every test here is a browser test (`-m "not browser"` leaves them out); the PostgreSQL
     pass (TEST_DATABASE_URL set) leaves them to the SQLite pass."""
