@@ -1,7 +1,8 @@
-"""Every grid worker's and office page on a 360 px phone, in standard mode and in 长辈版, with
-real Chinese glyphs: axe finds nothing serious (every scrolling table is reachable from the
-keyboard and named), nothing scrolls sideways, and in 长辈版 the text and the touch targets are
-as large as STANDARDS.md asks. Each page is saved into test-output/screens/."""
+"""Every grid worker's and office page, and the fair-day pages a resident opens, on a 360 px
+phone, in standard mode and in 长辈版, with real Chinese glyphs: axe finds nothing serious
+(every scrolling table is reachable from the keyboard and named), nothing scrolls sideways,
+and in 长辈版 the text and the touch targets are as large as STANDARDS.md asks. Each page is
+saved into test-output/screens/."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.browser
 def hongxi_at_work(app, committed_db):
     """虹西社区 with a grid worker and the office; 沈林益 has done one job for 张奶奶 (confirmed,
     waiting for its follow-up call) and has another request open; 孙立新 waits for vetting;
-    the office has added hours, issued a certificate and scheduled a fair day."""
+    the office has added hours, issued a certificate and scheduled a fair day, where 剃头王
+    has a stall."""
     make = Factories(app)
     community = make.community(name="虹西社区")
     grid = make.grid(community, number=1)
@@ -34,6 +36,8 @@ def hongxi_at_work(app, committed_db):
     plumber = make.volunteer([grid], name="沈林益")
     make.volunteer([grid], name="孙立新", status=VolunteerStatus.pending)
     listing = make.listing(plumber, fee_fen=2000, title="修水龙头")
+    barber = make.volunteer([grid], categories=("haircut",), name="剃头王")
+    haircut = make.listing(barber, category="haircut", fee_fen=1000, title="理发", fair=True)
     api = ApiClient(app)
     booked = []
     for _ in range(2):
@@ -80,6 +84,11 @@ def hongxi_at_work(app, committed_db):
         },
     )
     assert fair.status_code == 201, fair.json
+    stall = api.as_(barber.account_user).post(
+        f"/fair-days/{fair.json['id']}/stalls",
+        json={"listing_id": haircut.id, "capacity_per_slot": 2},
+    )
+    assert stall.status_code == 201, stall.json
     return {
         "grid_worker": (
             worker,
@@ -93,6 +102,8 @@ def hongxi_at_work(app, committed_db):
                 f"/bookings/{open_one}",
                 f"/grid/bookings/{open_one}/hand-over",
                 f"/grid/bookings/{done}/follow-up",
+                "/account",
+                "/account/password",
             ],
         ),
         "office": (
@@ -110,11 +121,12 @@ def hongxi_at_work(app, committed_db):
                 "/office/audit",
             ],
         ),
+        "resident": (grandma.account_user, ["/fairs/", f"/fairs/{fair.json['id']}"]),
     }
 
 
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
-@pytest.mark.parametrize("who", ["grid_worker", "office"])
+@pytest.mark.parametrize("who", ["grid_worker", "office", "resident"])
 def test_every_staff_page_fits_360px_and_passes_axe(new_page, hongxi_at_work, who, elder):
     user, pages = hongxi_at_work[who]
     page = new_page(width=360)
