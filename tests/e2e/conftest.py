@@ -2,13 +2,23 @@
 
 The app serves from a werkzeug server on 127.0.0.1 (a random port) with committed data; every
 page a test reaches can be checked with axe-core (bundled by axe-playwright-python).
+
+They need Chromium and a Chinese font (Debian's chromium and fonts-noto-cjk, which scripts/test
+installs): without the font every 汉字 is an empty box, and layout, wrapping and axe are checked
+on a page nobody sees. They run on SQLite only: with TEST_DATABASE_URL set (the PostgreSQL pass)
+they are deselected, as the API, service and deploy tests cover the database there.
+Screens of the main pages are saved into test-output/screens/ (git-ignored) for a person to look at.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import threading
+from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -29,8 +39,35 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 PHONE = {"width": 390, "height": 844}
+SCREENS = Path(__file__).resolve().parents[2] / "test-output" / "screens"
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` reads the markers
+def pytest_collection_modifyitems(config, items):
+    """Every test here is a browser test (`-m "not browser"` leaves them out); the PostgreSQL
+    pass (TEST_DATABASE_URL set) leaves them to the SQLite pass."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+
+
+def _has_chinese_font() -> bool:
+    try:
+        found = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+        ).stdout
+    except FileNotFoundError:
+        return False
+    return bool(found.strip())
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +96,8 @@ def live_server(app):
 def browser():
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    if not _has_chinese_font():
+        pytest.fail("No Chinese font (汉字 would be empty boxes): apt-get install fonts-noto-cjk")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -133,3 +172,14 @@ def real_console_errors(messages: list[str]) -> list[str]:
     request is still logged by the browser with its status. A 422 is a form answer."""
     harmless = ("htmx:afterRequest", "htmx:sendAbort", "status of 422")
     return [m for m in messages if not any(h in m for h in harmless)]
+
+
+def save_screen(page, *names: str) -> Path:
+    """The whole page as a PNG in test-output/screens/, named from names and the page's path
+    (e.g. resident-elder-bookings-3.png), for a person to see what a resident sees."""
+    path = re.sub(r"[^0-9A-Za-z]+", "-", unquote(page.url.split("//", 1)[-1].split("/", 1)[-1]))
+    name = "-".join([*names, path.strip("-") or "home"])
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    target = SCREENS / f"{name}.png"
+    page.screenshot(path=target, full_page=True)
+    return target

@@ -12,7 +12,7 @@ from happiness_fair.bookings.service import today
 from tests.factories import PASSWORD, Factories
 from tests.helpers import ApiClient
 
-from .conftest import assert_accessible, assert_no_sideways_scroll
+from .conftest import assert_accessible, assert_no_sideways_scroll, save_screen
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +107,8 @@ def test_every_resident_page_fits_360px_and_passes_axe(
         if path in ("/login", "/register"):
             continue
         page.goto(path)
+        if not english:
+            save_screen(page, "resident", "elder" if elder else "standard")
         assert_no_sideways_scroll(page)
         assert_accessible(page)
         body_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
@@ -129,6 +131,7 @@ def test_signed_out_pages_in_elder_mode_have_big_text_and_targets(new_page):
     page.wait_for_url("**/")
     for path in ("/", "/services?q=水龙头", "/login", "/register", "/no-such-page"):
         page.goto(path)
+        save_screen(page, "visitor", "elder")
         assert_no_sideways_scroll(page)
         assert_accessible(page)
         assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18

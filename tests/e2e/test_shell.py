@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import Factories
 
-from .conftest import assert_accessible, assert_no_sideways_scroll
+from .conftest import assert_accessible, assert_no_sideways_scroll, save_screen
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ def resident(app, committed_db):
 def test_pages_are_accessible_and_fit_a_360px_phone(new_page, path):
     page = new_page(width=360)
     page.goto(path)
+    save_screen(page, "visitor", "standard")
     assert_no_sideways_scroll(page)
     assert_accessible(page)
 

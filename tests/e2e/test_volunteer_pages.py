@@ -12,7 +12,7 @@ from happiness_fair.bookings.service import today
 from tests.factories import Factories
 from tests.helpers import ApiClient
 
-from .conftest import assert_accessible, assert_no_sideways_scroll
+from .conftest import assert_accessible, assert_no_sideways_scroll, save_screen
 from .test_resident_pages import MEASURE, TARGETS, _sign_in
 
 pytestmark = pytest.mark.browser
@@ -92,6 +92,8 @@ def test_every_volunteer_page_fits_360px_and_passes_axe(new_page, plumber_at_wor
     for path in plumber_at_work["pages"]:
         response = page.goto(path)
         assert response.status == 200, path
+        if not english:
+            save_screen(page, "volunteer", "elder" if elder else "standard")
         assert_no_sideways_scroll(page)
         assert_accessible(page)
         body_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
