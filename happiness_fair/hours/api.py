@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..api.base import ApiBlueprint, login_required, page_schema, paged
 from ..bookings.service import today
+from ..database import long_statements
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..places.models import Community, Grid
@@ -166,6 +167,8 @@ def volunteer_ranking(args):
     """(Grid workers, office) volunteers by verified minutes over a calendar period or an
     inclusive from–to range, for the community, one grid or one tag. Ties: services, name, id."""
     first, last = _staff_range(args)
+    if args["format"] != "json":
+        long_statements()  # a file export reads more than a page does
     grid_id = args["grid_id"]
     if grid_id is not None:
         grid = db.session.get(Grid, grid_id)
@@ -207,6 +210,8 @@ def volunteer_ranking(args):
 def grid_table(args):
     """(Grid workers, office) every grid's verified minutes, services and volunteers."""
     first, last = _staff_range(args)
+    if args["format"] != "json":
+        long_statements()
     items = rankings.grid_table(current_user.community_id, first, last)
     if args["format"] != "json":
         headers = [
