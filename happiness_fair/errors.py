@@ -191,10 +191,15 @@ def unexpected_response(exc: BaseException) -> Response:
     warning line, the cause without its stack), otherwise 500 (logged with its stack)."""
     if is_unavailable(exc):
         orig = getattr(exc, "orig", None)
+        reason = (str(orig or exc).strip().splitlines() or [""])[0][:200]
         log.warning(
             "database unavailable: %s",
             type(orig or exc).__name__,
-            extra={"sqlstate": getattr(orig, "sqlstate", None), "path": request.path},
+            extra={
+                "sqlstate": getattr(orig, "sqlstate", None),
+                "reason": reason,
+                "path": request.path,
+            },
         )
         return fault_response(Unavailable())
     log.error("unhandled error", exc_info=exc)
