@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -106,14 +107,19 @@ _SQLITE_UNAVAILABLE = (
     "readonly database",
     "unable to open database file",
 )
+# The disk full, over a quota or a file-size limit, or mounted read-only.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 # Of those, the ones after which a pooled connection must not be reused: SQLite keeps a file
 # opened read-only so even when it is writable again; a PostgreSQL standby stays one.
 _SQLITE_REOPEN = ("readonly database", "disk i/o error", "unable to open database file")
 
 
 def is_unavailable(exc: BaseException) -> bool:
-    """True when a database error means the database is away, full, read-only, locked or too slow
-    (the user is told to try again later: 503), not a fault in the request or the code."""
+    """True when an error means the database is away, full, read-only, locked or too slow, or the
+    disk cannot take a file (a large upload is spooled to a temporary file first): the user is
+    told to try again later (503), not a fault in the request or the code."""
+    if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        return True
     if isinstance(exc, sa.exc.TimeoutError | sa.exc.DisconnectionError):
         return True  # the pool had no connection to give in time
     if not isinstance(exc, sa.exc.DBAPIError):

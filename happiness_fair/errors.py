@@ -193,7 +193,8 @@ def unexpected_response(exc: BaseException) -> Response:
         orig = getattr(exc, "orig", None)
         reason = (str(orig or exc).strip().splitlines() or [""])[0][:200]
         log.warning(
-            "database unavailable: %s",
+            "%s unavailable: %s",
+            "disk" if isinstance(exc, OSError) else "database",
             type(orig or exc).__name__,
             extra={
                 "sqlstate": getattr(orig, "sqlstate", None),

@@ -242,6 +242,7 @@ class App:
         *,
         token: str | None = None,
         json_body=None,
+        raw: tuple[str, bytes] | None = None,
         client: str = "198.51.100.7",
         headers: dict | None = None,
         timeout: float = 15,
@@ -257,6 +258,8 @@ class App:
         if json_body is not None:
             body = json.dumps(json_body).encode()
             sent["Content-Type"] = "application/json"
+        elif raw is not None:
+            sent["Content-Type"], body = raw
         if token:
             sent["Authorization"] = f"Bearer {token}"
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)

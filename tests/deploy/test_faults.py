@@ -13,6 +13,7 @@ restart within seconds, and every booking answered 201 is in the database afterw
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -35,6 +36,7 @@ from .faults import (
     as_user,
     owned_tempdir,
     postgres_bin,
+    shape_problem,
 )
 from .production import production_env
 
@@ -183,6 +185,27 @@ def test_redis_and_postgresql_faults_under_gunicorn(tmp_path):
         pg.destroy()
 
 
+def _photo(size: int) -> tuple[str, bytes]:
+    """A multipart upload of a PNG of about `size` bytes (noise does not compress): small ones
+    stay in memory, one over 500 KB is spooled by Werkzeug to a temporary file first."""
+    from PIL import Image
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    side = max(8, int((size / 3) ** 0.5))
+    image = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    out.seek(0)
+    boundary, body = encode_multipart({"photo": FileStorage(out, filename="tap.png")})
+    return f"multipart/form-data; boundary={boundary}", body
+
+
+def _upload(app: App, token: str, booking_id: int, size: int):
+    path = f"/api/v1/bookings/{booking_id}/photos"
+    return app.request("POST", path, token=token, raw=_photo(size))
+
+
 def _prlimit_fsize(app: App, limit: str) -> None:
     """The file-size limit on the running master and workers (a full disk, as SQLite meets it:
     every write that would grow a file fails). Only the soft limit, set as the server's own user:
@@ -223,9 +246,21 @@ def test_embedded_sqlite_full_disk_and_read_only_file_under_gunicorn(tmp_path):
         _during(load, "disk full", 4)
         assert _statuses(load, "disk full", "book") == {503}
         assert 200 in _statuses(load, "disk full", "read")
+        # Photos are kept in the database: the same 503, also for one too large to stay in memory.
+        booking_id = next(s.booking_id for s in load.seen if s.booking_id)
+        owner = next(
+            token
+            for token in tokens[:3]
+            if app.request("GET", f"/api/v1/bookings/{booking_id}", token=token).status == 200
+        )
+        for size in (2_000, 900_000):
+            refused = _upload(app, owner, booking_id, size)
+            assert refused.status == 503, (size, refused.body[:300])
+            assert shape_problem(refused, html=False) is None
         load.phase = "disk has room"
         _prlimit_fsize(app, "unlimited")
         figures["disk_room_seconds"] = round(load.wait_for("book", 201, "disk has room", 30), 1)
+        assert _upload(app, owner, booking_id, 900_000).status == 201
 
         # The database file read-only (a restore with the wrong owner, a read-only mount): the
         # server started on it reads, writes answer 503; made writable, writes work again.
