@@ -34,6 +34,33 @@ def _pool() -> dict:
     return {option: int(os.environ[name]) for name, option in sizes.items() if os.environ.get(name)}
 
 
+def _seconds(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def _engine_options(database_url: str) -> dict:
+    """How the app holds its database connections (docs/RELIABILITY.md): a connection is tested
+    before use (pool_pre_ping) so one broken by a database restart is replaced, not handed to a
+    request; a full pool or an unreachable server answers within seconds, not gunicorn's 30; and on
+    PostgreSQL no statement runs longer than DB_STATEMENT_TIMEOUT (exports and the scheduler get
+    DB_LONG_STATEMENT_TIMEOUT, database.long_statements)."""
+    options = {
+        "pool_pre_ping": True,
+        # hide_parameters: a database error's text (logged with its stack) never holds the values.
+        "hide_parameters": True,
+        **_pool(),
+    }
+    if database_url.startswith("postgresql"):
+        timeout_ms = int(_seconds("DB_STATEMENT_TIMEOUT", 5) * 1000)
+        options["pool_timeout"] = _seconds("DB_POOL_TIMEOUT", 10)
+        options["connect_args"] = {
+            "connect_timeout": int(_seconds("DB_CONNECT_TIMEOUT", 5)),
+            "options": f"-c statement_timeout={timeout_ms}",
+        }
+    return options
+
+
 def normalise_database_url(url: str) -> str:
     """postgres:// and postgresql:// mean PostgreSQL through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -63,8 +90,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config = {
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # hide_parameters: a database error's text (logged with its stack) never holds the values.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True, **_pool()},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
+        "DB_LONG_STATEMENT_TIMEOUT": _seconds("DB_LONG_STATEMENT_TIMEOUT", 300),
+        # What a 503 tells the client to wait before it tries again (seconds).
+        "RETRY_AFTER_SECONDS": int(_seconds("RETRY_AFTER_SECONDS", 10)),
         "EMBEDDED": embedded,
         # Sessions: 30 days on a phone, cookie hardened; Secure wherever TLS is expected.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
@@ -84,6 +113,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "hf"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis away: count in this process's memory meanwhile (Flask-Limiter logs the switch once
+        # and goes back to Redis when it answers); no limiter error ever fails a request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_connect_timeout": 1, "socket_timeout": 1} if redis_url else {}
+        ),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextvars
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -88,6 +90,77 @@ def page_of(stmt: sa.Select, page: int, per_page: int) -> tuple[list, int]:
     ).scalar_one()
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return list(rows), total
+
+
+# PostgreSQL error classes that mean "the database cannot serve this now", not "this request is
+# wrong": connection exceptions, insufficient resources (too many connections, disk full),
+# operator intervention (shut down, statement timeout), system errors, a lock not available, a
+# read-only transaction (a standby after fail-over) and a serialization failure.
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57", "58", "55P03", "25006", "40001", "40P01")
+# SQLite's words for the same: locked past its busy timeout, the disk full or failing, the file
+# read-only or gone.
+_SQLITE_UNAVAILABLE = (
+    "database is locked",
+    "database table is locked",
+    "database or disk is full",
+    "disk i/o error",
+    "readonly database",
+    "unable to open database file",
+)
+# The disk full, over a quota or a file-size limit, or mounted read-only.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+# Of those, the ones after which a pooled connection must not be reused: SQLite keeps a file
+# opened read-only so even when it is writable again; a PostgreSQL standby stays one.
+_SQLITE_REOPEN = ("readonly database", "disk i/o error", "unable to open database file")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when an error means the database is away, full, read-only, locked or too slow, or the
+    disk cannot take a file (a large upload is spooled to a temporary file first): the user is
+    told to try again later (503), not a fault in the request or the code."""
+    if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        return True
+    if isinstance(exc, sa.exc.TimeoutError | sa.exc.DisconnectionError):
+        return True  # the pool had no connection to give in time
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(_UNAVAILABLE_SQLSTATE_CLASSES)
+    if isinstance(exc, sa.exc.OperationalError):
+        if type(exc.orig).__module__.startswith("sqlite3"):
+            text = str(exc.orig).lower()
+            return any(words in text for words in _SQLITE_UNAVAILABLE)
+        return True  # psycopg's connection failures carry no sqlstate
+    return False
+
+
+@event.listens_for(Engine, "handle_error")
+def _reopen_after(context) -> None:
+    """A connection that has seen the file read-only or the disk fail, or PostgreSQL refuse a
+    write as read-only, is thrown away with the rest of the pool: the next request opens new
+    ones and works again as soon as the fault is gone (no restart)."""
+    orig = context.original_exception
+    if getattr(orig, "sqlstate", None) == "25006":
+        context.is_disconnect = True
+    elif type(orig).__module__.startswith("sqlite3"):
+        text = str(orig).lower()
+        if any(words in text for words in _SQLITE_REOPEN):
+            context.is_disconnect = True
+
+
+def long_statements() -> None:
+    """Let the rest of this transaction's statements run up to DB_LONG_STATEMENT_TIMEOUT instead
+    of the request's DB_STATEMENT_TIMEOUT (PostgreSQL; SQLite has none): exports and the scheduler,
+    which read a lot on purpose."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    seconds = current_app.config["DB_LONG_STATEMENT_TIMEOUT"]
+    db.session.execute(
+        sa.select(sa.func.set_config("statement_timeout", f"{int(seconds * 1000)}", True))
+    )
 
 
 def ping() -> bool:

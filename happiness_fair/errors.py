@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .database import is_unavailable
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,21 @@ class RateLimited(DomainError):
     default_message = _l("Too many attempts. Please wait a moment and try again.")
 
 
+class InternalError(DomainError):
+    """A fault of ours: the request may be fine; nothing was stored."""
+
+    status, code = 500, "internal_error"
+    default_message = _l("Something went wrong on our side. Please try again.")
+
+
+class Unavailable(DomainError):
+    """The database (or another service the request needs) is away, full, read-only or too
+    slow: nothing was stored; trying again later will work."""
+
+    status, code = 503, "unavailable"
+    default_message = _l("The system is under maintenance. Please try again later.")
+
+
 _BY_STATUS = {
     400: BadRequest,
     401: Unauthenticated,
@@ -121,6 +138,75 @@ def error_response(err: DomainError, headers: dict | None = None):
     return response, err.status, headers or {}
 
 
+def serving_fault() -> bool:
+    """True while a 500 or 503 answer is being made: nothing may touch the database then (the
+    language comes from the cookie or the browser, not from the signed-in account)."""
+    return bool(g.get("serving_fault"))
+
+
+_LAST_RESORT = (
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>幸福事集</title><h1>系统正在维护，请稍后再试</h1>"
+    '<p lang="en">The system is under maintenance. Please try again later.</p>'
+    '<p><a href="/">返回首页</a></p></html>'
+)
+
+
+def fault_response(err: DomainError) -> Response:
+    """A 500 or 503 answer in the request's language, built without the database: no current
+    user, no unread count, no menu that depends on roles (templates/fault.html, rendered without
+    the context processors that would look those up)."""
+    g.serving_fault = True
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.debug("rollback failed while answering a fault", exc_info=True)
+    headers = {}
+    if err.status == 503:
+        headers["Retry-After"] = str(current_app.config.get("RETRY_AFTER_SECONDS", 10))
+    try:
+        if wants_json():
+            response = jsonify({"error": {"code": err.code, "message": err.text()}})
+        else:
+            from .pages import ELDER_COOKIE
+
+            locale = str(get_locale() or "zh_CN")
+            html = current_app.jinja_env.get_template("fault.html").render(
+                error=err,
+                elder_mode=request.cookies.get(ELDER_COOKIE) == "1",
+                current_locale=locale,
+            )
+            response = current_app.response_class(html, mimetype="text/html")
+    except Exception:
+        log.exception("the error page itself failed")
+        response = current_app.response_class(_LAST_RESORT, mimetype="text/html")
+    response.status_code = err.status
+    response.headers.update(headers)
+    return response
+
+
+def unexpected_response(exc: BaseException) -> Response:
+    """Any exception no handler expected: 503 when the database cannot serve now (logged as one
+    warning line, the cause without its stack), otherwise 500 (logged with its stack)."""
+    if is_unavailable(exc):
+        orig = getattr(exc, "orig", None)
+        reason = (str(orig or exc).strip().splitlines() or [""])[0][:200]
+        log.warning(
+            "%s unavailable: %s",
+            "disk" if isinstance(exc, OSError) else "database",
+            type(orig or exc).__name__,
+            extra={
+                "sqlstate": getattr(orig, "sqlstate", None),
+                "reason": reason,
+                "path": request.path,
+            },
+        )
+        return fault_response(Unavailable())
+    log.error("unhandled error", exc_info=exc)
+    return fault_response(InternalError())
+
+
 def _from_http_exception(exc: HTTPException) -> DomainError:
     """werkzeug's and flask-smorest's aborts become the same domain errors."""
     cls = _BY_STATUS.get(exc.code or 500)
@@ -158,6 +244,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if isinstance(exc, InternalServerError):
+            # Flask's wrapper around an exception raised outside a view (an after_request hook,
+            # an error handler that failed): the original decides 500 or 503.
+            return unexpected_response(exc.original_exception or exc)
+        if exc.code == 503:
+            return fault_response(Unavailable())
         headers = dict(exc.get_headers()) if exc.code == 405 else {}
         headers.pop("Content-Type", None)
         return error_response(_from_http_exception(exc), headers)
@@ -169,7 +261,4 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        log.exception("unhandled error")
-        err = DomainError(_("Something went wrong on our side. Please try again."))
-        err.status, err.code = 500, "internal_error"
-        return error_response(err)
+        return unexpected_response(exc)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, request
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.routing import IntegerConverter
 
 from .database import reset_read_only, set_read_only
-from .errors import Conflict, DomainError, error_response
+from .errors import Conflict, error_response, unexpected_response
 from .extensions import db
 from .validation import MAX_ID
 
@@ -69,7 +68,10 @@ def init_app(app: Flask) -> None:
     def _commit(response):
         """Views never commit: a successful request commits here, before the answer leaves."""
         if response.status_code >= 400:
-            db.session.rollback()
+            try:
+                db.session.rollback()
+            except SQLAlchemyError:  # the database went away: the answer stands
+                log.debug("rollback failed", exc_info=True)
             return response
         try:
             db.session.commit()
@@ -77,11 +79,9 @@ def init_app(app: Flask) -> None:
             log.info("commit refused by a constraint", exc_info=True)
             response = error_response(Conflict())
             response = app.make_response(response)
-        except OperationalError:
-            log.exception("commit failed")
-            err = DomainError(_l("The service is busy. Please try again."))
-            err.status, err.code = 503, "unavailable"
-            response = app.make_response(error_response(err))
+        except SQLAlchemyError as exc:
+            # Nothing was stored: the database is away, full or read-only (503), or a fault (500).
+            response = unexpected_response(exc)
         return response
 
     @app.teardown_request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
@@ -16,7 +16,13 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in LOCALES:
         return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+    # While a 500 or 503 is answered the database may be away: no look-up of the account then.
+    if (
+        not g.get("serving_fault")
+        and current_user
+        and current_user.is_authenticated
+        and current_user.locale in LOCALES
+    ):
         return current_user.locale
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
     return "en" if best == "en" else "zh_CN"

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
+from ..database import long_statements
 from ..errors import Forbidden
 from ..extensions import limiter
 from . import access, limits, privacy, security, service, totp
@@ -197,6 +198,7 @@ def export_my_data():
 
     Who: any signed-in caller, about himself only: account, resident records, bookings made and
     received, jobs done as a volunteer, notifications."""
+    long_statements()  # everything about one person, however long her history
     body = json.dumps(
         privacy.export(current_user._get_current_object()), ensure_ascii=False, indent=1
     )

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..database import long_statements
 from ..errors import (
     Conflict,
     Forbidden,
@@ -191,6 +192,7 @@ def totp_disable():
 @signed_in
 def export_data():
     """The same JSON as GET /api/v1/me/export, as a file to keep."""
+    long_statements()
     body = json.dumps(privacy.export(me()), ensure_ascii=False, indent=1)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="happiness-fair-my-data.json"'

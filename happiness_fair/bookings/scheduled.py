@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from ..catalogue.models import Volunteer
-from ..database import utcnow
+from ..database import long_statements, utcnow
 from ..errors import Conflict
 from ..extensions import db
 from ..hours.rules import service_date_of
@@ -133,6 +133,7 @@ def run_scheduled(now: datetime | None = None) -> dict[str, int]:
     done = {}
     for name, step in STEPS:
         try:
+            long_statements()  # a big backlog may take longer than a request may
             done[name] = step(now)
             db.session.commit()
         except Exception:

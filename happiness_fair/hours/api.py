@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..api.base import ApiBlueprint, login_required, page_schema, paged
 from ..bookings.service import today
+from ..database import long_statements
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..places.models import Community, Grid
@@ -225,6 +226,8 @@ def volunteer_ranking(args):
     - 403: the caller is not staff.
     - 422: an invalid period or range, or a grid not in the caller's community."""
     first, last = _staff_range(args)
+    if args["format"] != "json":
+        long_statements()  # a file export reads more than a page does
     grid_id = args["grid_id"]
     if grid_id is not None:
         grid = db.session.get(Grid, grid_id)
@@ -273,6 +276,8 @@ def grid_table(args):
     - 403: the caller is not staff.
     - 422: an invalid period or range."""
     first, last = _staff_range(args)
+    if args["format"] != "json":
+        long_statements()
     items = rankings.grid_table(current_user.community_id, first, last)
     if args["format"] != "json":
         headers = [

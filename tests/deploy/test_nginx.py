@@ -175,3 +175,31 @@ def test_nginx_serves_static_files_itself_and_passes_the_rest_to_gunicorn(nginx)
     assert any(line.get("request_id") == request_id for line in app.access())
     assert "13800138002" not in nginx_log
     assert "13800138002" not in "\n".join(app.raw_lines())
+
+
+def test_nginx_answers_its_own_chinese_page_when_no_app_worker_answers(nginx):
+    """gunicorn stopped (a restart, a crash): nginx's 502 is the static Chinese page, and API.md's
+    error body under /api/, never nginx's bare "502 Bad Gateway"."""
+    app, _, https_port, _ = nginx
+    app.stop()
+
+    status, headers, body = _get(https_port, "GET", "/bookings")
+    page = body.decode()
+    assert status == 502
+    assert headers["content-type"].startswith("text/html") and "utf-8" in headers["content-type"]
+    assert "系统正在维护，请稍后再试" in page and 'lang="zh-CN"' in page
+    assert "<center>nginx" not in page and "Bad Gateway" not in page  # not nginx's own page
+    assert headers["retry-after"] == "30" and headers["cache-control"] == "no-store"
+
+    status, headers, body = _get(https_port, "GET", "/api/v1/bookings")
+    assert status == 502 and headers["content-type"].startswith("application/json")
+    assert json.loads(body) == {
+        "error": {"code": "unavailable", "message": "系统正在维护，请稍后再试"}
+    }
+    assert headers["retry-after"] == "30"
+
+    # The page's style sheet comes from nginx itself, app or no app.
+    status, _, _ = _get(https_port, "GET", "/static/app.css")
+    assert status == 200
+    # The internal locations are not pages of their own.
+    assert _get(https_port, "GET", "/_unavailable.html")[0] == 404
