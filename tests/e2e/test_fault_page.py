@@ -39,3 +39,24 @@ def test_the_maintenance_page_is_clear_and_accessible(new_page, live_server, dat
         assert body_px >= 18
     assert_no_sideways_scroll(page)
     assert_accessible(page)
+
+
+def test_a_live_search_during_an_outage_shows_the_maintenance_page(
+    new_page, live_server, monkeypatch
+):
+    """htmx swaps a 5xx answer's page in whole, so she is told to try again instead of nothing."""
+    page = new_page(width=360)
+    page.goto("/services")
+    refused = psycopg.OperationalError("connection failed: Connection refused")
+
+    def away(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT", {}, refused)
+
+    monkeypatch.setattr(catalogue, "categories", away)
+    with page.expect_response(lambda r: "q=" in r.url) as answer:
+        page.get_by_label("搜索服务").fill("水龙头")
+    assert answer.value.status == 503
+    heading = page.get_by_role("heading", level=1)
+    heading.filter(has_text="系统正在维护").wait_for()
+    assert page.get_by_role("link", name="再试一次").is_visible()
+    assert_no_sideways_scroll(page)
