@@ -61,8 +61,11 @@ def user_view(user: User) -> dict:
 @blp.response(201, UserSchema)
 @blp.errors(400, 409, 422, 429)
 @limiter.limit(limits.REGISTER_PER_ADDRESS, methods=["POST"])
+@limits.registrations_of_taken_numbers
 def register(data):
-    """Sign up with a mobile number and a password."""
+    """Sign up with a mobile number and a password. A number already registered → 409 (the
+    clear answer residents need); those answers count toward 5 an hour per address, all
+    registrations toward 20 an hour (429 past either)."""
     return user_view(service.register(data))
 
 
@@ -77,6 +80,7 @@ def register(data):
     deduct_when=limits.failed,
     methods=["POST"],
 )
+@limits.password_checks
 def create_token(data):
     """Exchange phone and password for a bearer token (stored hashed, revocable).
 
@@ -135,6 +139,7 @@ def me():
     deduct_when=lambda response: response.status_code == 422,
     methods=["POST"],
 )
+@limits.password_checks
 @login_required
 def change_password(data):
     """Change my password. Every other web session and token of the account ends; the one this
@@ -165,7 +170,8 @@ def export_my_data():
 @blp.delete("/me")
 @blp.arguments(PasswordConfirmSchema)
 @blp.response(204)
-@blp.errors(400, 401, 422)
+@blp.errors(400, 401, 422, 429)
+@limits.password_checks
 @login_required
 def delete_my_account(data):
     """Delete my account, with my password again: name, phone, birth date and flat are erased,
@@ -213,7 +219,8 @@ def totp_confirm(data):
 @blp.post("/me/totp/disable")
 @blp.arguments(PasswordConfirmSchema)
 @blp.response(200, TotpStatusSchema)
-@blp.errors(400, 401, 422)
+@blp.errors(400, 401, 422, 429)
+@limits.password_checks
 @login_required
 def totp_disable(data):
     """Turn two-step sign-in off, with my password again. Audited."""

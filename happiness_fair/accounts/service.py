@@ -6,6 +6,7 @@ import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -53,6 +54,14 @@ def _check_birth_date(birth_date: date | None) -> None:
         raise ValidationFailed(fields={"birth_date": [_("Enter a real date of birth.")]})
 
 
+def _phone_taken() -> Conflict:
+    """The clear answer residents need; it counts toward limits.registrations_of_taken_numbers
+    (5 an hour per address), so it cannot be used to sweep numbers."""
+    if has_request_context():
+        g.phone_taken = True
+    return Conflict(_("This phone number is already registered."))
+
+
 def register(data: dict) -> User:
     """A person signs up; with an address she also becomes a resident record there."""
     _check_birth_date(data.get("birth_date"))
@@ -66,7 +75,7 @@ def register(data: dict) -> User:
                 fields={"community_id": [_("Choose your community, or give your address.")]}
             )
     if user_by_phone(data["phone"]) is not None:
-        raise Conflict(_("This phone number is already registered."))
+        raise _phone_taken()
     user = User(
         community_id=community_id,
         phone=data["phone"],
@@ -78,7 +87,7 @@ def register(data: dict) -> User:
     try:
         db.session.flush()
     except IntegrityError as exc:
-        raise Conflict(_("This phone number is already registered.")) from exc
+        raise _phone_taken() from exc
     if address:
         building, unit, room = address
         db.session.add(
@@ -237,7 +246,7 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
             actor_id=actor.id,
             subject_type="resident",
             subject_id=resident.id,
-            **{k: (sorted(v) if isinstance(v, list) else v) for k, v in staff_only.items()},
+            changed=sorted(staff_only),  # which fields, never her flags themselves
         )
     db.session.flush()
     return resident
@@ -257,8 +266,7 @@ def verify_age(staff: User, resident: Resident, birth_date: date) -> Resident:
         actor_id=staff.id,
         subject_type="resident",
         subject_id=resident.id,
-        birth_date=birth_date.isoformat(),
-    )
+    )  # what happened, never the personal value (the date is on her record, erasable)
     return resident
 
 
