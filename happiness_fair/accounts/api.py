@@ -11,13 +11,16 @@ from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
 from ..errors import Forbidden
 from ..extensions import limiter
-from . import access, limits, privacy, security, service, totp
+from . import access, invitations, limits, privacy, security, service, totp
 from .models import User
 from .schemas import (
     ExportSchema,
     HouseholdMemberSchema,
+    InvitedSchema,
     ManagerSchema,
+    ManagersSchema,
     MeSchema,
+    MyInvitationSchema,
     NewResidentSchema,
     OtpSchema,
     PasswordChangeSchema,
@@ -249,13 +252,33 @@ def add_household_member(data):
 
 @blp.post("/residents/<int:resident_id>/managers")
 @blp.arguments(ManagerSchema)
-@blp.response(201, UserSchema)
-@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.response(202, InvitedSchema)
+@blp.errors(400, 401, 403, 404, 422, 429)
+@blp.doc(operationId="inviteManager")
 @login_required
 def add_manager(data, resident_id):
-    """Let another account (a son, a daughter) book for me."""
+    """Invite another account (a son, a daughter) to book for her: her own account, or for a
+    resident without an account any of her managers. 202 whether or not the number has an
+    account, with no name or role; the invitation waits 7 days (a number that registers
+    meanwhile can still accept). 403: the caller sees her but may not invite; 404: the caller
+    may not see her; 422: an invalid number, or one's own; 429: more than 10 invitations today."""
     resident = access.visible_resident(current_user, resident_id)
-    return user_view(service.add_manager(current_user, resident, data["phone"]))
+    invitation = invitations.invite(current_user._get_current_object(), resident, data["phone"])
+    expires_at = invitation.expires_at if invitation is not None else None
+    return {"status": "invited", "expires_at": expires_at}
+
+
+@blp.get("/residents/<int:resident_id>/managers")
+@blp.response(200, ManagersSchema)
+@blp.errors(401, 404)
+@blp.doc(operationId="listManagers")
+@login_required
+def list_managers(resident_id):
+    """Her managers and the invitations still waiting (phones masked), to anyone who may see
+    her record (herself, her managers, staff of her grid); 404 to everyone else."""
+    resident = access.visible_resident(current_user, resident_id)
+    managers, waiting = invitations.managers_and_invitations(resident)
+    return {"items": managers, "invitations": waiting}
 
 
 @blp.delete("/residents/<int:resident_id>/managers/<int:user_id>")
@@ -263,9 +286,52 @@ def add_manager(data, resident_id):
 @blp.errors(401, 403, 404)
 @login_required
 def remove_manager(resident_id, user_id):
-    """Take that permission back."""
+    """Take that permission back (her own account), or leave (a manager removing himself).
+    403: anyone else who sees her; 404: no such manager, or she is not visible."""
     resident = access.visible_resident(current_user, resident_id)
-    service.remove_manager(current_user, resident, user_id)
+    invitations.remove_manager(current_user._get_current_object(), resident, user_id)
+
+
+@blp.get("/me/invitations")
+@blp.response(200, list_schema(MyInvitationSchema, "MyInvitationList"))
+@blp.errors(401)
+@blp.doc(operationId="listMyInvitations")
+@login_required
+def my_invitations():
+    """Invitations waiting for my number: who asks me to book for whom, until when."""
+    return {"items": invitations.pending_for(current_user._get_current_object())}
+
+
+@blp.post("/invitations/<int:invitation_id>/accept")
+@blp.response(200, MyInvitationSchema)
+@blp.errors(401, 404, 409)
+@blp.doc(operationId="acceptInvitation")
+@login_required
+def accept_invitation(invitation_id):
+    """Accept: I may now book for her. 404 unless it was sent to my number; 409 when it was
+    already answered or withdrawn, has expired, or is for another community."""
+    return invitations.accept(current_user._get_current_object(), invitation_id)
+
+
+@blp.post("/invitations/<int:invitation_id>/decline")
+@blp.response(200, MyInvitationSchema)
+@blp.errors(401, 404, 409)
+@blp.doc(operationId="declineInvitation")
+@login_required
+def decline_invitation(invitation_id):
+    """Decline. 404 unless it was sent to my number; 409 when already answered or expired."""
+    return invitations.decline(current_user._get_current_object(), invitation_id)
+
+
+@blp.delete("/invitations/<int:invitation_id>")
+@blp.response(204)
+@blp.errors(401, 404, 409)
+@blp.doc(operationId="withdrawInvitation")
+@login_required
+def withdraw_invitation(invitation_id):
+    """Withdraw a waiting invitation (its sender, or whoever may invite for her). 404 to
+    anyone else; 409 when it was already answered."""
+    invitations.withdraw(current_user._get_current_object(), invitation_id)
 
 
 @blp.post("/residents")

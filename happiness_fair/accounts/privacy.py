@@ -27,7 +27,15 @@ from ..extensions import db
 from ..followups.models import FollowUp
 from ..notifications.models import Notification
 from . import security, totp
-from .models import AuthSession, ResetCode, Resident, ResidentManager, User, UserRole
+from .models import (
+    AuthSession,
+    ManagerInvitation,
+    ResetCode,
+    Resident,
+    ResidentManager,
+    User,
+    UserRole,
+)
 
 ANONYMOUS_NAME = "已注销用户"  # stored data, not an interface string: the same in every language
 
@@ -87,6 +95,19 @@ def _booking(booking: Booking) -> dict:
             }
             for e in booking.events
         ],
+    }
+
+
+def _invitation(invitation: ManagerInvitation) -> dict:
+    return {
+        "id": invitation.id,
+        "resident_id": invitation.resident_id,
+        "invited_by_id": invitation.invited_by_id,
+        "phone": invitation.phone,
+        "status": invitation.status.value,
+        "created_at": _iso(invitation.created_at),
+        "expires_at": _iso(invitation.expires_at),
+        "answered_at": _iso(invitation.answered_at),
     }
 
 
@@ -177,6 +198,22 @@ def export(user: User) -> dict:
         "bookings_made": [_booking(b) for b in made],
         "bookings_received": [_booking(b) for b in received],
         "jobs_done_as_volunteer": [_job(b, viewer) for b in jobs],
+        "invitations_sent": [
+            _invitation(i)
+            for i in db.session.execute(
+                sa.select(ManagerInvitation)
+                .where(ManagerInvitation.invited_by_id == user.id)
+                .order_by(ManagerInvitation.id)
+            ).scalars()
+        ],
+        "invitations_received": [
+            _invitation(i)
+            for i in db.session.execute(
+                sa.select(ManagerInvitation)
+                .where(ManagerInvitation.phone == (user.phone or ""))
+                .order_by(ManagerInvitation.id)
+            ).scalars()
+        ],
         "notifications": [
             {
                 "id": n.id,
@@ -292,6 +329,13 @@ def erase(user: User, password: str) -> None:
         own.active = False
         db.session.execute(sa.delete(ResidentManager).where(ResidentManager.resident_id == own.id))
     db.session.execute(sa.delete(ResidentManager).where(ResidentManager.user_id == user.id))
+    # Invitations hold phone numbers: those she sent, those for her record, those to her number.
+    invited = [ManagerInvitation.invited_by_id == user.id]
+    if own is not None:
+        invited.append(ManagerInvitation.resident_id == own.id)
+    if user.phone:
+        invited.append(ManagerInvitation.phone == user.phone)
+    db.session.execute(sa.delete(ManagerInvitation).where(sa.or_(*invited)))
 
     volunteer = _volunteer_of(user)
     if volunteer is not None:

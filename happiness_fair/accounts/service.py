@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..database import utcnow
-from ..errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from ..errors import Conflict, Forbidden, Unauthenticated, ValidationFailed
 from ..extensions import db
 from ..places.models import Building, Community, Grid
-from . import access, rules, security, totp
+from . import access, invitations, rules, security, totp
 from .models import ResetCode, Resident, ResidentManager, Role, User, UserRole
 
 
@@ -102,6 +102,7 @@ def register(data: dict) -> User:
                 room=room,
             )
         )
+    invitations.tell_new_account(user)  # invitations that waited for this number
     return user
 
 
@@ -156,30 +157,6 @@ def add_household_member(user: User, data: dict) -> Resident:
         ResidentManager(resident_id=resident.id, user_id=user.id, relation=data.get("relation", ""))
     )
     return resident
-
-
-def add_manager(actor: User, resident: Resident, phone: str) -> User:
-    """A resident with her own account lets another account (a son) book for her."""
-    if resident.user_id != actor.id:
-        raise Forbidden(_("Only the person herself can add a manager."))
-    manager = user_by_phone(phone)
-    if manager is None or manager.community_id != resident.community_id:
-        raise ValidationFailed(fields={"phone": [_("No account with this number here.")]})
-    if manager.id == actor.id:
-        raise ValidationFailed(fields={"phone": [_("You cannot manage yourself.")]})
-    if access.manages(manager, resident):
-        raise Conflict(_("This account already manages her."))
-    db.session.add(ResidentManager(resident_id=resident.id, user_id=manager.id))
-    return manager
-
-
-def remove_manager(actor: User, resident: Resident, user_id: int) -> None:
-    if resident.user_id != actor.id:
-        raise Forbidden(_("Only the person herself can remove a manager."))
-    row = db.session.get(ResidentManager, (resident.id, user_id))
-    if row is None:
-        raise NotFound()
-    db.session.delete(row)
 
 
 def create_resident(staff: User, data: dict) -> Resident:

@@ -98,7 +98,9 @@ def _png(width: int, height: int, bit_depth: int, colour_type: int = 0) -> bytes
     data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
     return (
@@ -184,9 +186,7 @@ def test_at_most_30_photo_uploads_an_hour_per_account(api, request_of):
 # --- hole 5: erasure blanks the free text about her ----------------------------------------
 
 
-def test_erasure_blanks_every_free_text_she_wrote_or_that_was_written_about_her(
-    api, make, in_app
-):
+def test_erasure_blanks_every_free_text_she_wrote_or_that_was_written_about_her(api, make, in_app):
     community = make.community()
     grid = make.grid(community)
     resident = make.resident(grid, name="张奶奶")
@@ -196,15 +196,19 @@ def test_erasure_blanks_every_free_text_she_wrote_or_that_was_written_about_her(
     from tests.bookings.conftest import tomorrow
 
     her = resident.account_user
-    booking = api.as_(her).post(
-        "/bookings",
-        json={
-            "listing_id": listing.id,
-            "date": tomorrow().isoformat(),
-            "period": "morning",
-            "description": "水龙头漏水",
-        },
-    ).json
+    booking = (
+        api.as_(her)
+        .post(
+            "/bookings",
+            json={
+                "listing_id": listing.id,
+                "date": tomorrow().isoformat(),
+                "period": "morning",
+                "description": "水龙头漏水",
+            },
+        )
+        .json
+    )
     path = f"/bookings/{booking['id']}"
     for actor, action, body in (
         (plumber.account_user, "accept", {}),
@@ -266,7 +270,9 @@ def test_wrong_passwords_anywhere_count_toward_one_limit(api, make):
             client.delete("/me", json={"password": f"wrong-{i}"}, environ_base=STRANGER).status_code
         )
     assert statuses == [422] * 10
-    assert client.delete("/me", json={"password": "wrong"}, environ_base=STRANGER).status_code == 429
+    assert (
+        client.delete("/me", json={"password": "wrong"}, environ_base=STRANGER).status_code == 429
+    )
     signing_in = api.client.post(
         "/api/v1/auth/tokens",
         json={"phone": user.phone, "password": "another-guess"},
