@@ -148,7 +148,7 @@ def _totp_setup_page(user, errors, status=200):
     uri = totp.provisioning_uri(user)
     qr = totp.qr_svg(uri, _("QR code for your authenticator app"))
     html = render_template(
-        "accounts/totp_setup.html", secret=user.totp_secret, qr_svg=qr, errors=errors
+        "accounts/totp_setup.html", secret=totp.secret_of(user), qr_svg=qr, errors=errors
     )
     return html, status
 
