@@ -149,3 +149,11 @@ def test_the_export_shows_a_volunteer_only_what_the_api_shows_him(api, act, adva
         api_view = api.as_(world.plumber.account_user).get(f"/bookings/{current['id']}").json
         for field in (*PRIVATE, "quote"):
             assert jobs[current["id"]][field] == api_view[field], field
+
+
+def test_the_booking_form_tells_her_who_sees_the_photos(app, world):
+    client = app.test_client()
+    sign_in_page(client, world.grandma_user.phone, PASSWORD)
+    form = client.get("/book").get_data(as_text=True)
+    assert "能接这个请求的志愿者" in form
+    assert "只给接单的那一位看" in form
