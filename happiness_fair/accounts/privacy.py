@@ -335,7 +335,15 @@ def erase(user: User, password: str) -> None:
         invited.append(ManagerInvitation.resident_id == own.id)
     if user.phone:
         invited.append(ManagerInvitation.phone == user.phone)
-    db.session.execute(sa.delete(ManagerInvitation).where(sa.or_(*invited)))
+    gone = set(
+        db.session.execute(sa.select(ManagerInvitation.id).where(sa.or_(*invited))).scalars()
+    )
+    for notification in db.session.execute(
+        sa.select(Notification).where(Notification.kind == "manager_invitation")
+    ).scalars():
+        if (notification.params or {}).get("invitation") in gone:
+            db.session.delete(notification)  # it named her to the invitee
+    db.session.execute(sa.delete(ManagerInvitation).where(ManagerInvitation.id.in_(gone)))
 
     volunteer = _volunteer_of(user)
     if volunteer is not None:

@@ -163,3 +163,23 @@ def test_the_family_page_invites_and_the_invitee_accepts_there(app, make):
         from happiness_fair.extensions import db
 
         assert db.session.get(ResidentManager, (grandma.id, daughter.id)) is not None
+
+
+def test_her_invitations_and_the_messages_naming_her_go_with_her_account(api, make, in_app):
+    from happiness_fair.notifications.models import Notification
+
+    grandma = make.resident(name="张奶奶")
+    son = make.user(community=grandma.community_id)
+    _invite(api, grandma.account_user, grandma.id, son.phone)
+    export = api.as_(grandma.account_user).get("/me/export").json
+    assert [i["phone"] for i in export["invitations_sent"]] == [son.phone]
+    assert api.as_(son).get("/me/export").json["invitations_received"][0]["status"] == "pending"
+    gone = api.as_(grandma.account_user).delete("/me", json={"password": PASSWORD})
+    assert gone.status_code == 204
+    assert api.as_(son).get("/me/invitations").json["items"] == []
+    with in_app() as session:
+        assert session.execute(sa.select(ManagerInvitation)).all() == []
+        kinds = session.execute(
+            sa.select(Notification.kind).where(Notification.user_id == son.id)
+        ).scalars()
+        assert "manager_invitation" not in list(kinds)
