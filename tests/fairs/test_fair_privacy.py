@@ -32,3 +32,24 @@ def test_the_stall_volunteer_never_gets_the_address_and_loses_the_phone_later(
         session.commit()
     later = barber.get(f"/bookings/{booking['id']}").json
     assert later["contact_phone"] is None
+
+
+def test_the_stall_page_names_who_booked_only_within_the_window(
+    app, api, fair, schedule, stall, book_slot, in_app
+):
+    from tests.factories import PASSWORD
+    from tests.helpers import sign_in_page
+
+    day = schedule()
+    stall(day)
+    booking = book_slot(fair.grandma.account_user, day).json
+    client = app.test_client()
+    sign_in_page(client, fair.barber.account_user.phone, PASSWORD)
+    page = client.get(f"/fairs/{day['id']}/stall")
+    assert page.status_code == 200
+    assert "张奶奶" in page.get_data(as_text=True)
+    with in_app() as session:
+        row = session.get(Booking, booking["id"])
+        row.status = "confirmed"
+        session.commit()
+    assert "张奶奶" not in client.get(f"/fairs/{day['id']}/stall").get_data(as_text=True)
