@@ -14,7 +14,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 # Requests mostly wait on PostgreSQL, so threads serve the waiting; processes use the cores.
 # Password hashing (argon2id, 64 MiB each) is the heaviest work, and it holds a thread, not the GIL.
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, cores + 1))
+# Rate-limit counters (sign-in, passwords, registrations, photos) are shared by every process
+# only through Redis. Without REDIS_URL (the embedded default, scripts/start) they live in the
+# process: one process with threads then, so that "10 a minute" means 10, not 10 per worker.
+SHARED_COUNTERS = bool(os.environ.get("REDIS_URL"))
+workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, cores + 1)) if SHARED_COUNTERS else 1
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 # Each process keeps at most threads + 2 database connections (docs/SCALING.md counts them).
 os.environ.setdefault("DB_POOL_SIZE", str(threads))
@@ -24,9 +28,10 @@ os.environ.setdefault("DB_MAX_OVERFLOW", "2")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 keepalive = 5  # nginx keeps connections to us open (upstream keepalive)
-# Recycle workers now and then so a slow leak never becomes an outage.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never becomes an outage; not the single process
+# of the embedded default, whose restart would reset its in-memory rate-limit counters.
+max_requests = 2000 if SHARED_COUNTERS else 0
+max_requests_jitter = 200 if SHARED_COUNTERS else 0
 # The app is loaded in each worker, after the fork: no database connection is shared.
 preload_app = False
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (heartbeats in RAM)

@@ -141,6 +141,33 @@ def rename_category_command(code: str, name_zh: str | None, name_en: str | None)
     click.echo(f"{category.code}: {category.name_zh} / {category.name_en}")
 
 
+@click.command("rotate-keys")
+@with_appcontext
+def rotate_keys_command() -> None:
+    """Re-encrypt every secret kept encrypted (staff's TOTP secrets) under the current
+    SECRET_KEY, reading them with it or any of SECRET_KEY_FALLBACKS. Run it after changing
+    SECRET_KEY (the old one in SECRET_KEY_FALLBACKS); then the fallback can be removed."""
+    from . import crypto
+    from .accounts.models import User
+
+    done, unreadable = 0, []
+    for user in db.session.execute(sa.select(User).where(User.totp_secret.is_not(None))).scalars():
+        try:
+            user.totp_secret = crypto.rotate(user.totp_secret, crypto.TOTP)
+        except crypto.InvalidToken:
+            unreadable.append(user.id)
+        else:
+            done += 1
+    db.session.commit()
+    click.echo(f"{done} two-step sign-in secrets encrypted under the current key.")
+    if unreadable:
+        raise click.ClickException(
+            f"{len(unreadable)} could not be read with SECRET_KEY or SECRET_KEY_FALLBACKS "
+            f"(user ids {', '.join(map(str, unreadable))}): those staff must set up "
+            "two-step sign-in again."
+        )
+
+
 def init_app(app: Flask) -> None:
     from .bookings.scheduled import run_scheduled_command
     from .places.importing import import_places_command
@@ -153,5 +180,6 @@ def init_app(app: Flask) -> None:
         import_places_command,
         backup_command,
         rename_category_command,
+        rotate_keys_command,
     ):
         app.cli.add_command(command)

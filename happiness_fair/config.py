@@ -89,6 +89,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     redis_url = os.environ.get("REDIS_URL")
     config = {
         "SECRET_KEY": secret_key,
+        # Old keys after a change: sessions signed and secrets encrypted (crypto.py) with them
+        # stay readable until `flask rotate-keys` has re-encrypted everything.
+        "SECRET_KEY_FALLBACKS": [
+            key.strip()
+            for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
+            if key.strip()
+        ],
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "DB_LONG_STATEMENT_TIMEOUT": _seconds("DB_LONG_STATEMENT_TIMEOUT", 300),

@@ -60,7 +60,9 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if "HX-Request" in request.headers or response.vary:
             response.vary.add("HX-Request")
-        if request.path.startswith("/api/") or response.mimetype == "text/html":
+        if request.endpoint != "static":
+            # Every answer but the static files may carry personal data (pages, JSON, exports,
+            # CSV and XLSX files, photos): no shared or browser cache keeps it.
             headers.setdefault("Cache-Control", "no-store")
         return response
 

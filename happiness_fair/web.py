@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
+from urllib.parse import urlsplit
 
 from flask import redirect, request, url_for
 from flask_login import current_user
@@ -21,6 +23,22 @@ def signed_in(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def safe_next(target, default: str | None = None) -> str:
+    """The one check for every redirect target taken from a request (?next=, a form's next, the
+    referrer): a local path only. No control characters (a tab, CR or LF is dropped by the
+    browser's URL parser after the check, so "/\t/evil.example" becomes "//evil.example"), no
+    backslash (read as a slash), no scheme, no host, not starting with "//"; else home."""
+    home = default or url_for("pages.index")
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return home
+    if "\\" in target or any(unicodedata.category(c).startswith("C") for c in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return home
+    return target
 
 
 def me() -> User:

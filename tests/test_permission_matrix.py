@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -55,14 +56,20 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/me/totp/confirm", {"otp": "123456"}, [401, 403, 403, 403, 403, 403, 409, 409, 409, 409]),
     ("post", "/me/totp/disable", {"password": PASSWORD}, [401] + [200] * 9),  # off already: nothing to do
     ("post", "/me/household", {"name": "王秀英", "birth_date": "1944-03-02", "relation": "母亲"}, [401, 201, 422, 201, 422, 422, 422, 422, 422, 422]),
-    ("post", "/residents/{her}/managers", {"phone": "{other_phone}"}, [401, 201, 403, 404, 403, 404, 403, 404, 403, 404]),
-    ("delete", "/residents/{her}/managers/{manager_user}", None, [401, 204, 403, 404, 403, 404, 403, 404, 403, 404]),
+    ("post", "/residents/{her}/managers", {"phone": "{other_phone}"}, [401, 202, 403, 404, 404, 404, 403, 404, 403, 404]),
+    ("post", "/residents/{her}/managers", {"phone": "13900009999"}, [401, 202, 403, 404, 404, 404, 403, 404, 403, 404]),
+    ("get", "/residents/{her}/managers", None, [401, 200, 200, 404, 404, 404, 200, 404, 200, 404]),
+    ("delete", "/residents/{her}/managers/{manager_user}", None, [401, 204, 204, 404, 404, 404, 403, 404, 403, 404]),
+    ("get", "/me/invitations", None, [401] + [200] * 9),
+    ("post", "/invitations/{invitation}/accept", None, [401, 404, 404, 200, 404, 404, 404, 404, 404, 404]),
+    ("post", "/invitations/{invitation}/decline", None, [401, 404, 404, 200, 404, 404, 404, 404, 404, 404]),
+    ("delete", "/invitations/{invitation}", None, [401, 204, 404, 404, 404, 404, 404, 404, 404, 404]),
     ("post", "/residents", {"name": "新居民", "building_id": "{building}", "unit": "1", "room": "2"}, [401, 403, 403, 403, 403, 403, 201, 403, 201, 422]),
     ("get", "/residents?q=张", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
-    ("get", "/residents/{her}", None, [401, 200, 200, 404, 200, 404, 200, 404, 200, 404]),
-    ("patch", "/residents/{her}", {"name": "张桂英"}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
-    ("post", "/residents/{her}/verify-age", {"birth_date": "1941-01-15"}, [401, 403, 403, 404, 403, 404, 200, 404, 200, 404]),
-    ("post", "/residents/{her}/reset-code", None, [401, 403, 403, 404, 403, 404, 201, 404, 201, 404]),
+    ("get", "/residents/{her}", None, [401, 200, 200, 404, 404, 404, 200, 404, 200, 404]),
+    ("patch", "/residents/{her}", {"name": "张桂英"}, [401, 200, 200, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/residents/{her}/verify-age", {"birth_date": "1941-01-15"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/residents/{her}/reset-code", None, [401, 403, 403, 404, 404, 404, 201, 404, 201, 404]),
     # --- places and the catalogue -------------------------------------------------------------
     ("get", "/communities", None, [200] * 10),
     ("get", "/buildings?community_id={community}", None, [200] * 10),
@@ -227,6 +234,9 @@ def cast(app, make, api, in_app):
         json={"listing_id": fair_listing.id, "capacity_per_slot": 2},
     )
     assert stall.status_code == 201, stall.json
+    invited = as_her.post(f"/residents/{her.id}/managers", json={"phone": people["other"].phone})
+    assert invited.status_code == 202, invited.json
+    invitation = api.as_(people["other"]).get("/me/invitations").json["items"][0]["id"]
     her_notes = as_her.get("/notifications").json["items"]
     for user in people.values():
         api.as_(user)  # every token exists before the first savepoint
@@ -239,6 +249,7 @@ def cast(app, make, api, in_app):
         "her_phone": her.account_user.phone,
         "other_phone": people["other"].phone,
         "manager_user": people["manager"].id,
+        "invitation": invitation,
         "plumbing": plumbing.id,
         "vol": vol.id,
         "vol2": vol2.id,
@@ -328,3 +339,60 @@ def test_the_matrix_covers_every_operation_of_the_openapi_document(api):
             if not any(m == method and re.fullmatch(pattern, p) for m, p in rows):
                 missing.append(f"{method.upper()} {template}")
     assert sorted(missing) == []
+
+
+PRIVATE_FIELDS = ("address", "contact_phone", "door_note")
+
+
+def test_each_roles_export_shows_exactly_what_the_api_shows_it(api, cast):
+    """The personal-data export goes through the same rule as GET /bookings/{id}: no role
+    learns from its export a private field the API would not show it today."""
+    people, names = cast
+    her_address = api.as_(people["her"]).get(f"/bookings/{names['b_named']}").json["address"]
+    for role, user in people.items():
+        if user is None:
+            assert api.get("/me/export").status_code == 401
+            continue
+        client = api.as_(user)
+        export = client.get("/me/export")
+        assert export.status_code == 200, role
+        assert export.headers["Cache-Control"] == "no-store"
+        body = export.json
+        for part in ("bookings_made", "bookings_received", "jobs_done_as_volunteer"):
+            for row in body[part]:
+                seen = client.get(f"/bookings/{row['id']}")
+                assert seen.status_code == 200, (role, part, row["id"])
+                for field in (*PRIVATE_FIELDS, "quote"):
+                    assert row[field] == seen.json[field], (role, part, row["id"], field)
+        if role in ("other", "vol2", "worker_b", "office_x", "worker", "office"):
+            assert her_address not in export.get_data(as_text=True), role
+
+
+def test_a_resident_who_volunteers_is_a_resident_for_his_own_and_a_volunteer_for_hers(
+    api, cast, make
+):
+    _people, names = cast
+    grid_a = SimpleNamespace(id=names["grid_a"], community_id=names["community"])
+    building = SimpleNamespace(id=names["building"], community_id=names["community"])
+    neighbour = make.resident(building=building, name="邻居老周")
+    vol_res = make.resident(building=building, name="热心的老李")
+    make.volunteer([grid_a], user=vol_res.account_user)
+    him = api.as_(vol_res.account_user)
+    # Her open request: he is a candidate, sees the problem but not where she lives.
+    hers = him.get(f"/bookings/{names['b_open']}")
+    assert hers.status_code == 200
+    assert [hers.json[f] for f in PRIVATE_FIELDS] == [None, None, None]
+    assert hers.json["quote"]["labour_fee_fen"] is None
+    assert him.get(f"/residents/{names['her']}").status_code == 404
+    # His own request: he is its booker, sees all of it, and cannot take it himself.
+    own = him.post(
+        "/bookings",
+        json={"category_id": names["plumbing"], "date": names["tomorrow"], "period": "morning",
+              "description": "自己家的水龙头"},
+    )  # fmt: skip
+    assert own.status_code == 201, own.json
+    assert own.json["address"] and own.json["contact_phone"]
+    assert "accept" not in own.json["actions"]
+    assert own.json["id"] not in [j["id"] for j in him.get("/jobs").json["items"]]
+    assert him.get(f"/residents/{vol_res.id}").status_code == 200
+    assert him.get(f"/residents/{neighbour.id}").status_code == 404

@@ -33,18 +33,13 @@ def is_self_or_manager(user: User, resident: Resident) -> bool:
     return resident.user_id == user.id or manages(user, resident)
 
 
-# Parts that give other people a reason to see a resident (a volunteer with an accepted
-# booking for her) register a predicate here instead of this module importing them.
-extra_viewers: list = []
-
-
 def can_see(user: User, resident: Resident) -> bool:
+    """Herself, her managers, staff of her grid and the office. A volunteer never: he sees of
+    her only what a booking shows him (bookings/access.py), never her birth date or flags."""
     if user.community_id != resident.community_id:
         return False
-    return (
-        is_self_or_manager(user, resident)
-        or is_staff_for(user, resident.community_id, resident.grid_id)
-        or any(check(user, resident) for check in extra_viewers)
+    return is_self_or_manager(user, resident) or is_staff_for(
+        user, resident.community_id, resident.grid_id
     )
 
 

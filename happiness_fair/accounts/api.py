@@ -13,13 +13,16 @@ from ..catalogue import service as catalogue_service
 from ..database import long_statements
 from ..errors import Forbidden
 from ..extensions import limiter
-from . import access, limits, privacy, security, service, totp
+from . import access, invitations, limits, privacy, security, service, totp
 from .models import User
 from .schemas import (
     ExportSchema,
     HouseholdMemberSchema,
+    InvitedSchema,
     ManagerSchema,
+    ManagersSchema,
     MeSchema,
+    MyInvitationSchema,
     NewResidentSchema,
     OtpSchema,
     PasswordChangeSchema,
@@ -64,16 +67,19 @@ def user_view(user: User) -> dict:
 @blp.response(201, UserSchema)
 @blp.errors(400, 409, 422, 429)
 @limiter.limit(limits.REGISTER_PER_ADDRESS, methods=["POST"])
+@limits.registrations_of_taken_numbers
 def register(data):
     """Sign up with a mobile number and a password.
 
     Who: anyone. With an address (`building_id`, `unit`, `room`) the person also gets a resident
     record there; without one (a son who lives elsewhere) `community_id` is required.
 
-    - 409: the phone is already registered.
+    - 409: the phone is already registered (the clear answer residents need); such answers count
+      toward 5 an hour per address.
     - 422: a field is invalid (phone not 11 digits starting with 1, password under 8 characters,
       no community or address, an unknown building).
-    - 429: too many sign-ups from this address."""
+    - 429: more than 5 "already registered" answers, or 20 sign-ups, from this address in an
+      hour."""
     return user_view(service.register(data))
 
 
@@ -89,6 +95,7 @@ def register(data):
     deduct_when=limits.failed,
     methods=["POST"],
 )
+@limits.password_checks
 def create_token(data):
     """Sign in: exchange phone and password for a bearer token.
 
@@ -171,6 +178,7 @@ def me():
     deduct_when=lambda response: response.status_code == 422,
     methods=["POST"],
 )
+@limits.password_checks
 @login_required
 def change_password(data):
     """Change my password.
@@ -211,7 +219,8 @@ def export_my_data():
 @blp.doc(operationId="deleteMyAccount")
 @blp.arguments(PasswordConfirmSchema)
 @blp.response(204)
-@blp.errors(400, 401, 422)
+@blp.errors(400, 401, 422, 429)
+@limits.password_checks
 @login_required
 def delete_my_account(data):
     """Delete my account (cannot be undone).
@@ -279,7 +288,8 @@ def totp_confirm(data):
 @blp.doc(operationId="disableTwoStep")
 @blp.arguments(PasswordConfirmSchema)
 @blp.response(200, TotpStatusSchema)
-@blp.errors(400, 401, 422)
+@blp.errors(400, 401, 422, 429)
+@limits.password_checks
 @login_required
 def totp_disable(data):
     """Turn two-step sign-in off, with my password again.
@@ -319,22 +329,43 @@ def add_household_member(data):
 
 
 @blp.post("/residents/<int:resident_id>/managers")
-@blp.doc(operationId="addResidentManager")
 @blp.arguments(ManagerSchema)
-@blp.response(201, UserSchema)
-@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.response(202, InvitedSchema)
+@blp.errors(400, 401, 403, 404, 422, 429)
+@blp.doc(operationId="inviteManager")
 @login_required
 def add_manager(data, resident_id):
-    """Let another account (a son, a daughter) book for this resident.
+    """Invite another account (a son, a daughter) to book for this resident.
 
-    Who: the resident herself, from her own account.
+    Who: the resident herself, from her own account; for a resident without an account, any of
+    her managers. The answer is the same whether or not the number has an account, with no name
+    or role; the invitation waits 7 days (a number that registers meanwhile can still accept).
 
-    - 403: the caller may see her but is not her (a manager, her grid worker, the office).
+    - 403: the caller may see her but may not invite (her grid worker, the office, a manager of a
+      resident who has her own account).
     - 404: no such resident, or the caller may not see her.
-    - 409: that account already manages her.
-    - 422: the phone is malformed, belongs to no account in her community, or is her own."""
+    - 422: the phone is malformed, or is the caller's own.
+    - 429: more than 10 invitations by this account today."""
     resident = access.visible_resident(current_user, resident_id)
-    return user_view(service.add_manager(current_user, resident, data["phone"]))
+    invitation = invitations.invite(current_user._get_current_object(), resident, data["phone"])
+    expires_at = invitation.expires_at if invitation is not None else None
+    return {"status": "invited", "expires_at": expires_at}
+
+
+@blp.get("/residents/<int:resident_id>/managers")
+@blp.response(200, ManagersSchema)
+@blp.errors(401, 404)
+@blp.doc(operationId="listManagers")
+@login_required
+def list_managers(resident_id):
+    """Her managers and the invitations still waiting (phones masked).
+
+    Who: anyone who may see her record: herself, her managers, staff of her grid.
+
+    - 404: no such resident, or the caller may not see her."""
+    resident = access.visible_resident(current_user, resident_id)
+    managers, waiting = invitations.managers_and_invitations(resident)
+    return {"items": managers, "invitations": waiting}
 
 
 @blp.delete("/residents/<int:resident_id>/managers/<int:user_id>")
@@ -343,14 +374,71 @@ def add_manager(data, resident_id):
 @blp.errors(401, 403, 404)
 @login_required
 def remove_manager(resident_id, user_id):
-    """Take back an account's permission to book for this resident.
+    """Take back an account's permission to book for this resident, or leave as her manager.
 
-    Who: the resident herself, from her own account.
+    Who: the resident herself, from her own account; a manager removing himself.
 
-    - 403: the caller may see her but is not her.
+    - 403: anyone else who may see her.
     - 404: no such resident, the account does not manage her, or the caller may not see her."""
     resident = access.visible_resident(current_user, resident_id)
-    service.remove_manager(current_user, resident, user_id)
+    invitations.remove_manager(current_user._get_current_object(), resident, user_id)
+
+
+@blp.get("/me/invitations")
+@blp.response(200, list_schema(MyInvitationSchema, "MyInvitationList"))
+@blp.errors(401)
+@blp.doc(operationId="listMyInvitations")
+@login_required
+def my_invitations():
+    """Invitations waiting for my number: who asks me to book for whom, until when.
+
+    Who: any signed-in caller; only invitations sent to his own number."""
+    return {"items": invitations.pending_for(current_user._get_current_object())}
+
+
+@blp.post("/invitations/<int:invitation_id>/accept")
+@blp.response(200, MyInvitationSchema)
+@blp.errors(401, 404, 409)
+@blp.doc(operationId="acceptInvitation")
+@login_required
+def accept_invitation(invitation_id):
+    """Accept an invitation: I may now book for her.
+
+    Who: the account whose number it was sent to.
+
+    - 404: no such invitation, or it was not sent to my number.
+    - 409: it was already answered or withdrawn, has expired, or is for another community."""
+    return invitations.accept(current_user._get_current_object(), invitation_id)
+
+
+@blp.post("/invitations/<int:invitation_id>/decline")
+@blp.response(200, MyInvitationSchema)
+@blp.errors(401, 404, 409)
+@blp.doc(operationId="declineInvitation")
+@login_required
+def decline_invitation(invitation_id):
+    """Decline an invitation.
+
+    Who: the account whose number it was sent to.
+
+    - 404: no such invitation, or it was not sent to my number.
+    - 409: it was already answered or has expired."""
+    return invitations.decline(current_user._get_current_object(), invitation_id)
+
+
+@blp.delete("/invitations/<int:invitation_id>")
+@blp.response(204)
+@blp.errors(401, 404, 409)
+@blp.doc(operationId="withdrawInvitation")
+@login_required
+def withdraw_invitation(invitation_id):
+    """Withdraw a waiting invitation.
+
+    Who: its sender, or whoever may invite for her.
+
+    - 404: no such invitation, or the caller may not withdraw it.
+    - 409: it was already answered."""
+    invitations.withdraw(current_user._get_current_object(), invitation_id)
 
 
 @blp.post("/residents")

@@ -5,17 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..places import service as places
 from ..validation import BaseSchema, TrimmedString, id_field, length
 from ..web import me, signed_in
-from . import service
-from .managers import managers_of
+from . import access, invitations, rules, service
+from .models import Resident
 from .schemas import HouseholdMemberSchema, ManagerSchema
 
 bp = Blueprint("family_web", __name__)
+
+
+@bp.app_template_global()
+def mask_phone(phone: str | None) -> str | None:
+    """138****1234: another person's number in a list (accounts/rules.py)."""
+    return rules.mask_phone(phone)
 
 
 class AddressSchema(BaseSchema):
@@ -27,11 +33,14 @@ class AddressSchema(BaseSchema):
 def _family_page(member_form=None, member_errors=None, manager_form=None, manager_errors=None):
     user = me()
     own = service.own_resident(user)
+    managers, waiting = invitations.managers_and_invitations(own) if own else ([], [])
     return render_template(
         "accounts/family.html",
         own=own,
         members=service.household(user),
-        managers=managers_of(own) if own is not None else [],
+        managers=managers,
+        waiting=waiting,
+        invited_me=invitations.pending_for(user),
         buildings=places.buildings_of(user.community_id),
         member_form=member_form or {},
         member_errors=member_errors or {},
@@ -66,24 +75,55 @@ def add_member():
     return _family_page(member_form=kept, member_errors=errors), 422
 
 
+def _invite(resident, kept: dict):
+    data, errors = load_form(ManagerSchema)
+    if not errors:
+        try:
+            invitations.invite(me(), resident, data["phone"])
+        except (ValidationFailed, Forbidden, RateLimited) as err:
+            db.session.rollback()
+            errors = refusal_messages(err, "phone")
+            status = err.status
+        else:
+            flash(
+                _(
+                    "The invitation is sent. If this number has an account, its owner sees it now;"
+                    " if not, they can register within 7 days and accept it."
+                ),
+                "success",
+            )
+            return redirect(url_for(".family"), code=303)
+    else:
+        status = 422
+    return _family_page(manager_form=kept, manager_errors=errors), status
+
+
 @bp.post("/family/managers")
 @signed_in
 def add_manager():
-    kept = {"phone": request.form.get("phone", "")}
-    data, errors = load_form(ManagerSchema)
+    """Invite a son or daughter to book for me; the same answer whether the number exists."""
     own = service.own_resident(me())
     if own is None:
         raise NotFound()
-    if not errors:
-        try:
-            manager = service.add_manager(me(), own, data["phone"])
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            db.session.rollback()
-            errors = refusal_messages(err)
-        else:
-            flash(_("%(name)s can now book for you.", name=manager.name), "success")
-            return redirect(url_for(".family"), code=303)
-    return _family_page(manager_form=kept, manager_errors=errors), 422
+    return _invite(own, {"phone": request.form.get("phone", "")})
+
+
+@bp.post("/family/members/<int:resident_id>/invite")
+@signed_in
+def invite_for_member(resident_id: int):
+    """A manager of a mother without an account invites her second child."""
+    resident = access.visible_resident(me(), resident_id)
+    return _invite(resident, {"phone": request.form.get("phone", "")})
+
+
+@bp.post("/family/members/<int:resident_id>/leave")
+@signed_in
+def leave(resident_id: int):
+    """I stop booking for her."""
+    resident = access.visible_resident(me(), resident_id)
+    invitations.remove_manager(me(), resident, me().id)
+    flash(_("Done. You no longer book for %(name)s.", name=resident.name), "success")
+    return redirect(url_for(".family"), code=303)
 
 
 @bp.post("/family/managers/<int:user_id>/remove")
@@ -92,8 +132,26 @@ def remove_manager(user_id: int):
     own = service.own_resident(me())
     if own is None:
         raise NotFound()
-    service.remove_manager(me(), own, user_id)
+    invitations.remove_manager(me(), own, user_id)
     flash(_("Done. That account can no longer book for you."), "success")
+    return redirect(url_for(".family"), code=303)
+
+
+@bp.post("/family/invitations/<int:invitation_id>/<any(accept, decline, withdraw):answer>")
+@signed_in
+def answer_invitation(invitation_id: int, answer: str):
+    """Accept or decline an invitation sent to my number; withdraw one I sent."""
+    user = me()
+    if answer == "withdraw":
+        invitations.withdraw(user, invitation_id)
+        flash(_("The invitation is withdrawn."), "success")
+    elif answer == "accept":
+        invitation = invitations.accept(user, invitation_id)
+        name = db.session.get(Resident, invitation.resident_id).name
+        flash(_("You can now book for %(name)s.", name=name), "success")
+    else:
+        invitations.decline(user, invitation_id)
+        flash(_("The invitation is declined."), "success")
     return redirect(url_for(".family"), code=303)
 
 

@@ -9,8 +9,11 @@ of a deployment shares them; in memory otherwise.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from ..extensions import limiter
 
 DEFAULTS = {
     # Per address: a community centre behind one address may have several people typing.
@@ -20,6 +23,12 @@ DEFAULTS = {
     "RATELIMIT_REGISTER_PER_ADDRESS": "20/hour",
     "RATELIMIT_RESET_PER_ADDRESS": "10/hour",
     "RATELIMIT_PASSWORD_CHANGE_PER_ADDRESS": "10/hour",
+    # Every wrong password (signing in, changing it, turning two-step sign-in off, deleting the
+    # account), wherever it was typed, counts toward this one limit per address.
+    "RATELIMIT_PASSWORD_CHECKS_PER_ADDRESS": "10/minute;50/hour",
+    # "Already registered" tells whether a number has an account: only those answers count.
+    "RATELIMIT_REGISTER_TAKEN_PER_ADDRESS": "5/hour",
+    "RATELIMIT_PHOTOS_PER_ACCOUNT": "30/hour",
 }
 
 
@@ -33,6 +42,9 @@ LOGIN_PER_PHONE_AND_ADDRESS = _setting("RATELIMIT_LOGIN_PER_PHONE_AND_ADDRESS")
 REGISTER_PER_ADDRESS = _setting("RATELIMIT_REGISTER_PER_ADDRESS")
 RESET_PER_ADDRESS = _setting("RATELIMIT_RESET_PER_ADDRESS")
 PASSWORD_CHANGE_PER_ADDRESS = _setting("RATELIMIT_PASSWORD_CHANGE_PER_ADDRESS")
+PASSWORD_CHECKS_PER_ADDRESS = _setting("RATELIMIT_PASSWORD_CHECKS_PER_ADDRESS")
+REGISTER_TAKEN_PER_ADDRESS = _setting("RATELIMIT_REGISTER_TAKEN_PER_ADDRESS")
+PHOTOS_PER_ACCOUNT = _setting("RATELIMIT_PHOTOS_PER_ACCOUNT")
 
 
 def failed(response) -> bool:
@@ -52,3 +64,47 @@ def _posted_phone() -> str:
 def phone_and_address() -> str:
     """The key of one account tried from one address."""
     return f"{get_remote_address()}|{_posted_phone()}"
+
+
+def password_refused(response) -> bool:
+    """A password was checked during this request and was wrong (security.check_password)."""
+    return bool(g.get("password_refused"))
+
+
+def phone_taken(response) -> bool:
+    """Registration was refused because the number already has an account."""
+    return bool(g.get("phone_taken"))
+
+
+def _account() -> str:
+    """The key of one signed-in account (photo uploads are counted per account)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
+def photos_sent() -> int:
+    return sum(1 for name in request.files for f in request.files.getlist(name) if f.filename)
+
+
+# One counter each, shared by every route that carries the decorator (pages and API alike).
+password_checks = limiter.shared_limit(
+    PASSWORD_CHECKS_PER_ADDRESS,
+    scope="password-checks",
+    deduct_when=password_refused,
+    methods=["POST", "DELETE"],
+)
+registrations_of_taken_numbers = limiter.shared_limit(
+    REGISTER_TAKEN_PER_ADDRESS,
+    scope="register-taken",
+    deduct_when=phone_taken,
+    methods=["POST"],
+)
+photo_uploads = limiter.shared_limit(
+    PHOTOS_PER_ACCOUNT,
+    scope="photo-uploads",
+    key_func=_account,
+    methods=["POST"],
+    cost=lambda: max(1, photos_sent()),
+    exempt_when=lambda: photos_sent() == 0,
+)

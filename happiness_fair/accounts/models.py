@@ -45,7 +45,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Two-step sign-in (staff): the authenticator's secret; on once totp_enabled_at is set.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))  # Fernet token (crypto.py)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None]  # the newest time step used: a code works once
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # erased at her request
@@ -154,6 +154,39 @@ class ResidentManager(db.Model):
     )
     relation: Mapped[str] = mapped_column(sa.String(20), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InvitationStatus(enum.StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+    withdrawn = "withdrawn"
+
+
+class ManagerInvitation(db.Model):
+    """An invitation to manage a resident, sent to a phone number (registered or not). Only the
+    account with that number can see it and accept or decline it, within 7 days."""
+
+    __tablename__ = "manager_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"))
+    resident_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("residents.id", ondelete="CASCADE"), index=True
+    )
+    invited_by_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    phone: Mapped[str] = mapped_column(sa.String(11), index=True)
+    status: Mapped[InvitationStatus] = mapped_column(
+        sa.Enum(InvitationStatus, native_enum=False, length=10), default=InvitationStatus.pending
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 class AuthSession(db.Model):

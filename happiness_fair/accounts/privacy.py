@@ -17,14 +17,25 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..bookings.models import Booking, BookingPhoto
+from ..audit import AuditEvent
+from ..bookings import access as booking_access
+from ..bookings.models import Booking, BookingEvent, BookingPhoto
 from ..catalogue.models import Listing, Volunteer
 from ..database import utcnow
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..followups.models import FollowUp
 from ..notifications.models import Notification
 from . import security, totp
-from .models import AuthSession, ResetCode, Resident, ResidentManager, User, UserRole
+from .models import (
+    AuthSession,
+    ManagerInvitation,
+    ResetCode,
+    Resident,
+    ResidentManager,
+    User,
+    UserRole,
+)
 
 ANONYMOUS_NAME = "已注销用户"  # stored data, not an interface string: the same in every language
 
@@ -87,6 +98,32 @@ def _booking(booking: Booking) -> dict:
     }
 
 
+def _invitation(invitation: ManagerInvitation) -> dict:
+    return {
+        "id": invitation.id,
+        "resident_id": invitation.resident_id,
+        "invited_by_id": invitation.invited_by_id,
+        "phone": invitation.phone,
+        "status": invitation.status.value,
+        "created_at": _iso(invitation.created_at),
+        "expires_at": _iso(invitation.expires_at),
+        "answered_at": _iso(invitation.answered_at),
+    }
+
+
+def _job(booking: Booking, viewer) -> dict:
+    """A job as a volunteer: exactly what the API shows him of it today (bookings/access.py),
+    so a request that never reached him, or whose window has closed, has no private fields."""
+    row = _booking(booking)
+    private = booking_access.sees_private(viewer, booking)
+    address = booking_access.sees_address(viewer, booking)
+    row["address"] = booking.address if address else None
+    row["door_note"] = booking.door_note if address else None
+    row["contact_phone"] = booking.contact_phone if private else None
+    row["quote"] = booking_access.quote_for(viewer, booking)
+    return row
+
+
 def _residents_of(user: User) -> list[Resident]:
     """Her own resident record and the family members she manages."""
     managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == user.id)
@@ -130,6 +167,7 @@ def export(user: User) -> dict:
     notifications = db.session.execute(
         sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
     ).scalars()
+    viewer = booking_access.viewer_of(user)
     return {
         "exported_at": _iso(utcnow()),
         "account": {
@@ -159,7 +197,23 @@ def export(user: User) -> dict:
         ),
         "bookings_made": [_booking(b) for b in made],
         "bookings_received": [_booking(b) for b in received],
-        "jobs_done_as_volunteer": [_booking(b) for b in jobs],
+        "jobs_done_as_volunteer": [_job(b, viewer) for b in jobs],
+        "invitations_sent": [
+            _invitation(i)
+            for i in db.session.execute(
+                sa.select(ManagerInvitation)
+                .where(ManagerInvitation.invited_by_id == user.id)
+                .order_by(ManagerInvitation.id)
+            ).scalars()
+        ],
+        "invitations_received": [
+            _invitation(i)
+            for i in db.session.execute(
+                sa.select(ManagerInvitation)
+                .where(ManagerInvitation.phone == (user.phone or ""))
+                .order_by(ManagerInvitation.id)
+            ).scalars()
+        ],
         "notifications": [
             {
                 "id": n.id,
@@ -196,6 +250,47 @@ def _strip_booking(stmt_where) -> None:
     )
 
 
+FREE_TEXT_PARAMS = ("reason", "note")  # what a person typed, carried inside a notification
+
+
+def _blank_free_text(about_her, user: User, own: Resident | None) -> None:
+    """Every free text she wrote, or that was written about her: timeline notes (her confirm
+    comment, her dispute reason, a cancel reason), follow-up notes, the dispute text inside
+    staff notifications; and the personal values in audit entries about her."""
+    her_bookings = sa.select(Booking.id).where(about_her)
+    db.session.execute(
+        sa.update(BookingEvent)
+        .where(sa.or_(BookingEvent.booking_id.in_(her_bookings), BookingEvent.actor_id == user.id))
+        .values(note="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(FollowUp)
+        .where(FollowUp.booking_id.in_(her_bookings))
+        .values(note="")
+        .execution_options(synchronize_session=False)
+    )
+    for notification in db.session.execute(
+        sa.select(Notification).where(Notification.booking_id.in_(her_bookings))
+    ).scalars():
+        params = dict(notification.params or {})
+        if any(params.get(key) for key in FREE_TEXT_PARAMS):
+            notification.params = {
+                k: ("" if k in FREE_TEXT_PARAMS else v) for k, v in params.items()
+            }
+    subjects = [sa.and_(AuditEvent.subject_type == "user", AuditEvent.subject_id == user.id)]
+    if own is not None:
+        subjects.append(
+            sa.and_(AuditEvent.subject_type == "resident", AuditEvent.subject_id == own.id)
+        )
+    db.session.execute(
+        sa.update(AuditEvent)
+        .where(sa.or_(*subjects))
+        .values(detail={})
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _unname_in_notifications(volunteer_id: int, name: str) -> None:
     """Other people's notifications about his jobs named him: they now say the anonymous name."""
     his_jobs = sa.select(Booking.id).where(Booking.volunteer_id == volunteer_id)
@@ -221,6 +316,7 @@ def erase(user: User, password: str) -> None:
     if own is not None:
         about_her = sa.or_(about_her, Booking.beneficiary_id == own.id)
     _strip_booking(about_her)
+    _blank_free_text(about_her, user, own)
 
     if own is not None:
         own.name = ANONYMOUS_NAME
@@ -233,6 +329,21 @@ def erase(user: User, password: str) -> None:
         own.active = False
         db.session.execute(sa.delete(ResidentManager).where(ResidentManager.resident_id == own.id))
     db.session.execute(sa.delete(ResidentManager).where(ResidentManager.user_id == user.id))
+    # Invitations hold phone numbers: those she sent, those for her record, those to her number.
+    invited = [ManagerInvitation.invited_by_id == user.id]
+    if own is not None:
+        invited.append(ManagerInvitation.resident_id == own.id)
+    if user.phone:
+        invited.append(ManagerInvitation.phone == user.phone)
+    gone = set(
+        db.session.execute(sa.select(ManagerInvitation.id).where(sa.or_(*invited))).scalars()
+    )
+    for notification in db.session.execute(
+        sa.select(Notification).where(Notification.kind == "manager_invitation")
+    ).scalars():
+        if (notification.params or {}).get("invitation") in gone:
+            db.session.delete(notification)  # it named her to the invitee
+    db.session.execute(sa.delete(ManagerInvitation).where(ManagerInvitation.id.in_(gone)))
 
     volunteer = _volunteer_of(user)
     if volunteer is not None:

@@ -82,6 +82,8 @@ class ExportSchema(ma.Schema):
     bookings_made = fields.List(fields.Dict())
     bookings_received = fields.List(fields.Dict())
     jobs_done_as_volunteer = fields.List(fields.Dict())
+    invitations_sent = fields.List(fields.Dict())
+    invitations_received = fields.List(fields.Dict())
     notifications = fields.List(fields.Dict())
 
 
@@ -183,3 +185,43 @@ class MeSchema(UserSchema):
 class TokenSchema(ma.Schema):
     token = fields.String()
     user = fields.Nested(UserSchema)
+
+
+class InvitationSchema(ma.Schema):
+    """An invitation as its sender sees it: the number masked, no name or role of its owner."""
+
+    id = fields.Integer()
+    resident_id = fields.Integer()
+    phone = MaskedPhone()
+    status = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+
+
+class InvitedSchema(ma.Schema):
+    """The answer to an invitation sent: the same whether or not the number has an account."""
+
+    status = fields.String(metadata={"enum": ["invited"]})
+    expires_at = fields.DateTime(allow_none=True)
+
+
+class MyInvitationSchema(ma.Schema):
+    """An invitation waiting for the caller's number: who asks, for whom, until when."""
+
+    id = fields.Integer()
+    resident_id = fields.Integer()
+    resident_name = fields.String()
+    inviter_name = fields.String()
+    status = fields.String()
+    expires_at = fields.DateTime()
+
+
+class ManagerEntrySchema(ma.Schema):
+    user_id = fields.Integer(attribute="id")
+    name = fields.String()
+    phone = MaskedPhone()
+
+
+class ManagersSchema(ma.Schema):
+    items = fields.List(fields.Nested(ManagerEntrySchema))
+    invitations = fields.List(fields.Nested(InvitationSchema))

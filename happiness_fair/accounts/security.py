@@ -15,7 +15,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy.orm import joinedload
 
@@ -41,13 +41,17 @@ def hash_password(password: str) -> str:
 def check_password(user: User | None, password: str) -> bool:
     """Verify in roughly constant time, also when there is no such user."""
     hasher = _hasher()
+    right = False
     if user is None:
         hasher.hash(password)
-        return False
-    try:
-        return hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    else:
+        try:
+            right = hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            right = False
+    if not right and has_request_context():
+        g.password_refused = True  # counts toward limits.password_checks
+    return right
 
 
 def token_digest(token: str) -> str:

@@ -6,15 +6,16 @@ import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..database import utcnow
-from ..errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from ..errors import Conflict, Forbidden, Unauthenticated, ValidationFailed
 from ..extensions import db
 from ..places.models import Building, Community, Grid
-from . import access, rules, security, totp
+from . import access, invitations, rules, security, totp
 from .models import ResetCode, Resident, ResidentManager, Role, User, UserRole
 
 
@@ -53,6 +54,14 @@ def _check_birth_date(birth_date: date | None) -> None:
         raise ValidationFailed(fields={"birth_date": [_("Enter a real date of birth.")]})
 
 
+def _phone_taken() -> Conflict:
+    """The clear answer residents need; it counts toward limits.registrations_of_taken_numbers
+    (5 an hour per address), so it cannot be used to sweep numbers."""
+    if has_request_context():
+        g.phone_taken = True
+    return Conflict(_("This phone number is already registered."))
+
+
 def register(data: dict) -> User:
     """A person signs up; with an address she also becomes a resident record there."""
     _check_birth_date(data.get("birth_date"))
@@ -66,7 +75,7 @@ def register(data: dict) -> User:
                 fields={"community_id": [_("Choose your community, or give your address.")]}
             )
     if user_by_phone(data["phone"]) is not None:
-        raise Conflict(_("This phone number is already registered."))
+        raise _phone_taken()
     user = User(
         community_id=community_id,
         phone=data["phone"],
@@ -78,7 +87,7 @@ def register(data: dict) -> User:
     try:
         db.session.flush()
     except IntegrityError as exc:
-        raise Conflict(_("This phone number is already registered.")) from exc
+        raise _phone_taken() from exc
     if address:
         building, unit, room = address
         db.session.add(
@@ -93,6 +102,7 @@ def register(data: dict) -> User:
                 room=room,
             )
         )
+    invitations.tell_new_account(user)  # invitations that waited for this number
     return user
 
 
@@ -147,30 +157,6 @@ def add_household_member(user: User, data: dict) -> Resident:
         ResidentManager(resident_id=resident.id, user_id=user.id, relation=data.get("relation", ""))
     )
     return resident
-
-
-def add_manager(actor: User, resident: Resident, phone: str) -> User:
-    """A resident with her own account lets another account (a son) book for her."""
-    if resident.user_id != actor.id:
-        raise Forbidden(_("Only the person herself can add a manager."))
-    manager = user_by_phone(phone)
-    if manager is None or manager.community_id != resident.community_id:
-        raise ValidationFailed(fields={"phone": [_("No account with this number here.")]})
-    if manager.id == actor.id:
-        raise ValidationFailed(fields={"phone": [_("You cannot manage yourself.")]})
-    if access.manages(manager, resident):
-        raise Conflict(_("This account already manages her."))
-    db.session.add(ResidentManager(resident_id=resident.id, user_id=manager.id))
-    return manager
-
-
-def remove_manager(actor: User, resident: Resident, user_id: int) -> None:
-    if resident.user_id != actor.id:
-        raise Forbidden(_("Only the person herself can remove a manager."))
-    row = db.session.get(ResidentManager, (resident.id, user_id))
-    if row is None:
-        raise NotFound()
-    db.session.delete(row)
 
 
 def create_resident(staff: User, data: dict) -> Resident:
@@ -237,7 +223,7 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
             actor_id=actor.id,
             subject_type="resident",
             subject_id=resident.id,
-            **{k: (sorted(v) if isinstance(v, list) else v) for k, v in staff_only.items()},
+            changed=sorted(staff_only),  # which fields, never her flags themselves
         )
     db.session.flush()
     return resident
@@ -257,8 +243,7 @@ def verify_age(staff: User, resident: Resident, birth_date: date) -> Resident:
         actor_id=staff.id,
         subject_type="resident",
         subject_id=resident.id,
-        birth_date=birth_date.isoformat(),
-    )
+    )  # what happened, never the personal value (the date is on her record, erasable)
     return resident
 
 

@@ -11,6 +11,7 @@ one. Turning two-step sign-in on or off is audited.
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from datetime import UTC, datetime
 
@@ -19,12 +20,14 @@ import segno
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import audit
+from .. import audit, crypto
 from ..database import utcnow
 from ..errors import Conflict, Forbidden, OtpRequired, ValidationFailed
 from ..extensions import db
 from . import security
 from .models import RecoveryCode, User
+
+log = logging.getLogger(__name__)
 
 ISSUER = "幸福事集"
 RECOVERY_CODE_COUNT = 10
@@ -32,8 +35,24 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misre
 VALID_WINDOW = 1  # one step (30 s) either side, for a phone clock a little off
 
 
+def secret_of(user: User) -> str | None:
+    """The authenticator's secret in plain text: it is kept encrypted (crypto.py); a value from
+    before encryption is read as it is until `flask rotate-keys` encrypts it."""
+    if not user.totp_secret:
+        return None
+    if not crypto.is_encrypted(user.totp_secret):
+        return user.totp_secret
+    try:
+        return crypto.decrypt(user.totp_secret, crypto.TOTP)
+    except crypto.InvalidToken:
+        # SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS: no code matches;
+        # a recovery code still signs in, and the secret can be set up again.
+        log.error("a two-step sign-in secret cannot be decrypted with the configured keys")
+        return None
+
+
 def _totp(user: User) -> pyotp.TOTP:
-    return pyotp.TOTP(user.totp_secret)
+    return pyotp.TOTP(secret_of(user))
 
 
 def provisioning_uri(user: User) -> str:
@@ -55,16 +74,18 @@ def begin(user: User) -> str:
         raise Forbidden(_("Two-step sign-in is for staff accounts."))
     if user.totp_enabled:
         raise Conflict(_("Two-step sign-in is already on."))
-    user.totp_secret = pyotp.random_base32()
+    secret = pyotp.random_base32()
+    user.totp_secret = crypto.encrypt(secret, crypto.TOTP)
     user.totp_last_step = None
-    return user.totp_secret
+    return secret
 
 
 def _matching_step(user: User, code: str, now: datetime | None = None) -> int | None:
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6) or not user.totp_secret:
+    secret = secret_of(user)
+    if not (code.isdigit() and len(code) == 6) or not secret:
         return None
-    totp = _totp(user)
+    totp = pyotp.TOTP(secret)
     current = totp.timecode(now or datetime.now(UTC))
     for step in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
         if security.digests_equal(totp.generate_otp(step), code):

@@ -19,7 +19,7 @@ from ..errors import (
 from ..extensions import limiter
 from ..forms import load_form, refusal_messages
 from ..places import service as places
-from ..web import me, signed_in
+from ..web import me, safe_next, signed_in
 from . import limits, privacy, security, service, totp
 from .schemas import (
     OtpSchema,
@@ -32,11 +32,6 @@ from .schemas import (
 bp = Blueprint("accounts", __name__)
 
 
-def _safe_next(default: str) -> str:
-    target = request.args.get("next") or request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(limits.LOGIN_PER_ADDRESS, deduct_when=limits.failed, methods=["POST"])
 @limiter.limit(
@@ -45,6 +40,7 @@ def _safe_next(default: str) -> str:
     deduct_when=limits.failed,
     methods=["POST"],
 )
+@limits.password_checks
 def login():
     if request.method == "GET":
         return render_template("accounts/login.html", form={}, errors={}, need_otp=False)
@@ -60,7 +56,8 @@ def login():
             errors = {"_schema": [err.text()]}
         else:
             security.sign_in(user)
-            return redirect(_safe_next(url_for("pages.index")), code=303)
+            target = request.args.get("next") or request.form.get("next")
+            return redirect(safe_next(target), code=303)
     form = {"phone": request.form.get("phone", "")}
     refused = need_otp or "_schema" in errors
     html = render_template("accounts/login.html", form=form, errors=errors, need_otp=need_otp)
@@ -76,6 +73,7 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(limits.REGISTER_PER_ADDRESS, methods=["POST"])
+@limits.registrations_of_taken_numbers
 def register():
     communities = places.communities()
     community_id = request.values.get("community_id", type=int) or (
@@ -118,6 +116,7 @@ def account():
     deduct_when=lambda response: response.status_code == 422,
     methods=["POST"],
 )
+@limits.password_checks
 @signed_in
 def change_password():
     if request.method == "GET":
@@ -150,7 +149,7 @@ def _totp_setup_page(user, errors, status=200):
     uri = totp.provisioning_uri(user)
     qr = totp.qr_svg(uri, _("QR code for your authenticator app"))
     html = render_template(
-        "accounts/totp_setup.html", secret=user.totp_secret, qr_svg=qr, errors=errors
+        "accounts/totp_setup.html", secret=totp.secret_of(user), qr_svg=qr, errors=errors
     )
     return html, status
 
@@ -175,6 +174,7 @@ def totp_confirm():
 
 
 @bp.post("/account/totp/disable")
+@limits.password_checks
 @signed_in
 def totp_disable():
     data, errors = load_form(PasswordConfirmSchema)
@@ -200,6 +200,7 @@ def export_data():
 
 
 @bp.post("/account/delete")
+@limits.password_checks
 @signed_in
 def delete_account():
     data, errors = load_form(PasswordConfirmSchema)

@@ -5,13 +5,12 @@ verdict of rules.decide() for that relation. One place, for the API, the pages a
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload
 
-from ..accounts import access as account_access
 from ..accounts.models import Resident, ResidentManager, User
 from ..catalogue.models import Volunteer, VolunteerStatus
 from ..database import utcnow
@@ -38,6 +37,25 @@ WORK_STATUSES = frozenset(
 )
 PHOTO_STATUSES = frozenset({BookingStatus.requested, BookingStatus.accepted})
 PEOPLE = frozenset({Relation.party, Relation.grid_staff, Relation.office})
+# The accepted volunteer knows whom he serves from acceptance until the booking is confirmed or
+# 7 days after its completion (PRODUCT.md "Bookings"); then he no longer needs it.
+VOLUNTEER_WINDOW_STATUSES = frozenset(
+    {
+        BookingStatus.accepted,
+        BookingStatus.in_progress,
+        BookingStatus.completed,
+        BookingStatus.disputed,
+    }
+)
+VOLUNTEER_WINDOW_AFTER_COMPLETION = timedelta(days=7)
+QUOTE_FIELDS = (
+    "labour_fee_fen",
+    "waived_fen",
+    "materials_fen",
+    "amount_due_fen",
+    "waiver_rule",
+    "waiver_pending_verification",
+)
 
 STATUS_NAMES = {
     BookingStatus.requested: _l("requested"),
@@ -119,27 +137,63 @@ def can_see(viewer: Viewer, booking: Booking) -> bool:
     )
 
 
-def sees_private(viewer: Viewer, booking: Booking) -> bool:
-    """Address, contact phone and door note: the people and staff; the volunteer once he has
-    accepted."""
-    held = relations(viewer, booking)
-    return bool(held & PEOPLE) or (Relation.volunteer in held and booking.status in WORK_STATUSES)
+def volunteer_window_open(booking: Booking, now: datetime | None = None) -> bool:
+    """From acceptance until confirmation, or 7 days after completion, whichever is first."""
+    if booking.status not in VOLUNTEER_WINDOW_STATUSES:
+        return False
+    if booking.completed_at is None:
+        return True
+    return (now or utcnow()) < booking.completed_at + VOLUNTEER_WINDOW_AFTER_COMPLETION
 
 
-def sees_photos(viewer: Viewer, booking: Booking) -> bool:
-    """Photos also go to the volunteers who may take the request, so they know what to bring."""
+def sees_private(viewer: Viewer, booking: Booking, now: datetime | None = None) -> bool:
+    """The names of the booking's people and the contact phone: the people and staff; the
+    accepted volunteer (home visit or fair stall) within his window. Everything a volunteer is
+    shown of a booking (API, pages, export) asks this."""
     held = relations(viewer, booking)
-    return (
-        bool(held & PEOPLE)
-        or (Relation.volunteer in held and booking.status != BookingStatus.cancelled)
-        or (Relation.candidate in held and booking.is_open_request)
-    )
+    if held & PEOPLE:
+        return True
+    return Relation.volunteer in held and volunteer_window_open(booking, now)
+
+
+def sees_address(viewer: Viewer, booking: Booking, now: datetime | None = None) -> bool:
+    """Address and door note: as sees_private, and to a volunteer for home visits only (a fair
+    booking happens at his stall)."""
+    held = relations(viewer, booking)
+    if held & PEOPLE:
+        return True
+    return booking.mode == "home" and sees_private(viewer, booking, now)
+
+
+def sees_photos(viewer: Viewer, booking: Booking, now: datetime | None = None) -> bool:
+    """Photos: the candidates of an open request and the named volunteer while it is requested,
+    so they can judge whether they can do it; then the accepted volunteer within his window."""
+    held = relations(viewer, booking)
+    if held & PEOPLE:
+        return True
+    if Relation.candidate in held and booking.is_open_request:
+        return True
+    if Relation.volunteer in held and booking.status == BookingStatus.requested:
+        return True
+    return Relation.volunteer in held and volunteer_window_open(booking, now)
 
 
 def sees_waiver_reason(viewer: Viewer, booking: Booking) -> bool:
     """Which rule waived the fee can reveal a resident flag (低保, disability, living alone),
     and flags are never shown to volunteers."""
     return bool(relations(viewer, booking) & PEOPLE)
+
+
+def quote_for(viewer: Viewer, booking: Booking) -> dict:
+    """The quote as this person may see it: a volunteer (or a candidate) sees only what to
+    collect, since the labour fee, the waiver and its rule together can reveal a flag (低保)."""
+    quote = dict(booking.quote)
+    if sees_waiver_reason(viewer, booking):
+        return quote
+    return {
+        **{name: None for name in QUOTE_FIELDS},
+        "amount_due_fen": quote.get("amount_due_fen"),
+    }
 
 
 def judge(viewer: Viewer, booking: Booking, action: Action | str) -> tuple[Verdict, Relation]:
@@ -218,27 +272,3 @@ def allowed_actions(viewer: Viewer, booking: Booking) -> list[str]:
     if booking.paid:
         candidates.remove(PAID)
     return [a for a in candidates if refusal(viewer, booking, a, now)[0] is None]
-
-
-# --- others' reasons to look at a resident ------------------------------------------------
-
-
-def volunteer_sees_beneficiary(user: User, resident: Resident) -> bool:
-    """The volunteer of an accepted (or later) booking for her may see her resident record."""
-    return (
-        db.session.execute(
-            sa.select(Booking.id)
-            .join(Volunteer, Volunteer.id == Booking.volunteer_id)
-            .where(
-                Booking.beneficiary_id == resident.id,
-                Volunteer.user_id == user.id,
-                Booking.status.in_(WORK_STATUSES),
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
-
-
-if volunteer_sees_beneficiary not in account_access.extra_viewers:
-    account_access.extra_viewers.append(volunteer_sees_beneficiary)

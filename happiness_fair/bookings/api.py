@@ -6,6 +6,7 @@ from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.limits import photo_uploads
 from ..accounts.rules import phone_for_list
 from ..api import examples
 from ..api.base import (
@@ -58,12 +59,10 @@ def _photo_url(booking_id: int, photo_id: int) -> str:
 
 
 def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
-    """The booking as this person may see it: address, phone, door note and photos are null
-    for a volunteer who has not accepted it; a waiver that could reveal a flag is unnamed."""
+    """The booking as this person may see it (bookings/access.py): contact phone, address,
+    door note and photos null for a volunteer outside his window; his quote only the amount."""
     private = access.sees_private(viewer, booking)
-    quote = dict(booking.quote)
-    if not access.sees_waiver_reason(viewer, booking) and quote.get("waiver_rule") != "age_80":
-        quote["waiver_rule"] = None
+    address = access.sees_address(viewer, booking)
     return {
         "id": booking.id,
         "status": booking.status.value,
@@ -80,15 +79,15 @@ def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
         "period": booking.period.value,
         "mode": booking.mode,
         "description": booking.description,
-        "address": booking.address if private else None,
+        "address": booking.address if address else None,
         "contact_phone": booking.contact_phone if private else None,
-        "door_note": booking.door_note if private else None,
+        "door_note": booking.door_note if address else None,
         "photos": (
             [{"id": p.id, "url": _photo_url(booking.id, p.id)} for p in booking.photos]
             if access.sees_photos(viewer, booking)
             else None
         ),
-        "quote": quote,
+        "quote": access.quote_for(viewer, booking),
         "materials_estimate_fen": booking.materials_estimate_fen,
         "minutes": booking.minutes,
         "materials_fen": booking.materials_fen,
@@ -453,7 +452,8 @@ def paid(data, booking_id):
 @blp.doc(operationId="addBookingPhoto")
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
-@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.errors(400, 401, 403, 404, 409, 422, 429)
+@photo_uploads
 @login_required
 def add_photo(data, booking_id):
     """Attach a photo of the problem (multipart, field `photo`): JPEG or PNG.
@@ -464,7 +464,8 @@ def add_photo(data, booking_id):
     - 403: the caller may see it but may not add photos (its volunteer).
     - 404: no such booking, or the caller may not see it.
     - 409: it already has three photos, or it is over.
-    - 422: not a JPEG or PNG, over 5 MB, or too many pixels.
+    - 422: not a JPEG or PNG, over 5 MB, a JPEG over 50 megapixels, a PNG over 10 megapixels or
+      over 8 bits a channel (checked before decoding).
     - 429: over 30 uploads in an hour by this account."""
     upload = data["photo"]
     if not hasattr(upload, "stream"):

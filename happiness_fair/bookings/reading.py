@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ..accounts.models import Resident, User
 from ..catalogue.models import Category, Listing, Volunteer
 from ..extensions import db
+from .access import sees_private
 from .models import Booking
 
 
@@ -37,8 +38,13 @@ def _by_id(model, ids: set[int]) -> dict:
     }
 
 
-def names_for(bookings: Iterable[Booking], *, with_actors: bool = False) -> Names:
+def names_for(bookings: Iterable[Booking], *, with_actors: bool = False, viewer=None) -> Names:
+    """The names a page shows. With a viewer, the names of a booking's people (the person
+    served, who did each step) only for the bookings where access.sees_private() lets him."""
     bookings = list(bookings)
+    named = bookings
+    if viewer is not None:
+        named = [b for b in bookings if sees_private(viewer, b)]
     categories = {c.id: c for c in db.session.execute(sa.select(Category)).scalars()}
     listing_ids = {b.listing_id for b in bookings if b.listing_id}
     listings = (
@@ -51,7 +57,7 @@ def names_for(bookings: Iterable[Booking], *, with_actors: bool = False) -> Name
         else {}
     )
     volunteers = _by_id(Volunteer, {b.volunteer_id for b in bookings if b.volunteer_id})
-    beneficiary_ids = {b.beneficiary_id for b in bookings}
+    beneficiary_ids = {b.beneficiary_id for b in named}
     beneficiaries = (
         dict(
             db.session.execute(
@@ -63,7 +69,7 @@ def names_for(bookings: Iterable[Booking], *, with_actors: bool = False) -> Name
     )
     actors: dict[int, str] = {}
     if with_actors:
-        actor_ids = {e.actor_id for b in bookings for e in b.events if e.actor_id}
+        actor_ids = {e.actor_id for b in named for e in b.events if e.actor_id}
         if actor_ids:
             actors = dict(
                 db.session.execute(

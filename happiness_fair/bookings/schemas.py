@@ -109,12 +109,14 @@ class PhotoUploadSchema(BaseSchema):
 
 
 class QuoteSchema(ma.Schema):
-    labour_fee_fen = fields.Integer()
-    waived_fen = fields.Integer()
-    materials_fen = fields.Integer()
+    """A volunteer's view carries only amount_due_fen; its other fields are null."""
+
+    labour_fee_fen = fields.Integer(allow_none=True)
+    waived_fen = fields.Integer(allow_none=True)
+    materials_fen = fields.Integer(allow_none=True)
     amount_due_fen = fields.Integer()
     waiver_rule = fields.String(allow_none=True)
-    waiver_pending_verification = fields.Boolean()
+    waiver_pending_verification = fields.Boolean(allow_none=True)
 
 
 class EventSchema(ma.Schema):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts import access as account_access
 from ..accounts import service as accounts
+from ..accounts.limits import photo_uploads
 from ..accounts.models import Resident
 from ..catalogue import service as catalogue
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -226,6 +227,7 @@ def _photos_sent() -> tuple[list[bytes], dict]:
 
 
 @bp.post("/book")
+@photo_uploads
 @signed_in
 def create():
     user = me()
@@ -263,13 +265,12 @@ def my_bookings():
     status = status if status in STATUSES else None
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-    items, total = service.bookings_for(
-        access.viewer_of(me()), status=status, page=page, per_page=PER_PAGE
-    )
+    viewer = access.viewer_of(me())
+    items, total = service.bookings_for(viewer, status=status, page=page, per_page=PER_PAGE)
     return render_template(
         "bookings/list.html",
         items=items,
-        names=reading.names_for(items),
+        names=reading.names_for(items, viewer=viewer),
         status=status,
         statuses=STATUSES,
         page=page,
@@ -287,15 +288,13 @@ def _booking_context(booking_id: int) -> dict:
         for slug, (action, _s) in RESIDENT_ACTIONS.items()
         if service.can(action, user, booking)
     ]
-    quote = dict(booking.quote)
-    if not access.sees_waiver_reason(viewer, booking) and quote.get("waiver_rule") != fees.AGE_80:
-        quote["waiver_rule"] = None
     return {
         "booking": booking,
-        "names": reading.names_for([booking], with_actors=True),
+        "names": reading.names_for([booking], with_actors=True, viewer=viewer),
         "actions": actions,
-        "quote": quote,
+        "quote": access.quote_for(viewer, booking),
         "private": access.sees_private(viewer, booking),
+        "address": access.sees_address(viewer, booking),
         "photos": booking.photos if access.sees_photos(viewer, booking) else [],
         "me_id": user.id,
         "action_titles": {slug: str(title) for slug, title in ACTION_TITLES.items()},

@@ -120,8 +120,12 @@ def _shown_name(volunteer) -> str:
     return hours_rules.mask_name(volunteer.name)
 
 
+PUBLIC_CARD = ("id", "name", "bio", "category_ids", "star_level", "rating", "completed_count")
+
+
 class VolunteerSchema(ma.Schema):
-    """A volunteer as API.md shows him; the office's decision only to him and his office."""
+    """A volunteer as API.md shows him, to himself and his community's staff; anyone else gets
+    the public card (PUBLIC_CARD) only. The office's decision only to him and his office."""
 
     id = fields.Integer()
     user_id = fields.Integer()
@@ -146,6 +150,10 @@ class VolunteerSchema(ma.Schema):
     @ma.post_dump(pass_original=True)
     def hide_decision(self, data, volunteer, **kwargs):
         viewer = current_user if current_user.is_authenticated else None
+        if not service.sees_record(viewer, volunteer):
+            # The public card: what the catalogue needs, never his tags (在职党员 is a political
+            # affiliation), his grids or his account.
+            return {key: data[key] for key in PUBLIC_CARD if key in data}
         if not service.sees_decision(viewer, volunteer):
             data["decided_by_id"] = data["decided_at"] = data["decision_reason"] = None
         return data

@@ -62,6 +62,14 @@ def sees_full_name(user: User | None, volunteer: Volunteer) -> bool:
     return user is not None and user.is_staff and user.community_id == volunteer.community_id
 
 
+def sees_record(user: User | None, volunteer: Volunteer) -> bool:
+    """His whole volunteer record (account, grids, tags, minutes): he and his community's staff;
+    everyone else sees the public card."""
+    if is_himself(user, volunteer):
+        return True
+    return user is not None and user.is_staff and user.community_id == volunteer.community_id
+
+
 def sees_decision(user: User | None, volunteer: Volunteer) -> bool:
     """Who vetted him, when and why: for him and his community's office."""
     return is_himself(user, volunteer) or is_office_of(user, volunteer.community_id)

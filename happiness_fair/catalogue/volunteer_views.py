@@ -398,9 +398,10 @@ def _job_context(booking_id: int) -> dict:
     ]
     return {
         "booking": booking,
-        "names": reading.names_for([booking]),
+        "names": reading.names_for([booking], viewer=viewer),
         "actions": actions,
         "private": booking_access.sees_private(viewer, booking),
+        "address": booking_access.sees_address(viewer, booking),
         "photos": booking.photos if booking_access.sees_photos(viewer, booking) else [],
         "mine": viewer.volunteer is not None and booking.volunteer_id == viewer.volunteer.id,
         "job_titles": {slug: str(title) for slug, title in JOB_TITLES.items()},

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import service as accounts
+from ..bookings import access as booking_access
 from ..bookings import service as bookings
 from ..catalogue import service as catalogue
 from ..catalogue.models import Listing
@@ -147,7 +148,11 @@ def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
             ).scalars()
         )
     services = service.services_at_stalls(user, fair_day)
-    names = service.beneficiary_names([b for s in services for b, _slot in s.bookings])
+    # Names of the people who booked a seat: only within his window (bookings/access.py).
+    viewer = booking_access.viewer_of(user)
+    names = service.beneficiary_names(
+        [b for s in services for b, _slot in s.bookings if booking_access.sees_private(viewer, b)]
+    )
     return (
         render_template(
             "fairs/volunteer.html",

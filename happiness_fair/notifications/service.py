@@ -57,6 +57,9 @@ MESSAGES = {
         "Reminder: tomorrow, %(date)s, from %(starts)s to %(ends)s, you keep a stall at the fair "
         "day at %(venue)s. Seats booked so far: %(booked)s."
     ),
+    "manager_invitation": _l(
+        "%(inviter)s invites you to book for %(name)s. Answer it on your Family page."
+    ),
     "volunteer_suspended": _l(
         "Your request (%(category)s) is open to other volunteers again: "
         "its volunteer can no longer take it."

@@ -36,12 +36,14 @@ def test_full_path_from_request_to_five_stars(book, act, world):
     done = act(plumber, booking["id"], "complete", minutes=40, materials_fen=800, note="换了阀芯")
     assert done.status_code == 200, done.json
     assert done.json["minutes"] == 40
-    assert done.json["quote"]["materials_fen"] == 800
-    assert done.json["quote"]["amount_due_fen"] == 800
+    assert done.json["materials_fen"] == 800
+    assert done.json["quote"]["amount_due_fen"] == 800  # the volunteer sees what to collect
+    assert done.json["quote"]["materials_fen"] is None  # and nothing else of the quote
     confirmed = act(world.grandma_user, booking["id"], "confirm", rating=5, comment="好")
     assert confirmed.status_code == 200, confirmed.json
     assert confirmed.json["status"] == "confirmed"
     assert confirmed.json["rating"] == 5
+    assert confirmed.json["quote"]["materials_fen"] == 800  # her own view keeps it all
     assert [e["to_status"] for e in confirmed.json["events"]] == [
         "requested",
         "accepted",

@@ -61,7 +61,7 @@ def test_only_an_approved_volunteer_of_the_community_can_be_handed_a_request(
 
 
 def test_a_named_request_declined_by_its_volunteer_becomes_open_and_its_clock_restarts(
-    act, book, world, in_app
+    api, act, book, world, in_app
 ):
     booking = book(listing_id=world.listing.id)
     set_booking(in_app, booking["id"], requested_clock_at=utcnow() - timedelta(hours=20))
@@ -69,7 +69,9 @@ def test_a_named_request_declined_by_its_volunteer_becomes_open_and_its_clock_re
     assert declined.status_code == 200, declined.json
     assert declined.json["status"] == "requested"
     assert declined.json["volunteer_id"] is None
-    assert declined.json["quote"]["labour_fee_fen"] == 0  # an open request has no labour fee
+    assert declined.json["quote"]["labour_fee_fen"] is None  # a volunteer sees only the amount
+    hers = api.as_(world.grandma_user).get(f"/bookings/{booking['id']}").json
+    assert hers["quote"]["labour_fee_fen"] == 0  # an open request has no labour fee
     assert declined.json["events"][-1]["note"] == "这周不在家"
     with in_app() as session:
         clock = session.get(Booking, booking["id"]).requested_clock_at

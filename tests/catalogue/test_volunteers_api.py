@@ -252,7 +252,8 @@ def test_the_office_tags_volunteers(api, make, place, in_app):
     response = api.as_(place.office).patch(path, json={"tags": ["在职党员", " 志愿服务队 "]})
     assert response.status_code == 200, response.json
     assert response.json["tags"] == sorted(["在职党员", "志愿服务队"])
-    assert api.get(path).json["tags"] == sorted(["在职党员", "志愿服务队"])
+    assert api.as_(place.office).get(path).json["tags"] == sorted(["在职党员", "志愿服务队"])
+    assert "tags" not in api.get(path).json  # a political affiliation is not for the public
     assert api.as_(place.office).patch(path, json={"tags": ["在职党员"]}).json["tags"] == [
         "在职党员"
     ]
@@ -289,8 +290,9 @@ def test_the_offices_decision_is_shown_only_to_him_and_his_office(api, make, pla
     assert api.as_(volunteer.account_user).get(path).json["decision_reason"] == "已核实"
     assert api.as_(place.office).get(path).json["decided_by_id"] == place.office.id
     public = api.as_(place.resident).get(path).json
-    assert public["decision_reason"] is None
-    assert public["decided_by_id"] is None
+    assert "decision_reason" not in public and "decided_by_id" not in public  # the public card
+    worker = api.as_(place.grid_worker).get(path).json
+    assert worker["decision_reason"] is None and worker["decided_by_id"] is None
 
 
 def test_names_are_masked_for_the_public_until_he_chooses_otherwise(api, make, place):

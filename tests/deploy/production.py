@@ -116,7 +116,7 @@ class Gunicorn:
             found = LISTENING.search(self.err_path.read_text())
             if found and self.port is None:
                 self.port = int(found.group(1))
-            if self.port and len(self.worker_pids()) >= int(self.env["WEB_CONCURRENCY"]):
+            if self.port and len(self.worker_pids()) >= self.expected_workers:
                 try:
                     if self.request("GET", "/healthz").status == 200:
                         return
@@ -125,6 +125,13 @@ class Gunicorn:
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"gunicorn did not answer:\n{self.err_path.read_text()}")
+
+    @property
+    def expected_workers(self) -> int:
+        """gunicorn.conf.py: WEB_CONCURRENCY processes with REDIS_URL, one without."""
+        if not self.env.get("REDIS_URL"):
+            return 1
+        return int(self.env.get("WEB_CONCURRENCY") or 2)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

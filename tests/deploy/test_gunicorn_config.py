@@ -9,7 +9,8 @@ from .production import ROOT
 
 
 def _load(monkeypatch, **env):
-    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND", "DB_POOL_SIZE"):
+    names = ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND", "DB_POOL_SIZE", "REDIS_URL")
+    for name in names:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -17,7 +18,7 @@ def _load(monkeypatch, **env):
 
 
 def test_workers_follow_the_cores_and_each_holds_few_database_connections(monkeypatch):
-    conf = _load(monkeypatch)
+    conf = _load(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
     cores = len(os.sched_getaffinity(0))
     assert conf["workers"] == max(2, cores + 1)
     assert conf["worker_class"] == "gthread" and conf["threads"] == 4
@@ -30,6 +31,21 @@ def test_workers_follow_the_cores_and_each_holds_few_database_connections(monkey
 
 def test_the_environment_file_overrides_the_defaults(monkeypatch):
     conf = _load(
-        monkeypatch, WEB_CONCURRENCY="3", GUNICORN_THREADS="8", GUNICORN_BIND="unix:/run/hf.sock"
+        monkeypatch,
+        WEB_CONCURRENCY="3",
+        GUNICORN_THREADS="8",
+        GUNICORN_BIND="unix:/run/hf.sock",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert (conf["workers"], conf["threads"], conf["bind"]) == (3, 8, ["unix:/run/hf.sock"])
+
+
+def test_without_redis_one_process_with_threads_and_no_recycling(monkeypatch):
+    """The embedded default keeps its rate-limit counters in memory: one process, never
+    restarted by max_requests (which would reset them), whatever WEB_CONCURRENCY says."""
+    conf = _load(monkeypatch, WEB_CONCURRENCY="3")
+    assert conf["workers"] == 1
+    assert conf["worker_class"] == "gthread" and conf["threads"] == 4
+    assert conf["max_requests"] == 0 and conf["max_requests_jitter"] == 0
+    with_redis = _load(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert with_redis["max_requests"] == 2000
