@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
+from ..concerns.access import helper_buildings
 from ..errors import Forbidden
 from ..extensions import limiter
 from . import access, limits, privacy, security, service, totp
@@ -123,6 +124,7 @@ def me():
         "resident": service.own_resident(user),
         "volunteer": catalogue_service.volunteer_of(user),
         "grid_ids": user.grid_ids,
+        "building_ids": helper_buildings(user.id),
     }
 
 
