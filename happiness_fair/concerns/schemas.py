@@ -11,7 +11,7 @@ from ..api.base import PageArgs
 from ..bookings.schemas import PERIODS, EventSchema, PhotoSchema, id_field, note_field
 from ..validation import BaseSchema, TrimmedString, length, one_of
 from .models import HandlerKind
-from .rules import ConcernStatus, Outcome
+from .rules import ConcernStatus, Outcome, place_is_valid
 
 STATUSES = [s.value for s in ConcernStatus]
 KINDS = [k.value for k in HandlerKind]
@@ -36,12 +36,16 @@ class NewConcernSchema(BaseSchema):
 
     @ma.validates_schema
     def a_place(self, data, **kwargs):
-        if data.get("building_id") is None and data.get("compound_id") is not None:
-            if not data.get("public_area") or not (data.get("location_note") or "").strip():
-                raise ma.ValidationError(
-                    _l("A public area without a building needs the compound and the place."),
-                    "location_note",
-                )
+        if data.get("compound_id") is not None and not place_is_valid(
+            building_id=data.get("building_id"),
+            compound_id=data["compound_id"],
+            location_note=data.get("location_note") or "",
+            public_area=data.get("public_area", False),
+        ):
+            raise ma.ValidationError(
+                _l("A public area without a building needs the compound and the place."),
+                "location_note",
+            )
 
 
 class ConcernListArgs(PageArgs):
