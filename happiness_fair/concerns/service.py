@@ -42,6 +42,7 @@ from .models import (
     ConcernMeToo,
     ConcernPhoto,
     Handler,
+    HandlerKind,
     MicroGridBuilding,
 )
 from .rules import MAX_PHOTOS, Action, ConcernStatus, Outcome, Relation
@@ -756,7 +757,7 @@ def create_handler(user: User, data: dict) -> Handler:
     handler = Handler(
         community_id=user.community_id,
         name=data["name"],
-        kind=data["kind"],
+        kind=HandlerKind(data["kind"]),
         compound_id=data.get("compound_id"),
         contact_name=data.get("contact_name") or "",
         contact_phone=data.get("contact_phone") or "",
@@ -783,7 +784,9 @@ def update_handler(user: User, handler_id: int, data: dict) -> Handler:
     if "name" in data and _name_taken(user, data["name"], handler.id):
         raise Conflict(_l("There is already a handler of this name."))
     for key, value in data.items():
-        setattr(handler, key, value if value is not None or key == "compound_id" else "")
+        if key == "kind":
+            value = HandlerKind(value)
+        setattr(handler, key, value)
     db.session.flush()
     return handler
 
