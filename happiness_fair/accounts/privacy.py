@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..bookings.models import Booking, BookingPhoto
 from ..catalogue.models import Listing, Volunteer
+from ..concerns import privacy as concern_privacy
 from ..database import utcnow
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -160,6 +161,7 @@ def export(user: User) -> dict:
         "bookings_made": [_booking(b) for b in made],
         "bookings_received": [_booking(b) for b in received],
         "jobs_done_as_volunteer": [_booking(b) for b in jobs],
+        **concern_privacy.export(user.id, resident_ids),
         "notifications": [
             {
                 "id": n.id,
@@ -221,6 +223,7 @@ def erase(user: User, password: str) -> None:
     if own is not None:
         about_her = sa.or_(about_her, Booking.beneficiary_id == own.id)
     _strip_booking(about_her)
+    concern_privacy.erase(user.id, own.id if own is not None else None)
 
     if own is not None:
         own.name = ANONYMOUS_NAME
