@@ -111,11 +111,21 @@ def test_the_152_leak_is_raised_handed_to_the_property_done_and_reported_back(
     _checked(her, javascript)
 
     # A public concern: the neighbour adds "me too" instead of a duplicate.
-    public = ApiClient(app).as_(place.her.account_user).post(
-        "/concerns",
-        json={"category": "facilities", "description": "楼下路灯不亮", "building_id": place.building.id,
-              "public_area": True, "private": False, "location_note": "152幢门口"},
-    )  # fmt: skip
+    public = (
+        ApiClient(app)
+        .as_(place.her.account_user)
+        .post(
+            "/concerns",
+            json={
+                "category": "facilities",
+                "description": "楼下路灯不亮",
+                "building_id": place.building.id,
+                "public_area": True,
+                "private": False,
+                "location_note": "152幢门口",
+            },
+        )
+    )
     assert public.status_code == 201
     neighbour = new_page(javascript=javascript, width=360)
     _sign_in(neighbour, place.neighbour.account_user.phone)
