@@ -78,6 +78,25 @@ def summary(user: User, *, start: date, end: date, today: date, grid_id: int | N
     if grid_id is not None:
         grids_stmt = grids_stmt.where(Grid.id == grid_id)
     grids = list(db.session.execute(grids_stmt.order_by(Grid.number)).scalars())
+    return _lists(grids, start=start, end=end, today=today)
+
+
+def community_totals(community_id: int, start: date, end: date, today: date) -> dict:
+    """The dashboard's concern figures: the lists of every grid, added up; the median days to
+    done over every concern done in the range."""
+    grids = list(
+        db.session.execute(
+            sa.select(Grid).where(Grid.community_id == community_id).order_by(Grid.number)
+        ).scalars()
+    )
+    result = _lists(grids, start=start, end=end, today=today, keep_days=True)
+    keys = ("raised", "handed_over", "done", "reported_back", "satisfied", "overdue")
+    totals = {k: sum(r[k] for r in result["items"]) for k in keys}
+    totals["median_days_to_done"] = _median(result["days"])
+    return totals
+
+
+def _lists(grids: list, *, start: date, end: date, today: date, keep_days: bool = False) -> dict:
     grid_ids = [g.id for g in grids]
     # A day's events fall between its midnights in Shanghai: widen by a day each side in UTC
     # and keep exactness with _day() below.
@@ -156,8 +175,9 @@ def summary(user: User, *, start: date, end: date, today: date, grid_id: int | N
             sa.select(Handler.id, Handler.name).where(Handler.id.in_(list(handlers) or [0]))
         ).all()
     )
-    items = []
+    items, all_days = [], []
     for row in rows.values():
+        all_days += row["_days"]
         row["median_days_to_done"] = _median(row.pop("_days"))
         items.append(row)
     order = {g.id: i for i, g in enumerate(grids)}
@@ -169,7 +189,10 @@ def summary(user: User, *, start: date, end: date, today: date, grid_id: int | N
         by_handler.append(row)
     # The slowest first: most overdue, then the longest median.
     by_handler.sort(key=lambda r: (-r["overdue"], -(r["median_days_to_done"] or 0), r["name"]))
-    return {"from": start, "to": end, "items": items, "handlers": by_handler}
+    result = {"from": start, "to": end, "items": items, "handlers": by_handler}
+    if keep_days:
+        result["days"] = all_days
+    return result
 
 
 HEADERS = (

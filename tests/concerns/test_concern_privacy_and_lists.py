@@ -160,5 +160,10 @@ def test_the_lists_per_grid_and_month_recount_independently(town, app):
     assert list(grid_row[2:7]) == [6, 4, 4, 3, 2] and grid_row[8] == 2
     handlers = list(book.worksheets[1].iter_rows(values_only=True))
     assert handlers[1][:4] == ("虹桥东村物业", 4, 3, 2)
+    # The office dashboard shows the same figures for the community.
+    first = today().replace(day=1).isoformat()
+    dashboard = town.as_("office").get(f"/dashboard?from={first}&to={today().isoformat()}").json
+    assert {k: dashboard["concerns"][k] for k in expected} == expected
+    assert dashboard["concerns"]["median_days_to_done"] == expected_median
     backwards = town.as_("office").get("/concerns/summary?from=2026-05-01&to=2026-01-01")
     assert backwards.status_code == 422
