@@ -46,6 +46,8 @@ def open_one(notification_id: int):
     row = service.mark_read(me().id, notification_id)
     if row.booking_id:
         return redirect(url_for("bookings_web.booking", booking_id=row.booking_id), code=303)
+    if row.concern_id:
+        return redirect(url_for("concerns_web.concern", concern_id=row.concern_id), code=303)
     return redirect(url_for(".notifications"), code=303)
 
 

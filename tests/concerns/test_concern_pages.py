@@ -73,6 +73,13 @@ def test_a_resident_reports_a_leak_and_the_grid_walks_it_through(app, town):
     assert "/accept" not in timeline  # no staff buttons for her
     mine = her.get("/concerns").get_data(as_text=True)
     assert f"/concerns/{cid}" in mine
+    messages = her.get("/notifications").get_data(as_text=True)
+    assert "查看这个问题" in messages and "虹桥东村物业" in messages
+    opened = her.post(
+        re.search(r'action="(/notifications/\d+/open)"', messages).group(1),
+        data={"csrf_token": csrf_token_of(messages)},
+    )
+    assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/concerns/{cid}")
 
 
 def test_a_neighbour_says_me_too_from_the_list_and_others_see_nothing(app, town):
