@@ -138,3 +138,37 @@ def test_the_152_leak_is_raised_handed_to_the_property_done_and_reported_back(
     counted = ApiClient(app).as_(place.worker).get(f"/concerns/{public.json['id']}").json
     assert counted["me_too_count"] == 1
     assert real_console_errors(errors) == []
+
+
+def test_the_concern_pages_fit_a_360px_phone_in_elder_mode(app, new_page, committed_db):
+    """长辈版: big text and big targets on 反映问题, her concerns, one concern and the office's
+    lists; nothing scrolls sideways and axe finds nothing serious."""
+    from .test_resident_pages import MEASURE, TARGETS
+
+    place = Building152(app)
+    made = (
+        ApiClient(app)
+        .as_(place.her.account_user)
+        .post("/concerns", json={"category": "lifts", "description": "电梯按钮失灵"})
+    )
+    assert made.status_code == 201
+    for user, paths in [
+        (
+            place.her.account_user,
+            ["/", "/concerns/new", "/concerns", f"/concerns/{made.json['id']}"],
+        ),
+        (place.office, ["/office/concerns", "/office/handlers", f"/concerns/{made.json['id']}"]),
+    ]:
+        page = new_page(width=360)
+        _sign_in(page, user.phone)
+        page.get_by_role("button", name="长辈版").click()
+        page.wait_for_url("**/")
+        for path in paths:
+            response = page.goto(path)
+            assert response.status == 200, path
+            assert_no_sideways_scroll(page)
+            assert_accessible(page)
+            body_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+            assert body_px >= 18, (path, body_px)
+            small = [t for t in page.evaluate(MEASURE, TARGETS) if t["h"] < 60 or t["w"] < 60]
+            assert small == [], (path, small)
