@@ -208,7 +208,7 @@ def _buildings(user: User) -> list[Building]:
 def _new_context(user, form: dict, errors: dict) -> dict:
     people = _people(user)
     form.setdefault("request_key", secrets.token_urlsafe(16))
-    form.setdefault("where", "home" if people else "public")
+    form.setdefault("where", "home" if people or form.get("resident_id") else "public")
     if people and "for" not in form:
         form["for"] = str(people[0].id)
     return {

@@ -126,3 +126,27 @@ def test_the_office_lists_print_and_download_and_the_handlers_page(app, town):
     her = _signed_in(app, town.people["her"])
     assert her.get("/office/concerns").status_code == 403
     assert her.get("/office/handlers").status_code == 403
+
+
+def test_a_grid_worker_records_a_concern_for_a_resident_from_her_page(app, town):
+    worker = _signed_in(app, town.people["worker"])
+    resident_page = worker.get(f"/grid/residents/{town.her.id}").get_data(as_text=True)
+    assert f"/concerns/new?for={town.her.id}" in resident_page
+    form = worker.get(f"/concerns/new?for={town.her.id}").get_data(as_text=True)
+    assert f'name="resident_id" value="{town.her.id}"' in form
+    sent = _post(
+        worker,
+        f"/concerns/new?for={town.her.id}",
+        {
+            "category": "lifts",
+            "description": "王阿姨说电梯门关不上",
+            "where": "home",
+            "resident_id": str(town.her.id),
+        },
+    )
+    assert sent.status_code == 303, sent.get_data(as_text=True)
+    cid = int(re.search(r"/concerns/(\d+)", sent.headers["Location"]).group(1))
+    made = town.as_("worker").get(f"/concerns/{cid}").json
+    assert made["resident_id"] == town.her.id and made["source"] == "staff"
+    assert (made["unit"], made["room"]) == (town.her.unit, town.her.room)
+    assert town.as_("her").get(f"/concerns/{cid}").status_code == 200
