@@ -51,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .catalogue import api as catalogue_api
     from .catalogue import views as catalogue_views
     from .catalogue import volunteer_views
+    from .concerns import api as concerns_api
+    from .concerns import views as concerns_views
     from .fairs import api as fairs_api
     from .fairs import views as fairs_views
     from .followups import api as followups_api
@@ -78,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             directory_api.blp,
             office_api.blp,
             fairs_api.blp,
+            concerns_api.blp,
         ],
     )
     app.register_blueprint(pages.bp)
@@ -92,6 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         volunteer_views.bp,
         hours_views.bp,
         followups_views.bp,
+        concerns_views.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -14,6 +14,7 @@ from .accounts.models import Resident, ResidentManager, Role, User, UserRole
 from .bookings import demo as bookings_demo
 from .catalogue import demo as catalogue_demo
 from .catalogue.categories import ensure_categories
+from .concerns import demo as concerns_demo
 from .database import utcnow
 from .extensions import db
 from .fairs import demo as fairs_demo
@@ -191,5 +192,6 @@ def seed_demo() -> bool:
     catalogue_created.append(bookings_demo.seed(hongxi))  # needs the catalogue's volunteers
     catalogue_created.append(hours_demo.seed(hongxi))  # needs the bookings
     catalogue_created.append(fairs_demo.seed(hongxi))  # needs the catalogue's fair listings
+    catalogue_created.append(concerns_demo.seed(hongxi, haobei))  # beside the 152幢 booking
     db.session.flush()
     return created_hongxi or created_haobei or any(catalogue_created)

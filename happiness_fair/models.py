@@ -12,6 +12,15 @@ from .accounts.models import (
 from .audit import AuditEvent
 from .bookings.models import Booking, BookingEvent, BookingPhoto  # noqa: F401
 from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
+from .concerns.models import (
+    Concern,
+    ConcernCategory,
+    ConcernEvent,
+    ConcernMeToo,
+    ConcernPhoto,
+    Handler,
+    MicroGridBuilding,
+)
 from .fairs.models import Attendance, FairDay, SlotBooking, Stall, StallSlot, WalkIn
 from .followups.models import FollowUp
 from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, HoursRecord
@@ -30,14 +39,21 @@ __all__ = [
     "Certificate",
     "Community",
     "Compound",
+    "Concern",
+    "ConcernCategory",
+    "ConcernEvent",
+    "ConcernMeToo",
+    "ConcernPhoto",
     "FairDay",
     "FollowUp",
     "Grid",
+    "Handler",
     "HoursCorrection",
     "HoursDayTotal",
     "HoursMonthTotal",
     "HoursRecord",
     "Listing",
+    "MicroGridBuilding",
     "RecoveryCode",
     "ResetCode",
     "Resident",

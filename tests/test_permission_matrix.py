@@ -146,6 +146,29 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("get", "/volunteers/{vol}/certificates", None, [401, 404, 404, 404, 200, 404, 404, 404, 200, 404]),
     ("get", "/audit-events", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     ("get", "/dashboard", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    # --- concerns (民情) -------------------------------------------------------------------------
+    ("post", "/concerns", {"category": "leaks_pipes", "description": "楼道顶上渗水", "building_id": "{her_building}", "public_area": True, "private": False}, [401, 201, 422, 422, 422, 422, 201, 422, 201, 422]),
+    ("get", "/concerns", None, [401] + [200] * 9),
+    ("get", "/concerns/{c_private}", None, [401, 200, 200, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_private}/accept", {}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_accepted}/hand-over", {"handler_id": "{handler}", "due_on": TOMORROW}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_accepted}/in-hand", {}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_accepted}/to-booking", {"category_id": "{plumbing}", "date": TOMORROW, "period": "morning"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_handed}/handler-answer", {"note": "物业明天上门"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_handed}/done", {"note": "已修好"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_done}/report-back", {"outcome": "satisfied"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_done}/close", {}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_public}/me-too", {}, [401, 200, 200, 404, 404, 404, 403, 404, 403, 404]),
+    ("post", "/concerns/{c_public}/photos", "PHOTO", [401, 201, 201, 404, 404, 404, 201, 404, 201, 404]),
+    ("get", "/concerns/{c_public}/photos/{concern_photo}", None, [401, 200, 200, 404, 404, 404, 200, 404, 200, 404]),
+    ("get", "/concern-categories", None, [200] * 10),
+    ("get", "/concerns/board", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
+    ("get", "/concerns/overdue", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    ("get", "/concerns/summary", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
+    ("get", "/handlers", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
+    ("post", "/handlers", {"name": "街道城管科", "kind": "street"}, [401, 403, 403, 403, 403, 403, 403, 403, 201, 201]),
+    ("patch", "/handlers/{handler}", {"contact_name": "刘经理"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
+    ("put", "/residents/{her}/micro-grid", {"building_ids": ["{her_building}"]}, [401, 403, 403, 404, 403, 404, 403, 404, 200, 404]),  # vol sees her (his accepted job)
 ]  # fmt: skip
 
 UNTRACKED = {"auth_sessions"}  # every authenticated call touches its session's last use
@@ -237,6 +260,33 @@ def cast(app, make, api, in_app):
     invited = as_her.post(f"/residents/{her.id}/managers", json={"phone": people["other"].phone})
     assert invited.status_code == 202, invited.json
     invitation = api.as_(people["other"]).get("/me/invitations").json["items"][0]["id"]
+    as_office, as_worker = api.as_(people["office"]), api.as_(people["worker"])
+    handler = as_office.post("/handlers", json={"name": "虹桥东村物业", "kind": "property"})
+    assert handler.status_code == 201, handler.json
+
+    def concern(steps=(), **extra):
+        body = {"category": "leaks_pipes", "description": "卫生间天花板滴水", **extra}
+        made = as_her.post("/concerns", json=body)
+        assert made.status_code == 201, made.json
+        for action, payload in steps:
+            moved = as_worker.post(f"/concerns/{made.json['id']}/{action}", json=payload)
+            assert moved.status_code == 200, (action, moved.json)
+        return made.json["id"]
+
+    hand = ("hand-over", {"handler_id": handler.json["id"], "due_on": (today() + timedelta(days=3)).isoformat()})  # fmt: skip
+    concerns = {
+        "c_private": concern(),
+        "c_public": concern(public_area=True, private=False),
+        "c_accepted": concern([("accept", {})]),
+        "c_handed": concern([("accept", {}), hand]),
+        "c_done": concern([("accept", {}), hand, ("done", {"note": "修好了"})]),
+    }
+    concern_photo = as_her.post(
+        f"/concerns/{concerns['c_public']}/photos",
+        data={"photo": (io.BytesIO(_png()), "leak.png")},
+        content_type="multipart/form-data",
+    )
+    assert concern_photo.status_code == 201, concern_photo.json
     her_notes = as_her.get("/notifications").json["items"]
     for user in people.values():
         api.as_(user)  # every token exists before the first savepoint
@@ -262,6 +312,10 @@ def cast(app, make, api, in_app):
         "fair": fair.json["id"],
         "stall": stall.json["id"],
         "fair_listing2": fair_listing2.id,
+        **concerns,
+        "handler": handler.json["id"],
+        "concern_photo": concern_photo.json["id"],
+        "her_building": her.building_id,
         "today": today().isoformat(),
         "tomorrow": (today() + timedelta(days=1)).isoformat(),
     }

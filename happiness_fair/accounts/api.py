@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
+from ..concerns.access import helper_buildings
 from ..database import long_statements
 from ..errors import Forbidden
 from ..extensions import limiter
@@ -165,6 +166,7 @@ def me():
         "resident": service.own_resident(user),
         "volunteer": catalogue_service.volunteer_of(user),
         "grid_ids": user.grid_ids,
+        "building_ids": helper_buildings(user.id),
     }
 
 

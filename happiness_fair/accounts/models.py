@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
     volunteer = "volunteer"
     grid_worker = "grid_worker"
     office = "office"
+    micro_grid_helper = "micro_grid_helper"  # 微网格员: raises concerns for a few buildings
 
 
 STAFF_ROLES = frozenset({Role.grid_worker, Role.office})

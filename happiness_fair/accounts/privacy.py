@@ -21,6 +21,7 @@ from ..audit import AuditEvent
 from ..bookings import access as booking_access
 from ..bookings.models import Booking, BookingEvent, BookingPhoto
 from ..catalogue.models import Listing, Volunteer
+from ..concerns import privacy as concern_privacy
 from ..database import utcnow
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -214,6 +215,7 @@ def export(user: User) -> dict:
                 .order_by(ManagerInvitation.id)
             ).scalars()
         ],
+        **concern_privacy.export(user.id, resident_ids),
         "notifications": [
             {
                 "id": n.id,
@@ -317,6 +319,7 @@ def erase(user: User, password: str) -> None:
         about_her = sa.or_(about_her, Booking.beneficiary_id == own.id)
     _strip_booking(about_her)
     _blank_free_text(about_her, user, own)
+    concern_privacy.erase(user.id, own.id if own is not None else None)
 
     if own is not None:
         own.name = ANONYMOUS_NAME

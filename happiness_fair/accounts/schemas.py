@@ -180,6 +180,9 @@ class MeSchema(UserSchema):
     resident = fields.Nested(ResidentSchema, allow_none=True)
     volunteer = fields.Nested(VolunteerSchema, allow_none=True)
     grid_ids = fields.List(fields.Integer())
+    building_ids = fields.List(
+        fields.Integer(), metadata={"description": "Buildings served as a micro-grid helper."}
+    )
 
 
 class TokenSchema(ma.Schema):

@@ -96,6 +96,7 @@ def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
         "comment": booking.comment,
         "paid": booking.paid,
         "linked_booking_id": booking.linked_booking_id,
+        "concern_id": booking.concern_id,
         "events": [
             {
                 "at": e.at,

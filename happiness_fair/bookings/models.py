@@ -73,6 +73,8 @@ class Booking(db.Model):
     paid: Mapped[bool] = mapped_column(default=False)
     photo_count: Mapped[int] = mapped_column(default=0)
     linked_booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id"))
+    # The concern (民情) this booking was made from: its confirmation marks the concern done.
+    concern_id: Mapped[int | None] = mapped_column(index=True)
     waiver_rules_snapshot: Mapped[list] = mapped_column(sa.JSON)
     quote: Mapped[dict] = mapped_column(sa.JSON)
 

@@ -120,10 +120,24 @@ def remind_day_before(now: datetime) -> int:
     return reminded + fairs.remind_day_before(now)
 
 
+def escalate_concerns(now: datetime) -> int:
+    from ..concerns import scheduled as concerns  # concerns build on bookings: import late
+
+    return concerns.escalate_unaccepted(now)
+
+
+def report_overdue_concerns(now: datetime) -> int:
+    from ..concerns import scheduled as concerns
+
+    return concerns.report_overdue(now)
+
+
 STEPS = (
     ("escalated", escalate_stale_requests),
     ("auto_confirmed", auto_confirm),
     ("reminded", remind_day_before),
+    ("concerns_escalated", escalate_concerns),
+    ("concerns_overdue", report_overdue_concerns),
 )
 
 
@@ -145,7 +159,8 @@ def run_scheduled(now: datetime | None = None) -> dict[str, int]:
 @click.command("run-scheduled")
 @with_appcontext
 def run_scheduled_command() -> None:
-    """Escalate stale requests, auto-confirm old completions, send day-before reminders."""
+    """Escalate stale requests and concerns, auto-confirm old completions, send day-before
+    reminders, report concerns past their due date."""
     done = run_scheduled()
     log.info("scheduled run: %s", done)
     click.echo(", ".join(f"{name}: {count}" for name, count in done.items()))

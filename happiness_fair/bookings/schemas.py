@@ -165,6 +165,7 @@ class BookingSchema(ma.Schema):
     comment = fields.String()
     paid = fields.Boolean()
     linked_booking_id = fields.Integer(allow_none=True)
+    concern_id = fields.Integer(allow_none=True)
     events = fields.List(fields.Nested(EventSchema))
     actions = fields.List(
         fields.String(),

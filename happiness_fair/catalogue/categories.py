@@ -15,6 +15,9 @@ def ensure_categories() -> None:
         if code not in existing:
             db.session.add(Category(code=code, name_zh=name_zh, name_en=name_en, position=position))
     db.session.flush()
+    from ..concerns.service import ensure_concern_categories  # concerns build on the catalogue
+
+    ensure_concern_categories()
 
 
 def category_by_code(code: str) -> Category | None:

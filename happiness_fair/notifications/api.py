@@ -22,6 +22,7 @@ class NotificationSchema(ma.Schema):
     id = fields.Integer()
     kind = fields.String(metadata={"enum": list(service.KINDS)})
     booking_id = fields.Integer(allow_none=True)
+    concern_id = fields.Integer(allow_none=True)
     text = fields.String()
     created_at = fields.DateTime()
     read = fields.Boolean()
@@ -36,6 +37,7 @@ def _view(row: Notification, categories, locale: str) -> dict:
         "id": row.id,
         "kind": row.kind,
         "booking_id": row.booking_id,
+        "concern_id": row.concern_id,
         "text": service.render(row, categories, locale),
         "created_at": row.created_at,
         "read": row.read_at is not None,

@@ -24,6 +24,9 @@ class Notification(db.Model):
     booking_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("bookings.id", ondelete="CASCADE"), index=True
     )
+    concern_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("concerns.id", ondelete="CASCADE"), index=True
+    )
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

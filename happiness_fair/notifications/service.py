@@ -64,6 +64,18 @@ MESSAGES = {
         "Your request (%(category)s) is open to other volunteers again: "
         "its volunteer can no longer take it."
     ),
+    "concern_accepted": _l("The grid has taken up your concern no. %(concern)s."),
+    "concern_handed_over": _l(
+        "Your concern no. %(concern)s was handed to %(handler)s, to be done by %(due)s."
+    ),
+    "concern_done": _l(
+        "Your concern no. %(concern)s is done (%(by)s). The grid will call to ask whether it "
+        "really is."
+    ),
+    "concern_escalated": _l("Nobody has taken up concern no. %(concern)s for 24 hours."),
+    "concern_overdue": _l(
+        "Concern no. %(concern)s, handed to %(handler)s, is past its due date (%(due)s)."
+    ),
 }
 KINDS = tuple(MESSAGES)
 
@@ -74,7 +86,7 @@ PERIOD_NAMES = {
 }
 
 
-def notify(user_id: int, kind: str, booking=None, **params) -> Notification:
+def notify(user_id: int, kind: str, booking=None, *, concern=None, **params) -> Notification:
     """Record a notification in the current transaction (it is sent only if the act commits)."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -86,8 +98,14 @@ def notify(user_id: int, kind: str, booking=None, **params) -> Notification:
             "period": str(booking.period),
             **params,
         }
+    if concern is not None:
+        params = {"concern": concern.id, **params}
     row = Notification(
-        user_id=user_id, kind=kind, booking_id=booking.id if booking else None, params=params
+        user_id=user_id,
+        kind=kind,
+        booking_id=booking.id if booking else None,
+        concern_id=concern.id if concern is not None else None,
+        params=params,
     )
     db.session.add(row)
     return row
@@ -112,6 +130,8 @@ def render(notification: Notification, categories: dict[int, Category], locale: 
         values["category"] = category.name_zh if locale.startswith("zh") else category.name_en
     if params.get("date"):
         values["date"] = format_date(date.fromisoformat(params["date"]), "medium")
+    if params.get("due"):
+        values["due"] = format_date(date.fromisoformat(params["due"]), "medium")
     if params.get("period") in PERIOD_NAMES:
         values["period"] = str(PERIOD_NAMES[Period(params["period"])])
     return str(MESSAGES.get(notification.kind, _l("Something changed."))) % values

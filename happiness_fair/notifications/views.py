@@ -48,6 +48,8 @@ def open_one(notification_id: int):
         return redirect(url_for("bookings_web.booking", booking_id=row.booking_id), code=303)
     if row.kind == "manager_invitation":
         return redirect(url_for("family_web.family"), code=303)
+    if row.concern_id:
+        return redirect(url_for("concerns_web.concern", concern_id=row.concern_id), code=303)
     return redirect(url_for(".notifications"), code=303)
 
 

@@ -111,6 +111,16 @@ class DemandLineSchema(ma.Schema):
     volunteers = fields.Integer()
 
 
+class ConcernTotalsSchema(ma.Schema):
+    raised = fields.Integer()
+    handed_over = fields.Integer()
+    done = fields.Integer()
+    reported_back = fields.Integer()
+    satisfied = fields.Integer()
+    overdue = fields.Integer()
+    median_days_to_done = fields.Float(allow_none=True)
+
+
 class DashboardSchema(ma.Schema):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
@@ -118,6 +128,7 @@ class DashboardSchema(ma.Schema):
     closed_loop = fields.List(fields.Nested(LoopLineSchema))
     demand = fields.List(fields.Nested(DemandLineSchema))
     top_volunteers = fields.List(fields.Nested(RankedVolunteerSchema))
+    concerns = fields.Nested(ConcernTotalsSchema)
 
 
 @blp.get("/calendar")

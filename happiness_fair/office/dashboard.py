@@ -23,6 +23,7 @@ from ..catalogue.models import (
     volunteer_categories,
     volunteer_grids,
 )
+from ..concerns import summary as concern_lists
 from ..extensions import db
 from ..followups.models import FollowUp, Outcome
 from ..hours import rankings
@@ -270,4 +271,7 @@ def figures(community_id: int, first: date, last: date, locale: str) -> dict:
         "closed_loop": closed_loop(community_id, first, last, rows),
         "demand": demand_and_supply(community_id, first, last, locale, rows),
         "top_volunteers": rankings.volunteer_ranking(community_id, first, last, limit=5),
+        "concerns": concern_lists.community_totals(
+            community_id, first, last, service_date_of(datetime.now(UTC))
+        ),
     }

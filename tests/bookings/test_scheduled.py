@@ -74,7 +74,13 @@ def test_two_runs_at_once_tell_each_person_once(app, committed):
         thread.join(timeout=60)
     assert errors == []
     totals = {key: sum(r[key] for r in results) for key in results[0]}
-    assert totals == {"escalated": 1, "auto_confirmed": 1, "reminded": 1}
+    assert totals == {
+        "escalated": 1,
+        "auto_confirmed": 1,
+        "reminded": 1,
+        "concerns_escalated": 0,
+        "concerns_overdue": 0,
+    }
 
     with app.app_context():
         told = db.session.execute(
@@ -102,7 +108,13 @@ def test_two_runs_at_once_tell_each_person_once(app, committed):
         assert sorted(events) == sorted([(stale, "escalate", None), (old_job, "confirm", None)])
 
     with app.app_context():
-        assert run_scheduled() == {"escalated": 0, "auto_confirmed": 0, "reminded": 0}
+        assert run_scheduled() == {
+            "escalated": 0,
+            "auto_confirmed": 0,
+            "reminded": 0,
+            "concerns_escalated": 0,
+            "concerns_overdue": 0,
+        }
 
 
 def test_a_request_in_a_grid_without_grid_workers_is_escalated_to_the_office(

@@ -1,0 +1,152 @@
+"""The concern pages work with JavaScript off: 反映问题 from the home page, her concerns with
+their timeline, "me too" on a neighbour's, the grid worker's moves and board, the office's
+lists (printable, XLSX) and handlers."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from happiness_fair.bookings.service import today
+from tests.factories import PASSWORD
+from tests.helpers import csrf_token_of, sign_in_page
+
+from .conftest import png
+
+
+def _signed_in(app, user):
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    assert sign_in_page(client, user.phone, PASSWORD).status_code in (302, 303)
+    return client
+
+
+def _post(client, path, data, **kw):
+    token = csrf_token_of(client.get(path).get_data(as_text=True))
+    return client.post(path, data={**data, "csrf_token": token}, **kw)
+
+
+def test_a_resident_reports_a_leak_and_the_grid_walks_it_through(app, town):
+    her = _signed_in(app, town.people["her"])
+    home = her.get("/").get_data(as_text=True)
+    assert "反映问题" in home and 'href="/concerns/new"' in home
+    sent = _post(
+        her,
+        "/concerns/new",
+        {
+            "category": "leaks_pipes",
+            "description": "卫生间天花板滴水",
+            "where": "home",
+            "photos": (io.BytesIO(png()), "leak.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 303, sent.get_data(as_text=True)
+    page_url = sent.headers["Location"]
+    cid = int(re.search(r"/concerns/(\d+)", page_url).group(1))
+    page = her.get(page_url).get_data(as_text=True)
+    assert "卫生间天花板滴水" in page and "已提出" in page and "照片 1" in page
+
+    worker = _signed_in(app, town.people["worker"])
+    board = worker.get("/grid/").get_data(as_text=True)
+    assert f"/concerns/{cid}" in board and "新的问题" in board
+    assert _post(worker, f"/concerns/{cid}/accept", {}).status_code == 303
+    handed = _post(
+        worker,
+        f"/concerns/{cid}/hand-over",
+        {"handler_id": str(town.handler_id), "due_on": "2000-01-01"},
+    )
+    assert handed.status_code == 422 and "aria-invalid" in handed.get_data(as_text=True)
+    form = worker.get(f"/concerns/{cid}/hand-over").get_data(as_text=True)
+    due = re.search(r'name="due_on" type="date" value="([0-9-]+)"', form).group(1)
+    assert due > today().isoformat()  # the form offers a due date three days on
+    handed = _post(
+        worker, f"/concerns/{cid}/hand-over", {"handler_id": str(town.handler_id), "due_on": due}
+    )
+    assert handed.status_code == 303
+    assert _post(worker, f"/concerns/{cid}/done", {"note": "物业换了水管"}).status_code == 303
+    called = _post(worker, f"/concerns/{cid}/report-back", {"outcome": "satisfied"})
+    assert called.status_code == 303
+    timeline = her.get(f"/concerns/{cid}").get_data(as_text=True)
+    for words in ("网格已受理", "已交办", "虹桥东村物业", "物业换了水管", "回访：满意"):
+        assert words in timeline, words
+    assert "/accept" not in timeline  # no staff buttons for her
+    mine = her.get("/concerns").get_data(as_text=True)
+    assert f"/concerns/{cid}" in mine
+    messages = her.get("/notifications").get_data(as_text=True)
+    assert "查看这个问题" in messages and "虹桥东村物业" in messages
+    opened = her.post(
+        re.search(r'action="(/notifications/\d+/open)"', messages).group(1),
+        data={"csrf_token": csrf_token_of(messages)},
+    )
+    assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/concerns/{cid}")
+
+
+def test_a_neighbour_says_me_too_from_the_list_and_others_see_nothing(app, town):
+    made = town.as_("her").post(
+        "/concerns",
+        json={
+            "category": "facilities",
+            "description": "路灯不亮",
+            "building_id": town.building.id,
+            "public_area": True,
+            "private": False,
+            "location_note": "楼下小路",
+        },
+    )
+    cid = made.json["id"]
+    neighbour = _signed_in(app, town.people["neighbour"])
+    listed = neighbour.get("/concerns").get_data(as_text=True)
+    assert "路灯不亮" in listed and "我也是" in listed
+    said = _post(neighbour, "/concerns", {"back": "list"}, follow_redirects=False)
+    assert said.status_code in (404, 405)  # only the concern's own address takes a me too
+    token = csrf_token_of(listed)
+    done = neighbour.post(f"/concerns/{cid}/me-too", data={"csrf_token": token, "back": "list"})
+    assert done.status_code == 303
+    assert "你说过“我也是”" in neighbour.get("/concerns").get_data(as_text=True)
+    far = _signed_in(app, town.people["far"])
+    assert far.get(f"/concerns/{cid}").status_code == 404
+    assert "路灯不亮" not in far.get("/concerns").get_data(as_text=True)
+    assert neighbour.get(f"/concerns/{cid}/accept").status_code == 403
+
+
+def test_the_office_lists_print_and_download_and_the_handlers_page(app, town):
+    office = _signed_in(app, town.people["office"])
+    lists = office.get("/office/concerns")
+    text = lists.get_data(as_text=True)
+    assert lists.status_code == 200 and "问题清单" in text and "按网格和月份" in text
+    link = re.search(r'href="(/api/v1/concerns/summary\?[^"]+)"', text).group(1)
+    sheet = office.get(link.replace("&amp;", "&"))
+    assert sheet.status_code == 200 and sheet.mimetype.endswith("spreadsheetml.sheet")
+    handlers = office.get("/office/handlers").get_data(as_text=True)
+    assert "虹桥东村物业" in handlers
+    added = _post(office, "/office/handlers", {"name": "街道城管科", "kind": "street"})
+    assert added.status_code == 303
+    assert "街道城管科" in office.get("/office/handlers").get_data(as_text=True)
+    her = _signed_in(app, town.people["her"])
+    assert her.get("/office/concerns").status_code == 403
+    assert her.get("/office/handlers").status_code == 403
+
+
+def test_a_grid_worker_records_a_concern_for_a_resident_from_her_page(app, town):
+    worker = _signed_in(app, town.people["worker"])
+    resident_page = worker.get(f"/grid/residents/{town.her.id}").get_data(as_text=True)
+    assert f"/concerns/new?for={town.her.id}" in resident_page
+    form = worker.get(f"/concerns/new?for={town.her.id}").get_data(as_text=True)
+    assert f'name="resident_id" value="{town.her.id}"' in form
+    sent = _post(
+        worker,
+        f"/concerns/new?for={town.her.id}",
+        {
+            "category": "lifts",
+            "description": "王阿姨说电梯门关不上",
+            "where": "home",
+            "resident_id": str(town.her.id),
+        },
+    )
+    assert sent.status_code == 303, sent.get_data(as_text=True)
+    cid = int(re.search(r"/concerns/(\d+)", sent.headers["Location"]).group(1))
+    made = town.as_("worker").get(f"/concerns/{cid}").json
+    assert made["resident_id"] == town.her.id and made["source"] == "staff"
+    assert (made["unit"], made["room"]) == (town.her.unit, town.her.room)
+    assert town.as_("her").get(f"/concerns/{cid}").status_code == 200
