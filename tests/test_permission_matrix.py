@@ -168,7 +168,7 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("get", "/handlers", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
     ("post", "/handlers", {"name": "街道城管科", "kind": "street"}, [401, 403, 403, 403, 403, 403, 403, 403, 201, 201]),
     ("patch", "/handlers/{handler}", {"contact_name": "刘经理"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
-    ("put", "/residents/{her}/micro-grid", {"building_ids": ["{her_building}"]}, [401, 403, 403, 404, 403, 404, 403, 404, 200, 404]),  # vol sees her (his accepted job)
+    ("put", "/residents/{her}/micro-grid", {"building_ids": ["{her_building}"]}, [401, 403, 403, 404, 404, 404, 403, 404, 200, 404]),  # a volunteer never sees her record
 ]  # fmt: skip
 
 UNTRACKED = {"auth_sessions"}  # every authenticated call touches its session's last use
