@@ -28,6 +28,7 @@ from .schemas import (
     ResetSchema,
     ResidentPatchSchema,
     ResidentSchema,
+    StaffSchema,
     TokenRequestSchema,
     TokenSchema,
     TotpEnrolmentSchema,
@@ -219,6 +220,33 @@ def totp_disable(data):
     """Turn two-step sign-in off, with my password again. Audited."""
     totp.disable(current_user._get_current_object(), data["password"])
     return {"enabled": False, "recovery_codes_left": 0}
+
+
+@blp.get("/staff")
+@blp.doc(operationId="listStaff")
+@blp.response(200, list_schema(StaffSchema, "StaffList"))
+@blp.errors(401, 403)
+@login_required
+def list_staff():
+    """Office: the staff accounts (office and grid workers) of my community, with whether each
+    has two-step sign-in on. 403: not office staff."""
+    return {"items": totp.community_staff(current_user._get_current_object())}
+
+
+@blp.post("/staff/<int:user_id>/totp/reset")
+@blp.doc(operationId="resetStaffTotp")
+@blp.response(200, StaffSchema)
+@blp.errors(401, 403, 404, 409)
+@login_required
+def reset_staff_totp(user_id):
+    """Office: turn off a colleague's two-step sign-in when the phone is lost (check who it is
+    first); the colleague signs in with the password and sets it up again. Audited as
+    account.totp_reset. 403: not office staff. 404: no staff account of my community. 409: my
+    own account (use POST /me/totp/disable with my password)."""
+    office = current_user._get_current_object()
+    user = totp.colleague(office, user_id)
+    totp.reset_by_office(office, user)
+    return user
 
 
 @blp.get("/me/household")
