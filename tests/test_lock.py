@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -72,6 +73,33 @@ def test_every_pin_carries_its_hashes(lock):
     entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 1)[1])
     unhashed = [e.split()[0] for e in entries if PIN.match(e.strip()) and "--hash=sha256:" not in e]
     assert unhashed == [] and len(entries) > 10
+
+
+# The Pythons production runs on: Debian 12 (bookworm) and Debian 13 (trixie).
+DEBIAN_PYTHONS = {"debian-12": ("3.11", "3.11.2"), "debian-13": ("3.13", "3.13.5")}
+
+
+@pytest.mark.parametrize("lock", sorted(LOCKS))
+@pytest.mark.parametrize("debian", sorted(DEBIAN_PYTHONS))
+def test_debian_s_python_finds_everything_it_needs_in_the_lock(lock, debian):
+    """pip --require-hashes refuses a needed package that is not pinned. A lock made on a newer
+    Python once left out async-timeout, which redis needs below 3.11.3 (Debian 12: 3.11.2)."""
+    version, full = DEBIAN_PYTHONS[debian]
+    environment = {**default_environment(), "python_version": version}
+    environment.update(python_full_version=full, implementation_version=full, extra="")
+    pins = _pins(lock)
+    missing = []
+    for name in pins:
+        try:
+            declared = importlib.metadata.requires(name) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue  # not installed here (a platform's own package): nothing to read
+        for line in declared:
+            req = Requirement(line)
+            needed = req.marker is None or req.marker.evaluate(environment)
+            if needed and canonicalize_name(req.name) not in pins:
+                missing.append(f"{name} needs {req} on {debian}")
+    assert missing == [], "run scripts/lock with Debian 12's /usr/bin/python3"
 
 
 def test_the_test_lock_installs_exactly_the_runtime_pins():
