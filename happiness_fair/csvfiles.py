@@ -92,5 +92,8 @@ def read_table(data: bytes, required: Sequence[str] = ()) -> CsvTable:
             values = (values + [""] * len(names))[: len(names)]
             table.rows.append((line, dict(zip(names, values, strict=True))))
     except csv.Error as err:
-        raise CsvProblem(f"line {start}: {err}") from None
+        said = str(err)
+        if "unexpected end of data" in said:
+            said = 'a quote (") opened on this line is never closed'
+        raise CsvProblem(f"line {start}: {said}") from None
     return table

@@ -60,7 +60,7 @@ def test_excel_files_in_gbk_or_utf8_with_a_bom_are_read_and_say_how(
         # A field opened with a quote that never closes (strict CSV).
         (
             'grid,compound,building\n1,幸福小区,1幢\n2,"幸福新村,1幢\n'.encode(),
-            "line 3: unexpected end of data",
+            'line 3: a quote (") opened on this line is never closed',
         ),
         (
             'grid,compound,building\n1,幸福小区,"1幢"号\n'.encode(),
