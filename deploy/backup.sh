@@ -9,7 +9,11 @@ KEEP_DAYS=${BACKUP_KEEP_DAYS:-14}
 url=${DATABASE_URL/postgresql+psycopg:/postgresql:}
 url=${url/#postgres:/postgresql:}
 umask 077
-mkdir -p "$BACKUP_DIR"
+if ! mkdir -p "$BACKUP_DIR" 2>/dev/null || [ ! -w "$BACKUP_DIR" ]; then
+  echo "backup: cannot write to BACKUP_DIR=$BACKUP_DIR. Under systemd the unit may write only to" \
+    "its ReadWritePaths= (systemctl edit happiness-fair-backup.service); see docs/DEPLOY.md." >&2
+  exit 1
+fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 target="$BACKUP_DIR/happiness-fair-$stamp.dump"
 pg_dump --format=custom --compress=6 --no-owner --file="$target.part" "$url"

@@ -12,6 +12,26 @@ class ConfigError(RuntimeError):
     """Start-up refuses to run with an unsafe or incomplete configuration."""
 
 
+MIN_SECRET_KEY_LENGTH = 32
+# Keys that are public because a file or a guide printed them: deploy/env.example's placeholder and
+# the usual stand-ins. Anyone who knows the key can sign a session cookie as any user.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {"change-me", "changeme", "change_me", "secret", "dev", "development", "your-secret-key"}
+)
+MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a placeholder or a short key, with one line that says how to make a good one."""
+    if key.strip().lower() in PLACEHOLDER_SECRET_KEYS:
+        problem = f"SECRET_KEY is the placeholder {key.strip()!r}"
+    elif len(key) < MIN_SECRET_KEY_LENGTH:
+        problem = f"SECRET_KEY has {len(key)} characters; it needs at least {MIN_SECRET_KEY_LENGTH}"
+    else:
+        return
+    raise ConfigError(f"{problem}. Make one with: {MAKE_A_KEY}")
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -80,11 +100,18 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         database_url = f"sqlite:///{instance / 'happiness_fair.sqlite3'}"
     database_url = normalise_database_url(database_url)
 
+    from_environment = not overrides.get("SECRET_KEY")
     secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     if not secret_key:
         if not embedded:
-            raise ConfigError("SECRET_KEY must be set when DATABASE_URL is set.")
+            raise ConfigError(
+                f"SECRET_KEY must be set when DATABASE_URL is set. Make one with: {MAKE_A_KEY}"
+            )
         secret_key = _instance_secret(instance)
+    elif from_environment and not overrides.get("TESTING"):
+        # Production's key comes from the environment (the unit's EnvironmentFile): a known or short
+        # one is refused. Tests (TESTING, or a key handed to create_app in code) keep their own.
+        check_secret_key(secret_key)
 
     redis_url = os.environ.get("REDIS_URL")
     config = {
@@ -130,6 +157,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # ICP 备案号 (e.g. 苏ICP备12345678号-1): in every page's footer, linked to MIIT's site.
+        "ICP_BEIAN": os.environ.get("ICP_BEIAN", "").strip(),
         # argon2id parameters; tests lower them so the suite stays fast.
         "PASSWORD_HASH_TIME_COST": 3,
         "PASSWORD_HASH_MEMORY_KIB": 65536,

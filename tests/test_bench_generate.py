@@ -24,7 +24,7 @@ def generated(tmp_path_factory):
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{path}",
-        "SECRET_KEY": "bench-test",
+        "SECRET_KEY": "bench-test-" + "0123456789" * 3,
         "HF_INSTANCE_PATH": str(tmp / "instance"),
     }
     env.pop("TEST_DATABASE_URL", None)

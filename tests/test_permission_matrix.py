@@ -70,6 +70,8 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("patch", "/residents/{her}", {"name": "张桂英"}, [401, 200, 200, 404, 404, 404, 200, 404, 200, 404]),
     ("post", "/residents/{her}/verify-age", {"birth_date": "1941-01-15"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
     ("post", "/residents/{her}/reset-code", None, [401, 403, 403, 404, 404, 404, 201, 404, 201, 404]),
+    ("get", "/staff", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    ("post", "/staff/{worker_user}/totp/reset", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),  # off already: nothing to do
     # --- places and the catalogue -------------------------------------------------------------
     ("get", "/communities", None, [200] * 10),
     ("get", "/buildings?community_id={community}", None, [200] * 10),
@@ -300,6 +302,7 @@ def cast(app, make, api, in_app):
         "other_phone": people["other"].phone,
         "manager_user": people["manager"].id,
         "invitation": invitation,
+        "worker_user": people["worker"].id,
         "plumbing": plumbing.id,
         "vol": vol.id,
         "vol2": vol2.id,

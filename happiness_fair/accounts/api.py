@@ -34,6 +34,7 @@ from .schemas import (
     ResetSchema,
     ResidentPatchSchema,
     ResidentSchema,
+    StaffSchema,
     TokenRequestSchema,
     TokenSchema,
     TotpEnrolmentSchema,
@@ -301,6 +302,40 @@ def totp_disable(data):
     - 422: the password is wrong."""
     totp.disable(current_user._get_current_object(), data["password"])
     return {"enabled": False, "recovery_codes_left": 0}
+
+
+@blp.get("/staff")
+@blp.doc(operationId="listStaff")
+@blp.response(200, list_schema(StaffSchema, "StaffList"))
+@blp.errors(401, 403)
+@login_required
+def list_staff():
+    """The staff accounts (office and grid workers) of my community, with their two-step state.
+
+    Who: office staff; each sees the staff of his own community.
+
+    - 403: the caller is not office staff."""
+    return {"items": totp.community_staff(current_user._get_current_object())}
+
+
+@blp.post("/staff/<int:user_id>/totp/reset")
+@blp.doc(operationId="resetStaffTotp")
+@blp.response(200, StaffSchema)
+@blp.errors(401, 403, 404, 409)
+@login_required
+def reset_staff_totp(user_id):
+    """Turn off a colleague's two-step sign-in when the phone is lost.
+
+    Who: office staff, for a staff account of their own community (check who it is first). The
+    colleague signs in with the password and sets it up again. Audited as account.totp_reset.
+
+    - 403: the caller is not office staff.
+    - 404: no staff account of my community with that id.
+    - 409: my own account (use `disableTwoStep` with my password)."""
+    office = current_user._get_current_object()
+    user = totp.colleague(office, user_id)
+    totp.reset_by_office(office, user)
+    return user
 
 
 @blp.get("/me/household")

@@ -5,7 +5,8 @@ Enrolment keeps the new secret on the account but off until a first code from th
 phone has it. A code works once: the newest time step used is kept, and an older or equal one is
 refused, so a code read over a shoulder cannot be replayed within its 30 seconds. Recovery codes are
 kept only as SHA-256 hashes and are spent by a conditional UPDATE, so two requests cannot both use
-one. Turning two-step sign-in on or off is audited.
+one. Turning two-step sign-in on or off is audited. A staff member who lost the phone is reset by
+another office account of the community (`reset_by_office`), audited as account.totp_reset.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from flask_babel import gettext as _
 
 from .. import audit, crypto
 from ..database import utcnow
-from ..errors import Conflict, Forbidden, OtpRequired, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, OtpRequired, ValidationFailed
 from ..extensions import db
 from . import security
-from .models import RecoveryCode, User
+from .models import RecoveryCode, Role, User, UserRole
 
 log = logging.getLogger(__name__)
 
@@ -218,3 +219,62 @@ def check_second_factor(user: User, code: str | None) -> None:
     elif len("".join(ch for ch in code if ch.isalnum())) == 10 and _spend_recovery_code(user, code):
         return
     raise OtpRequired(_("The one-time code is wrong or was already used."))
+
+
+def community_staff(office: User) -> list[User]:
+    """The staff accounts (office and grid workers) of the office's community, by name, with
+    whether each has two-step sign-in on: who still needs it, and whom to reset."""
+    if not office.is_office:
+        raise Forbidden(_("Only the office may see its staff accounts."))
+    staff = db.session.execute(
+        sa.select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            User.community_id == office.community_id,
+            User.deleted_at.is_(None),
+            UserRole.role.in_((Role.office, Role.grid_worker)),
+        )
+        .order_by(User.name, User.id)
+        .distinct()
+    )
+    return list(staff.scalars())
+
+
+def colleague(office: User, user_id: int) -> User:
+    """A staff account of the office's own community; 403 for anyone but the office, 404 for an
+    account that is not such a colleague (another community's is never shown to exist)."""
+    if not office.is_office:
+        raise Forbidden(_("Only the office may turn off a colleague's two-step sign-in."))
+    user = db.session.get(User, user_id)
+    if (
+        user is None
+        or user.community_id != office.community_id
+        or user.deleted_at is not None
+        or not user.is_staff
+    ):
+        raise NotFound()
+    return user
+
+
+def reset_by_office(office: User, user: User) -> bool:
+    """A colleague lost the phone: another office account turns two-step sign-in off (the secret
+    and the recovery codes go), after checking who it is, in person or by phone. The colleague
+    signs in with the password alone and sets it up again on the new phone. Audited, with the
+    office account as the actor. Returns whether it was on."""
+    if user.id == office.id:
+        raise Conflict(
+            _("Turn off your own two-step sign-in on your account page, with your password.")
+        )
+    was_on = user.totp_enabled
+    if not was_on and not user.totp_secret:
+        return False
+    clear(user)
+    if was_on:
+        audit.record(
+            "account.totp_reset",
+            community_id=user.community_id,
+            actor_id=office.id,
+            subject_type="user",
+            subject_id=user.id,
+        )
+    return was_on

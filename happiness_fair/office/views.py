@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields
 
+from ..accounts import totp
 from ..bookings import fees
 from ..bookings.service import today
 from ..catalogue import service as catalogue
@@ -150,6 +151,36 @@ def vet_volunteer(volunteer_id, action):
     else:
         flash(_("Done: %(name)s.", name=volunteer.name), "success")
     return redirect(url_for(".volunteers_page"), code=303)
+
+
+@bp.get("/staff")
+@office_page
+def staff_page():
+    """The community's staff accounts and their two-step sign-in; a lost phone is reset here."""
+    return render_template("office/staff.html", staff=totp.community_staff(me()))
+
+
+@bp.post("/staff/<int:user_id>/totp-reset")
+@office_page
+def reset_staff_totp(user_id):
+    user = totp.colleague(me(), user_id)
+    try:
+        was_on = totp.reset_by_office(me(), user)
+    except DomainError as err:
+        flash(err.text(), "error")
+    else:
+        if was_on:
+            flash(
+                _(
+                    "Two-step sign-in of %(name)s is off. They sign in with their password and "
+                    "set it up again on the new phone.",
+                    name=user.name,
+                ),
+                "success",
+            )
+        else:
+            flash(_("%(name)s had no two-step sign-in to turn off.", name=user.name), "success")
+    return redirect(url_for(".staff_page"), code=303)
 
 
 @bp.post("/volunteers/<int:volunteer_id>/tags")

@@ -8,18 +8,19 @@ list per grid already (the grid map); this command reads it as CSV with the head
     1,第1网格,虹桥东村,152幢
 
 (`grid_name` may be left empty: 第N网格). Running it again adds what is new and changes nothing
-else, so a corrected file can be loaded twice.
+else, so a corrected file can be loaded twice. The file may be UTF-8 (with or without a BOM) or
+GB18030/GBK, as Excel on Chinese Windows saves it (csvfiles.py); the command says which it read.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from ..csvfiles import CsvProblem, read_table
 from ..extensions import db
 from .models import Building, Community, Compound, Grid
 
@@ -37,12 +38,13 @@ def _one(stmt):
     return db.session.execute(stmt).scalar_one_or_none()
 
 
-def import_places(community: Community, rows: list[dict]) -> Counts:
-    """Add the rows' grids, compounds and buildings to the community; skip what is there."""
+def import_places(community: Community, rows: list[tuple[int, dict]]) -> Counts:
+    """Add the rows' grids, compounds and buildings to the community; skip what is there.
+    Each row comes with its line number in the file, for the error that names it."""
     counts = Counts()
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         try:
-            number = int(row["grid"])
+            number = int(row["grid"].strip())
         except (TypeError, ValueError):
             raise click.ClickException(f"line {line}: grid must be a number") from None
         compound_name = (row.get("compound") or "").strip()
@@ -90,7 +92,7 @@ def import_places(community: Community, rows: list[dict]) -> Counts:
 
 
 @click.command("import-places")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 @click.option("--community", required=True, help="The community's exact name (社区).")
 @click.option("--street", default="", help="Its street office (街道), for a new community.")
 @click.option("--district", default="", help="Its district (区), for a new community.")
@@ -98,11 +100,12 @@ def import_places(community: Community, rows: list[dict]) -> Counts:
 @with_appcontext
 def import_places_command(csv_file, community, street, district, city) -> None:
     """Create a community (when new) and add its grids, compounds and buildings from a CSV file."""
-    reader = csv.DictReader(csv_file)
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-    if missing:
-        raise click.ClickException(f"the CSV header lacks: {', '.join(missing)}")
-    rows = list(reader)
+    try:
+        table = read_table(csv_file.read(), REQUIRED)
+    except CsvProblem as problem:
+        raise click.ClickException(f"{csv_file.name}: {problem}") from None
+    click.echo(f"Read {csv_file.name} as {table.encoding}: {len(table.rows)} rows.")
+    rows = table.rows
     found = _one(sa.select(Community).where(Community.name == community))
     created = found is None
     if created:

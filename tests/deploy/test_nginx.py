@@ -37,6 +37,10 @@ def _site(tmp, app_port: int, http_port: int, https_port: int) -> str:
         "127.0.0.1:8000": f"127.0.0.1:{app_port}",
         "listen 80;": f"listen 127.0.0.1:{http_port};",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "listen 80 default_server;": f"listen 127.0.0.1:{http_port} default_server;",
+        "listen 443 ssl http2 default_server;": (
+            f"listen 127.0.0.1:{https_port} ssl http2 default_server;"
+        ),
         "/etc/letsencrypt/live/fair.example.cn/": f"{tmp}/",
         "/srv/happiness-fair/static/": f"{ROOT}/static/",
         "/var/log/nginx/": f"{tmp}/",
@@ -203,3 +207,40 @@ def test_nginx_answers_its_own_chinese_page_when_no_app_worker_answers(nginx):
     assert status == 200
     # The internal locations are not pages of their own.
     assert _get(https_port, "GET", "/_unavailable.html")[0] == 404
+
+
+def _no_answer(port, *, tls, host, sni=None):
+    """True when nginx closes the connection without any HTTP answer (444)."""
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        if tls:
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            raw = context.wrap_socket(raw, server_hostname=sni)
+        raw.sendall(f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        received = b""
+        while chunk := raw.recv(4096):
+            received += chunk
+    except (ssl.SSLError, ConnectionResetError):
+        received = b""
+    finally:
+        raw.close()
+    return received == b""
+
+
+def test_a_foreign_host_gets_no_answer_from_the_app(nginx):
+    app, http_port, https_port, _logs = nginx
+    assert _get(https_port, "GET", "/healthz")[0] == 200  # the site's own name still works
+    before = len(app.access())
+    # The site's certificate name in the handshake but another Host header; another name in both;
+    # no name at all (a scanner going by address); and plain http with a stranger's name.
+    assert _no_answer(https_port, tls=True, host="evil.example", sni="fair.example.cn")
+    assert _no_answer(https_port, tls=True, host="evil.example", sni="evil.example")
+    assert _no_answer(https_port, tls=True, host="127.0.0.1")
+    assert _no_answer(http_port, tls=False, host="evil.example")
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        _get(https_port, "GET", "/", headers={"Host": "evil.example"})
+    time.sleep(0.5)
+    assert len(app.access()) == before  # gunicorn never saw them
+    assert _get(http_port, "GET", "/", tls=False)[0] == 301  # certbot's port still answers the site
