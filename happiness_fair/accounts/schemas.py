@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import fields
 
@@ -98,6 +99,19 @@ class ResetSchema(BaseSchema):
     phone = phone_field(required=True)
     code = fields.String(required=True, validate=length(1, 20))
     new_password = password_field(required=True)
+
+
+class ResetFormSchema(ResetSchema):
+    """The 忘记密码 page: the same fields, the new password typed twice."""
+
+    new_password_again = fields.String(required=True, load_only=True)
+
+    @ma.validates_schema
+    def _typed_twice_alike(self, data, **kwargs):
+        if data.get("new_password_again") != data.get("new_password"):
+            raise ma.ValidationError(
+                _l("The two new passwords are not the same."), "new_password_again"
+            )
 
 
 class HouseholdMemberSchema(BaseSchema):
