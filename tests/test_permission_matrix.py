@@ -188,7 +188,8 @@ def cast(app, make, api, in_app):
 
     v = people["vol"]
     accept, start = (v, "accept", {}), (v, "start", {})
-    complete = (v, "complete", {"minutes": 45, "materials_fen": 0})
+    # Her labour is free (aged 80, verified); materials are due, so "paid" has a purpose.
+    complete = (v, "complete", {"minutes": 45, "materials_fen": 300})
     ids = {
         "b_open": booking(named=False),
         "b_named": booking(),

@@ -202,22 +202,34 @@ def refusal(
         booking.completed_at and rules.can_dispute_at(booking.completed_at, now)
     ):
         return Conflict(_l("The 7 days for a dispute have passed.")), relation
+    if action == PAID and not booking.paid and amount_due_fen(booking) <= 0:
+        return Conflict(_l("Nothing is due for this booking.")), relation
     return None, relation
 
 
+def amount_due_fen(booking: Booking) -> int:
+    """What the beneficiary owes as the booking's quote stands now."""
+    return int((booking.quote or {}).get("amount_due_fen") or 0)
+
+
+def offered(viewer: Viewer, booking: Booking, action: Action | str, now=None) -> bool:
+    """Whether to offer this move now, as a button and in the API's `actions`: allowed, and not
+    a repeat that would change nothing (marking paid what is already marked paid)."""
+    if action == PAID and booking.paid:
+        return False
+    return refusal(viewer, booking, action, now)[0] is None
+
+
 def can(action: Action | str, user: User, booking: Booking, viewer: Viewer | None = None) -> bool:
-    """May this person do this to this booking now? For the buttons and for the request."""
-    viewer = viewer or viewer_of(user)
-    return refusal(viewer, booking, action)[0] is None
+    """May this person do this to this booking now? For the buttons (see offered())."""
+    return offered(viewer or viewer_of(user), booking, action)
 
 
 def allowed_actions(viewer: Viewer, booking: Booking) -> list[str]:
     """The buttons to show, in a stable order (with `paid` last)."""
     now = utcnow()
     candidates = [a.value for a in Action] + [PAID]
-    if booking.paid:
-        candidates.remove(PAID)
-    return [a for a in candidates if refusal(viewer, booking, a, now)[0] is None]
+    return [a for a in candidates if offered(viewer, booking, a, now)]
 
 
 # --- others' reasons to look at a resident ------------------------------------------------
