@@ -54,6 +54,7 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/me/totp", None, [401, 403, 403, 403, 403, 403, 201, 201, 201, 201]),
     ("post", "/me/totp/confirm", {"otp": "123456"}, [401, 403, 403, 403, 403, 403, 409, 409, 409, 409]),
     ("post", "/me/totp/disable", {"password": PASSWORD}, [401] + [200] * 9),  # off already: nothing to do
+    ("put", "/me/address", {"building_id": "{building}", "unit": "2", "room": "301"}, [401, 200, 200, 200, 200, 200, 200, 200, 200, 422]),
     ("post", "/me/household", {"name": "王秀英", "birth_date": "1944-03-02", "relation": "母亲"}, [401, 201, 422, 201, 422, 422, 422, 422, 422, 422]),
     ("post", "/residents/{her}/managers", {"phone": "{other_phone}"}, [401, 201, 403, 404, 403, 404, 403, 404, 403, 404]),
     ("delete", "/residents/{her}/managers/{manager_user}", None, [401, 204, 403, 404, 403, 404, 403, 404, 403, 404]),
@@ -96,6 +97,7 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/bookings/{b_disputed}/resolve", {"outcome": "confirm", "note": "已修好"}, [401, 403, 403, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_named}/cancel", {}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_named}/reschedule", {"date": TOMORROW, "period": "evening"}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
+    ("patch", "/bookings/{b_accepted}", {"door_note": "敲门三下"}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_accepted}/no-show", {}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_open}/assign", {"volunteer_id": "{vol2}"}, [401, 403, 403, 404, 403, 403, 200, 404, 200, 404]),
     ("post", "/bookings/{b_done}/paid", {}, [401, 200, 200, 404, 200, 404, 200, 404, 200, 404]),

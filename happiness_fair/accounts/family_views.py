@@ -9,19 +9,12 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..places import service as places
-from ..validation import BaseSchema, TrimmedString, id_field, length
 from ..web import me, signed_in
 from . import service
 from .managers import managers_of
-from .schemas import HouseholdMemberSchema, ManagerSchema
+from .schemas import AddressSchema, HouseholdMemberSchema, ManagerSchema
 
 bp = Blueprint("family_web", __name__)
-
-
-class AddressSchema(BaseSchema):
-    building_id = id_field(required=True)
-    unit = TrimmedString(required=True, validate=length(1, 10))
-    room = TrimmedString(required=True, validate=length(1, 10))
 
 
 def _family_page(member_form=None, member_errors=None, manager_form=None, manager_errors=None):
@@ -107,7 +100,7 @@ def _profile_page(errors=None, address_form=None, address_errors=None):
         own=own,
         errors=errors or {},
         form={},
-        buildings=places.buildings_of(user.community_id) if own is not None else [],
+        buildings=places.buildings_of(user.community_id),
         address_form=address_form or {},
         address_errors=address_errors or {},
     )
@@ -122,16 +115,13 @@ def profile():
 @bp.post("/profile/address")
 @signed_in
 def change_address():
-    """She moved within the community: her grid follows the new building; past bookings keep
-    the grid they had."""
-    own = service.own_resident(me())
-    if own is None:
-        raise NotFound()
+    """She moved within the community (her grid follows the new building; past bookings keep
+    the grid they had), or gives an address she did not give when registering."""
     kept = kept_input()
     data, errors = load_form(AddressSchema)
     if not errors:
         try:
-            service.update_resident(me(), own, data)
+            service.set_own_address(me(), data)
         except ValidationFailed as err:
             db.session.rollback()
             errors = refusal_messages(err)

@@ -123,6 +123,14 @@ class HouseholdMemberSchema(BaseSchema):
     room = TrimmedString(validate=length(max=10), allow_none=True)
 
 
+class AddressSchema(BaseSchema):
+    """PUT /me/address and the profile page's address form."""
+
+    building_id = id_field(required=True)
+    unit = TrimmedString(required=True, validate=length(1, 10))
+    room = TrimmedString(required=True, validate=length(1, 10))
+
+
 class ManagerSchema(BaseSchema):
     phone = phone_field(required=True)
 

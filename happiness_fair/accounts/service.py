@@ -200,6 +200,27 @@ def create_resident(staff: User, data: dict) -> Resident:
     return resident
 
 
+def set_own_address(user: User, data: dict) -> Resident:
+    """PUT /me/address: a person who registered without an address gets her resident record
+    there; one who has a record moves it (past bookings keep the grid they had)."""
+    resident = own_resident(user)
+    if resident is not None:
+        return update_resident(user, resident, data)
+    building, unit, room = _address(data, user.community_id, required=True)
+    resident = Resident(
+        community_id=user.community_id,
+        user_id=user.id,
+        name=user.name,
+        phone=user.phone,
+        building_id=building.id,
+        unit=unit,
+        room=room,
+    )
+    db.session.add(resident)
+    db.session.flush()
+    return resident
+
+
 def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
     """Name and address by the person or her managers; flags and active by her grid's staff."""
     personal = {k: data[k] for k in ("name", "building_id", "unit", "room") if k in data}

@@ -26,6 +26,11 @@ PAID_ACTORS = frozenset({Relation.volunteer, Relation.party, Relation.grid_staff
 PAID_STATUSES = frozenset(
     {BookingStatus.completed, BookingStatus.confirmed, BookingStatus.disputed}
 )
+# Fixing what was typed (PATCH /bookings/{id}): the contact phone and the door note, by the
+# booking's people (and staff acting for them), until the volunteer starts.
+EDIT = "edit"
+EDIT_ACTORS = frozenset({Relation.party, Relation.grid_staff, Relation.office})
+EDIT_STATUSES = frozenset({BookingStatus.requested, BookingStatus.accepted})
 # From acceptance on, the volunteer needs the address and the phone number.
 WORK_STATUSES = frozenset(
     {
@@ -158,6 +163,10 @@ def judge(viewer: Viewer, booking: Booking, action: Action | str) -> tuple[Verdi
 
 
 def _decide(action: Action | str, status: BookingStatus, relation: Relation) -> Verdict:
+    if action == EDIT:
+        if relation not in EDIT_ACTORS:
+            return Verdict.FORBIDDEN
+        return Verdict.ALLOWED if status in EDIT_STATUSES else Verdict.CONFLICT
     if action != PAID:
         return rules.decide(action, status, relation)
     if relation not in PAID_ACTORS:

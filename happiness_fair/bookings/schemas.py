@@ -55,6 +55,13 @@ class NewBookingSchema(BaseSchema):
             )
 
 
+class BookingDetailsSchema(BaseSchema):
+    """PATCH /bookings/{id}: what its people may fix after booking."""
+
+    contact_phone = phone_field()
+    door_note = note_field(200, allow_none=True)
+
+
 class BookingListArgs(PageArgs):
     status = fields.String(validate=one_of(STATUSES), allow_none=True)
 
@@ -131,6 +138,11 @@ class PhotoSchema(ma.Schema):
     url = fields.String()
 
 
+class VolunteerContactSchema(ma.Schema):
+    name = fields.String()
+    phone = fields.String(allow_none=True)
+
+
 class BookingSchema(ma.Schema):
     """A booking as API.md shows it; the private fields are null for those who may not see
     them. `actions` lists what the caller may do now (the buttons to show)."""
@@ -163,6 +175,14 @@ class BookingSchema(ma.Schema):
     comment = fields.String()
     paid = fields.Boolean()
     linked_booking_id = fields.Integer(allow_none=True)
+    volunteer_contact = fields.Nested(
+        VolunteerContactSchema,
+        allow_none=True,
+        metadata={
+            "description": "Its volunteer's full name and phone, for the booking's people once "
+            "he has accepted; phone null after confirmation or 7 days after completion."
+        },
+    )
     events = fields.List(fields.Nested(EventSchema))
     actions = fields.List(
         fields.String(),

@@ -639,6 +639,38 @@ _PLANS: dict[Action | str, Callable[..., _Move]] = {
 }
 
 
+def change_details(user: User, booking_id: int, data: dict) -> Booking:
+    """Fix the contact phone or the door note until the volunteer starts (its people, or staff
+    for them); a volunteer already named on it is told. Not a move of state: the status stays,
+    and the timeline shows the change."""
+    booking = booking_for_action(booking_id)
+    error, _relation = access.refusal(access.viewer_of(user), booking, access.EDIT)
+    if error is not None:
+        raise error
+    changes = {}
+    if data.get("contact_phone"):
+        changes["contact_phone"] = data["contact_phone"]
+    if "door_note" in data:
+        changes["door_note"] = data["door_note"] or ""
+    changes = {k: v for k, v in changes.items() if getattr(booking, k) != v}
+    if not changes:
+        return booking
+    status = booking.status
+    result = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking.id, Booking.status == status)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(_l("Someone else changed this booking just now. Please look again."))
+    db.session.expire(booking)
+    _record(booking, user, access.EDIT, status, status, "")
+    if booking.volunteer_id is not None:
+        _tell_volunteer(booking, booking.volunteer_id, "booking_details_changed", actor=user)
+    return booking
+
+
 def _record(booking, actor, action, from_status, to_status, note) -> None:
     db.session.add(
         BookingEvent(
