@@ -15,6 +15,7 @@ from ..errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationF
 from ..extensions import db
 from ..places.models import Building, Community, Grid
 from . import access, rules, security, totp
+from .events import resident_fee_facts_changed
 from .models import ResetCode, Resident, ResidentManager, Role, User, UserRole
 
 
@@ -248,6 +249,7 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
         access.require_staff_for(actor, resident)
         if "flags" in staff_only:
             chosen = set(staff_only["flags"])
+            flags_before = set(resident.flags)
             for name in Resident.FLAG_NAMES:
                 setattr(resident, name, name in chosen)
         if "active" in staff_only:
@@ -260,6 +262,8 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
             subject_id=resident.id,
             **{k: (sorted(v) if isinstance(v, list) else v) for k, v in staff_only.items()},
         )
+        if "flags" in staff_only and set(resident.flags) != flags_before:
+            resident_fee_facts_changed.send(resident, actor=actor)
     db.session.flush()
     return resident
 
@@ -280,6 +284,7 @@ def verify_age(staff: User, resident: Resident, birth_date: date) -> Resident:
         subject_id=resident.id,
         birth_date=birth_date.isoformat(),
     )
+    resident_fee_facts_changed.send(resident, actor=staff)
     return resident
 
 

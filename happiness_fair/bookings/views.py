@@ -87,6 +87,7 @@ EVENT_NAMES = {
     "assign": _l("Handed to a volunteer"),
     "follow_up": _l("Follow-up call"),
     access.EDIT: _l("Phone or door note changed"),
+    "requote": _l("Price updated"),
 }
 
 
