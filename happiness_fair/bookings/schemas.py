@@ -109,6 +109,10 @@ class RescheduleSchema(BaseSchema):
 
 class AssignSchema(BaseSchema):
     volunteer_id = id_field(required=True)
+    reason = note_field(
+        allow_none=True,
+        metadata={"description": "Required when he does not serve the request's grid."},
+    )
 
 
 class PhotoUploadSchema(BaseSchema):

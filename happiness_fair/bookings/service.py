@@ -599,10 +599,15 @@ def _assign(booking, actor, relation, details, now) -> _Move:
         booking
     ):
         raise _invalid("volunteer_id", _l("A volunteer cannot serve his own request."))
+    if booking.category_id not in volunteer.category_ids:
+        raise _invalid("volunteer_id", _l("This volunteer does not do this kind of work."))
+    reason = (details.get("reason") or "").strip()
+    if booking.grid_id not in volunteer.grid_ids and not reason:
+        raise _invalid("reason", _l("He does not serve this grid: say why he is the one to go."))
     volunteer_id = volunteer.id
     return _Move(
         values={"volunteer_id": volunteer_id, "requested_clock_at": now, "escalated": False},
-        note=volunteer.name,
+        note=f"{volunteer.name}：{reason}" if reason else volunteer.name,
         requote=True,
         after=[lambda: _tell_volunteer(booking, volunteer_id, "request_for_you", actor)],
     )

@@ -81,11 +81,15 @@ def update_my_volunteer(data):
 @blp.errors(401, 403, 422)
 @login_required
 def community_volunteers(args):
-    """Staff: the community's volunteers (grid workers see approved ones only)."""
+    """Staff: the community's volunteers (grid workers see approved ones only), searchable by
+    part of the name (`q`) and by skill (`category`, a code or id). 403: not staff; 422: an
+    unknown category."""
     items, total = service.community_volunteers(
         _viewer(),
         status=args.get("status"),
         grid_id=args.get("grid_id"),
+        q=args.get("q"),
+        category=args.get("category"),
         page=args["page"],
         per_page=args["per_page"],
     )

@@ -66,6 +66,10 @@ class VolunteerTagsSchema(BaseSchema):
 class VolunteerListArgs(PageArgs):
     status = fields.String(validate=one_of(["pending", "approved", "refused", "suspended"]))
     grid_id = id_field(strict=False)
+    q = TrimmedString(validate=length(max=40), metadata={"description": "part of the name"})
+    category = TrimmedString(
+        validate=length(1, 20), metadata={"description": "a skill: category code or id"}
+    )
 
 
 class NewListingSchema(BaseSchema):

@@ -24,7 +24,15 @@ from ..places.models import Grid
 from ..validation import MAX_ID
 from . import rules
 from .categories import category_by_code
-from .models import Category, Listing, Volunteer, VolunteerStatus, VolunteerTag, volunteer_grids
+from .models import (
+    Category,
+    Listing,
+    Volunteer,
+    VolunteerStatus,
+    VolunteerTag,
+    volunteer_categories,
+    volunteer_grids,
+)
 
 on_suspend: list[Callable[[Volunteer, User], None]] = []
 """Run by suspend() in its transaction with (volunteer, office user); bookings reopens his jobs."""
@@ -115,9 +123,17 @@ def vettable_volunteer(user: User, volunteer_id: int) -> Volunteer:
 
 
 def community_volunteers(
-    user: User, *, status: str | None, grid_id: int | None, page: int, per_page: int
+    user: User,
+    *,
+    status: str | None,
+    grid_id: int | None,
+    page: int,
+    per_page: int,
+    q: str | None = None,
+    category: str | None = None,
 ) -> tuple[list[Volunteer], int]:
-    """Staff look up their community's volunteers; grid workers see the approved ones only."""
+    """Staff look up their community's volunteers (grid workers see the approved ones only),
+    by name (a substring: "沈" finds 沈林益) and skill, to find whom to hand a request to."""
     if not user.is_staff:
         raise Forbidden()
     conditions = [Volunteer.community_id == user.community_id]
@@ -127,7 +143,12 @@ def community_volunteers(
         conditions.append(Volunteer.status == VolunteerStatus(status))
     if grid_id is not None:
         conditions.append(_serves_grid(Volunteer.id, grid_id))
-    return page_of(sa.select(Volunteer).where(*conditions).order_by(Volunteer.id), page, per_page)
+    if category:
+        conditions.append(_has_skill(Volunteer.id, category_from_param(category).id))
+    if q:
+        conditions.append(sa.func.lower(User.name).contains(q.lower(), autoescape=True))
+    stmt = sa.select(Volunteer).join(Volunteer.user).where(*conditions).order_by(Volunteer.id)
+    return page_of(stmt, page, per_page)
 
 
 # ---- applying -----------------------------------------------------------------------------------
@@ -397,6 +418,13 @@ def category_from_param(value: str) -> Category:
     if category is None:
         raise ValidationFailed(fields={"category": [_("No such category.")]})
     return category
+
+
+def _has_skill(volunteer_id_column, category_id: int):
+    return sa.exists().where(
+        volunteer_categories.c.volunteer_id == volunteer_id_column,
+        volunteer_categories.c.category_id == category_id,
+    )
 
 
 def _serves_grid(volunteer_id_column, grid_id: int):

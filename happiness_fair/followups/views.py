@@ -306,7 +306,9 @@ def _act_page(booking, slug, form, errors, status=200):
         "allowed": slug in staff_actions(booking),
     }
     if slug == "hand-over":
-        context["volunteers"] = desk.hand_over_choices(booking)
+        context["q"] = request.args.get("q", "").strip()[:40]
+        context["volunteers"] = desk.hand_over_choices(booking, context["q"])
+        context["in_grid"] = {v.id for v in context["volunteers"] if booking.grid_id in v.grid_ids}
     if slug == "follow-up":
         context["outcomes"] = {o.value: str(n) for o, n in OUTCOME_NAMES.items()}
     return render_template("grid/act.html", **context), status

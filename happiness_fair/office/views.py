@@ -49,15 +49,21 @@ def office_page(view):
 
 
 def _range_from_query(schema=VolunteerRankingArgs):
-    """The period or from–to range in the query string; bad values fall back to this year with
-    the message shown."""
+    """The period or from–to range in the query string; bad values fall back to the default
+    period with the message shown."""
     try:
         args = schema(unknown=ma.EXCLUDE).load(request.args)
         return args, rankings.date_range(args["period"], args["from_"], args["to"], today()), {}
     except ma.ValidationError as err:
-        return {}, rankings.date_range("year", None, None, today()), err.messages
+        return {}, rankings.date_range(None, None, None, today()), err.messages
     except DomainError as err:
-        return {}, rankings.date_range("year", None, None, today()), err.fields
+        return {}, rankings.date_range(None, None, None, today()), err.fields
+
+
+@bp.app_template_global()
+def default_period() -> str:
+    """What a period selector shows when none is asked for: the period the figures are for."""
+    return rankings.DEFAULT_PERIOD.value
 
 
 def _grids():
