@@ -95,9 +95,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
-    from .bookings import requote
+    from .bookings import people, requote
 
     requote.init_app(app)
+    people.init_app(app)
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]

@@ -82,6 +82,7 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/listings", {"category_id": "{plumbing}", "title": "换水龙头", "fee_fen": 1000, "duration_minutes": 30, "modes": ["home"]}, [401, 403, 403, 403, 201, 201, 403, 403, 403, 403]),
     ("get", "/listings/{listing}", None, [200] * 10),
     ("patch", "/listings/{listing}", {"title": "修水龙头、换阀门"}, [401, 403, 403, 403, 200, 403, 403, 403, 403, 403]),
+    ("post", "/listings/{listing}/withdraw", {"reason": "投诉"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
     ("delete", "/listings/{listing}", None, [401, 403, 403, 403, 204, 403, 403, 403, 204, 403]),
     # --- bookings -----------------------------------------------------------------------------
     ("post", "/bookings", {"category_id": "{plumbing}", "beneficiary_id": "{her}", "date": TOMORROW, "period": "morning", "description": "水管漏水"}, [401, 201, 201, 422, 422, 422, 201, 422, 201, 422]),
@@ -130,6 +131,8 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("get", "/fair-days/{fair}", None, [200] * 10),
     ("post", "/fair-days/{fair}/stalls", {"listing_id": "{fair_listing2}", "capacity_per_slot": 3}, [401, 403, 403, 403, 403, 201, 403, 403, 403, 404]),
     ("get", "/fair-days/{fair}/slots", None, [200] * 10),
+    ("post", "/fair-days/{fair}/stalls/{stall}/withdraw", {"reason": "病了"}, [401, 403, 403, 403, 200, 403, 403, 403, 200, 404]),
+    ("post", "/fair-days/{fair}/cancel", {"reason": "大雨"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
     ("post", "/fair-days/{fair}/walk-ins", {"stall_id": "{stall}", "name": "王阿姨"}, [401, 403, 403, 403, 201, 403, 403, 403, 201, 404]),
     ("get", "/fair-days/{fair}/walk-ins", None, [401, 403, 403, 403, 200, 200, 403, 403, 200, 404]),
     ("post", "/fair-days/{fair}/attendance", {"volunteer_ids": ["{vol}"]}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask_login import current_user
 
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
@@ -16,6 +17,9 @@ class ResidentSearchArgs(PageArgs):
     q = TrimmedString(load_default=None, validate=length(max=40))
     building_id = id_field(load_default=None)
     room = TrimmedString(load_default=None, validate=length(max=10))
+    closed = ma.fields.Boolean(
+        load_default=False, metadata={"description": "the closed records (moved, passed away)"}
+    )
 
 
 @blp.get("/residents")
@@ -24,13 +28,14 @@ class ResidentSearchArgs(PageArgs):
 @blp.errors(401, 403, 422)
 @login_required
 def find_residents(args):
-    """(Grid workers: their grids; office: its community) residents by part of the name,
-    building and room."""
+    """(Grid workers: their grids; office: its community) active residents by part of the name,
+    building and room; `closed=true` for the records closed (moved away, passed away)."""
     items, total = directory.find_residents(
         current_user,
         q=args["q"],
         building_id=args["building_id"],
         room=args["room"],
+        closed=args["closed"],
         page=args["page"],
         per_page=args["per_page"],
     )

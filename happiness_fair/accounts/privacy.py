@@ -46,6 +46,7 @@ def _resident(resident: Resident) -> dict:
         "room": resident.room,
         "flags": resident.flags,
         "active": resident.active,
+        "inactive_reason": resident.inactive_reason,
         "created_at": _iso(resident.created_at),
     }
 
@@ -231,6 +232,7 @@ def erase(user: User, password: str) -> None:
         own.room = ""
         own.dibao = own.disabled = own.living_alone = False
         own.active = False
+        own.inactive_reason = None
         db.session.execute(sa.delete(ResidentManager).where(ResidentManager.resident_id == own.id))
     db.session.execute(sa.delete(ResidentManager).where(ResidentManager.user_id == user.id))
 

@@ -151,6 +151,10 @@ class ResidentPatchSchema(BaseSchema):
     room = TrimmedString(validate=length(1, 10))
     flags = fields.List(fields.String(validate=one_of(FLAG_CHOICES)))
     active = fields.Boolean()
+    inactive_reason = fields.String(
+        validate=one_of(Resident.INACTIVE_REASONS),
+        metadata={"description": "with active: false — moved, passed_away or other"},
+    )
 
 
 class VerifyAgeSchema(BaseSchema):
@@ -171,6 +175,7 @@ class ResidentSchema(ma.Schema):
     flags = fields.List(fields.String(), allow_none=True)
     account = fields.Function(lambda resident: resident.user_id is not None)
     active = fields.Boolean()
+    inactive_reason = fields.String(allow_none=True)
 
     @ma.post_dump(pass_original=True)
     def hide_private(self, data, resident, **kwargs):

@@ -15,7 +15,7 @@ from ..errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationF
 from ..extensions import db
 from ..places.models import Building, Community, Grid
 from . import access, rules, security, totp
-from .events import resident_fee_facts_changed
+from .events import resident_deactivated, resident_fee_facts_changed
 from .models import ResetCode, Resident, ResidentManager, Role, User, UserRole
 
 
@@ -225,7 +225,7 @@ def set_own_address(user: User, data: dict) -> Resident:
 def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
     """Name and address by the person or her managers; flags and active by her grid's staff."""
     personal = {k: data[k] for k in ("name", "building_id", "unit", "room") if k in data}
-    staff_only = {k: data[k] for k in ("flags", "active") if k in data}
+    staff_only = {k: data[k] for k in ("flags", "active", "inactive_reason") if k in data}
     if personal:
         if not (
             access.is_self_or_manager(actor, resident)
@@ -252,8 +252,14 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
             flags_before = set(resident.flags)
             for name in Resident.FLAG_NAMES:
                 setattr(resident, name, name in chosen)
+        closing = staff_only.get("active") is False and resident.active
         if "active" in staff_only:
             resident.active = staff_only["active"]
+            resident.inactive_reason = (
+                None if resident.active else staff_only.get("inactive_reason") or "other"
+            )
+        elif "inactive_reason" in staff_only and not resident.active:
+            resident.inactive_reason = staff_only["inactive_reason"]
         audit.record(
             "resident.flags",
             community_id=resident.community_id,
@@ -264,6 +270,9 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
         )
         if "flags" in staff_only and set(resident.flags) != flags_before:
             resident_fee_facts_changed.send(resident, actor=actor)
+        if closing:
+            db.session.flush()
+            resident_deactivated.send(resident, actor=actor, reason=resident.inactive_reason)
     db.session.flush()
     return resident
 

@@ -334,7 +334,11 @@ def transition(booking: Booking, actor: User | None, action: Action | str, **det
     if action == access.PAID and booking.paid:
         return booking
     move = _PLANS[action](booking, actor, relation, details, now)
-    to_status = from_status if action == access.PAID else rules.next_status(from_status, action)
+    to_status = (
+        from_status
+        if action == access.PAID
+        else rules.status_after(from_status, action, fair=booking.mode == "fair")
+    )
     values = {**move.values, "status": to_status}
     if move.requote:
         values["quote"] = _requote(booking, values)
@@ -469,6 +473,13 @@ def _decline(booking, actor, relation, details, now) -> _Move:
     """The volunteer gives the request back: it is open to everyone again and its clock
     restarts. Also how a suspended volunteer's jobs are returned."""
     name = db.session.get(Volunteer, booking.volunteer_id).name
+    reason = details.get("reason") or ""
+    if booking.mode == "fair":  # cancelled, never an open request; the seat is freed (fairs)
+        return _Move(
+            values={},
+            note=reason,
+            after=[lambda: _tell_booker(booking, "fair_booking_cancelled", actor, reason=reason)],
+        )
     kind = "volunteer_suspended" if details.get("suspended") else "booking_declined"
     return _Move(
         values={**_BACK_TO_OPEN, "requested_clock_at": now},

@@ -13,6 +13,7 @@ from .schemas import (
     CategorySchema,
     ListingPatchSchema,
     ListingSchema,
+    ListingWithdrawSchema,
     NewListingSchema,
     VettingNoteSchema,
     VettingReasonSchema,
@@ -194,6 +195,20 @@ def update_listing(data, listing_id):
     """Its volunteer changes it, or reopens it with `active: true`."""
     listing = service.visible_listing(_viewer(), listing_id)
     return service.update_listing(_viewer(), listing, data)
+
+
+@blp.post("/listings/<int:listing_id>/withdraw")
+@blp.arguments(ListingWithdrawSchema)
+@blp.response(200, ListingSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.doc(operationId="withdrawListing")
+@login_required
+def withdraw_listing_by_office(data, listing_id):
+    """(Office) take a listing out of the catalogue with a reason its volunteer is told; its
+    requested bookings become open requests. 403: not its community's office; 404: not to be
+    seen; 409: already withdrawn; 422: no reason."""
+    listing = service.visible_listing(_viewer(), listing_id)
+    return service.withdraw_listing_by_office(_viewer(), listing, data["reason"])
 
 
 @blp.delete("/listings/<int:listing_id>")

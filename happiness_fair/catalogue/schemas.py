@@ -63,6 +63,10 @@ class VolunteerTagsSchema(BaseSchema):
     )
 
 
+class ListingWithdrawSchema(BaseSchema):
+    reason = TrimmedString(required=True, validate=length(1, 500))
+
+
 class VolunteerListArgs(PageArgs):
     status = fields.String(validate=one_of(["pending", "approved", "refused", "suspended"]))
     grid_id = id_field(strict=False)

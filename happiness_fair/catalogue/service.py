@@ -20,10 +20,12 @@ from ..accounts.models import User
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..notifications.service import notify
 from ..places.models import Grid
 from ..validation import MAX_ID
 from . import rules
 from .categories import category_by_code
+from .events import listing_withdrawn
 from .models import (
     Category,
     Listing,
@@ -400,6 +402,28 @@ def withdraw_listing(user: User, listing: Listing) -> None:
             subject_type="listing",
             subject_id=listing.id,
         )
+
+
+def withdraw_listing_by_office(user: User, listing: Listing, reason: str) -> Listing:
+    """The office takes a listing out of the catalogue with a reason its volunteer is told; its
+    requested bookings become open requests. 403: not its community's office; 409: already
+    withdrawn."""
+    if not is_office_of(user, listing.community_id):
+        raise Forbidden(_("Only the community office can do this."))
+    if not listing.active:
+        raise Conflict(_("This service is already withdrawn."))
+    listing.active = False
+    audit.record(
+        "listing.withdraw",
+        community_id=listing.community_id,
+        actor_id=user.id,
+        subject_type="listing",
+        subject_id=listing.id,
+    )
+    notify(listing.volunteer.user_id, "listing_withdrawn", title=listing.title, reason=reason)
+    db.session.flush()
+    listing_withdrawn.send(listing, actor=user, reason=reason)
+    return listing
 
 
 # ---- the public catalogue -----------------------------------------------------------------------

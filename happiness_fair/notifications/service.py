@@ -61,6 +61,19 @@ MESSAGES = {
         "Reminder: tomorrow, %(date)s, from %(starts)s to %(ends)s, you keep a stall at the fair "
         "day at %(venue)s. Seats booked so far: %(booked)s."
     ),
+    "resident_closed_moved": _l(
+        "%(name)s has moved away and her record is closed. Open bookings cancelled: %(count)s."
+    ),
+    "resident_closed_passed_away": _l(
+        "We are sorry: %(name)s has passed away and her record is closed. Open bookings "
+        "cancelled: %(count)s."
+    ),
+    "resident_closed": _l("The record of %(name)s is closed. Open bookings cancelled: %(count)s."),
+    "fair_booking_cancelled": _l(
+        "Your fair-day slot (%(category)s, %(date)s) is cancelled: %(reason)s"
+    ),
+    "fair_day_cancelled": _l("The fair day of %(date)s at %(venue)s is cancelled: %(reason)s"),
+    "listing_withdrawn": _l("The community office withdrew your service “%(title)s”: %(reason)s"),
     "volunteer_suspended": _l(
         "Your request (%(category)s) is open to other volunteers again: "
         "its volunteer can no longer take it."
