@@ -187,6 +187,46 @@ def overview():
     )
 
 
+def _skills_page(form: dict, errors: dict, status: int = 200):
+    return (
+        render_template(
+            "volunteer/skills.html",
+            form=form,
+            errors=errors,
+            categories=service.categories(),
+            grids=places.grids_of(me().community_id),
+        ),
+        status,
+    )
+
+
+@bp.route("/volunteer/skills", methods=["GET", "POST"])
+@signed_in
+def skills():
+    """我的服务: change what he can do and the grids he serves after applying (PATCH
+    /me/volunteer). Listings in a skill he drops leave the catalogue."""
+    volunteer, elsewhere = _own_or_apply()
+    if elsewhere:
+        return elsewhere
+    if request.method == "GET":
+        form = {"category_ids": volunteer.category_ids, "grid_ids": volunteer.grid_ids}
+        return _skills_page(form, {})
+    form = {"category_ids": _ids("category_ids"), "grid_ids": _ids("grid_ids")}
+    data, errors = _load(VolunteerApplicationSchema, {**form, "bio": volunteer.bio})
+    if not errors:
+        try:
+            service.update_own(
+                me(), {"category_ids": data["category_ids"], "grid_ids": data["grid_ids"]}
+            )
+        except (ValidationFailed, Conflict) as err:
+            db.session.rollback()
+            errors = refusal_messages(err)
+        else:
+            flash(_("Saved. Your skills and grids are changed."), "success")
+            return redirect(url_for(".overview"), code=303)
+    return _skills_page(form, errors, 422)
+
+
 @bp.post("/volunteer/name")
 @signed_in
 def choose_name():
