@@ -13,6 +13,7 @@ from sqlalchemy.orm import lazyload
 
 from ..accounts import access as account_access
 from ..accounts.models import Resident, ResidentManager, User
+from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus
 from ..database import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
@@ -54,6 +55,8 @@ STATUS_NAMES = {
     BookingStatus.cancelled: _l("cancelled"),
 }
 
+STAFF_THERE = _l("Staff earn no volunteer hours in the grids they serve as staff.")
+
 _VERDICT_ORDER = (Verdict.ALLOWED, Verdict.CONFLICT, Verdict.FORBIDDEN, Verdict.NOT_FOUND)
 
 
@@ -87,12 +90,14 @@ def viewer_of(user: User) -> Viewer:
 
 
 def _qualifies(volunteer: Volunteer, booking: Booking) -> bool:
-    """An approved volunteer with the skill who serves the booking's grid."""
+    """An approved volunteer with the skill who serves the booking's grid (and is not staff
+    there: staff earn no volunteer hours in their own grids)."""
     return (
         volunteer.status == VolunteerStatus.approved
         and volunteer.community_id == booking.community_id
         and booking.category_id in volunteer.category_ids
         and booking.grid_id in volunteer.grid_ids
+        and not catalogue_service.is_staff_there(volunteer, booking.community_id, booking.grid_id)
     )
 
 
@@ -201,6 +206,10 @@ def refusal(
     if action == Action.accept:
         if relation is Relation.volunteer and not viewer.volunteer.is_approved:
             return Forbidden(_l("Only approved volunteers take jobs.")), relation
+        if relation is Relation.volunteer and catalogue_service.is_staff_there(
+            viewer.volunteer, booking.community_id, booking.grid_id
+        ):
+            return Forbidden(STAFF_THERE), relation
         if relation is Relation.candidate and booking.volunteer_id is not None:
             return Conflict(_l("This request was handed to another volunteer.")), relation
         if staff and booking.volunteer_id is None:

@@ -189,6 +189,10 @@ def create_booking(booker: User, data: dict, idempotency_key: str | None = None)
             raise _invalid("listing_id", _l("This service is not available."))
         if volunteer.user_id in (booker.id, beneficiary.user_id):
             raise _invalid("listing_id", _l("You cannot book your own service."))
+        if catalogue_service.is_staff_there(
+            volunteer, beneficiary.community_id, beneficiary.grid_id
+        ):
+            raise _invalid("listing_id", access.STAFF_THERE)
         if data["mode"] not in listing.modes:
             raise _invalid("mode", _l("This service is not given this way."))
         category_id, listing_id = listing.category_id, listing.id
@@ -612,6 +616,8 @@ def _assign(booking, actor, relation, details, now) -> _Move:
         raise _invalid("volunteer_id", _l("A volunteer cannot serve his own request."))
     if booking.category_id not in volunteer.category_ids:
         raise _invalid("volunteer_id", _l("This volunteer does not do this kind of work."))
+    if catalogue_service.is_staff_there(volunteer, booking.community_id, booking.grid_id):
+        raise _invalid("volunteer_id", access.STAFF_THERE)
     reason = (details.get("reason") or "").strip()
     if booking.grid_id not in volunteer.grid_ids and not reason:
         raise _invalid("reason", _l("He does not serve this grid: say why he is the one to go."))
@@ -819,20 +825,33 @@ def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[B
     volunteer = viewer.volunteer
     if volunteer is None or not volunteer.is_approved:
         raise Forbidden(_l("Only approved volunteers take jobs."))
+    # Staff earn no volunteer hours where they are staff: the office nowhere in its community,
+    # a grid worker not in his grids.
+    user = viewer.user
+    if user.is_office:
+        grid_ids: list[int] = []
+    else:
+        staff_grids = set(user.grid_ids) if user.is_grid_worker else set()
+        grid_ids = [g for g in volunteer.grid_ids if g not in staff_grids]
     open_to_him = sa.and_(
         # "+ 0": the same test, but SQLite no longer reads every open request of the district
         # through the volunteer index; it reads this community's requests (status, community).
         (Booking.volunteer_id + 0).is_(None),
         Booking.category_id.in_(volunteer.category_ids),
-        Booking.grid_id.in_(volunteer.grid_ids),
+        Booking.grid_id.in_(grid_ids),
         Booking.booker_id != viewer.id,
     )
+    named_to_him = Booking.volunteer_id == volunteer.id
+    if user.is_office:
+        named_to_him = sa.false()
+    elif user.is_grid_worker and user.grid_ids:
+        named_to_him = sa.and_(named_to_him, Booking.grid_id.not_in(user.grid_ids))
     if viewer.resident_ids:
         open_to_him = sa.and_(open_to_him, Booking.beneficiary_id.not_in(viewer.resident_ids))
     stmt = sa.select(Booking).where(
         Booking.status == BookingStatus.requested,
         Booking.community_id == volunteer.community_id,
-        sa.or_(Booking.volunteer_id == volunteer.id, open_to_him),
+        sa.or_(named_to_him, open_to_him),
     )
     return _page(stmt.order_by(Booking.date, Booking.id), page, per_page)
 

@@ -53,6 +53,18 @@ def is_office_of(user: User | None, community_id: int) -> bool:
     return user is not None and user.is_office and user.community_id == community_id
 
 
+def is_staff_there(volunteer: Volunteer, community_id: int, grid_id: int | None) -> bool:
+    """Is he staff where this work is (a grid worker of that grid, or office staff of that
+    community)? Staff on duty earn no volunteer hours (STANDARDS.md), so there he may not take
+    requests, be handed them, or run a fair stall."""
+    user = volunteer.user
+    if user.community_id != community_id:
+        return False
+    if user.is_office:
+        return True
+    return user.is_grid_worker and grid_id is not None and grid_id in user.grid_ids
+
+
 def is_himself(user: User | None, volunteer: Volunteer) -> bool:
     return user is not None and user.id == volunteer.user_id
 

@@ -23,6 +23,7 @@ from ..accounts.models import Resident, User
 from ..bookings import service as bookings
 from ..bookings.models import Booking
 from ..bookings.rules import Action, BookingStatus, Period
+from ..catalogue import service as catalogue
 from ..catalogue.models import Category, Listing, Volunteer
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -185,6 +186,8 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
     """An approved volunteer signs up a stall for one of his own fair listings."""
     fair_day = fair_day_of_community(user, fair_day_id)
     volunteer = _approved_volunteer(user, _l("Only approved volunteers sign up stalls."))
+    if catalogue.is_staff_there(volunteer, fair_day.community_id, fair_day.grid_id):
+        raise Forbidden(_l("Staff earn no volunteer hours in the grids they serve as staff."))
     listing = db.session.get(Listing, data["listing_id"]) if data["listing_id"] <= MAX_ID else None
     if listing is None or listing.community_id != fair_day.community_id:
         raise _invalid("listing_id", _l("There is no such service here."))

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts import access as account_access
 from ..accounts.models import Resident, User
 from ..bookings.models import Booking
+from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus, volunteer_categories, volunteer_grids
 from ..errors import Forbidden, NotFound
 from ..extensions import db
@@ -67,7 +68,11 @@ def hand_over_choices(booking: Booking, q: str | None = None) -> list[Volunteer]
     )
     if q:
         stmt = stmt.where(sa.func.lower(User.name).contains(q.strip().lower(), autoescape=True))
-    volunteers = db.session.execute(stmt).scalars().all()
+    volunteers = [
+        v
+        for v in db.session.execute(stmt).scalars().all()
+        if not catalogue_service.is_staff_there(v, booking.community_id, booking.grid_id)
+    ]
     in_grid = set(
         db.session.execute(
             sa.select(volunteer_grids.c.volunteer_id).where(

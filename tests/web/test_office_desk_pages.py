@@ -62,3 +62,13 @@ def test_the_dashboard_period_selector_shows_the_period_of_the_figures(browser_f
     year = browser.get("/office/?period=year").get_data(as_text=True)
     assert re.search(r'<option value="year" selected>', year)
     assert f"{today().year}-01-01" in year
+
+
+def test_a_grid_worker_who_volunteers_is_left_off_the_hand_over_list_of_his_grid(
+    browser_for, make, world, book
+):
+    make.volunteer([world.grid], user=world.grid_worker, name="网格员老周")
+    worker_name = world.grid_worker.name
+    booking = book()["id"]
+    page = text_of(browser_for(world.office).get(f"/grid/bookings/{booking}/hand-over"))
+    assert "沈林益" in page and worker_name not in page
