@@ -142,6 +142,13 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("get", "/overdue-jobs", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     ("post", "/volunteers/{vol}/certificates", {}, [401, 403, 403, 403, 403, 403, 403, 403, 201, 404]),
     ("get", "/volunteers/{vol}/certificates", None, [401, 404, 404, 404, 200, 404, 404, 404, 200, 404]),
+    ("post", "/me/certificate-requests", {"with_seal": True}, [401, 403, 403, 403, 201, 201, 403, 403, 403, 403]),
+    ("get", "/me/certificate-requests", None, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+    ("get", "/me/certificates", None, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+    ("get", "/certificate-requests", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    ("post", "/certificate-requests/{cert_req}/issue", None, [401, 403, 403, 403, 403, 403, 403, 403, 201, 404]),
+    ("post", "/certificate-requests/{cert_req}/refuse", {"reason": "日期不对"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
+    ("get", "/certificates?serial=2026-001-00001", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     ("get", "/audit-events", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     ("get", "/dashboard", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
 ]  # fmt: skip
@@ -233,6 +240,8 @@ def cast(app, make, api, in_app):
         json={"listing_id": fair_listing.id, "capacity_per_slot": 2},
     )
     assert stall.status_code == 201, stall.json
+    cert_req = api.as_(v).post("/me/certificate-requests", json={})
+    assert cert_req.status_code == 201, cert_req.json
     her_notes = as_her.get("/notifications").json["items"]
     for user in people.values():
         api.as_(user)  # every token exists before the first savepoint
@@ -256,6 +265,7 @@ def cast(app, make, api, in_app):
         "correction": correction.json["id"],
         "fair": fair.json["id"],
         "stall": stall.json["id"],
+        "cert_req": cert_req.json["id"],
         "fair_listing2": fair_listing2.id,
         "today": today().isoformat(),
         "tomorrow": (today() + timedelta(days=1)).isoformat(),

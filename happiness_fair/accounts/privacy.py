@@ -23,6 +23,7 @@ from ..database import utcnow
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..notifications.models import Notification
+from ..office.models import Certificate, CertificateRequest
 from . import security, totp
 from .models import AuthSession, ResetCode, Resident, ResidentManager, User, UserRole
 
@@ -161,6 +162,33 @@ def export(user: User) -> dict:
         "bookings_made": [_booking(b) for b in made],
         "bookings_received": [_booking(b) for b in received],
         "jobs_done_as_volunteer": [_booking(b) for b in jobs],
+        "certificate_requests": [
+            {
+                "id": r.id,
+                "from": _iso(r.first_day),
+                "to": _iso(r.last_day),
+                "with_seal": r.with_seal,
+                "status": r.status,
+                "reason": r.reason,
+                "certificate_id": r.certificate_id,
+                "created_at": _iso(r.created_at),
+            }
+            for r in _rows(CertificateRequest, volunteer)
+        ],
+        "certificates": [
+            {
+                "id": c.id,
+                "serial": c.serial,
+                "from": _iso(c.first_day),
+                "to": _iso(c.last_day),
+                "minutes": c.minutes,
+                "services": c.services,
+                "content": c.content,
+                "with_seal": c.with_seal,
+                "issued_at": _iso(c.issued_at),
+            }
+            for c in _rows(Certificate, volunteer)
+        ],
         "notifications": [
             {
                 "id": n.id,
@@ -173,6 +201,17 @@ def export(user: User) -> dict:
             for n in notifications
         ],
     }
+
+
+def _rows(model, volunteer) -> list:
+    """A volunteer's rows of a table keyed by volunteer_id (certificates and their requests)."""
+    if volunteer is None:
+        return []
+    return list(
+        db.session.execute(
+            sa.select(model).where(model.volunteer_id == volunteer.id).order_by(model.id)
+        ).scalars()
+    )
 
 
 def _strip_booking(stmt_where) -> None:
@@ -242,6 +281,13 @@ def erase(user: User, password: str) -> None:
         _unname_in_notifications(volunteer.id, user.name)
         volunteer.bio = ""
         volunteer.show_full_name = False
+        # Requests still waiting are withdrawn; issued certificates stay as the office's record.
+        db.session.execute(
+            sa.delete(CertificateRequest).where(
+                CertificateRequest.volunteer_id == volunteer.id,
+                CertificateRequest.status != "issued",
+            )
+        )
         db.session.execute(
             sa.update(Listing)
             .where(Listing.volunteer_id == volunteer.id)

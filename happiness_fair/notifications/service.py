@@ -74,6 +74,11 @@ MESSAGES = {
     ),
     "fair_day_cancelled": _l("The fair day of %(date)s at %(venue)s is cancelled: %(reason)s"),
     "listing_withdrawn": _l("The community office withdrew your service “%(title)s”: %(reason)s"),
+    "certificate_issued": _l(
+        "Your volunteer service certificate no. %(serial)s is issued. You can print it from "
+        "your hours page."
+    ),
+    "certificate_refused": _l("Your certificate request was not granted: %(reason)s"),
     "volunteer_suspended": _l(
         "Your request (%(category)s) is open to other volunteers again: "
         "its volunteer can no longer take it."

@@ -316,6 +316,54 @@ def issue_certificate(volunteer_id):
     return redirect(url_for(".certificate_page", certificate_id=certificate.id), code=303)
 
 
+@bp.get("/certificate-requests")
+@office_page
+def certificate_requests_page():
+    """Requests waiting first; find any certificate again by its serial."""
+    serial = request.args.get("serial", "").strip()[:30]
+    found = service.certificate_by_serial(me(), serial) if serial else None
+    rows = service.certificate_requests(me(), None)
+    names = {
+        v.id: v.name
+        for v in db.session.execute(
+            db.select(Volunteer).where(Volunteer.id.in_({r.volunteer_id for r in rows}))
+        ).scalars()
+    }
+    return render_template(
+        "office/certificate_requests.html", rows=rows, names=names, serial=serial, found=found
+    )
+
+
+@bp.post("/certificate-requests/<int:request_id>/issue")
+@office_page
+def issue_requested_certificate(request_id):
+    try:
+        certificate = service.issue_requested(me(), request_id)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.text(), "error")
+        return redirect(url_for(".certificate_requests_page"), code=303)
+    flash(_("The certificate is issued. The volunteer has been told."), "success")
+    return redirect(url_for(".certificate_page", certificate_id=certificate.id), code=303)
+
+
+@bp.post("/certificate-requests/<int:request_id>/refuse")
+@office_page
+def refuse_certificate_request(request_id):
+    reason = request.form.get("reason", "").strip()[:500]
+    if not reason:
+        flash(_("Say why, so the volunteer knows."), "error")
+        return redirect(url_for(".certificate_requests_page"), code=303)
+    try:
+        service.refuse_requested(me(), request_id, reason)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.text(), "error")
+    else:
+        flash(_("The volunteer has been told."), "success")
+    return redirect(url_for(".certificate_requests_page"), code=303)
+
+
 @bp.get("/certificates/<int:certificate_id>")
 @signed_in
 def certificate_page(certificate_id):

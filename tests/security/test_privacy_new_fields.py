@@ -4,6 +4,8 @@ booking (PATCH /bookings/{id})."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from happiness_fair.accounts.models import Resident
 from happiness_fair.bookings.models import Booking
 from tests.factories import PASSWORD
@@ -46,3 +48,21 @@ def test_the_export_and_erasure_cover_the_new_fields(api, make, book, world, in_
         assert kept.contact_phone is None and kept.door_note == ""
         own_record = session.get(Resident, own["id"])
         assert own_record.unit == "" and own_record.room == "" and own_record.phone is None
+
+
+def test_certificate_requests_and_certificates_are_exported_and_waiting_ones_erased(
+    api, world, in_app
+):
+    from happiness_fair.office.models import CertificateRequest
+
+    plumber = api.as_(world.plumber.account_user)
+    first = plumber.post("/me/certificate-requests", json={"with_seal": True}).json
+    waiting = plumber.post("/me/certificate-requests", json={}).json
+    issued = api.as_(world.office).post(f"/certificate-requests/{first['id']}/issue").json
+    exported = plumber.get("/me/export").json
+    assert {r["id"] for r in exported["certificate_requests"]} == {first["id"], waiting["id"]}
+    assert [c["serial"] for c in exported["certificates"]] == [issued["serial"]]
+    assert plumber.delete("/me", json={"password": PASSWORD}).status_code == 204
+    with in_app() as session:
+        left = session.execute(sa.select(CertificateRequest.id)).scalars().all()
+        assert left == [first["id"]]
