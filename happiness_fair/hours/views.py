@@ -101,7 +101,9 @@ def _hours_page(
     if volunteer is None:
         return redirect(url_for("volunteer_web.apply"), code=303)
     page = page_number()
-    summary = service.summary_of(user)
+    summary = dict(service.summary_of(user))
+    walk_ins = office_service.walk_in_lines(volunteer.id, None, None)
+    summary["services"] += sum(line.count for line in walk_ins)  # services, no hours of their own
     records, total = service.records_for(user, {"volunteer_id": volunteer.id}, page, PER_PAGE)
     corrections, _total = service.corrections_for(user, None, 1, 100)
     corrections = [c for c in corrections if c.volunteer_id == volunteer.id]
@@ -117,6 +119,7 @@ def _hours_page(
             record_status=RECORD_STATUS_NAMES,
             source_names=SOURCE_NAMES,
             correction_status=CORRECTION_STATUS_NAMES,
+            walk_ins=walk_ins,
             cert_requests=office_service.my_certificate_requests(user),
             certificates=office_service.my_certificates(user),
             cert_status=CERTIFICATE_REQUEST_STATUS,

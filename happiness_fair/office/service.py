@@ -18,6 +18,7 @@ from ..catalogue.models import Category, Listing, Volunteer
 from ..database import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..fairs.models import FairDay, WalkIn
 from ..followups import rules as followup_rules
 from ..hours import totals
 from ..hours.models import HoursRecord, HoursStatus
@@ -100,6 +101,27 @@ def service_lines(volunteer_id: int, first: date | None, last: date | None):
     return db.session.execute(stmt).all()
 
 
+def walk_in_lines(volunteer_id: int, first: date | None, last: date | None):
+    """Walk-ins he served at his fair stalls, per fair day and kind of service: services without
+    hours of their own (the stall duty holds the hours), listed on the certificate."""
+    stmt = (
+        sa.select(
+            FairDay.date,
+            FairDay.venue,
+            Category.name_zh,
+            sa.func.count(WalkIn.id).label("count"),
+        )
+        .join(FairDay, FairDay.id == WalkIn.fair_day_id)
+        .join(Category, Category.id == WalkIn.category_id)
+        .where(WalkIn.volunteer_id == volunteer_id)
+        .group_by(FairDay.date, FairDay.venue, Category.name_zh)
+        .order_by(FairDay.date, Category.name_zh)
+    )
+    if first is not None:
+        stmt = stmt.where(FairDay.date.between(first, last))
+    return db.session.execute(stmt).all()
+
+
 def issue_certificate(
     user: User, volunteer_id: int, first: date | None, last: date | None, with_seal: bool
 ) -> Certificate:
@@ -116,8 +138,11 @@ def issue_certificate(
             sa.func.coalesce(sa.func.sum(rows.c.services), 0),
         ).where(rows.c.volunteer_id == volunteer.id)
     ).one()
+    walk_ins = walk_in_lines(volunteer.id, first, last)
+    services += sum(line.count for line in walk_ins)
     kinds = sorted(
         {line.name_zh for line in service_lines(volunteer.id, first, last) if line.name_zh}
+        | {line.name_zh for line in walk_ins}
     )
     kinds = kinds or [c.name_zh for c in volunteer.categories]
     year = bookings.today().year

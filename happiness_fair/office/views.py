@@ -376,6 +376,7 @@ def certificate_page(certificate_id):
         volunteer=volunteer,
         community=db.session.get(service.Community, certificate.community_id),
         lines=service.service_lines(volunteer.id, certificate.first_day, certificate.last_day),
+        walk_ins=service.walk_in_lines(volunteer.id, certificate.first_day, certificate.last_day),
     )
 
 
