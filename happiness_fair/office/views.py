@@ -224,8 +224,9 @@ def calendar_page():
     if text is None:
         text = "\n".join(f"{d.day.isoformat()} {d.kind} {d.name}".rstrip() for d in days)
     status = 422 if errors else 200
+    source = calendar.year_source(current_user.community_id, year)
     return render_template(
-        "office/calendar.html", year=year, days=days, text=text, errors=errors
+        "office/calendar.html", year=year, days=days, text=text, errors=errors, source=source
     ), status
 
 
@@ -257,6 +258,9 @@ def hours_page(form=None, errors=None, status=200):
         "office/hours.html",
         corrections=corrections,
         overdue=service.overdue_jobs(me()),
+        unpublished=calendar.unpublished_years(
+            current_user.community_id, date(today().year - 1, 1, 1), today()
+        ),
         volunteers=volunteers,
         grids=_grids(),
         form=form or {"date": today().isoformat()},
