@@ -11,7 +11,7 @@ from .accounts.models import (
 )
 from .audit import AuditEvent
 from .bookings.models import Booking, BookingEvent, BookingPhoto  # noqa: F401
-from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
+from .catalogue.models import Category, Listing, Volunteer, VolunteerRecord, VolunteerTag
 from .fairs.models import Attendance, FairDay, SlotBooking, Stall, StallSlot, WalkIn
 from .followups.models import FollowUp
 from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, HoursRecord
@@ -48,6 +48,7 @@ __all__ = [
     "User",
     "UserRole",
     "Volunteer",
+    "VolunteerRecord",
     "VolunteerTag",
     "WaiverRuleSetting",
     "WalkIn",

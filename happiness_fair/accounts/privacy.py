@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..bookings.models import Booking, BookingPhoto
-from ..catalogue.models import Listing, Volunteer
+from ..catalogue import record as volunteer_record
+from ..catalogue.models import Listing, Volunteer, VolunteerRecord
 from ..database import utcnow
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -162,6 +163,7 @@ def export(user: User) -> dict:
         "bookings_made": [_booking(b) for b in made],
         "bookings_received": [_booking(b) for b in received],
         "jobs_done_as_volunteer": [_booking(b) for b in jobs],
+        "volunteer_record": _volunteer_record(volunteer),
         "certificate_requests": [
             {
                 "id": r.id,
@@ -200,6 +202,22 @@ def export(user: User) -> dict:
             }
             for n in notifications
         ],
+    }
+
+
+def _volunteer_record(volunteer) -> dict | None:
+    """His record (order 67 art. 5), the ID number whole: it is his own data."""
+    if volunteer is None:
+        return None
+    row = db.session.get(VolunteerRecord, volunteer.id)
+    if row is None:
+        return None
+    return {
+        "gender": row.gender,
+        "birth_date": _iso(row.birth_date),
+        "id_number": volunteer_record.full_id_number(volunteer),
+        "area": row.area,
+        "contact": row.contact,
     }
 
 
@@ -281,6 +299,9 @@ def erase(user: User, password: str) -> None:
         _unname_in_notifications(volunteer.id, user.name)
         volunteer.bio = ""
         volunteer.show_full_name = False
+        db.session.execute(
+            sa.delete(VolunteerRecord).where(VolunteerRecord.volunteer_id == volunteer.id)
+        )
         # Requests still waiting are withdrawn; issued certificates stay as the office's record.
         db.session.execute(
             sa.delete(CertificateRequest).where(

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..accounts.models import User
 from ..api.base import ApiBlueprint, list_schema, login_required, page_schema, paged
-from . import service
+from . import record, service
 from .schemas import (
     CatalogueArgs,
     CategorySchema,
@@ -20,6 +20,7 @@ from .schemas import (
     VolunteerApplicationSchema,
     VolunteerListArgs,
     VolunteerPatchSchema,
+    VolunteerRecordSchema,
     VolunteerSchema,
     VolunteerTagsSchema,
 )
@@ -95,6 +96,40 @@ def community_volunteers(args):
         per_page=args["per_page"],
     )
     return paged(items, total, args)
+
+
+@blp.get("/me/volunteer/record")
+@blp.response(200, VolunteerRecordSchema)
+@blp.errors(401, 403)
+@blp.doc(operationId="getMyVolunteerRecord")
+@login_required
+def my_volunteer_record():
+    """(A volunteer) his personal record (order 67 art. 5), the ID number masked. 403: not a
+    volunteer."""
+    return record.own_record(_viewer())
+
+
+@blp.patch("/me/volunteer/record")
+@blp.arguments(VolunteerRecordSchema)
+@blp.response(200, VolunteerRecordSchema)
+@blp.errors(400, 401, 403, 422)
+@blp.doc(operationId="updateMyVolunteerRecord")
+@login_required
+def update_my_volunteer_record(data):
+    """(A volunteer) fill in or change his record; the ID number is optional, stored encrypted
+    and answered masked; an empty one removes it. 403: not a volunteer; 422: invalid fields."""
+    return record.update_own(_viewer(), data)
+
+
+@blp.get("/volunteers/<int:volunteer_id>/record")
+@blp.response(200, VolunteerRecordSchema)
+@blp.errors(401, 403, 404)
+@blp.doc(operationId="getVolunteerRecord")
+@login_required
+def volunteer_record(volunteer_id):
+    """(Office) a volunteer's personal record, the ID number masked. 403: not the office; 404:
+    another community's volunteer."""
+    return record.record_for_office(_viewer(), volunteer_id)
 
 
 @blp.get("/volunteers/<int:volunteer_id>")

@@ -27,3 +27,20 @@ def test_a_volunteer_changes_his_skills_and_grids(browser_for, make, world, api)
     me = api.as_(world.plumber.account_user).get("/me").json["volunteer"]
     assert set(me["category_ids"]) == {plumbing.id, haircut.id}
     assert set(me["grid_ids"]) == {world.grid.id, world.other_grid.id}
+
+
+def test_a_volunteer_fills_in_his_record_and_sees_the_id_masked(browser_for, world, api):
+    browser = browser_for(world.plumber.account_user)
+    assert "/volunteer/record" in browser.get("/volunteer").get_data(as_text=True)
+    browser.get("/volunteer/record")
+    saved = browser.post(
+        "/volunteer/record",
+        {"gender": "male", "id_number": "320602195803151234", "area": "虹桥东村", "contact": ""},
+    )
+    assert saved.status_code == 303
+    page = browser.get("/volunteer/record").get_data(as_text=True)
+    assert "3206**********1234" in page and "320602195803151234" not in page
+    kept = browser.post("/volunteer/record", {"gender": "male", "area": "虹桥东村"})
+    assert kept.status_code == 303
+    me = api.as_(world.plumber.account_user).get("/me/volunteer/record").json
+    assert me["id_number"] == "3206**********1234"

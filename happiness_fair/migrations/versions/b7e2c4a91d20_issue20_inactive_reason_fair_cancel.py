@@ -18,6 +18,18 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('volunteer_records',
+    sa.Column('volunteer_id', sa.Integer(), nullable=False),
+    sa.Column('gender', sa.String(length=10), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('id_number_sealed', sa.Text(), nullable=True),
+    sa.Column('id_number_masked', sa.String(length=20), nullable=True),
+    sa.Column('area', sa.String(length=100), nullable=False),
+    sa.Column('contact', sa.String(length=100), nullable=False),
+    sa.Column('updated_at', happiness_fair.database.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteers.id'], name=op.f('fk_volunteer_records_volunteer_id_volunteers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('volunteer_id', name=op.f('pk_volunteer_records'))
+    )
     op.create_table('certificate_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -64,3 +76,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_certificate_requests_volunteer_id'))
         batch_op.drop_index(batch_op.f('ix_certificate_requests_community_id'))
     op.drop_table('certificate_requests')
+    op.drop_table('volunteer_records')
