@@ -144,27 +144,40 @@ def rename_category_command(code: str, name_zh: str | None, name_en: str | None)
 @click.command("rotate-keys")
 @with_appcontext
 def rotate_keys_command() -> None:
-    """Re-encrypt every secret kept encrypted (staff's TOTP secrets) under the current
-    SECRET_KEY, reading them with it or any of SECRET_KEY_FALLBACKS. Run it after changing
-    SECRET_KEY (the old one in SECRET_KEY_FALLBACKS); then the fallback can be removed."""
+    """Re-encrypt every secret kept encrypted (staff's TOTP secrets, volunteers' ID numbers)
+    under the current SECRET_KEY, reading them with it or any of SECRET_KEY_FALLBACKS. Run it
+    after changing SECRET_KEY (the old one in SECRET_KEY_FALLBACKS); then the fallback can be
+    removed."""
     from . import crypto
     from .accounts.models import User
+    from .catalogue.models import VolunteerRecord
 
-    done, unreadable = 0, []
-    for user in db.session.execute(sa.select(User).where(User.totp_secret.is_not(None))).scalars():
-        try:
-            user.totp_secret = crypto.rotate(user.totp_secret, crypto.TOTP)
-        except crypto.InvalidToken:
-            unreadable.append(user.id)
-        else:
-            done += 1
+    kept = [
+        (User, "totp_secret", crypto.TOTP, "two-step sign-in secrets", "id"),
+        (VolunteerRecord, "id_number_sealed", crypto.ID_NUMBER, "ID numbers", "volunteer_id"),
+    ]
+    failures = []
+    for model, column, purpose, what, key in kept:
+        done, unreadable = 0, []
+        rows = db.session.execute(sa.select(model).where(getattr(model, column).is_not(None)))
+        for row in rows.scalars():
+            try:
+                setattr(row, column, crypto.rotate(getattr(row, column), purpose))
+            except crypto.InvalidToken:
+                unreadable.append(getattr(row, key))
+            else:
+                done += 1
+        click.echo(f"{done} {what} encrypted under the current key.")
+        if unreadable:
+            failures.append(
+                f"{len(unreadable)} {what} could not be read with SECRET_KEY or "
+                f"SECRET_KEY_FALLBACKS ({key} {', '.join(map(str, unreadable))})"
+            )
     db.session.commit()
-    click.echo(f"{done} two-step sign-in secrets encrypted under the current key.")
-    if unreadable:
+    if failures:
         raise click.ClickException(
-            f"{len(unreadable)} could not be read with SECRET_KEY or SECRET_KEY_FALLBACKS "
-            f"(user ids {', '.join(map(str, unreadable))}): those staff must set up "
-            "two-step sign-in again."
+            "; ".join(failures) + ": those staff set up two-step sign-in again, those volunteers "
+            "give their ID number again."
         )
 
 

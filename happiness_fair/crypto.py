@@ -20,6 +20,7 @@ from flask import current_app
 __all__ = ["InvalidToken", "decrypt", "encrypt", "is_encrypted", "rotate"]
 
 TOTP = "totp-secret"
+ID_NUMBER = "volunteer-id-number"
 FERNET_PREFIX = "gAAAAA"  # every Fernet token starts with its version byte 0x80, base64
 
 

@@ -11,7 +11,7 @@ from .accounts.models import (
 )
 from .audit import AuditEvent
 from .bookings.models import Booking, BookingEvent, BookingPhoto  # noqa: F401
-from .catalogue.models import Category, Listing, Volunteer, VolunteerTag
+from .catalogue.models import Category, Listing, Volunteer, VolunteerRecord, VolunteerTag
 from .concerns.models import (
     Concern,
     ConcernCategory,
@@ -64,6 +64,7 @@ __all__ = [
     "User",
     "UserRole",
     "Volunteer",
+    "VolunteerRecord",
     "VolunteerTag",
     "WaiverRuleSetting",
     "WalkIn",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
+from webargs import fields as _webargs_fields  # noqa: F401  (its field classes get translated too)
 
 from .accounts import rules as account_rules
 
@@ -37,6 +38,75 @@ for _cls, _message in _TYPE_MESSAGES.items():
         _cls.default_error_messages["type"] = _message
 fields.Integer.default_error_messages["too_large"] = _l("This number is too large.")
 fields.Date.default_error_messages["format"] = _l("Enter a date as YYYY-MM-DD.")
+
+# Every other message a marshmallow field can give, by its key, so no field anywhere answers in
+# English to a Chinese reader (tests/test_validation_messages.py walks every field class).
+_BY_KEY = {
+    "invalid": _l("Invalid value."),
+    "invalid_utf8": _l("Enter text."),
+    "invalid_awareness": _l("Enter a date and time with its time zone."),
+    "format": _l("Invalid value."),
+    "too_large": _l("This number is too large."),
+    "special": _l("Enter a number."),
+    "unknown": _l("Choose one of: {choices}."),
+    "invalid_ip": _l("Invalid value."),
+    "invalid_ip_interface": _l("Invalid value."),
+    "invalid_uuid": _l("Invalid value."),
+    "type": _l("Invalid input type."),
+}
+# Email and URL insist on a plain string for "invalid" (they hand it to their validator); the
+# app uses neither, and tests/test_validation_messages.py checks it stays so.
+_PLAIN_ONLY = (fields.Email, fields.URL)
+_stack = [fields.Field]
+while _stack:
+    _cls = _stack.pop()
+    _stack.extend(_cls.__subclasses__())
+    _own = _cls.__dict__.get("default_error_messages")
+    if _own and not issubclass(_cls, _PLAIN_ONLY):
+        _cls.default_error_messages = {
+            key: (_BY_KEY.get(key, _l("Invalid value.")) if isinstance(text, str) else text)
+            for key, text in _own.items()
+        }
+ma.Schema._default_error_messages = {
+    "type": _l("Invalid input type."),
+    "unknown": _l("Unknown field."),
+}
+
+# The validators' own messages. Range builds its English text when it is made (at import, in no
+# language), so its error is chosen when it fails, in the reader's language.
+validate.Length.message_min = _l("Too short: at least {min}.")
+validate.Length.message_max = _l("Too long: at most {max}.")
+validate.Length.message_all = _l("Give from {min} to {max}.")
+validate.Length.message_equal = _l("Give exactly {equal}.")
+validate.OneOf.default_message = _l("Choose one of: {choices}.")
+validate.ContainsOnly.default_message = _l("Choose only from: {choices}.")
+validate.NoneOf.default_message = _l("Invalid value.")
+validate.Equal.default_message = _l("Invalid value.")
+validate.Regexp.default_message = _l("Invalid value.")
+validate.Email.default_message = _l("Invalid value.")
+validate.URL.default_message = _l("Invalid value.")
+
+
+def _range_error(self: validate.Range, value, message) -> str:
+    if self.error is None:
+        if self.min is not None and self.max is not None:
+            message = _l("Enter a number from {min} to {max}.")
+        elif self.min is not None:
+            message = (
+                _l("Enter a number of at least {min}.")
+                if self.min_inclusive
+                else _l("Enter a number greater than {min}.")
+            )
+        else:
+            message = (
+                _l("Enter a number of at most {max}.")
+                if self.max_inclusive
+                else _l("Enter a number less than {max}.")
+            )
+    return str(self.error or message).format(input=value, min=self.min, max=self.max)
+
+
+validate.Range._format_error = _range_error
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit in PostgreSQL: a larger one names nothing

@@ -55,6 +55,7 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/me/totp", None, [401, 403, 403, 403, 403, 403, 201, 201, 201, 201]),
     ("post", "/me/totp/confirm", {"otp": "123456"}, [401, 403, 403, 403, 403, 403, 409, 409, 409, 409]),
     ("post", "/me/totp/disable", {"password": PASSWORD}, [401] + [200] * 9),  # off already: nothing to do
+    ("put", "/me/address", {"building_id": "{building}", "unit": "2", "room": "301"}, [401, 200, 200, 200, 200, 200, 200, 200, 200, 422]),
     ("post", "/me/household", {"name": "王秀英", "birth_date": "1944-03-02", "relation": "母亲"}, [401, 201, 422, 201, 422, 422, 422, 422, 422, 422]),
     ("post", "/residents/{her}/managers", {"phone": "{other_phone}"}, [401, 202, 403, 404, 404, 404, 403, 404, 403, 404]),
     ("post", "/residents/{her}/managers", {"phone": "13900009999"}, [401, 202, 403, 404, 404, 404, 403, 404, 403, 404]),
@@ -90,6 +91,7 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/listings", {"category_id": "{plumbing}", "title": "换水龙头", "fee_fen": 1000, "duration_minutes": 30, "modes": ["home"]}, [401, 403, 403, 403, 201, 201, 403, 403, 403, 403]),
     ("get", "/listings/{listing}", None, [200] * 10),
     ("patch", "/listings/{listing}", {"title": "修水龙头、换阀门"}, [401, 403, 403, 403, 200, 403, 403, 403, 403, 403]),
+    ("post", "/listings/{listing}/withdraw", {"reason": "投诉"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
     ("delete", "/listings/{listing}", None, [401, 403, 403, 403, 204, 403, 403, 403, 204, 403]),
     # --- bookings -----------------------------------------------------------------------------
     ("post", "/bookings", {"category_id": "{plumbing}", "beneficiary_id": "{her}", "date": TOMORROW, "period": "morning", "description": "水管漏水"}, [401, 201, 201, 422, 422, 422, 201, 422, 201, 422]),
@@ -105,6 +107,7 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/bookings/{b_disputed}/resolve", {"outcome": "confirm", "note": "已修好"}, [401, 403, 403, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_named}/cancel", {}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_named}/reschedule", {"date": TOMORROW, "period": "evening"}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
+    ("patch", "/bookings/{b_accepted}", {"door_note": "敲门三下"}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_accepted}/no-show", {}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_open}/assign", {"volunteer_id": "{vol2}"}, [401, 403, 403, 404, 403, 403, 200, 404, 200, 404]),
     ("post", "/bookings/{b_done}/paid", {}, [401, 200, 200, 404, 200, 404, 200, 404, 200, 404]),
@@ -137,6 +140,8 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("get", "/fair-days/{fair}", None, [200] * 10),
     ("post", "/fair-days/{fair}/stalls", {"listing_id": "{fair_listing2}", "capacity_per_slot": 3}, [401, 403, 403, 403, 403, 201, 403, 403, 403, 404]),
     ("get", "/fair-days/{fair}/slots", None, [200] * 10),
+    ("post", "/fair-days/{fair}/stalls/{stall}/withdraw", {"reason": "病了"}, [401, 403, 403, 403, 200, 403, 403, 403, 200, 404]),
+    ("post", "/fair-days/{fair}/cancel", {"reason": "大雨"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
     ("post", "/fair-days/{fair}/walk-ins", {"stall_id": "{stall}", "name": "王阿姨"}, [401, 403, 403, 403, 201, 403, 403, 403, 201, 404]),
     ("get", "/fair-days/{fair}/walk-ins", None, [401, 403, 403, 403, 200, 200, 403, 403, 200, 404]),
     ("post", "/fair-days/{fair}/attendance", {"volunteer_ids": ["{vol}"]}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
@@ -146,6 +151,16 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("get", "/overdue-jobs", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     ("post", "/volunteers/{vol}/certificates", {}, [401, 403, 403, 403, 403, 403, 403, 403, 201, 404]),
     ("get", "/volunteers/{vol}/certificates", None, [401, 404, 404, 404, 200, 404, 404, 404, 200, 404]),
+    ("get", "/me/volunteer/record", None, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+    ("patch", "/me/volunteer/record", {"area": "虹西社区"}, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+    ("get", "/volunteers/{vol}/record", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
+    ("post", "/me/certificate-requests", {"with_seal": True}, [401, 403, 403, 403, 201, 201, 403, 403, 403, 403]),
+    ("get", "/me/certificate-requests", None, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+    ("get", "/me/certificates", None, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+    ("get", "/certificate-requests", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    ("post", "/certificate-requests/{cert_req}/issue", None, [401, 403, 403, 403, 403, 403, 403, 403, 201, 404]),
+    ("post", "/certificate-requests/{cert_req}/refuse", {"reason": "日期不对"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
+    ("get", "/certificates?serial=2026-001-00001", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     ("get", "/audit-events", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     ("get", "/dashboard", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     # --- concerns (民情) -------------------------------------------------------------------------
@@ -220,7 +235,8 @@ def cast(app, make, api, in_app):
 
     v = people["vol"]
     accept, start = (v, "accept", {}), (v, "start", {})
-    complete = (v, "complete", {"minutes": 45, "materials_fen": 0})
+    # Her labour is free (aged 80, verified); materials are due, so "paid" has a purpose.
+    complete = (v, "complete", {"minutes": 45, "materials_fen": 300})
     ids = {
         "b_open": booking(named=False),
         "b_named": booking(),
@@ -289,6 +305,8 @@ def cast(app, make, api, in_app):
         content_type="multipart/form-data",
     )
     assert concern_photo.status_code == 201, concern_photo.json
+    cert_req = api.as_(v).post("/me/certificate-requests", json={})
+    assert cert_req.status_code == 201, cert_req.json
     her_notes = as_her.get("/notifications").json["items"]
     for user in people.values():
         api.as_(user)  # every token exists before the first savepoint
@@ -314,6 +332,7 @@ def cast(app, make, api, in_app):
         "correction": correction.json["id"],
         "fair": fair.json["id"],
         "stall": stall.json["id"],
+        "cert_req": cert_req.json["id"],
         "fair_listing2": fair_listing2.id,
         **concerns,
         "handler": handler.json["id"],

@@ -11,25 +11,44 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "happiness_fair" / "translations"
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "_l": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
 METHODS = [("happiness_fair/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
+def _key(context, message) -> str:
+    """A catalogue key: the msgid, behind its context when it has one (as gettext keeps it)."""
+    ident = message if isinstance(message, str) else message[0]
+    return f"{context}\x04{ident}" if context else ident
+
+
+def _source_messages() -> list[tuple[str | None, str]]:
+    return [
+        (context, message if isinstance(message, str) else message[0])
+        for _file, _line, message, _comments, context in extract_from_dir(
+            str(ROOT), METHODS, keywords=KEYWORDS
+        )
+        if message
+    ]
+
+
 def _source_ids() -> set[str]:
-    ids: set[str] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS
-    ):
-        if message:
-            ids.add(message if isinstance(message, str) else message[0])
-    return ids
+    return {_key(context, message) for context, message in _source_messages()}
 
 
 def test_every_source_string_is_translated_into_chinese():
     with open(TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.mo", "rb") as f:
         catalogue = read_mo(f)
     translated = {
-        (m.id if isinstance(m.id, str) else m.id[0])
+        _key(m.context, m.id)
         for m in catalogue
         if m.id and m.string and (m.string if isinstance(m.string, str) else m.string[0])
     }
@@ -40,7 +59,7 @@ def test_every_source_string_is_translated_into_chinese():
 def test_english_catalogue_covers_every_string():
     with open(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po", "rb") as f:
         catalogue = read_po(f)
-    known = {(m.id if isinstance(m.id, str) else m.id[0]) for m in catalogue if m.id}
+    known = {_key(m.context, m.id) for m in catalogue if m.id}
     assert sorted(_source_ids() - known) == []
 
 
@@ -55,16 +74,41 @@ def _text(value) -> str:
 
 def test_every_source_string_has_an_english_text_too():
     """msgstr may equal msgid, but it is filled: an empty one would fall back silently."""
-    filled = {_text(m.id) for m in _po("en") if m.id and _text(m.string)}
+    filled = {_key(m.context, m.id) for m in _po("en") if m.id and _text(m.string)}
     assert sorted(_source_ids() - filled) == []
 
 
 def test_the_compiled_chinese_catalogue_is_the_one_in_the_po_file():
     """A .po edited without `pybabel compile` would show the old words."""
     with open(TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.mo", "rb") as f:
-        compiled = {_text(m.id): _text(m.string) for m in read_mo(f) if m.id}
-    written = {_text(m.id): _text(m.string) for m in _po("zh_Hans_CN") if m.id and _text(m.string)}
+        compiled = {_key(m.context, m.id): _text(m.string) for m in read_mo(f) if m.id}
+    written = {
+        _key(m.context, m.id): _text(m.string)
+        for m in _po("zh_Hans_CN")
+        if m.id and _text(m.string)
+    }
     assert {k: v for k, v in written.items() if compiled.get(k) != v} == {}
+
+
+def test_no_msgid_is_used_both_with_and_without_a_context():
+    """One English word with two meanings ("Services": the catalogue, or a count of services)
+    gets a context everywhere, so no plain use can take the other meaning's translation."""
+    messages = _source_messages()
+    plain = {message for context, message in messages if not context}
+    with_context = {message for context, message in messages if context}
+    assert sorted(plain & with_context) == []
+    catalogue = _po("zh_Hans_CN")
+    plain = {_text(m.id) for m in catalogue if m.id and not m.context}
+    with_context = {_text(m.id) for m in catalogue if m.id and m.context}
+    assert sorted(plain & with_context) == []
+
+
+def test_ambiguous_words_read_right_in_chinese():
+    chinese = {_key(m.context, m.id): _text(m.string) for m in _po("zh_Hans_CN") if m.id}
+    assert chinese[_key("catalogue", "Services")] == "服务"
+    assert chinese[_key("count", "Services")] == "服务次数"
+    assert chinese[_key("menu", "Volunteers")] == "志愿者"
+    assert chinese[_key("count", "Volunteers")] == "志愿者人数"
 
 
 # Words a template shows as they are, on purpose: the language switch names each language in

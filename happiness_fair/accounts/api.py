@@ -17,6 +17,7 @@ from ..extensions import limiter
 from . import access, invitations, limits, privacy, security, service, totp
 from .models import User
 from .schemas import (
+    AddressSchema,
     ExportSchema,
     HouseholdMemberSchema,
     InvitedSchema,
@@ -363,6 +364,19 @@ def add_household_member(data):
 
     - 422: a field is invalid, or no address is given and the caller has none."""
     return service.add_household_member(current_user, data)
+
+
+@blp.put("/me/address")
+@blp.arguments(AddressSchema)
+@blp.response(200, ResidentSchema)
+@blp.errors(400, 401, 422)
+@blp.doc(operationId="setMyAddress")
+@login_required
+def set_my_address(data):
+    """My home address: anyone signed in. Without a resident record I get one there (I can then
+    book for myself); with one it moves (past bookings keep their grid). 422: no such building
+    in my community, or unit or room missing."""
+    return service.set_own_address(current_user._get_current_object(), data)
 
 
 @blp.post("/residents/<int:resident_id>/managers")

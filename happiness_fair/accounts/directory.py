@@ -24,12 +24,16 @@ def find_residents(
     room: str | None,
     page: int,
     per_page: int,
+    closed: bool = False,
 ):
     """Residents of the caller's grids (the office: its community) matching the name, building
-    and room given; by name."""
+    and room given; by name. Only active ones, unless `closed` asks for the closed records
+    (moved away, passed away), whose history stays."""
     if not user.is_staff:
         raise Forbidden(_l("Only grid workers and the community office look people up."))
-    stmt = sa.select(Resident).where(Resident.community_id == user.community_id)
+    stmt = sa.select(Resident).where(
+        Resident.community_id == user.community_id, Resident.active.is_(not closed)
+    )
     if not user.is_office:
         stmt = stmt.join(Building, Building.id == Resident.building_id).where(
             Building.grid_id.in_(user.grid_ids)

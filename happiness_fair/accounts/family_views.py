@@ -9,11 +9,10 @@ from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..places import service as places
-from ..validation import BaseSchema, TrimmedString, id_field, length
 from ..web import me, signed_in
 from . import access, invitations, rules, service
 from .models import Resident
-from .schemas import HouseholdMemberSchema, ManagerSchema
+from .schemas import AddressSchema, HouseholdMemberSchema, ManagerSchema
 
 bp = Blueprint("family_web", __name__)
 
@@ -22,12 +21,6 @@ bp = Blueprint("family_web", __name__)
 def mask_phone(phone: str | None) -> str | None:
     """138****1234: another person's number in a list (accounts/rules.py)."""
     return rules.mask_phone(phone)
-
-
-class AddressSchema(BaseSchema):
-    building_id = id_field(required=True)
-    unit = TrimmedString(required=True, validate=length(1, 10))
-    room = TrimmedString(required=True, validate=length(1, 10))
 
 
 def _family_page(member_form=None, member_errors=None, manager_form=None, manager_errors=None):
@@ -165,7 +158,7 @@ def _profile_page(errors=None, address_form=None, address_errors=None):
         own=own,
         errors=errors or {},
         form={},
-        buildings=places.buildings_of(user.community_id) if own is not None else [],
+        buildings=places.buildings_of(user.community_id),
         address_form=address_form or {},
         address_errors=address_errors or {},
     )
@@ -180,16 +173,13 @@ def profile():
 @bp.post("/profile/address")
 @signed_in
 def change_address():
-    """She moved within the community: her grid follows the new building; past bookings keep
-    the grid they had."""
-    own = service.own_resident(me())
-    if own is None:
-        raise NotFound()
+    """She moved within the community (her grid follows the new building; past bookings keep
+    the grid they had), or gives an address she did not give when registering."""
     kept = kept_input()
     data, errors = load_form(AddressSchema)
     if not errors:
         try:
-            service.update_resident(me(), own, data)
+            service.set_own_address(me(), data)
         except ValidationFailed as err:
             db.session.rollback()
             errors = refusal_messages(err)

@@ -122,12 +122,15 @@ class Resident(db.Model):
     disabled: Mapped[bool] = mapped_column(default=False)
     living_alone: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Why the office closed the record: moved, passed_away or other (INACTIVE_REASONS).
+    inactive_reason: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     building: Mapped[Building] = relationship(lazy="joined", innerjoin=True)
     account: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
 
     FLAG_NAMES = ("dibao", "disabled", "living_alone")
+    INACTIVE_REASONS = ("moved", "passed_away", "other")
 
     @property
     def grid_id(self) -> int:

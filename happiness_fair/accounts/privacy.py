@@ -20,13 +20,15 @@ from .. import audit
 from ..audit import AuditEvent
 from ..bookings import access as booking_access
 from ..bookings.models import Booking, BookingEvent, BookingPhoto
-from ..catalogue.models import Listing, Volunteer
+from ..catalogue import record as volunteer_record
+from ..catalogue.models import Listing, Volunteer, VolunteerRecord
 from ..concerns import privacy as concern_privacy
 from ..database import utcnow
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..followups.models import FollowUp
 from ..notifications.models import Notification
+from ..office.models import Certificate, CertificateRequest
 from . import security, totp
 from .models import (
     AuthSession,
@@ -58,6 +60,7 @@ def _resident(resident: Resident) -> dict:
         "room": resident.room,
         "flags": resident.flags,
         "active": resident.active,
+        "inactive_reason": resident.inactive_reason,
         "created_at": _iso(resident.created_at),
     }
 
@@ -216,6 +219,34 @@ def export(user: User) -> dict:
             ).scalars()
         ],
         **concern_privacy.export(user.id, resident_ids),
+        "volunteer_record": _volunteer_record(volunteer),
+        "certificate_requests": [
+            {
+                "id": r.id,
+                "from": _iso(r.first_day),
+                "to": _iso(r.last_day),
+                "with_seal": r.with_seal,
+                "status": r.status,
+                "reason": r.reason,
+                "certificate_id": r.certificate_id,
+                "created_at": _iso(r.created_at),
+            }
+            for r in _rows(CertificateRequest, volunteer)
+        ],
+        "certificates": [
+            {
+                "id": c.id,
+                "serial": c.serial,
+                "from": _iso(c.first_day),
+                "to": _iso(c.last_day),
+                "minutes": c.minutes,
+                "services": c.services,
+                "content": c.content,
+                "with_seal": c.with_seal,
+                "issued_at": _iso(c.issued_at),
+            }
+            for c in _rows(Certificate, volunteer)
+        ],
         "notifications": [
             {
                 "id": n.id,
@@ -228,6 +259,33 @@ def export(user: User) -> dict:
             for n in notifications
         ],
     }
+
+
+def _volunteer_record(volunteer) -> dict | None:
+    """His record (order 67 art. 5), the ID number whole: it is his own data."""
+    if volunteer is None:
+        return None
+    row = db.session.get(VolunteerRecord, volunteer.id)
+    if row is None:
+        return None
+    return {
+        "gender": row.gender,
+        "birth_date": _iso(row.birth_date),
+        "id_number": volunteer_record.full_id_number(volunteer),
+        "area": row.area,
+        "contact": row.contact,
+    }
+
+
+def _rows(model, volunteer) -> list:
+    """A volunteer's rows of a table keyed by volunteer_id (certificates and their requests)."""
+    if volunteer is None:
+        return []
+    return list(
+        db.session.execute(
+            sa.select(model).where(model.volunteer_id == volunteer.id).order_by(model.id)
+        ).scalars()
+    )
 
 
 def _strip_booking(stmt_where) -> None:
@@ -330,6 +388,7 @@ def erase(user: User, password: str) -> None:
         own.room = ""
         own.dibao = own.disabled = own.living_alone = False
         own.active = False
+        own.inactive_reason = None
         db.session.execute(sa.delete(ResidentManager).where(ResidentManager.resident_id == own.id))
     db.session.execute(sa.delete(ResidentManager).where(ResidentManager.user_id == user.id))
     # Invitations hold phone numbers: those she sent, those for her record, those to her number.
@@ -354,6 +413,16 @@ def erase(user: User, password: str) -> None:
         _unname_in_notifications(volunteer.id, user.name)
         volunteer.bio = ""
         volunteer.show_full_name = False
+        db.session.execute(
+            sa.delete(VolunteerRecord).where(VolunteerRecord.volunteer_id == volunteer.id)
+        )
+        # Requests still waiting are withdrawn; issued certificates stay as the office's record.
+        db.session.execute(
+            sa.delete(CertificateRequest).where(
+                CertificateRequest.volunteer_id == volunteer.id,
+                CertificateRequest.status != "issued",
+            )
+        )
         db.session.execute(
             sa.update(Listing)
             .where(Listing.volunteer_id == volunteer.id)

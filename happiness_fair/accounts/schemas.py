@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import fields
 
@@ -102,6 +103,19 @@ class ResetSchema(BaseSchema):
     new_password = password_field(required=True)
 
 
+class ResetFormSchema(ResetSchema):
+    """The 忘记密码 page: the same fields, the new password typed twice."""
+
+    new_password_again = fields.String(required=True, load_only=True)
+
+    @ma.validates_schema
+    def _typed_twice_alike(self, data, **kwargs):
+        if data.get("new_password_again") != data.get("new_password"):
+            raise ma.ValidationError(
+                _l("The two new passwords are not the same."), "new_password_again"
+            )
+
+
 class HouseholdMemberSchema(BaseSchema):
     name = name_field(required=True)
     birth_date = fields.Date(allow_none=True)
@@ -109,6 +123,14 @@ class HouseholdMemberSchema(BaseSchema):
     building_id = id_field(allow_none=True)
     unit = TrimmedString(validate=length(max=10), allow_none=True)
     room = TrimmedString(validate=length(max=10), allow_none=True)
+
+
+class AddressSchema(BaseSchema):
+    """PUT /me/address and the profile page's address form."""
+
+    building_id = id_field(required=True)
+    unit = TrimmedString(required=True, validate=length(1, 10))
+    room = TrimmedString(required=True, validate=length(1, 10))
 
 
 class ManagerSchema(BaseSchema):
@@ -131,6 +153,10 @@ class ResidentPatchSchema(BaseSchema):
     room = TrimmedString(validate=length(1, 10))
     flags = fields.List(fields.String(validate=one_of(FLAG_CHOICES)))
     active = fields.Boolean()
+    inactive_reason = fields.String(
+        validate=one_of(Resident.INACTIVE_REASONS),
+        metadata={"description": "with active: false — moved, passed_away or other"},
+    )
 
 
 class VerifyAgeSchema(BaseSchema):
@@ -151,6 +177,7 @@ class ResidentSchema(ma.Schema):
     flags = fields.List(fields.String(), allow_none=True)
     account = fields.Function(lambda resident: resident.user_id is not None)
     active = fields.Boolean()
+    inactive_reason = fields.String(allow_none=True)
 
     @ma.post_dump(pass_original=True)
     def hide_private(self, data, resident, **kwargs):

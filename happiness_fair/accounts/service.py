@@ -16,6 +16,7 @@ from ..errors import Conflict, Forbidden, Unauthenticated, ValidationFailed
 from ..extensions import db
 from ..places.models import Building, Community, Grid
 from . import access, invitations, rules, security, totp
+from .events import resident_deactivated, resident_fee_facts_changed
 from .models import ResetCode, Resident, ResidentManager, Role, User, UserRole
 
 
@@ -186,10 +187,31 @@ def create_resident(staff: User, data: dict) -> Resident:
     return resident
 
 
+def set_own_address(user: User, data: dict) -> Resident:
+    """PUT /me/address: a person who registered without an address gets her resident record
+    there; one who has a record moves it (past bookings keep the grid they had)."""
+    resident = own_resident(user)
+    if resident is not None:
+        return update_resident(user, resident, data)
+    building, unit, room = _address(data, user.community_id, required=True)
+    resident = Resident(
+        community_id=user.community_id,
+        user_id=user.id,
+        name=user.name,
+        phone=user.phone,
+        building_id=building.id,
+        unit=unit,
+        room=room,
+    )
+    db.session.add(resident)
+    db.session.flush()
+    return resident
+
+
 def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
     """Name and address by the person or her managers; flags and active by her grid's staff."""
     personal = {k: data[k] for k in ("name", "building_id", "unit", "room") if k in data}
-    staff_only = {k: data[k] for k in ("flags", "active") if k in data}
+    staff_only = {k: data[k] for k in ("flags", "active", "inactive_reason") if k in data}
     if personal:
         if not (
             access.is_self_or_manager(actor, resident)
@@ -213,10 +235,17 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
         access.require_staff_for(actor, resident)
         if "flags" in staff_only:
             chosen = set(staff_only["flags"])
+            flags_before = set(resident.flags)
             for name in Resident.FLAG_NAMES:
                 setattr(resident, name, name in chosen)
+        closing = staff_only.get("active") is False and resident.active
         if "active" in staff_only:
             resident.active = staff_only["active"]
+            resident.inactive_reason = (
+                None if resident.active else staff_only.get("inactive_reason") or "other"
+            )
+        elif "inactive_reason" in staff_only and not resident.active:
+            resident.inactive_reason = staff_only["inactive_reason"]
         audit.record(
             "resident.flags",
             community_id=resident.community_id,
@@ -225,6 +254,11 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
             subject_id=resident.id,
             changed=sorted(staff_only),  # which fields, never her flags themselves
         )
+        if "flags" in staff_only and set(resident.flags) != flags_before:
+            resident_fee_facts_changed.send(resident, actor=actor)
+        if closing:
+            db.session.flush()
+            resident_deactivated.send(resident, actor=actor, reason=resident.inactive_reason)
     db.session.flush()
     return resident
 
@@ -244,6 +278,7 @@ def verify_age(staff: User, resident: Resident, birth_date: date) -> Resident:
         subject_type="resident",
         subject_id=resident.id,
     )  # what happened, never the personal value (the date is on her record, erasable)
+    resident_fee_facts_changed.send(resident, actor=staff)
     return resident
 
 

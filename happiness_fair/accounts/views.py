@@ -26,6 +26,7 @@ from .schemas import (
     PasswordChangeSchema,
     PasswordConfirmSchema,
     RegisterSchema,
+    ResetFormSchema,
     TokenRequestSchema,
 )
 
@@ -62,6 +63,24 @@ def login():
     refused = need_otp or "_schema" in errors
     html = render_template("accounts/login.html", form=form, errors=errors, need_otp=need_otp)
     return html, (401 if refused else 422)
+
+
+@bp.route("/login/reset", methods=["GET", "POST"])
+@limiter.limit(limits.RESET_PER_ADDRESS, methods=["POST"])
+def reset_password():
+    """忘记密码: the one-time code from the grid worker or the office, and a new password."""
+    if request.method == "GET":
+        return render_template("accounts/reset.html", form={}, errors={}, done=False)
+    data, errors = load_form(ResetFormSchema)
+    if not errors:
+        try:
+            service.reset_password(data["phone"], data["code"], data["new_password"])
+        except Unauthenticated as err:
+            errors = {"code": [err.text()]}
+        else:
+            return render_template("accounts/reset.html", form={}, errors={}, done=True)
+    form = {"phone": request.form.get("phone", "")}
+    return render_template("accounts/reset.html", form=form, errors=errors, done=False), 422
 
 
 @bp.post("/logout")

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload
 
 from ..accounts.models import Resident, ResidentManager, User
+from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus
 from ..database import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
@@ -25,6 +26,11 @@ PAID_ACTORS = frozenset({Relation.volunteer, Relation.party, Relation.grid_staff
 PAID_STATUSES = frozenset(
     {BookingStatus.completed, BookingStatus.confirmed, BookingStatus.disputed}
 )
+# Fixing what was typed (PATCH /bookings/{id}): the contact phone and the door note, by the
+# booking's people (and staff acting for them), until the volunteer starts.
+EDIT = "edit"
+EDIT_ACTORS = frozenset({Relation.party, Relation.grid_staff, Relation.office})
+EDIT_STATUSES = frozenset({BookingStatus.requested, BookingStatus.accepted})
 # From acceptance on, the volunteer needs the address and the phone number.
 WORK_STATUSES = frozenset(
     {
@@ -67,6 +73,8 @@ STATUS_NAMES = {
     BookingStatus.cancelled: _l("cancelled"),
 }
 
+STAFF_THERE = _l("Staff earn no volunteer hours in the grids they serve as staff.")
+
 _VERDICT_ORDER = (Verdict.ALLOWED, Verdict.CONFLICT, Verdict.FORBIDDEN, Verdict.NOT_FOUND)
 
 
@@ -100,12 +108,14 @@ def viewer_of(user: User) -> Viewer:
 
 
 def _qualifies(volunteer: Volunteer, booking: Booking) -> bool:
-    """An approved volunteer with the skill who serves the booking's grid."""
+    """An approved volunteer with the skill who serves the booking's grid (and is not staff
+    there: staff earn no volunteer hours in their own grids)."""
     return (
         volunteer.status == VolunteerStatus.approved
         and volunteer.community_id == booking.community_id
         and booking.category_id in volunteer.category_ids
         and booking.grid_id in volunteer.grid_ids
+        and not catalogue_service.is_staff_there(volunteer, booking.community_id, booking.grid_id)
     )
 
 
@@ -212,6 +222,10 @@ def judge(viewer: Viewer, booking: Booking, action: Action | str) -> tuple[Verdi
 
 
 def _decide(action: Action | str, status: BookingStatus, relation: Relation) -> Verdict:
+    if action == EDIT:
+        if relation not in EDIT_ACTORS:
+            return Verdict.FORBIDDEN
+        return Verdict.ALLOWED if status in EDIT_STATUSES else Verdict.CONFLICT
     if action != PAID:
         return rules.decide(action, status, relation)
     if relation not in PAID_ACTORS:
@@ -246,6 +260,10 @@ def refusal(
     if action == Action.accept:
         if relation is Relation.volunteer and not viewer.volunteer.is_approved:
             return Forbidden(_l("Only approved volunteers take jobs.")), relation
+        if relation is Relation.volunteer and catalogue_service.is_staff_there(
+            viewer.volunteer, booking.community_id, booking.grid_id
+        ):
+            return Forbidden(STAFF_THERE), relation
         if relation is Relation.candidate and booking.volunteer_id is not None:
             return Conflict(_l("This request was handed to another volunteer.")), relation
         if staff and booking.volunteer_id is None:
@@ -256,19 +274,31 @@ def refusal(
         booking.completed_at and rules.can_dispute_at(booking.completed_at, now)
     ):
         return Conflict(_l("The 7 days for a dispute have passed.")), relation
+    if action == PAID and not booking.paid and amount_due_fen(booking) <= 0:
+        return Conflict(_l("Nothing is due for this booking.")), relation
     return None, relation
 
 
+def amount_due_fen(booking: Booking) -> int:
+    """What the beneficiary owes as the booking's quote stands now."""
+    return int((booking.quote or {}).get("amount_due_fen") or 0)
+
+
+def offered(viewer: Viewer, booking: Booking, action: Action | str, now=None) -> bool:
+    """Whether to offer this move now, as a button and in the API's `actions`: allowed, and not
+    a repeat that would change nothing (marking paid what is already marked paid)."""
+    if action == PAID and booking.paid:
+        return False
+    return refusal(viewer, booking, action, now)[0] is None
+
+
 def can(action: Action | str, user: User, booking: Booking, viewer: Viewer | None = None) -> bool:
-    """May this person do this to this booking now? For the buttons and for the request."""
-    viewer = viewer or viewer_of(user)
-    return refusal(viewer, booking, action)[0] is None
+    """May this person do this to this booking now? For the buttons (see offered())."""
+    return offered(viewer or viewer_of(user), booking, action)
 
 
 def allowed_actions(viewer: Viewer, booking: Booking) -> list[str]:
     """The buttons to show, in a stable order (with `paid` last)."""
     now = utcnow()
     candidates = [a.value for a in Action] + [PAID]
-    if booking.paid:
-        candidates.remove(PAID)
-    return [a for a in candidates if refusal(viewer, booking, a, now)[0] is None]
+    return [a for a in candidates if offered(viewer, booking, a, now)]

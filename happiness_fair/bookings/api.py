@@ -19,13 +19,14 @@ from ..api.base import (
 )
 from ..errors import NotFound, ValidationFailed
 from ..validation import MAX_ID
-from . import access, service
+from . import access, contact, service
 from .models import Booking
 from .photos import MAX_BYTES
 from .rules import Action
 from .schemas import (
     AcceptSchema,
     AssignSchema,
+    BookingDetailsSchema,
     BookingListArgs,
     BookingSchema,
     CompleteSchema,
@@ -97,6 +98,7 @@ def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
         "paid": booking.paid,
         "linked_booking_id": booking.linked_booking_id,
         "concern_id": booking.concern_id,
+        "volunteer_contact": contact.volunteer_contact(viewer, booking),
         "events": [
             {
                 "at": e.at,
@@ -140,6 +142,7 @@ def list_view(booking: Booking, viewer: access.Viewer) -> dict:
 
 def _paged(items, total, args) -> dict:
     viewer = _viewer()
+    volunteers = contact.load_volunteers(items)  # noqa: F841  (kept alive while serialising)
     return paged([list_view(b, viewer) for b in items], total, args)
 
 
@@ -218,6 +221,21 @@ def get_booking(booking_id):
     - 404: no such booking, or the caller may not see it."""
     viewer = _viewer()
     return booking_view(service.visible_booking(viewer.user, booking_id, viewer), viewer)
+
+
+@blp.patch("/bookings/<int:booking_id>")
+@blp.arguments(BookingDetailsSchema)
+@blp.response(200, BookingSchema)
+@blp.errors(*ACTION_ERRORS)
+@blp.doc(operationId="changeBookingDetails")
+@login_required
+def change_details(data, booking_id):
+    """Fix the contact phone or the door note. The booker, the person served, her managers, and
+    staff of its grid for them, until the volunteer starts; the volunteer is told. 403: the
+    volunteer (he cannot change it); 404: not yours to see; 409: the work has started (or it
+    is over); 422: not a mobile number, or a note over 200 characters."""
+    service.change_details(current_user._get_current_object(), booking_id, data)
+    return _present(booking_id)
 
 
 def _act(booking_id: int, action: Action | str, **details) -> dict:

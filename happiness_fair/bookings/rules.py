@@ -145,6 +145,16 @@ def next_status(status: BookingStatus | str, action: Action | str) -> BookingSta
     return TRANSITIONS[(BookingStatus(status), Action(action))]
 
 
+def status_after(status: BookingStatus | str, action: Action | str, *, fair: bool) -> BookingStatus:
+    """The state after a move for a booking of this mode: a fair booking never becomes an open
+    request, so declined (its stall withdrawn, its fair day cancelled, its volunteer suspended)
+    it is cancelled."""
+    after = next_status(status, action)
+    if fair and Action(action) is Action.decline:
+        return BookingStatus.cancelled
+    return after
+
+
 def allowed_actions(status: BookingStatus | str, relation: Relation | str) -> list[Action]:
     """The buttons to show this person on this booking, in a stable order."""
     return [a for a in Action if decide(a, status, relation) is Verdict.ALLOWED]

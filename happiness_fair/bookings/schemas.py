@@ -55,6 +55,13 @@ class NewBookingSchema(BaseSchema):
             )
 
 
+class BookingDetailsSchema(BaseSchema):
+    """PATCH /bookings/{id}: what its people may fix after booking."""
+
+    contact_phone = phone_field()
+    door_note = note_field(200, allow_none=True)
+
+
 class BookingListArgs(PageArgs):
     status = fields.String(validate=one_of(STATUSES), allow_none=True)
 
@@ -102,6 +109,10 @@ class RescheduleSchema(BaseSchema):
 
 class AssignSchema(BaseSchema):
     volunteer_id = id_field(required=True)
+    reason = note_field(
+        allow_none=True,
+        metadata={"description": "Required when he does not serve the request's grid."},
+    )
 
 
 class PhotoUploadSchema(BaseSchema):
@@ -131,6 +142,11 @@ class EventSchema(ma.Schema):
 class PhotoSchema(ma.Schema):
     id = fields.Integer()
     url = fields.String()
+
+
+class VolunteerContactSchema(ma.Schema):
+    name = fields.String()
+    phone = fields.String(allow_none=True)
 
 
 class BookingSchema(ma.Schema):
@@ -166,6 +182,14 @@ class BookingSchema(ma.Schema):
     paid = fields.Boolean()
     linked_booking_id = fields.Integer(allow_none=True)
     concern_id = fields.Integer(allow_none=True)
+    volunteer_contact = fields.Nested(
+        VolunteerContactSchema,
+        allow_none=True,
+        metadata={
+            "description": "Its volunteer's full name and phone, for the booking's people once "
+            "he has accepted; phone null after confirmation or 7 days after completion."
+        },
+    )
     events = fields.List(fields.Nested(EventSchema))
     actions = fields.List(
         fields.String(),

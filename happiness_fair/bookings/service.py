@@ -189,6 +189,10 @@ def create_booking(booker: User, data: dict, idempotency_key: str | None = None)
             raise _invalid("listing_id", _l("This service is not available."))
         if volunteer.user_id in (booker.id, beneficiary.user_id):
             raise _invalid("listing_id", _l("You cannot book your own service."))
+        if catalogue_service.is_staff_there(
+            volunteer, beneficiary.community_id, beneficiary.grid_id
+        ):
+            raise _invalid("listing_id", access.STAFF_THERE)
         if data["mode"] not in listing.modes:
             raise _invalid("mode", _l("This service is not given this way."))
         category_id, listing_id = listing.category_id, listing.id
@@ -334,7 +338,11 @@ def transition(booking: Booking, actor: User | None, action: Action | str, **det
     if action == access.PAID and booking.paid:
         return booking
     move = _PLANS[action](booking, actor, relation, details, now)
-    to_status = from_status if action == access.PAID else rules.next_status(from_status, action)
+    to_status = (
+        from_status
+        if action == access.PAID
+        else rules.status_after(from_status, action, fair=booking.mode == "fair")
+    )
     values = {**move.values, "status": to_status}
     if move.requote:
         values["quote"] = _requote(booking, values)
@@ -469,6 +477,13 @@ def _decline(booking, actor, relation, details, now) -> _Move:
     """The volunteer gives the request back: it is open to everyone again and its clock
     restarts. Also how a suspended volunteer's jobs are returned."""
     name = db.session.get(Volunteer, booking.volunteer_id).name
+    reason = details.get("reason") or ""
+    if booking.mode == "fair":  # cancelled, never an open request; the seat is freed (fairs)
+        return _Move(
+            values={},
+            note=reason,
+            after=[lambda: _tell_booker(booking, "fair_booking_cancelled", actor, reason=reason)],
+        )
     kind = "volunteer_suspended" if details.get("suspended") else "booking_declined"
     return _Move(
         values={**_BACK_TO_OPEN, "requested_clock_at": now},
@@ -599,10 +614,17 @@ def _assign(booking, actor, relation, details, now) -> _Move:
         booking
     ):
         raise _invalid("volunteer_id", _l("A volunteer cannot serve his own request."))
+    if booking.category_id not in volunteer.category_ids:
+        raise _invalid("volunteer_id", _l("This volunteer does not do this kind of work."))
+    if catalogue_service.is_staff_there(volunteer, booking.community_id, booking.grid_id):
+        raise _invalid("volunteer_id", access.STAFF_THERE)
+    reason = (details.get("reason") or "").strip()
+    if booking.grid_id not in volunteer.grid_ids and not reason:
+        raise _invalid("reason", _l("He does not serve this grid: say why he is the one to go."))
     volunteer_id = volunteer.id
     return _Move(
         values={"volunteer_id": volunteer_id, "requested_clock_at": now, "escalated": False},
-        note=volunteer.name,
+        note=f"{volunteer.name}：{reason}" if reason else volunteer.name,
         requote=True,
         after=[lambda: _tell_volunteer(booking, volunteer_id, "request_for_you", actor)],
     )
@@ -637,6 +659,38 @@ _PLANS: dict[Action | str, Callable[..., _Move]] = {
     Action.assign: _assign,
     access.PAID: _paid,
 }
+
+
+def change_details(user: User, booking_id: int, data: dict) -> Booking:
+    """Fix the contact phone or the door note until the volunteer starts (its people, or staff
+    for them); a volunteer already named on it is told. Not a move of state: the status stays,
+    and the timeline shows the change."""
+    booking = booking_for_action(booking_id)
+    error, _relation = access.refusal(access.viewer_of(user), booking, access.EDIT)
+    if error is not None:
+        raise error
+    changes = {}
+    if data.get("contact_phone"):
+        changes["contact_phone"] = data["contact_phone"]
+    if "door_note" in data:
+        changes["door_note"] = data["door_note"] or ""
+    changes = {k: v for k, v in changes.items() if getattr(booking, k) != v}
+    if not changes:
+        return booking
+    status = booking.status
+    result = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking.id, Booking.status == status)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(_l("Someone else changed this booking just now. Please look again."))
+    db.session.expire(booking)
+    _record(booking, user, access.EDIT, status, status, "")
+    if booking.volunteer_id is not None:
+        _tell_volunteer(booking, booking.volunteer_id, "booking_details_changed", actor=user)
+    return booking
 
 
 def _record(booking, actor, action, from_status, to_status, note) -> None:
@@ -771,20 +825,33 @@ def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[B
     volunteer = viewer.volunteer
     if volunteer is None or not volunteer.is_approved:
         raise Forbidden(_l("Only approved volunteers take jobs."))
+    # Staff earn no volunteer hours where they are staff: the office nowhere in its community,
+    # a grid worker not in his grids.
+    user = viewer.user
+    if user.is_office:
+        grid_ids: list[int] = []
+    else:
+        staff_grids = set(user.grid_ids) if user.is_grid_worker else set()
+        grid_ids = [g for g in volunteer.grid_ids if g not in staff_grids]
     open_to_him = sa.and_(
         # "+ 0": the same test, but SQLite no longer reads every open request of the district
         # through the volunteer index; it reads this community's requests (status, community).
         (Booking.volunteer_id + 0).is_(None),
         Booking.category_id.in_(volunteer.category_ids),
-        Booking.grid_id.in_(volunteer.grid_ids),
+        Booking.grid_id.in_(grid_ids),
         Booking.booker_id != viewer.id,
     )
+    named_to_him = Booking.volunteer_id == volunteer.id
+    if user.is_office:
+        named_to_him = sa.false()
+    elif user.is_grid_worker and user.grid_ids:
+        named_to_him = sa.and_(named_to_him, Booking.grid_id.not_in(user.grid_ids))
     if viewer.resident_ids:
         open_to_him = sa.and_(open_to_him, Booking.beneficiary_id.not_in(viewer.resident_ids))
     stmt = sa.select(Booking).where(
         Booking.status == BookingStatus.requested,
         Booking.community_id == volunteer.community_id,
-        sa.or_(Booking.volunteer_id == volunteer.id, open_to_him),
+        sa.or_(named_to_him, open_to_him),
     )
     return _page(stmt.order_by(Booking.date, Booking.id), page, per_page)
 

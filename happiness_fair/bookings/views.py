@@ -21,12 +21,13 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..web import me, signed_in
-from . import access, fees, reading, service
+from . import access, contact, fees, reading, service
 from .models import MAX_PHOTOS
 from .photos import MAX_BYTES
 from .rules import Action, BookingStatus
 from .schemas import (
     STATUSES,
+    BookingDetailsSchema,
     ConfirmSchema,
     DisputeSchema,
     EmptySchema,
@@ -86,6 +87,8 @@ EVENT_NAMES = {
     "no_show": _l("Volunteer did not come (reported)"),
     "assign": _l("Handed to a volunteer"),
     "follow_up": _l("Follow-up call"),
+    access.EDIT: _l("Phone or door note changed"),
+    "requote": _l("Price updated"),
 }
 
 
@@ -292,6 +295,8 @@ def _booking_context(booking_id: int) -> dict:
         "booking": booking,
         "names": reading.names_for([booking], with_actors=True, viewer=viewer),
         "actions": actions,
+        "can_edit": service.can(access.EDIT, user, booking),
+        "contact": contact.volunteer_contact(viewer, booking),
         "quote": access.quote_for(viewer, booking),
         "private": access.sees_private(viewer, booking),
         "address": access.sees_address(viewer, booking),
@@ -305,6 +310,36 @@ def _booking_context(booking_id: int) -> dict:
 @signed_in
 def booking(booking_id: int):
     return render_template("bookings/booking.html", **_booking_context(booking_id))
+
+
+@bp.route("/bookings/<int:booking_id>/details", methods=["GET", "POST"])
+@signed_in
+def change_details(booking_id: int):
+    """Fix the phone for the visit or the note on finding the door, until the work starts."""
+    context = _booking_context(booking_id)  # 404 to anyone who may not see it
+    booking = context["booking"]
+    form = {"contact_phone": booking.contact_phone or "", "door_note": booking.door_note or ""}
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        form = kept_input()
+        data, errors = load_form(BookingDetailsSchema)
+        if not errors:
+            data.setdefault("door_note", "")
+            try:
+                service.change_details(me(), booking_id, data)
+            except (ValidationFailed, Conflict) as err:
+                db.session.rollback()
+                errors, status = refusal_messages(err), err.status
+            else:
+                flash(_("Saved. The volunteer has been told."), "success")
+                return redirect(url_for(".booking", booking_id=booking_id), code=303)
+        else:
+            status = 422
+    elif not context["can_edit"]:
+        raise Conflict(_("This cannot be done now."))
+    html = render_template("bookings/details.html", form=form, errors=errors, **context)
+    return html, status
 
 
 @bp.route(

@@ -8,18 +8,20 @@ from flask_login import current_user
 from ..accounts.models import User
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required, page_schema, paged
-from . import service
+from . import record, service
 from .schemas import (
     CatalogueArgs,
     CategorySchema,
     ListingPatchSchema,
     ListingSchema,
+    ListingWithdrawSchema,
     NewListingSchema,
     VettingNoteSchema,
     VettingReasonSchema,
     VolunteerApplicationSchema,
     VolunteerListArgs,
     VolunteerPatchSchema,
+    VolunteerRecordSchema,
     VolunteerSchema,
     VolunteerTagsSchema,
 )
@@ -107,18 +109,55 @@ def update_my_volunteer(data):
 def community_volunteers(args):
     """The community's volunteers, for finding whom to hand a request to (staff).
 
-    Who: the office (every status) and grid workers (approved ones only).
+    Who: the office (every status) and grid workers (approved ones only). Searchable by part of
+    the name (`q`) and by skill (`category`, a code or id).
 
     - 403: the caller is not staff.
-    - 422: a query argument is invalid."""
+    - 422: a query argument is invalid, or the category is unknown."""
     items, total = service.community_volunteers(
         _viewer(),
         status=args.get("status"),
         grid_id=args.get("grid_id"),
+        q=args.get("q"),
+        category=args.get("category"),
         page=args["page"],
         per_page=args["per_page"],
     )
     return paged(items, total, args)
+
+
+@blp.get("/me/volunteer/record")
+@blp.response(200, VolunteerRecordSchema)
+@blp.errors(401, 403)
+@blp.doc(operationId="getMyVolunteerRecord")
+@login_required
+def my_volunteer_record():
+    """(A volunteer) his personal record (order 67 art. 5), the ID number masked. 403: not a
+    volunteer."""
+    return record.own_record(_viewer())
+
+
+@blp.patch("/me/volunteer/record")
+@blp.arguments(VolunteerRecordSchema)
+@blp.response(200, VolunteerRecordSchema)
+@blp.errors(400, 401, 403, 422)
+@blp.doc(operationId="updateMyVolunteerRecord")
+@login_required
+def update_my_volunteer_record(data):
+    """(A volunteer) fill in or change his record; the ID number is optional, stored encrypted
+    and answered masked; an empty one removes it. 403: not a volunteer; 422: invalid fields."""
+    return record.update_own(_viewer(), data)
+
+
+@blp.get("/volunteers/<int:volunteer_id>/record")
+@blp.response(200, VolunteerRecordSchema)
+@blp.errors(401, 403, 404)
+@blp.doc(operationId="getVolunteerRecord")
+@login_required
+def volunteer_record(volunteer_id):
+    """(Office) a volunteer's personal record, the ID number masked. 403: not the office; 404:
+    another community's volunteer."""
+    return record.record_for_office(_viewer(), volunteer_id)
 
 
 @blp.get("/volunteers/<int:volunteer_id>")
@@ -281,6 +320,25 @@ def update_listing(data, listing_id):
     - 422: a field is invalid."""
     listing = service.visible_listing(_viewer(), listing_id)
     return service.update_listing(_viewer(), listing, data)
+
+
+@blp.post("/listings/<int:listing_id>/withdraw")
+@blp.arguments(ListingWithdrawSchema)
+@blp.response(200, ListingSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.doc(operationId="withdrawListingByOffice")
+@login_required
+def withdraw_listing_by_office(data, listing_id):
+    """Take a listing out of the catalogue, with a reason its volunteer is told.
+
+    Who: the office of its community. Its requested bookings become open requests.
+
+    - 403: the caller is not its community's office.
+    - 404: no such listing, or the caller may not see it.
+    - 409: it is already withdrawn.
+    - 422: no reason given."""
+    listing = service.visible_listing(_viewer(), listing_id)
+    return service.withdraw_listing_by_office(_viewer(), listing, data["reason"])
 
 
 @blp.delete("/listings/<int:listing_id>")

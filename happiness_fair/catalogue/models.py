@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -148,3 +148,20 @@ class Listing(db.Model):
     @property
     def modes(self) -> list[str]:
         return [mode for mode, on in (("home", self.home), ("fair", self.fair)) if on]
+
+
+class VolunteerRecord(db.Model):
+    """His personal record (order 67 art. 5); the ID number only encrypted, and masked."""
+
+    __tablename__ = "volunteer_records"
+
+    volunteer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True
+    )
+    gender: Mapped[str | None] = mapped_column(sa.String(10))
+    birth_date: Mapped[date | None]
+    id_number_sealed: Mapped[str | None] = mapped_column(sa.Text)
+    id_number_masked: Mapped[str | None] = mapped_column(sa.String(20))
+    area: Mapped[str] = mapped_column(sa.String(100), default="")
+    contact: Mapped[str] = mapped_column(sa.String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -63,9 +63,31 @@ class VolunteerTagsSchema(BaseSchema):
     )
 
 
+class VolunteerRecordSchema(BaseSchema):
+    """GET|PATCH /me/volunteer/record (order 67 art. 5)."""
+
+    gender = fields.String(allow_none=True, validate=one_of(["male", "female"]))
+    birth_date = fields.Date(allow_none=True)
+    id_number = TrimmedString(
+        allow_none=True,
+        validate=length(max=20),
+        metadata={"description": "optional, with his consent; answered masked (3206****1234)"},
+    )
+    area = TrimmedString(validate=length(max=100))
+    contact = TrimmedString(validate=length(max=100))
+
+
+class ListingWithdrawSchema(BaseSchema):
+    reason = TrimmedString(required=True, validate=length(1, 500))
+
+
 class VolunteerListArgs(PageArgs):
     status = fields.String(validate=one_of(["pending", "approved", "refused", "suspended"]))
     grid_id = id_field(strict=False)
+    q = TrimmedString(validate=length(max=40), metadata={"description": "part of the name"})
+    category = TrimmedString(
+        validate=length(1, 20), metadata={"description": "a skill: category code or id"}
+    )
 
 
 class NewListingSchema(BaseSchema):

@@ -20,11 +20,21 @@ from ..accounts.models import User
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..notifications.service import notify
 from ..places.models import Grid
 from ..validation import MAX_ID
 from . import rules
 from .categories import category_by_code
-from .models import Category, Listing, Volunteer, VolunteerStatus, VolunteerTag, volunteer_grids
+from .events import listing_withdrawn
+from .models import (
+    Category,
+    Listing,
+    Volunteer,
+    VolunteerStatus,
+    VolunteerTag,
+    volunteer_categories,
+    volunteer_grids,
+)
 
 on_suspend: list[Callable[[Volunteer, User], None]] = []
 """Run by suspend() in its transaction with (volunteer, office user); bookings reopens his jobs."""
@@ -41,6 +51,18 @@ _MOVE_REFUSED = {
 
 def is_office_of(user: User | None, community_id: int) -> bool:
     return user is not None and user.is_office and user.community_id == community_id
+
+
+def is_staff_there(volunteer: Volunteer, community_id: int, grid_id: int | None) -> bool:
+    """Is he staff where this work is (a grid worker of that grid, or office staff of that
+    community)? Staff on duty earn no volunteer hours (STANDARDS.md), so there he may not take
+    requests, be handed them, or run a fair stall."""
+    user = volunteer.user
+    if user.community_id != community_id:
+        return False
+    if user.is_office:
+        return True
+    return user.is_grid_worker and grid_id is not None and grid_id in user.grid_ids
 
 
 def is_himself(user: User | None, volunteer: Volunteer) -> bool:
@@ -123,9 +145,17 @@ def vettable_volunteer(user: User, volunteer_id: int) -> Volunteer:
 
 
 def community_volunteers(
-    user: User, *, status: str | None, grid_id: int | None, page: int, per_page: int
+    user: User,
+    *,
+    status: str | None,
+    grid_id: int | None,
+    page: int,
+    per_page: int,
+    q: str | None = None,
+    category: str | None = None,
 ) -> tuple[list[Volunteer], int]:
-    """Staff look up their community's volunteers; grid workers see the approved ones only."""
+    """Staff look up their community's volunteers (grid workers see the approved ones only),
+    by name (a substring: "沈" finds 沈林益) and skill, to find whom to hand a request to."""
     if not user.is_staff:
         raise Forbidden()
     conditions = [Volunteer.community_id == user.community_id]
@@ -135,7 +165,12 @@ def community_volunteers(
         conditions.append(Volunteer.status == VolunteerStatus(status))
     if grid_id is not None:
         conditions.append(_serves_grid(Volunteer.id, grid_id))
-    return page_of(sa.select(Volunteer).where(*conditions).order_by(Volunteer.id), page, per_page)
+    if category:
+        conditions.append(_has_skill(Volunteer.id, category_from_param(category).id))
+    if q:
+        conditions.append(sa.func.lower(User.name).contains(q.lower(), autoescape=True))
+    stmt = sa.select(Volunteer).join(Volunteer.user).where(*conditions).order_by(Volunteer.id)
+    return page_of(stmt, page, per_page)
 
 
 # ---- applying -----------------------------------------------------------------------------------
@@ -389,6 +424,28 @@ def withdraw_listing(user: User, listing: Listing) -> None:
         )
 
 
+def withdraw_listing_by_office(user: User, listing: Listing, reason: str) -> Listing:
+    """The office takes a listing out of the catalogue with a reason its volunteer is told; its
+    requested bookings become open requests. 403: not its community's office; 409: already
+    withdrawn."""
+    if not is_office_of(user, listing.community_id):
+        raise Forbidden(_("Only the community office can do this."))
+    if not listing.active:
+        raise Conflict(_("This service is already withdrawn."))
+    listing.active = False
+    audit.record(
+        "listing.withdraw",
+        community_id=listing.community_id,
+        actor_id=user.id,
+        subject_type="listing",
+        subject_id=listing.id,
+    )
+    notify(listing.volunteer.user_id, "listing_withdrawn", title=listing.title, reason=reason)
+    db.session.flush()
+    listing_withdrawn.send(listing, actor=user, reason=reason)
+    return listing
+
+
 # ---- the public catalogue -----------------------------------------------------------------------
 
 
@@ -405,6 +462,13 @@ def category_from_param(value: str) -> Category:
     if category is None:
         raise ValidationFailed(fields={"category": [_("No such category.")]})
     return category
+
+
+def _has_skill(volunteer_id_column, category_id: int):
+    return sa.exists().where(
+        volunteer_categories.c.volunteer_id == volunteer_id_column,
+        volunteer_categories.c.category_id == category_id,
+    )
 
 
 def _serves_grid(volunteer_id_column, grid_id: int):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import DomainError
+from ..errors import Conflict, DomainError, Forbidden
+from ..extensions import db
+from ..forms import kept_input, load_form, refusal_messages
 from ..hours import rules as hours_rules
 from ..web import is_htmx, page_number
 from . import service
 from .models import Category, Volunteer
+from .schemas import ListingWithdrawSchema
 
 bp = Blueprint("catalogue_web", __name__)
 
@@ -79,6 +83,40 @@ def services():
 
 @bp.get("/services/<int:listing_id>")
 def listing(listing_id: int):
-    item = service.visible_listing(_viewer(), listing_id)
+    return _listing_page(service.visible_listing(_viewer(), listing_id))
+
+
+def _listing_page(item, errors=None, form=None, status=200):
     category = next(c for c in service.categories() if c.id == item.category_id)
-    return render_template("catalogue/listing.html", listing=item, category=category)
+    viewer = _viewer()
+    can_withdraw = item.active and service.is_office_of(viewer, item.community_id)
+    html = render_template(
+        "catalogue/listing.html",
+        listing=item,
+        category=category,
+        can_withdraw=can_withdraw,
+        errors=errors or {},
+        form=form or {},
+    )
+    return html, status
+
+
+@bp.post("/services/<int:listing_id>/withdraw")
+def withdraw(listing_id: int):
+    """The office takes a listing out of the catalogue, with a reason its volunteer is told."""
+    viewer = _viewer()
+    if viewer is None:
+        abort(401)
+    item = service.visible_listing(viewer, listing_id)
+    data, errors = load_form(ListingWithdrawSchema)
+    status = 422
+    if not errors:
+        try:
+            service.withdraw_listing_by_office(viewer, item, data["reason"])
+        except (Conflict, Forbidden) as err:
+            db.session.rollback()
+            errors, status = refusal_messages(err), err.status
+        else:
+            flash(_("The service is withdrawn. Its volunteer has been told."), "success")
+            return redirect(url_for(".listing", listing_id=listing_id), code=303)
+    return _listing_page(service.visible_listing(viewer, listing_id), errors, kept_input(), status)

@@ -28,9 +28,14 @@ from ..forms import kept_input, load_form, refusal_messages
 from ..hours import rules as hours_rules
 from ..places import service as places
 from ..web import me, page_number, signed_in
-from . import service
+from . import record, service
 from .models import Volunteer, VolunteerStatus
-from .schemas import ListingPatchSchema, NewListingSchema, VolunteerApplicationSchema
+from .schemas import (
+    ListingPatchSchema,
+    NewListingSchema,
+    VolunteerApplicationSchema,
+    VolunteerRecordSchema,
+)
 
 bp = Blueprint("volunteer_web", __name__)
 
@@ -185,6 +190,80 @@ def overview():
         listings=service.own_listings(me()),
         categories={c.id: c for c in service.categories()},
     )
+
+
+def _skills_page(form: dict, errors: dict, status: int = 200):
+    return (
+        render_template(
+            "volunteer/skills.html",
+            form=form,
+            errors=errors,
+            categories=service.categories(),
+            grids=places.grids_of(me().community_id),
+        ),
+        status,
+    )
+
+
+@bp.route("/volunteer/skills", methods=["GET", "POST"])
+@signed_in
+def skills():
+    """我的服务: change what he can do and the grids he serves after applying (PATCH
+    /me/volunteer). Listings in a skill he drops leave the catalogue."""
+    volunteer, elsewhere = _own_or_apply()
+    if elsewhere:
+        return elsewhere
+    if request.method == "GET":
+        form = {"category_ids": volunteer.category_ids, "grid_ids": volunteer.grid_ids}
+        return _skills_page(form, {})
+    form = {"category_ids": _ids("category_ids"), "grid_ids": _ids("grid_ids")}
+    data, errors = _load(VolunteerApplicationSchema, {**form, "bio": volunteer.bio})
+    if not errors:
+        try:
+            service.update_own(
+                me(), {"category_ids": data["category_ids"], "grid_ids": data["grid_ids"]}
+            )
+        except (ValidationFailed, Conflict) as err:
+            db.session.rollback()
+            errors = refusal_messages(err)
+        else:
+            flash(_("Saved. Your skills and grids are changed."), "success")
+            return redirect(url_for(".overview"), code=303)
+    return _skills_page(form, errors, 422)
+
+
+@bp.route("/volunteer/record", methods=["GET", "POST"])
+@signed_in
+def volunteer_record():
+    """我的志愿者档案 (order 67 art. 5): the same service as PATCH /me/volunteer/record."""
+    _volunteer, elsewhere = _own_or_apply()
+    if elsewhere:
+        return elsewhere
+    shown = record.own_record(me())
+    form = {k: ("" if v is None else str(v)) for k, v in shown.items()}
+    form["id_number"] = ""
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        form = kept_input()
+        data, errors = load_form(VolunteerRecordSchema)
+        if not errors:
+            if not request.form.get("id_number", "").strip():
+                data.pop("id_number", None)  # left empty: keep the number he gave before
+            if request.form.get("remove_id_number") == "1":
+                data["id_number"] = ""
+            try:
+                record.update_own(me(), data)
+            except (ValidationFailed, Forbidden) as err:
+                db.session.rollback()
+                errors = refusal_messages(err)
+            else:
+                flash(_("Your record is saved."), "success")
+                return redirect(url_for(".overview"), code=303)
+        status = 422
+    return render_template(
+        "volunteer/record.html", form=form, errors=errors, masked=shown["id_number"]
+    ), status
 
 
 @bp.post("/volunteer/name")

@@ -12,6 +12,7 @@ from ..hours.schemas import HoursRecordSchema
 from . import service
 from .schemas import (
     AttendanceSchema,
+    FairDayCancelSchema,
     FairDayListArgs,
     FairDaySchema,
     NewFairDaySchema,
@@ -19,6 +20,7 @@ from .schemas import (
     NewWalkInSchema,
     SlotListSchema,
     StallSchema,
+    StallWithdrawSchema,
     WalkInListSchema,
     WalkInSchema,
 )
@@ -104,6 +106,32 @@ def sign_up_stall(data, fair_day_id):
     - 409: the day is over, or this listing already has a stall that day.
     - 422: no such listing, or one not offered at fairs."""
     return service.sign_up_stall(_user(), fair_day_id, data)
+
+
+@blp.post("/fair-days/<int:fair_day_id>/cancel")
+@blp.arguments(FairDayCancelSchema)
+@blp.response(200, FairDaySchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.doc(operationId="cancelFairDay")
+@login_required
+def cancel_fair_day(data, fair_day_id):
+    """(Office) call the fair day off: every stall is withdrawn, booked residents are told and
+    their bookings cancelled, stall volunteers are told. 403: not the office; 404: another
+    community's day; 409: already cancelled or over; 422: no reason given."""
+    return service.cancel_fair_day(_user(), fair_day_id, data["reason"])
+
+
+@blp.post("/fair-days/<int:fair_day_id>/stalls/<int:stall_id>/withdraw")
+@blp.arguments(StallWithdrawSchema)
+@blp.response(200, StallSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.doc(operationId="withdrawStall")
+@login_required
+def withdraw_stall(data, fair_day_id, stall_id):
+    """(Its volunteer, or the office) withdraw a stall: its booked residents are told and their
+    bookings cancelled (not turned into open requests). 403: another volunteer or a resident;
+    404: no such stall on that day; 409: already withdrawn, or the day is over."""
+    return service.withdraw_stall(_user(), fair_day_id, stall_id, data["reason"])
 
 
 @blp.get("/fair-days/<int:fair_day_id>/slots")

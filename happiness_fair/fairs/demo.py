@@ -81,7 +81,7 @@ def seed(community: Community) -> bool:
         db.session.flush()
         days.append((fair_day, [_stall(fair_day, listing, 2) for listing in listings]))
 
-    (past, past_stalls), (next_day, _next_stalls) = days
+    (past, past_stalls), (next_day, next_stalls) = days
     for stall, name in zip(past_stalls, ("老陈", "", "周阿姨", ""), strict=False):
         db.session.add(
             WalkIn(
@@ -114,5 +114,11 @@ def seed(community: Community) -> bool:
             },
             idempotency_key="demo-fair-haircut",
         )
+    # A stall its volunteer withdrew (he has a hospital check-up that morning).
+    others = [s for s in next_stalls if haircut is None or s.listing_id != haircut.id]
+    if others:
+        withdrawn = others[-1]
+        volunteer = db.session.get(Volunteer, withdrawn.volunteer_id)
+        service.withdraw_stall(volunteer.user, next_day.id, withdrawn.id, "那天上午要去医院复查")
     db.session.flush()
     return True

@@ -33,6 +33,12 @@ class FairDay(db.Model):
     slot_minutes: Mapped[int]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def window_minutes(self) -> int:
@@ -62,6 +68,12 @@ class Stall(db.Model):
     capacity_per_slot: Mapped[int]
     reminded: Mapped[bool] = mapped_column(default=False)  # the day-before reminder went out
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdraw_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     volunteer: Mapped[Volunteer] = relationship(lazy="raise")
     listing: Mapped[Listing] = relationship(lazy="raise")

@@ -95,6 +95,8 @@ class FairDaySchema(ma.Schema):
     window_minutes = fields.Integer(
         metadata={"description": "the duty minutes a stall volunteer is given by default"}
     )
+    cancelled = fields.Boolean()
+    cancel_reason = fields.String()
 
 
 class StallSchema(ma.Schema):
@@ -103,6 +105,16 @@ class StallSchema(ma.Schema):
     volunteer_id = fields.Integer()
     listing_id = fields.Integer()
     capacity_per_slot = fields.Integer()
+    withdrawn = fields.Boolean()
+    withdraw_reason = fields.String()
+
+
+class FairDayCancelSchema(BaseSchema):
+    reason = TrimmedString(required=True, validate=length(1, 500))
+
+
+class StallWithdrawSchema(BaseSchema):
+    reason = TrimmedString(validate=length(max=500), load_default="")
 
 
 class SlotSchema(ma.Schema):

@@ -23,6 +23,7 @@ from ..accounts.models import Resident, User
 from ..bookings import service as bookings
 from ..bookings.models import Booking
 from ..bookings.rules import Action, BookingStatus, Period
+from ..catalogue import service as catalogue
 from ..catalogue.models import Category, Listing, Volunteer
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -124,6 +125,7 @@ def free_slots(fair_day: FairDay) -> list[dict[str, Any]]:
             "free": slot.capacity - slot.booked,
         }
         for view in stalls_of(fair_day)
+        if not view.stall.withdrawn and not fair_day.cancelled
         for slot in view.slots
     ]
 
@@ -184,6 +186,8 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
     """An approved volunteer signs up a stall for one of his own fair listings."""
     fair_day = fair_day_of_community(user, fair_day_id)
     volunteer = _approved_volunteer(user, _l("Only approved volunteers sign up stalls."))
+    if catalogue.is_staff_there(volunteer, fair_day.community_id, fair_day.grid_id):
+        raise Forbidden(_l("Staff earn no volunteer hours in the grids they serve as staff."))
     listing = db.session.get(Listing, data["listing_id"]) if data["listing_id"] <= MAX_ID else None
     if listing is None or listing.community_id != fair_day.community_id:
         raise _invalid("listing_id", _l("There is no such service here."))
@@ -195,6 +199,8 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
         raise _invalid("listing_id", _l("This service is not offered at fair stalls."))
     if fair_day.date < bookings.today():
         raise Conflict(_l("This fair day is over."))
+    if fair_day.cancelled:
+        raise Conflict(_l("This fair day is cancelled."))
     stall = Stall(
         fair_day_id=fair_day.id,
         volunteer_id=volunteer.id,
@@ -213,6 +219,94 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
         )
     db.session.flush()
     return stall
+
+
+# --- fair days and stalls end too ----------------------------------------------------------------
+
+
+def _booked_at(stall_ids: list[int]) -> list[Booking]:
+    if not stall_ids:
+        return []
+    return list(
+        db.session.execute(
+            sa.select(Booking)
+            .join(SlotBooking, SlotBooking.booking_id == Booking.id)
+            .where(
+                SlotBooking.stall_id.in_(stall_ids),
+                SlotBooking.released.is_(False),
+                Booking.status == BookingStatus.accepted,
+            )
+            .order_by(Booking.id)
+        ).scalars()
+    )
+
+
+def _end_stall(stall: Stall, actor: User, reason: str, now) -> int:
+    """Mark the stall withdrawn and cancel its booked seats (a fair booking declined is
+    cancelled and its booker told, never turned into an open request)."""
+    stall.withdrawn_at, stall.withdraw_reason = now, reason
+    booked = _booked_at([stall.id])
+    for booking in booked:
+        bookings.transition(booking, actor, Action.decline, reason=reason)
+    return len(booked)
+
+
+def withdraw_stall(user: User, fair_day_id: int, stall_id: int, reason: str) -> Stall:
+    """The stall's volunteer (or the office) withdraws it: its booked residents are told and
+    their bookings cancelled. 403 for another volunteer; 409 once withdrawn or the day is over."""
+    fair_day = fair_day_of_community(user, fair_day_id)
+    stall = db.session.get(Stall, stall_id) if 0 < stall_id <= MAX_ID else None
+    if stall is None or stall.fair_day_id != fair_day.id:
+        raise NotFound()
+    if not user.is_office:
+        volunteer = _approved_volunteer(user, _l("Only its volunteer or the office may do this."))
+        if stall.volunteer_id != volunteer.id:
+            raise Forbidden(_l("Only its volunteer or the office may do this."))
+    if stall.withdrawn or fair_day.cancelled:
+        raise Conflict(_l("This stall is already withdrawn."))
+    if fair_day.date < bookings.today():
+        raise Conflict(_l("This fair day is over."))
+    _end_stall(stall, user, reason, utcnow())
+    db.session.flush()
+    return stall
+
+
+def cancel_fair_day(office: User, fair_day_id: int, reason: str) -> FairDay:
+    """The office calls a fair day off: every stall is withdrawn, booked residents are told and
+    their bookings cancelled, stall volunteers are told. 409 once cancelled or over."""
+    _office_only(office)
+    fair_day = fair_day_of_community(office, fair_day_id)
+    if fair_day.cancelled:
+        raise Conflict(_l("This fair day is cancelled."))
+    if fair_day.date < bookings.today():
+        raise Conflict(_l("This fair day is over."))
+    now = utcnow()
+    fair_day.cancelled_at, fair_day.cancel_reason = now, reason
+    stalls = db.session.execute(
+        sa.select(Stall).where(Stall.fair_day_id == fair_day.id, Stall.withdrawn_at.is_(None))
+    ).scalars()
+    told = set()
+    for stall in list(stalls):
+        _end_stall(stall, office, reason, now)
+        volunteer = db.session.get(Volunteer, stall.volunteer_id)
+        if volunteer.user_id not in told:
+            told.add(volunteer.user_id)
+            notify(
+                volunteer.user_id,
+                "fair_day_cancelled",
+                date=fair_day.date.isoformat(),
+                venue=fair_day.venue,
+                reason=reason,
+            )
+    audit.record(
+        "fair_day.cancel",
+        community_id=fair_day.community_id,
+        actor_id=office.id,
+        subject_type="fair_day",
+        subject_id=fair_day.id,
+    )
+    db.session.flush()
+    return fair_day
 
 
 # --- residents take a seat (called by bookings.create_booking) -------------------------------
@@ -265,6 +359,10 @@ def seat_for(booker: User, data: dict[str, Any]) -> Seat:
     stall, listing, volunteer = row
     if not listing.active or not volunteer.is_approved:
         raise _invalid("listing_id", _l("This service is not available."))
+    if fair_day.cancelled:
+        raise Conflict(_l("This fair day is cancelled."))
+    if stall.withdrawn:
+        raise Conflict(_l("This stall was withdrawn. Please choose another one."))
     if fair_day.date < bookings.today():
         raise Conflict(_l("This fair day is over."))
     if rules.slot_has_begun(fair_day.date, slot_start, now_in_shanghai()):
@@ -569,7 +667,12 @@ def remind_day_before(now) -> int:
         sa.select(Stall, FairDay, Volunteer.user_id)
         .join(FairDay, FairDay.id == Stall.fair_day_id)
         .join(Volunteer, Volunteer.id == Stall.volunteer_id)
-        .where(FairDay.date == tomorrow, Stall.reminded.is_(False))
+        .where(
+            FairDay.date == tomorrow,
+            Stall.reminded.is_(False),
+            Stall.withdrawn_at.is_(None),
+            FairDay.cancelled_at.is_(None),
+        )
         .order_by(Stall.id)
     ).all()
     for stall, fair_day, user_id in stalls:

@@ -19,7 +19,14 @@ from ..forms import kept_input, load_form, refusal_messages
 from ..hours.rules import mask_name
 from ..places.models import Grid
 from . import rules, service
-from .schemas import FairBookingForm, FairDayForm, StallForm, WalkInForm
+from .schemas import (
+    FairBookingForm,
+    FairDayCancelSchema,
+    FairDayForm,
+    StallForm,
+    StallWithdrawSchema,
+    WalkInForm,
+)
 
 bp = Blueprint("fairs", __name__, url_prefix="/fairs")
 
@@ -51,7 +58,11 @@ def index():
 
 
 def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
-    views = service.stalls_of(fair_day)
+    views = (
+        []
+        if fair_day.cancelled
+        else [v for v in service.stalls_of(fair_day) if not v.stall.withdrawn]
+    )
     people, volunteer = [], None
     if current_user.is_authenticated and current_user.community_id == fair_day.community_id:
         own = accounts.own_resident(_user())
@@ -203,6 +214,25 @@ def sign_up(fair_day_id):
     return _volunteer_page(fair_day, form=form, errors=errors, status=status)
 
 
+@bp.post("/<int:fair_day_id>/stalls/<int:stall_id>/withdraw")
+@login_required
+def withdraw(fair_day_id, stall_id):
+    """The volunteer withdraws his stall: its booked residents are told, their seats cancelled."""
+    fair_day = _own_fair_day(fair_day_id)
+    data, errors = load_form(StallWithdrawSchema)
+    status = 422
+    if not errors:
+        try:
+            service.withdraw_stall(_user(), fair_day.id, stall_id, data.get("reason", ""))
+        except (ValidationFailed, Conflict, Forbidden) as err:
+            db.session.rollback()
+            errors, status = refusal_messages(err), err.status
+        else:
+            flash(_("Your stall is withdrawn. The residents who booked have been told."), "success")
+            return redirect(url_for("fairs.volunteer", fair_day_id=fair_day.id), code=303)
+    return _volunteer_page(fair_day, errors=errors, status=status)
+
+
 @bp.post("/<int:fair_day_id>/walk-ins")
 @login_required
 def walk_in(fair_day_id):
@@ -245,6 +275,7 @@ def _office_page(*, form=None, errors=None, status=200):
             form=form or {"starts_at": "09:00", "ends_at": "11:30", "slot_minutes": "30"},
             errors=errors or {},
             hhmm=rules.hhmm,
+            today=bookings.today(),
         ),
         status,
     )
@@ -273,6 +304,33 @@ def schedule():
             flash(_("The fair day is scheduled."), "success")
             return redirect(url_for("fairs.day", fair_day_id=fair_day.id), code=303)
     return _office_page(form=form, errors=errors, status=status)
+
+
+@bp.route("/<int:fair_day_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(fair_day_id):
+    """The office calls a fair day off, with a reason that every booked resident and stall
+    volunteer is told."""
+    user = _office()
+    fair_day = _own_fair_day(fair_day_id)
+    form, errors, status = {}, {}, 200
+    if request.method == "POST":
+        form = kept_input()
+        data, errors = load_form(FairDayCancelSchema)
+        status = 422
+        if not errors:
+            try:
+                service.cancel_fair_day(user, fair_day.id, data["reason"])
+            except (ValidationFailed, Conflict, Forbidden) as err:
+                db.session.rollback()
+                errors, status = refusal_messages(err), err.status
+            else:
+                flash(_("The fair day is cancelled. Everyone booked has been told."), "success")
+                return redirect(url_for("fairs.office"), code=303)
+    html = render_template(
+        "fairs/cancel.html", fair_day=fair_day, form=form, errors=errors, hhmm=rules.hhmm
+    )
+    return html, status
 
 
 def _attendance_page(fair_day, *, errors=None, status=200):

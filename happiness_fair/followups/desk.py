@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from ..accounts import access as account_access
 from ..accounts.models import Resident, User
 from ..bookings.models import Booking
-from ..catalogue.models import Volunteer, VolunteerStatus, volunteer_grids
+from ..catalogue import service as catalogue_service
+from ..catalogue.models import Volunteer, VolunteerStatus, volunteer_categories, volunteer_grids
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..places.models import Building, Compound
@@ -50,21 +51,28 @@ def booking_in_scope(user: User, booking: Booking) -> bool:
     return account_access.is_staff_for(user, booking.community_id, booking.grid_id)
 
 
-def hand_over_choices(booking: Booking) -> list[Volunteer]:
-    """Approved volunteers of the booking's community; those serving its grid and doing its
-    kind of work first. The service still judges the one chosen."""
-    volunteers = (
-        db.session.execute(
-            sa.select(Volunteer)
-            .where(
-                Volunteer.community_id == booking.community_id,
-                Volunteer.status == VolunteerStatus.approved,
-            )
-            .order_by(Volunteer.id)
+def hand_over_choices(booking: Booking, q: str | None = None) -> list[Volunteer]:
+    """Approved volunteers of the booking's community with its skill (only they may receive
+    it), those serving its grid first; `q` finds them by part of the name. The service still
+    judges the one chosen."""
+    stmt = (
+        sa.select(Volunteer)
+        .join(Volunteer.user)
+        .join(volunteer_categories, volunteer_categories.c.volunteer_id == Volunteer.id)
+        .where(
+            Volunteer.community_id == booking.community_id,
+            Volunteer.status == VolunteerStatus.approved,
+            volunteer_categories.c.category_id == booking.category_id,
         )
-        .scalars()
-        .all()
+        .order_by(Volunteer.id)
     )
+    if q:
+        stmt = stmt.where(sa.func.lower(User.name).contains(q.strip().lower(), autoescape=True))
+    volunteers = [
+        v
+        for v in db.session.execute(stmt).scalars().all()
+        if not catalogue_service.is_staff_there(v, booking.community_id, booking.grid_id)
+    ]
     in_grid = set(
         db.session.execute(
             sa.select(volunteer_grids.c.volunteer_id).where(
@@ -74,6 +82,6 @@ def hand_over_choices(booking: Booking) -> list[Volunteer]:
     )
 
     def rank(v: Volunteer) -> tuple:
-        return (v.id not in in_grid, booking.category_id not in v.category_ids, v.name, v.id)
+        return (v.id not in in_grid, v.name, v.id)
 
     return sorted(volunteers, key=rank)

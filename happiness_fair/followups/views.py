@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from marshmallow import fields
 
 from ..accounts import directory
 from ..accounts import service as accounts
@@ -27,9 +28,10 @@ from ..bookings.schemas import (
     ReasonSchema,
     ResolveSchema,
 )
-from ..errors import Conflict, DomainError, NotFound, ValidationFailed
+from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
+from ..validation import BaseSchema, one_of
 from ..web import me, signed_in
 from . import desk, service
 from .api import FollowUpSchema
@@ -268,6 +270,45 @@ def set_flags(resident_id: int):
     return redirect(url_for(".resident", resident_id=resident_id), code=303)
 
 
+INACTIVE_REASON_NAMES = {
+    "moved": _l("moved away"),
+    "passed_away": _l("passed away"),
+    "other": _l("other reason"),
+}
+
+
+@bp.app_template_global()
+def inactive_reason_name(reason: str | None) -> str:
+    return str(INACTIVE_REASON_NAMES.get(reason or "other", INACTIVE_REASON_NAMES["other"]))
+
+
+class _CloseRecordForm(BaseSchema):
+    inactive_reason = fields.String(required=True, validate=one_of(Resident.INACTIVE_REASONS))
+
+
+@bp.post("/residents/<int:resident_id>/close")
+@signed_in
+def close_record(resident_id: int):
+    """Staff close a record (moved away, passed away): through update_resident(), as PATCH
+    /residents/{id} {active: false, inactive_reason} does."""
+    user = me()
+    resident = desk.resident_for(user, resident_id)
+    data, errors = load_form(_CloseRecordForm)
+    if not errors:
+        try:
+            accounts.update_resident(
+                user, resident, {"active": False, "inactive_reason": data["inactive_reason"]}
+            )
+        except (ValidationFailed, Conflict, Forbidden) as err:
+            db.session.rollback()
+            errors = refusal_messages(err)
+        else:
+            flash(_("The record is closed. Her open bookings are cancelled."), "success")
+            return redirect(url_for(".resident", resident_id=resident_id), code=303)
+    resident = desk.resident_for(user, resident_id)
+    return _resident_page(resident, errors=errors, form=kept_input(), status=422)
+
+
 @bp.post("/residents/<int:resident_id>/reset-code")
 @signed_in
 def reset_code(resident_id: int):
@@ -306,7 +347,9 @@ def _act_page(booking, slug, form, errors, status=200):
         "allowed": slug in staff_actions(booking),
     }
     if slug == "hand-over":
-        context["volunteers"] = desk.hand_over_choices(booking)
+        context["q"] = request.args.get("q", "").strip()[:40]
+        context["volunteers"] = desk.hand_over_choices(booking, context["q"])
+        context["in_grid"] = {v.id for v in context["volunteers"] if booking.grid_id in v.grid_ids}
     if slug == "follow-up":
         context["outcomes"] = {o.value: str(n) for o, n in OUTCOME_NAMES.items()}
     return render_template("grid/act.html", **context), status

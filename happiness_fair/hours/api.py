@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 
 from ..api.base import ApiBlueprint, login_required, page_schema, paged
@@ -248,7 +249,7 @@ def volunteer_ranking(args):
             _("Name"),
             _("Minutes"),
             _("Hours"),
-            _("Services"),
+            pgettext("count", "Services"),
             _("Star level"),
         ]
         rows = [
@@ -285,8 +286,8 @@ def grid_table(args):
             _("Grid"),
             _("Minutes"),
             _("Hours"),
-            _("Services"),
-            _("Volunteers"),
+            pgettext("count", "Services"),
+            pgettext("count", "Volunteers"),
         ]
         rows = [
             [i.grid_id, i.name, i.minutes, _hours(i.minutes), i.services, i.volunteers]

@@ -33,6 +33,10 @@ def stars_for(verified_minutes: int) -> int:
     return rules.star_level(verified_minutes, star_thresholds())
 
 
+# The period shown when none is asked for; the period selectors show the same one.
+DEFAULT_PERIOD = rules.Period.month
+
+
 def date_range(
     period: str | None, first: date | None, last: date | None, today: date
 ) -> tuple[date | None, date | None]:
@@ -45,7 +49,7 @@ def date_range(
         if first > last:
             raise ValidationFailed(fields={"to": [_l("The end cannot be before the start.")]})
         return first, last
-    return rules.period_range(period or rules.Period.month, today)
+    return rules.period_range(period or DEFAULT_PERIOD, today)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from flask_login import current_user
 from marshmallow import fields
 
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
+from ..bookings import access as booking_access
+from ..bookings import contact as booking_contact
 from . import service
 from .models import Notification
 
@@ -32,16 +34,22 @@ class MarkedSchema(ma.Schema):
     marked = fields.Integer()
 
 
-def _view(row: Notification, categories, locale: str) -> dict:
+def _view(row: Notification, categories, locale: str, phones=None) -> dict:
     return {
         "id": row.id,
         "kind": row.kind,
         "booking_id": row.booking_id,
         "concern_id": row.concern_id,
-        "text": service.render(row, categories, locale),
+        "text": service.render(row, categories, locale, (phones or {}).get(row.id)),
         "created_at": row.created_at,
         "read": row.read_at is not None,
     }
+
+
+def _phones(rows) -> dict[int, str]:
+    """The volunteer's phone for those that name him, by the booking's rule as it stands now."""
+    user = current_user._get_current_object()
+    return booking_contact.phones_for_notifications(booking_access.viewer_of(user), rows)
 
 
 def _locale() -> str:
@@ -64,7 +72,8 @@ def list_notifications(args):
         current_user.id, unread_only=args["unread"], page=args["page"], per_page=args["per_page"]
     )
     categories, locale = service.category_map(), _locale()
-    return paged([_view(row, categories, locale) for row in rows], total, args)
+    phones = _phones(rows)
+    return paged([_view(row, categories, locale, phones) for row in rows], total, args)
 
 
 @blp.post("/notifications/<int:notification_id>/read")
@@ -79,7 +88,7 @@ def mark_read(notification_id):
 
     - 404: no such notification, or it is someone else's."""
     row = service.mark_read(current_user.id, notification_id)
-    return _view(row, service.category_map(), _locale())
+    return _view(row, service.category_map(), _locale(), _phones([row]))
 
 
 @blp.post("/notifications/read-all")

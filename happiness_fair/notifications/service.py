@@ -20,6 +20,10 @@ from .models import Notification
 MESSAGES = {
     "request_for_you": _l("You have a new request: %(category)s on %(date)s, %(period)s."),
     "booking_cancelled": _l("The job on %(date)s (%(category)s) was cancelled."),
+    "booking_details_changed": _l(
+        "The phone number or the note on finding the door changed for the job of %(date)s "
+        "(%(category)s). Please look at it again."
+    ),
     "booking_rescheduled": _l("The job (%(category)s) was moved to %(date)s, %(period)s."),
     "job_reminder": _l("Reminder: tomorrow, %(date)s, %(period)s, you have a job: %(category)s."),
     "booking_accepted": _l("%(volunteer)s accepted your request (%(category)s) for %(date)s."),
@@ -60,6 +64,24 @@ MESSAGES = {
     "manager_invitation": _l(
         "%(inviter)s invites you to book for %(name)s. Answer it on your Family page."
     ),
+    "resident_closed_moved": _l(
+        "%(name)s has moved away and her record is closed. Open bookings cancelled: %(count)s."
+    ),
+    "resident_closed_passed_away": _l(
+        "We are sorry: %(name)s has passed away and her record is closed. Open bookings "
+        "cancelled: %(count)s."
+    ),
+    "resident_closed": _l("The record of %(name)s is closed. Open bookings cancelled: %(count)s."),
+    "fair_booking_cancelled": _l(
+        "Your fair-day slot (%(category)s, %(date)s) is cancelled: %(reason)s"
+    ),
+    "fair_day_cancelled": _l("The fair day of %(date)s at %(venue)s is cancelled: %(reason)s"),
+    "listing_withdrawn": _l("The community office withdrew your service “%(title)s”: %(reason)s"),
+    "certificate_issued": _l(
+        "Your volunteer service certificate no. %(serial)s is issued. You can print it from "
+        "your hours page."
+    ),
+    "certificate_refused": _l("Your certificate request was not granted: %(reason)s"),
     "volunteer_suspended": _l(
         "Your request (%(category)s) is open to other volunteers again: "
         "its volunteer can no longer take it."
@@ -121,8 +143,14 @@ def category_map() -> dict[int, Category]:
     return {c.id: c for c in db.session.execute(sa.select(Category)).scalars()}
 
 
-def render(notification: Notification, categories: dict[int, Category], locale: str) -> str:
-    """The notification's text in the reader's language."""
+def render(
+    notification: Notification,
+    categories: dict[int, Category],
+    locale: str,
+    phone: str | None = None,
+) -> str:
+    """The notification's text in the reader's language; `phone` (the volunteer's, when the
+    rule shows it to this reader now) is added at read time, never stored."""
     params = dict(notification.params or {})
     values = _Blank({k: v for k, v in params.items() if isinstance(v, str | int)})
     category = categories.get(params.get("category_id"))
@@ -134,7 +162,10 @@ def render(notification: Notification, categories: dict[int, Category], locale: 
         values["due"] = format_date(date.fromisoformat(params["due"]), "medium")
     if params.get("period") in PERIOD_NAMES:
         values["period"] = str(PERIOD_NAMES[Period(params["period"])])
-    return str(MESSAGES.get(notification.kind, _l("Something changed."))) % values
+    text = str(MESSAGES.get(notification.kind, _l("Something changed."))) % values
+    if phone:
+        text = f"{text} {_l('His phone: %(phone)s', phone=phone)}"
+    return text
 
 
 def notifications_for(user_id: int, *, unread_only: bool, page: int, per_page: int):

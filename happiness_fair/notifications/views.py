@@ -6,6 +6,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
+from ..bookings import access as booking_access
+from ..bookings import contact as booking_contact
 from ..web import me, signed_in
 from . import service
 
@@ -31,7 +33,8 @@ def notifications():
         me().id, unread_only=False, page=page, per_page=PER_PAGE
     )
     categories, locale = service.category_map(), str(get_locale() or "zh_CN")
-    items = [(row, service.render(row, categories, locale)) for row in rows]
+    phones = booking_contact.phones_for_notifications(booking_access.viewer_of(me()), rows)
+    items = [(row, service.render(row, categories, locale, phones.get(row.id))) for row in rows]
     return render_template(
         "notifications/list.html",
         items=items,

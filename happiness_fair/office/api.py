@@ -66,6 +66,37 @@ class CertificateSchema(ma.Schema):
     url = fields.Function(lambda c: f"/office/certificates/{c.id}")
 
 
+class CertificateRequestViewSchema(ma.Schema):
+    id = fields.Integer()
+    volunteer_id = fields.Integer()
+    first_day = fields.Date(data_key="from", allow_none=True)
+    last_day = fields.Date(data_key="to", allow_none=True)
+    with_seal = fields.Boolean()
+    status = fields.String(metadata={"enum": ["requested", "issued", "refused"]})
+    reason = fields.String()
+    certificate_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+
+
+class CertificateRequestListArgs(BaseSchema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    status = fields.String(load_default=None, validate=one_of(["requested", "issued", "refused"]))
+
+
+class RefuseSchema(BaseSchema):
+    reason = TrimmedString(required=True, validate=length(1, 500))
+
+
+class SerialArgs(BaseSchema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    serial = TrimmedString(required=True, validate=length(1, 30))
+
+
 class AuditArgs(PageArgs):
     action = TrimmedString(load_default=None, validate=length(max=40))
 
@@ -202,6 +233,84 @@ def issue_certificate(data, volunteer_id):
     return service.issue_certificate(
         current_user, volunteer_id, data["from_"], data["to"], data["with_seal"]
     )
+
+
+@blp.post("/me/certificate-requests")
+@blp.arguments(CertificateRequestSchema)
+@blp.response(201, CertificateRequestViewSchema)
+@blp.errors(400, 401, 403, 409, 422)
+@blp.doc(operationId="requestCertificate")
+@login_required
+def request_certificate(data):
+    """(A volunteer) ask for a certificate for a range (all time without one), with or without
+    the seal. 403: not a volunteer; 409: five requests already waiting; 422: a bad range."""
+    return service.request_certificate(current_user, data["from_"], data["to"], data["with_seal"])
+
+
+@blp.get("/me/certificate-requests")
+@blp.response(200, list_schema(CertificateRequestViewSchema, "MyCertificateRequestList"))
+@blp.errors(401, 403)
+@blp.doc(operationId="listMyCertificateRequests")
+@login_required
+def my_certificate_requests():
+    """(A volunteer) his requests and their answers, newest first. 403: not a volunteer."""
+    return {"items": service.my_certificate_requests(current_user)}
+
+
+@blp.get("/me/certificates")
+@blp.response(200, list_schema(CertificateSchema, "MyCertificateList"))
+@blp.errors(401, 403)
+@blp.doc(operationId="listMyCertificates")
+@login_required
+def my_certificates():
+    """(A volunteer) every certificate issued to him, each with its print `url`. 403: not a
+    volunteer."""
+    return {"items": service.my_certificates(current_user)}
+
+
+@blp.get("/certificate-requests")
+@blp.arguments(CertificateRequestListArgs, location="query")
+@blp.response(200, list_schema(CertificateRequestViewSchema, "CertificateRequestList"))
+@blp.errors(401, 403, 422)
+@blp.doc(operationId="listCertificateRequests")
+@login_required
+def list_certificate_requests(args):
+    """(Office) its community's certificate requests, waiting ones first. 403: not the office."""
+    return {"items": service.certificate_requests(current_user, args["status"])}
+
+
+@blp.post("/certificate-requests/<int:request_id>/issue")
+@blp.response(201, CertificateSchema)
+@blp.errors(401, 403, 404, 409)
+@blp.doc(operationId="issueRequestedCertificate")
+@login_required
+def issue_requested_certificate(request_id):
+    """(Office) issue the certificate asked for; the volunteer is told. Audited. 403: not the
+    office; 404: another community's request; 409: already answered."""
+    return service.issue_requested(current_user, request_id)
+
+
+@blp.post("/certificate-requests/<int:request_id>/refuse")
+@blp.arguments(RefuseSchema)
+@blp.response(200, CertificateRequestViewSchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.doc(operationId="refuseCertificateRequest")
+@login_required
+def refuse_certificate_request(data, request_id):
+    """(Office) say why a certificate is not issued; the volunteer is told. 403: not the office;
+    404: another community's request; 409: already answered; 422: no reason."""
+    return service.refuse_requested(current_user, request_id, data["reason"])
+
+
+@blp.get("/certificates")
+@blp.arguments(SerialArgs, location="query")
+@blp.response(200, list_schema(CertificateSchema, "CertificateSearch"))
+@blp.errors(401, 403, 422)
+@blp.doc(operationId="findCertificateBySerial")
+@login_required
+def find_certificate(args):
+    """(Office) a certificate of its community found again by its serial. 403: not the office."""
+    return {"items": service.certificate_by_serial(current_user, args["serial"])}
 
 
 @blp.get("/volunteers/<int:volunteer_id>/certificates")

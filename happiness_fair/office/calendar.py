@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import chinese_calendar
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -13,8 +14,44 @@ from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from .models import CalendarDay, DayKind
 
+# The package's English names, as the State Council's notice names them in Chinese.
+HOLIDAY_NAMES_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
 
-def days_of(community_id: int, first: date, last: date) -> list[CalendarDay]:
+
+def published_years() -> frozenset[int]:
+    """The years whose holidays and make-up days the chinese-calendar package knows (it is
+    updated when the State Council publishes the next year's notice)."""
+    return frozenset(day.year for day in chinese_calendar.holidays)
+
+
+def published_days(year: int) -> list[CalendarDay] | None:
+    """The year's holidays on weekdays and make-up working days on weekends from the package,
+    as unsaved CalendarDay rows; None for a year it does not cover yet."""
+    if year not in published_years():
+        return None
+    days = [
+        CalendarDay(day=d, kind=DayKind.holiday, name=HOLIDAY_NAMES_ZH.get(name, name))
+        for d, name in chinese_calendar.holidays.items()
+        if d.year == year and d.weekday() < 5
+    ]
+    days += [
+        CalendarDay(day=d, kind=DayKind.makeup, name=HOLIDAY_NAMES_ZH.get(name, name))
+        for d, name in chinese_calendar.workdays.items()
+        if d.year == year and d.weekday() >= 5
+    ]
+    return sorted(days, key=lambda d: d.day)
+
+
+def _saved(community_id: int, first: date, last: date) -> list[CalendarDay]:
     return list(
         db.session.execute(
             sa.select(CalendarDay)
@@ -22,6 +59,37 @@ def days_of(community_id: int, first: date, last: date) -> list[CalendarDay]:
             .order_by(CalendarDay.day)
         ).scalars()
     )
+
+
+def year_source(community_id: int, year: int) -> str:
+    """Where the year's days come from: "office" (the office saved its own list, which wins),
+    "published" (the package), or "not_published" (neither: weekdays only, to be corrected)."""
+    if _saved(community_id, date(year, 1, 1), date(year, 12, 31)):
+        return "office"
+    return "published" if year in published_years() else "not_published"
+
+
+def days_of(community_id: int, first: date, last: date) -> list[CalendarDay]:
+    """The special days in the range: for each year, the office's own list if it saved one,
+    else the published calendar (pre-filled; the office only corrects)."""
+    result: list[CalendarDay] = []
+    for year in range(first.year, last.year + 1):
+        start, end = max(first, date(year, 1, 1)), min(last, date(year, 12, 31))
+        saved = _saved(community_id, start, end)
+        if saved or year_source(community_id, year) == "office":
+            result += saved
+        else:
+            result += [d for d in published_days(year) or [] if start <= d.day <= end]
+    return result
+
+
+def unpublished_years(community_id: int, first: date, last: date) -> list[int]:
+    """Years of the range with neither the office's list nor a published calendar."""
+    return [
+        y
+        for y in range(first.year, last.year + 1)
+        if year_source(community_id, y) == "not_published"
+    ]
 
 
 def holidays_and_makeup(community_id: int, first: date, last: date) -> tuple[set, set]:

@@ -47,3 +47,23 @@ class Certificate(db.Model):
     with_seal: Mapped[bool] = mapped_column(default=False)  # only if the volunteer asked
     issued_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CertificateRequest(db.Model):
+    """A volunteer asks for a certificate (办法 art. 14: free, on request) for a range, with or
+    without the seal (art. 15); the office issues it or says why not."""
+
+    __tablename__ = "certificate_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteers.id"), index=True)
+    first_day: Mapped[date | None]
+    last_day: Mapped[date | None]
+    with_seal: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(sa.String(10), default="requested")  # issued, refused
+    reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    certificate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

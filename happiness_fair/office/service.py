@@ -15,15 +15,18 @@ from ..bookings import service as bookings
 from ..bookings.models import Booking
 from ..bookings.rules import BookingStatus
 from ..catalogue.models import Category, Listing, Volunteer
+from ..database import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..fairs.models import FairDay, WalkIn
 from ..followups import rules as followup_rules
 from ..hours import totals
 from ..hours.models import HoursRecord, HoursStatus
+from ..notifications.service import notify
 from ..places.models import Community, Grid
 from ..validation import MAX_ID
 from . import calendar
-from .models import Certificate
+from .models import Certificate, CertificateRequest
 
 
 def require_office(user: User) -> None:
@@ -98,6 +101,27 @@ def service_lines(volunteer_id: int, first: date | None, last: date | None):
     return db.session.execute(stmt).all()
 
 
+def walk_in_lines(volunteer_id: int, first: date | None, last: date | None):
+    """Walk-ins he served at his fair stalls, per fair day and kind of service: services without
+    hours of their own (the stall duty holds the hours), listed on the certificate."""
+    stmt = (
+        sa.select(
+            FairDay.date,
+            FairDay.venue,
+            Category.name_zh,
+            sa.func.count(WalkIn.id).label("count"),
+        )
+        .join(FairDay, FairDay.id == WalkIn.fair_day_id)
+        .join(Category, Category.id == WalkIn.category_id)
+        .where(WalkIn.volunteer_id == volunteer_id)
+        .group_by(FairDay.date, FairDay.venue, Category.name_zh)
+        .order_by(FairDay.date, Category.name_zh)
+    )
+    if first is not None:
+        stmt = stmt.where(FairDay.date.between(first, last))
+    return db.session.execute(stmt).all()
+
+
 def issue_certificate(
     user: User, volunteer_id: int, first: date | None, last: date | None, with_seal: bool
 ) -> Certificate:
@@ -114,8 +138,11 @@ def issue_certificate(
             sa.func.coalesce(sa.func.sum(rows.c.services), 0),
         ).where(rows.c.volunteer_id == volunteer.id)
     ).one()
+    walk_ins = walk_in_lines(volunteer.id, first, last)
+    services += sum(line.count for line in walk_ins)
     kinds = sorted(
         {line.name_zh for line in service_lines(volunteer.id, first, last) if line.name_zh}
+        | {line.name_zh for line in walk_ins}
     )
     kinds = kinds or [c.name_zh for c in volunteer.categories]
     year = bookings.today().year
@@ -180,6 +207,140 @@ def certificates_of(user: User, volunteer_id: int) -> list[Certificate]:
             sa.select(Certificate)
             .where(Certificate.volunteer_id == volunteer.id)
             .order_by(Certificate.id.desc())
+        ).scalars()
+    )
+
+
+# --- certificates on request (办法 art. 14) -------------------------------------------------------
+
+
+def _check_range(first: date | None, last: date | None) -> None:
+    if (first is None) != (last is None) or (first is not None and first > last):
+        raise ValidationFailed(fields={"to": [_l("Give a start and an end, the end not first.")]})
+
+
+def own_volunteer(user: User) -> Volunteer:
+    volunteer = db.session.execute(
+        sa.select(Volunteer).where(Volunteer.user_id == user.id)
+    ).scalar_one_or_none()
+    if volunteer is None:
+        raise Forbidden(_l("Only volunteers ask for a certificate."))
+    return volunteer
+
+
+def request_certificate(
+    user: User, first: date | None, last: date | None, with_seal: bool
+) -> CertificateRequest:
+    """He asks for a certificate for a range (all his time without one), with or without the
+    seal; the office is told on its requests page."""
+    volunteer = own_volunteer(user)
+    _check_range(first, last)
+    waiting = db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(CertificateRequest)
+        .where(
+            CertificateRequest.volunteer_id == volunteer.id,
+            CertificateRequest.status == "requested",
+        )
+    ).scalar_one()
+    if waiting >= 5:
+        raise Conflict(_l("You have 5 requests waiting already. The office will answer them."))
+    row = CertificateRequest(
+        community_id=volunteer.community_id,
+        volunteer_id=volunteer.id,
+        first_day=first,
+        last_day=last,
+        with_seal=with_seal,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def my_certificate_requests(user: User) -> list[CertificateRequest]:
+    volunteer = own_volunteer(user)
+    return list(
+        db.session.execute(
+            sa.select(CertificateRequest)
+            .where(CertificateRequest.volunteer_id == volunteer.id)
+            .order_by(CertificateRequest.id.desc())
+        ).scalars()
+    )
+
+
+def certificate_requests(user: User, status: str | None) -> list[CertificateRequest]:
+    """The office's list: waiting first, oldest first."""
+    require_office(user)
+    stmt = sa.select(CertificateRequest).where(CertificateRequest.community_id == user.community_id)
+    if status:
+        stmt = stmt.where(CertificateRequest.status == status)
+    return list(
+        db.session.execute(
+            stmt.order_by((CertificateRequest.status != "requested"), CertificateRequest.id).limit(
+                200
+            )
+        ).scalars()
+    )
+
+
+def _waiting_request(user: User, request_id: int) -> CertificateRequest:
+    require_office(user)
+    row = db.session.get(CertificateRequest, request_id) if 0 < request_id <= MAX_ID else None
+    if row is None or row.community_id != user.community_id:
+        raise NotFound()
+    if row.status != "requested":
+        raise Conflict(_l("This request is already answered."))
+    return row
+
+
+def issue_requested(user: User, request_id: int) -> Certificate:
+    """The office issues what he asked for; he is told and finds it on his hours page."""
+    row = _waiting_request(user, request_id)
+    certificate = issue_certificate(
+        user, row.volunteer_id, row.first_day, row.last_day, row.with_seal
+    )
+    claimed = db.session.execute(
+        sa.update(CertificateRequest)
+        .where(CertificateRequest.id == row.id, CertificateRequest.status == "requested")
+        .values(
+            status="issued",
+            certificate_id=certificate.id,
+            decided_at=certificate.issued_at,
+            decided_by_id=user.id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise Conflict(_l("This request is already answered."))
+    volunteer = db.session.get(Volunteer, row.volunteer_id)
+    notify(volunteer.user_id, "certificate_issued", serial=certificate.serial)
+    return certificate
+
+
+def refuse_requested(user: User, request_id: int, reason: str) -> CertificateRequest:
+    row = _waiting_request(user, request_id)
+    row.status, row.reason = "refused", reason
+    row.decided_by_id = user.id
+    row.decided_at = utcnow()
+    db.session.flush()
+    volunteer = db.session.get(Volunteer, row.volunteer_id)
+    notify(volunteer.user_id, "certificate_refused", reason=reason)
+    return row
+
+
+def my_certificates(user: User) -> list[Certificate]:
+    volunteer = own_volunteer(user)
+    return certificates_of(user, volunteer.id)
+
+
+def certificate_by_serial(user: User, serial: str) -> list[Certificate]:
+    """The office finds any certificate of its community again by its serial."""
+    require_office(user)
+    return list(
+        db.session.execute(
+            sa.select(Certificate).where(
+                Certificate.community_id == user.community_id, Certificate.serial == serial
+            )
         ).scalars()
     )
 

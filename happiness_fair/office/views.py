@@ -50,15 +50,21 @@ def office_page(view):
 
 
 def _range_from_query(schema=VolunteerRankingArgs):
-    """The period or from–to range in the query string; bad values fall back to this year with
-    the message shown."""
+    """The period or from–to range in the query string; bad values fall back to the default
+    period with the message shown."""
     try:
         args = schema(unknown=ma.EXCLUDE).load(request.args)
         return args, rankings.date_range(args["period"], args["from_"], args["to"], today()), {}
     except ma.ValidationError as err:
-        return {}, rankings.date_range("year", None, None, today()), err.messages
+        return {}, rankings.date_range(None, None, None, today()), err.messages
     except DomainError as err:
-        return {}, rankings.date_range("year", None, None, today()), err.fields
+        return {}, rankings.date_range(None, None, None, today()), err.fields
+
+
+@bp.app_template_global()
+def default_period() -> str:
+    """What a period selector shows when none is asked for: the period the figures are for."""
+    return rankings.DEFAULT_PERIOD.value
 
 
 def _grids():
@@ -249,8 +255,9 @@ def calendar_page():
     if text is None:
         text = "\n".join(f"{d.day.isoformat()} {d.kind} {d.name}".rstrip() for d in days)
     status = 422 if errors else 200
+    source = calendar.year_source(current_user.community_id, year)
     return render_template(
-        "office/calendar.html", year=year, days=days, text=text, errors=errors
+        "office/calendar.html", year=year, days=days, text=text, errors=errors, source=source
     ), status
 
 
@@ -282,6 +289,9 @@ def hours_page(form=None, errors=None, status=200):
         "office/hours.html",
         corrections=corrections,
         overdue=service.overdue_jobs(me()),
+        unpublished=calendar.unpublished_years(
+            current_user.community_id, date(today().year - 1, 1, 1), today()
+        ),
         volunteers=volunteers,
         grids=_grids(),
         form=form or {"date": today().isoformat()},
@@ -341,6 +351,54 @@ def issue_certificate(volunteer_id):
     return redirect(url_for(".certificate_page", certificate_id=certificate.id), code=303)
 
 
+@bp.get("/certificate-requests")
+@office_page
+def certificate_requests_page():
+    """Requests waiting first; find any certificate again by its serial."""
+    serial = request.args.get("serial", "").strip()[:30]
+    found = service.certificate_by_serial(me(), serial) if serial else None
+    rows = service.certificate_requests(me(), None)
+    names = {
+        v.id: v.name
+        for v in db.session.execute(
+            db.select(Volunteer).where(Volunteer.id.in_({r.volunteer_id for r in rows}))
+        ).scalars()
+    }
+    return render_template(
+        "office/certificate_requests.html", rows=rows, names=names, serial=serial, found=found
+    )
+
+
+@bp.post("/certificate-requests/<int:request_id>/issue")
+@office_page
+def issue_requested_certificate(request_id):
+    try:
+        certificate = service.issue_requested(me(), request_id)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.text(), "error")
+        return redirect(url_for(".certificate_requests_page"), code=303)
+    flash(_("The certificate is issued. The volunteer has been told."), "success")
+    return redirect(url_for(".certificate_page", certificate_id=certificate.id), code=303)
+
+
+@bp.post("/certificate-requests/<int:request_id>/refuse")
+@office_page
+def refuse_certificate_request(request_id):
+    reason = request.form.get("reason", "").strip()[:500]
+    if not reason:
+        flash(_("Say why, so the volunteer knows."), "error")
+        return redirect(url_for(".certificate_requests_page"), code=303)
+    try:
+        service.refuse_requested(me(), request_id, reason)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.text(), "error")
+    else:
+        flash(_("The volunteer has been told."), "success")
+    return redirect(url_for(".certificate_requests_page"), code=303)
+
+
 @bp.get("/certificates/<int:certificate_id>")
 @signed_in
 def certificate_page(certificate_id):
@@ -353,6 +411,7 @@ def certificate_page(certificate_id):
         volunteer=volunteer,
         community=db.session.get(service.Community, certificate.community_id),
         lines=service.service_lines(volunteer.id, certificate.first_day, certificate.last_day),
+        walk_ins=service.walk_in_lines(volunteer.id, certificate.first_day, certificate.last_day),
     )
 
 

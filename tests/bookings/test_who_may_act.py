@@ -88,7 +88,9 @@ def booking_in(book, act, world):
             "accepted": [(plumber, "accept", {})],
             "in_progress": [(plumber, "accept", {}), (plumber, "start", {})],
         }
-        path["completed"] = [*path["in_progress"], (plumber, "complete", {"minutes": 30})]
+        # Her labour is free (85, verified); the materials are due, so "paid" has a purpose.
+        done = (plumber, "complete", {"minutes": 30, "materials_fen": 500})
+        path["completed"] = [*path["in_progress"], done]
         path["disputed"] = [*path["completed"], (world.son, "dispute", {"reason": "漏"})]
         for user, action, body in path[setup]:
             assert act(user, booking_id, action, **body).status_code == 200

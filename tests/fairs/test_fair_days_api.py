@@ -32,6 +32,8 @@ def test_the_office_schedules_a_fair_day_and_everyone_sees_its_free_slots(
         "volunteer_id": fair.barber.id,
         "listing_id": fair.haircut.id,
         "capacity_per_slot": 3,
+        "withdrawn": False,
+        "withdraw_reason": "",
     }
     slots = api.get(f"/fair-days/{fair_day['id']}/slots").json["items"]  # public
     assert [s["slot_start"] for s in slots] == ["09:00", "09:30", "10:00", "10:30", "11:00"]

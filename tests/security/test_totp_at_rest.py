@@ -77,3 +77,24 @@ def test_a_secret_no_key_opens_refuses_codes_but_does_not_fail(app, api, make, k
         json={"phone": worker.phone, "password": PASSWORD, "otp": codes["recovery_codes"][0]},
     )
     assert recovery.status_code == 201
+
+
+def test_a_volunteers_id_number_survives_a_key_change(app, api, make, in_app, runner, keys):
+    """The same keys and the same rotate-keys protect the ID number of his record (order 67)."""
+    from happiness_fair.catalogue.models import VolunteerRecord
+
+    volunteer = make.volunteer()
+    me = api.as_(volunteer.account_user)
+    number = "320602195803151234"
+    assert me.patch("/me/volunteer/record", json={"id_number": number}).status_code == 200
+    keys["SECRET_KEY"], keys["SECRET_KEY_FALLBACKS"] = "a-new-secret-key", ["test-secret"]
+    assert me.get("/me/export").json["volunteer_record"]["id_number"] == number
+
+    result = runner.invoke(args=["rotate-keys"])
+    assert result.exit_code == 0, result.output
+    assert "1 ID numbers encrypted under the current key" in result.output
+    keys["SECRET_KEY_FALLBACKS"] = []
+    assert me.get("/me/export").json["volunteer_record"]["id_number"] == number
+    with in_app() as session:
+        sealed = session.get(VolunteerRecord, volunteer.id).id_number_sealed
+    assert number not in sealed

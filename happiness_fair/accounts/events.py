@@ -1,0 +1,15 @@
+"""Signals the accounts part sends; other parts connect to them in their own init_app."""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# Sent with sender=the Resident and actor=the staff member, in the same transaction, after her
+# verified birth date or her flags (低保, disability, living alone) changed: what decides a fee.
+resident_fee_facts_changed = _signals.signal("resident-fee-facts-changed")
+
+# Sent with sender=the Resident, actor= and reason= (moved, passed_away, other) when staff close
+# her record: her open bookings are cancelled and her managers told (bookings/people.py).
+resident_deactivated = _signals.signal("resident-deactivated")

@@ -1,0 +1,100 @@
+"""Who is coming to my door: what the booking's people see of its volunteer.
+
+The reverse direction of what a volunteer sees of the resident (access.py): before he accepts,
+a volunteer appears as he chose for the public (沈** until he chooses). Once he has accepted,
+the booker, the person served, her managers (and staff of the grid) see his full name and
+phone number, so she can call him; after confirmation, or 7 days after completion, the phone
+is hidden again and the name stays, so her history says who came. Notifications show the
+phone by the same rule when they are read, and never store it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..catalogue.models import Volunteer
+from ..database import utcnow
+from ..extensions import db
+from .access import Viewer, relations
+from .models import Booking
+from .rules import BookingStatus, Relation
+
+PHONE_AFTER_COMPLETION = timedelta(days=7)
+# While he is on his way, at work, or the job is fresh enough to call him back about it.
+PHONE_STATUSES = frozenset(
+    {
+        BookingStatus.accepted,
+        BookingStatus.in_progress,
+        BookingStatus.completed,
+        BookingStatus.disputed,
+    }
+)
+PEOPLE = frozenset({Relation.party, Relation.grid_staff, Relation.office})
+# Notifications to the booking's people that name its volunteer: they carry his phone.
+CONTACT_KINDS = frozenset({"booking_accepted", "booking_started", "booking_completed"})
+
+
+def phone_window_open(status: BookingStatus, completed_at: datetime | None, now: datetime) -> bool:
+    """Pure rule: his phone is shown from acceptance until confirmation, or until 7 days after
+    completion, whichever comes first (never on a cancelled booking)."""
+    if status not in PHONE_STATUSES:
+        return False
+    return completed_at is None or now < completed_at + PHONE_AFTER_COMPLETION
+
+
+def has_accepted(booking: Booking) -> bool:
+    """A volunteer is on the booking because he accepted it (not merely named on a request)."""
+    return booking.volunteer_id is not None and booking.accepted_at is not None
+
+
+def volunteer_contact(
+    viewer: Viewer,
+    booking: Booking,
+    volunteer: Volunteer | None = None,
+    now: datetime | None = None,
+) -> dict | None:
+    """{name, phone} of the booking's volunteer for its people once he has accepted; phone
+    None outside the window. None for anyone else, and before he has accepted."""
+    if not has_accepted(booking) or not (relations(viewer, booking) & PEOPLE):
+        return None
+    volunteer = volunteer or db.session.get(Volunteer, booking.volunteer_id)
+    if volunteer is None:
+        return None
+    shown = phone_window_open(booking.status, booking.completed_at, now or utcnow())
+    return {"name": volunteer.name, "phone": volunteer.user.phone if shown else None}
+
+
+def load_volunteers(bookings: Iterable[Booking]) -> list[Volunteer]:
+    """A page's volunteers (and their accounts) loaded at once, so that volunteer_contact()
+    for each booking of a list costs no query of its own. The caller keeps the list while it
+    serialises the page (the session's identity map holds objects only weakly)."""
+    ids = {b.volunteer_id for b in bookings if b.volunteer_id is not None}
+    if not ids:
+        return []
+    return list(db.session.execute(sa.select(Volunteer).where(Volunteer.id.in_(ids))).scalars())
+
+
+def phones_for_notifications(viewer: Viewer, rows: Iterable) -> dict[int, str]:
+    """For a page of notifications: the volunteer's phone to add to each that names him, by
+    the rule as it stands now (notification id → phone)."""
+    wanted = [r for r in rows if r.booking_id is not None and r.kind in CONTACT_KINDS]
+    if not wanted:
+        return {}
+    bookings = {
+        b.id: b
+        for b in db.session.execute(
+            sa.select(Booking).where(Booking.id.in_({r.booking_id for r in wanted}))
+        ).scalars()
+    }
+    now, phones = utcnow(), {}
+    for row in wanted:
+        booking = bookings.get(row.booking_id)
+        if booking is None:
+            continue
+        contact = volunteer_contact(viewer, booking, now=now)
+        if contact and contact["phone"]:
+            phones[row.id] = contact["phone"]
+    return phones

@@ -1,0 +1,36 @@
+"""The pages for closing a resident's record and for the office withdrawing a listing."""
+
+from __future__ import annotations
+
+from .conftest import text_of
+
+
+def test_a_grid_worker_closes_a_record_from_her_page(browser_for, api, book, world):
+    booking = book()["id"]
+    browser = browser_for(world.grid_worker)
+    page = text_of(browser.get(f"/grid/residents/{world.grandma.id}"))
+    assert "注销档案" in page
+    missing = browser.post(f"/grid/residents/{world.grandma.id}/close", {})
+    assert missing.status_code == 422
+    done = browser.post(f"/grid/residents/{world.grandma.id}/close", {"inactive_reason": "moved"})
+    assert done.status_code == 303
+    after = text_of(browser.get(f"/grid/residents/{world.grandma.id}"))
+    assert "档案已注销：已搬离" in after
+    assert "注销档案" not in after.replace("档案已注销", "")
+    found = text_of(browser.get("/grid/residents?q=张"))
+    assert "张奶奶" not in found
+    assert api.as_(world.son).get(f"/bookings/{booking}").json["status"] == "cancelled"
+
+
+def test_the_office_withdraws_a_listing_from_its_page(browser_for, api, book, world):
+    waiting = book(listing_id=world.listing.id)["id"]
+    resident = browser_for(world.grandma_user)
+    assert "下架这项服务" not in text_of(resident.get(f"/services/{world.listing.id}"))
+    office = browser_for(world.office)
+    assert "下架这项服务" in text_of(office.get(f"/services/{world.listing.id}"))
+    missing = office.post(f"/services/{world.listing.id}/withdraw", {"reason": ""})
+    assert missing.status_code == 422
+    done = office.post(f"/services/{world.listing.id}/withdraw", {"reason": "多次投诉"})
+    assert done.status_code == 303
+    assert "这项服务已下架" in text_of(office.get(f"/services/{world.listing.id}"))
+    assert api.as_(world.grandma_user).get(f"/bookings/{waiting}").json["volunteer_id"] is None

@@ -1,0 +1,46 @@
+"""我的服务: a volunteer changes his skills and grids after applying."""
+
+from __future__ import annotations
+
+from .conftest import text_of
+
+
+def test_a_volunteer_changes_his_skills_and_grids(browser_for, make, world, api):
+    haircut = make.category("haircut")
+    plumbing = make.category("plumbing")
+    browser = browser_for(world.plumber.account_user)
+    overview = browser.get("/volunteer")
+    assert "/volunteer/skills" in overview.get_data(as_text=True)
+    page = browser.get("/volunteer/skills")
+    assert page.status_code == 200 and "我的技能和网格" in text_of(page)
+    none = browser.post("/volunteer/skills", {"grid_ids": str(world.grid.id)})
+    assert none.status_code == 422
+    saved = browser.client.post(
+        "/volunteer/skills",
+        data={
+            "csrf_token": browser.token,
+            "category_ids": [str(plumbing.id), str(haircut.id)],
+            "grid_ids": [str(world.grid.id), str(world.other_grid.id)],
+        },
+    )
+    assert saved.status_code == 303
+    me = api.as_(world.plumber.account_user).get("/me").json["volunteer"]
+    assert set(me["category_ids"]) == {plumbing.id, haircut.id}
+    assert set(me["grid_ids"]) == {world.grid.id, world.other_grid.id}
+
+
+def test_a_volunteer_fills_in_his_record_and_sees_the_id_masked(browser_for, world, api):
+    browser = browser_for(world.plumber.account_user)
+    assert "/volunteer/record" in browser.get("/volunteer").get_data(as_text=True)
+    browser.get("/volunteer/record")
+    saved = browser.post(
+        "/volunteer/record",
+        {"gender": "male", "id_number": "320602195803151234", "area": "虹桥东村", "contact": ""},
+    )
+    assert saved.status_code == 303
+    page = browser.get("/volunteer/record").get_data(as_text=True)
+    assert "3206**********1234" in page and "320602195803151234" not in page
+    kept = browser.post("/volunteer/record", {"gender": "male", "area": "虹桥东村"})
+    assert kept.status_code == 303
+    me = api.as_(world.plumber.account_user).get("/me/volunteer/record").json
+    assert me["id_number"] == "3206**********1234"
