@@ -373,9 +373,12 @@ def add_household_member(data):
 @blp.doc(operationId="setMyAddress")
 @login_required
 def set_my_address(data):
-    """My home address: anyone signed in. Without a resident record I get one there (I can then
-    book for myself); with one it moves (past bookings keep their grid). 422: no such building
-    in my community, or unit or room missing."""
+    """Set my home address: give me a resident record there, or move the one I have.
+
+    Who: any signed-in caller, for himself. Without a resident record he gets one at that address
+    (he can then book for himself); with one it moves (past bookings keep their grid).
+
+    - 422: no such building in the caller's community, or the unit or room is missing."""
     return service.set_own_address(current_user._get_current_object(), data)
 
 

@@ -230,10 +230,16 @@ def get_booking(booking_id):
 @blp.doc(operationId="changeBookingDetails")
 @login_required
 def change_details(data, booking_id):
-    """Fix the contact phone or the door note. The booker, the person served, her managers, and
-    staff of its grid for them, until the volunteer starts; the volunteer is told. 403: the
-    volunteer (he cannot change it); 404: not yours to see; 409: the work has started (or it
-    is over); 422: not a mobile number, or a note over 200 characters."""
+    """Fix the contact phone or the door note of a booking.
+
+    Who: its booker, the person served and her managers, and for them grid workers of its grid
+    and the office, until the volunteer starts (while it is requested or accepted). The status
+    stays; the timeline shows the change, and a volunteer already named on it is told.
+
+    - 403: the caller may see it but may not change it (its volunteer, a candidate).
+    - 404: no such booking, or the caller may not see it.
+    - 409: the work has started (or it is over), or someone else changed it just now.
+    - 422: not a mobile number, or a door note over 200 characters."""
     service.change_details(current_user._get_current_object(), booking_id, data)
     return _present(booking_id)
 

@@ -132,8 +132,11 @@ def community_volunteers(args):
 @blp.doc(operationId="getMyVolunteerRecord")
 @login_required
 def my_volunteer_record():
-    """(A volunteer) his personal record (order 67 art. 5), the ID number masked. 403: not a
-    volunteer."""
+    """My personal record as a volunteer (order 67 art. 5), the ID number masked.
+
+    Who: a volunteer (of any status), for himself.
+
+    - 403: the caller is not a volunteer."""
     return record.own_record(_viewer())
 
 
@@ -144,8 +147,14 @@ def my_volunteer_record():
 @blp.doc(operationId="updateMyVolunteerRecord")
 @login_required
 def update_my_volunteer_record(data):
-    """(A volunteer) fill in or change his record; the ID number is optional, stored encrypted
-    and answered masked; an empty one removes it. 403: not a volunteer; 422: invalid fields."""
+    """Fill in or change my personal record as a volunteer (order 67 art. 5).
+
+    Who: a volunteer (of any status), for himself. The ID number is optional (with his consent),
+    stored encrypted and answered masked; an empty one removes it.
+
+    - 403: the caller is not a volunteer.
+    - 422: a field is invalid (a gender other than male or female, an ID number that is not 6 to
+      20 letters or digits, an area or contact over 100 characters)."""
     return record.update_own(_viewer(), data)
 
 
@@ -155,8 +164,12 @@ def update_my_volunteer_record(data):
 @blp.doc(operationId="getVolunteerRecord")
 @login_required
 def volunteer_record(volunteer_id):
-    """(Office) a volunteer's personal record, the ID number masked. 403: not the office; 404:
-    another community's volunteer."""
+    """A volunteer's personal record (order 67 art. 5), the ID number masked.
+
+    Who: the office of the volunteer's community.
+
+    - 403: the caller is not the office.
+    - 404: no such volunteer, or another community's."""
     return record.record_for_office(_viewer(), volunteer_id)
 
 

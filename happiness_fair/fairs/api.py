@@ -115,9 +115,15 @@ def sign_up_stall(data, fair_day_id):
 @blp.doc(operationId="cancelFairDay")
 @login_required
 def cancel_fair_day(data, fair_day_id):
-    """(Office) call the fair day off: every stall is withdrawn, booked residents are told and
-    their bookings cancelled, stall volunteers are told. 403: not the office; 404: another
-    community's day; 409: already cancelled or over; 422: no reason given."""
+    """Call a fair day off, with a reason.
+
+    Who: the office of the fair day's community. Every stall is withdrawn, booked residents are
+    told and their bookings cancelled, stall volunteers are told. Audited.
+
+    - 403: the caller is not the office.
+    - 404: no such fair day, or it is another community's.
+    - 409: the day is already cancelled, or it is over.
+    - 422: no reason given, or one over 500 characters."""
     return service.cancel_fair_day(_user(), fair_day_id, data["reason"])
 
 
@@ -128,9 +134,16 @@ def cancel_fair_day(data, fair_day_id):
 @blp.doc(operationId="withdrawStall")
 @login_required
 def withdraw_stall(data, fair_day_id, stall_id):
-    """(Its volunteer, or the office) withdraw a stall: its booked residents are told and their
-    bookings cancelled (not turned into open requests). 403: another volunteer or a resident;
-    404: no such stall on that day; 409: already withdrawn, or the day is over."""
+    """Withdraw a stall from a fair day, with an optional reason.
+
+    Who: the stall's own volunteer while approved, or the office of the fair day's community. Its
+    booked residents are told and their bookings cancelled (not turned into open requests).
+
+    - 403: another volunteer, or a caller who is neither an approved volunteer nor the office (a
+      resident).
+    - 404: no such fair day or stall on that day, or the day is another community's.
+    - 409: the stall is already withdrawn (or the day cancelled), or the day is over.
+    - 422: a reason over 500 characters."""
     return service.withdraw_stall(_user(), fair_day_id, stall_id, data["reason"])
 
 

@@ -242,8 +242,14 @@ def issue_certificate(data, volunteer_id):
 @blp.doc(operationId="requestCertificate")
 @login_required
 def request_certificate(data):
-    """(A volunteer) ask for a certificate for a range (all time without one), with or without
-    the seal. 403: not a volunteer; 409: five requests already waiting; 422: a bad range."""
+    """Ask the office for a certificate over a range (all time without one).
+
+    Who: a volunteer (of any status), for himself, with or without the seal; the office finds it
+    on its requests page.
+
+    - 403: the caller is not a volunteer.
+    - 409: five of his requests are already waiting for an answer.
+    - 422: a bad range: only one of `from` and `to`, or an end before the start."""
     return service.request_certificate(current_user, data["from_"], data["to"], data["with_seal"])
 
 
@@ -253,7 +259,11 @@ def request_certificate(data):
 @blp.doc(operationId="listMyCertificateRequests")
 @login_required
 def my_certificate_requests():
-    """(A volunteer) his requests and their answers, newest first. 403: not a volunteer."""
+    """My certificate requests and their answers, newest first.
+
+    Who: a volunteer (of any status), for himself.
+
+    - 403: the caller is not a volunteer."""
     return {"items": service.my_certificate_requests(current_user)}
 
 
@@ -263,8 +273,11 @@ def my_certificate_requests():
 @blp.doc(operationId="listMyCertificates")
 @login_required
 def my_certificates():
-    """(A volunteer) every certificate issued to him, each with its print `url`. 403: not a
-    volunteer."""
+    """Every certificate issued to me, each with its print `url`.
+
+    Who: a volunteer (of any status), for himself.
+
+    - 403: the caller is not a volunteer."""
     return {"items": service.my_certificates(current_user)}
 
 
@@ -275,7 +288,12 @@ def my_certificates():
 @blp.doc(operationId="listCertificateRequests")
 @login_required
 def list_certificate_requests(args):
-    """(Office) its community's certificate requests, waiting ones first. 403: not the office."""
+    """The community's certificate requests, waiting ones first (then oldest first).
+
+    Who: the office, for its own community.
+
+    - 403: the caller is not the office.
+    - 422: an unknown `status` (not requested, issued or refused)."""
     return {"items": service.certificate_requests(current_user, args["status"])}
 
 
@@ -285,8 +303,14 @@ def list_certificate_requests(args):
 @blp.doc(operationId="issueRequestedCertificate")
 @login_required
 def issue_requested_certificate(request_id):
-    """(Office) issue the certificate asked for; the volunteer is told. Audited. 403: not the
-    office; 404: another community's request; 409: already answered."""
+    """Issue the certificate a volunteer asked for.
+
+    Who: the office of the request's community. The volunteer is told. Audited.
+
+    - 403: the caller is not the office.
+    - 404: no such request, or another community's.
+    - 409: the request is already answered, or another certificate was issued at the same
+      moment (try again)."""
     return service.issue_requested(current_user, request_id)
 
 
@@ -297,8 +321,14 @@ def issue_requested_certificate(request_id):
 @blp.doc(operationId="refuseCertificateRequest")
 @login_required
 def refuse_certificate_request(data, request_id):
-    """(Office) say why a certificate is not issued; the volunteer is told. 403: not the office;
-    404: another community's request; 409: already answered; 422: no reason."""
+    """Refuse a certificate request, saying why.
+
+    Who: the office of the request's community. The volunteer is told.
+
+    - 403: the caller is not the office.
+    - 404: no such request, or another community's.
+    - 409: the request is already answered.
+    - 422: no reason given, or one over 500 characters."""
     return service.refuse_requested(current_user, request_id, data["reason"])
 
 
@@ -309,7 +339,12 @@ def refuse_certificate_request(data, request_id):
 @blp.doc(operationId="findCertificateBySerial")
 @login_required
 def find_certificate(args):
-    """(Office) a certificate of its community found again by its serial. 403: not the office."""
+    """Find a certificate again by its serial.
+
+    Who: the office, for its own community's certificates (an empty list for any other serial).
+
+    - 403: the caller is not the office.
+    - 422: no `serial`, or one over 30 characters."""
     return {"items": service.certificate_by_serial(current_user, args["serial"])}
 
 
