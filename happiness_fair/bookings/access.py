@@ -16,6 +16,7 @@ from ..catalogue.models import Volunteer, VolunteerStatus
 from ..database import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
+from ..hours.rules import service_date_of
 from . import rules
 from .models import Booking
 from .rules import Action, BookingStatus, Relation, Verdict
@@ -256,6 +257,14 @@ def refusal(
         booking.completed_at and rules.can_dispute_at(booking.completed_at, now)
     ):
         return Conflict(_l("The 7 days for a dispute have passed.")), relation
+    if action == Action.no_show and not rules.can_report_no_show(
+        booking.date, service_date_of(now), booking.no_show
+    ):
+        if booking.no_show:
+            why = _l("You have already reported that the volunteer did not come.")
+        else:
+            why = _l("You can report this from the day of the service on.")
+        return Conflict(why), relation
     return None, relation
 
 
