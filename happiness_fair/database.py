@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import errno
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,6 +16,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
+
+log = logging.getLogger(__name__)
 
 # SQLite: a transaction that may write begins IMMEDIATE so that two writers queue on the busy
 # timeout instead of failing with "database is locked" when a reader tries to upgrade.
@@ -64,9 +68,40 @@ def reset_read_only(token: contextvars.Token) -> None:
     _read_only.reset(token)
 
 
+# Raised in this process each time a connection met the file read-only or the disk failing: every
+# pooled connection opened before is closed, in every thread, before it serves again.
+_sqlite_epoch = 0
+
+
+def _repair_sidecar_modes(dbapi_connection) -> None:
+    """SQLite creates the -wal and -shm files with the database file's mode, so read-only ones
+    while the file is read-only (chmod 444). A read-only -shm is then mapped read-only, once for
+    every connection of the process, and writes keep failing after the file is writable again,
+    even after a restart. The two files are ours and hold no data the database file does not
+    guard: keep them writable by us (the database file's mode plus our write bit)."""
+    row = dbapi_connection.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row else ""
+    if not path:
+        return  # in memory
+    try:
+        mode = (os.stat(path).st_mode & 0o777) | 0o200
+        for sidecar in (f"{path}-wal", f"{path}-shm"):
+            try:
+                info = os.stat(sidecar)
+            except FileNotFoundError:
+                continue
+            if info.st_uid == os.geteuid() and not os.access(sidecar, os.W_OK):
+                os.chmod(sidecar, mode)
+                log.warning("gave %s the mode %o (it was read-only)", sidecar, mode)
+    except OSError:
+        log.warning("could not check the database's -wal and -shm files", exc_info=True)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        connection_record.info["hf_epoch"] = _sqlite_epoch
+        _repair_sidecar_modes(dbapi_connection)
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is broken for SAVEPOINT).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -110,8 +145,10 @@ _SQLITE_UNAVAILABLE = (
 # The disk full, over a quota or a file-size limit, or mounted read-only.
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 # Of those, the ones after which a pooled connection must not be reused: SQLite keeps a file
-# opened read-only so even when it is writable again; a PostgreSQL standby stays one.
-_SQLITE_REOPEN = ("readonly database", "disk i/o error", "unable to open database file")
+# opened read-only so even when it is writable again; a PostgreSQL standby stays one. Not a disk
+# I/O error (the disk full): the connections already open go on reading, while new ones could not
+# open the -shm file then; SQLite leaves its error state by itself after the rollback.
+_SQLITE_REOPEN = ("readonly database", "unable to open database file")
 
 
 def is_unavailable(exc: BaseException) -> bool:
@@ -141,7 +178,13 @@ def is_unavailable(exc: BaseException) -> bool:
 def _reopen_after(context) -> None:
     """A connection that has seen the file read-only or the disk fail, or PostgreSQL refuse a
     write as read-only, is thrown away with the rest of the pool: the next request opens new
-    ones and works again as soon as the fault is gone (no restart)."""
+    ones and works again as soon as the fault is gone (no restart).
+
+    SQLite shares one shared-memory (-shm) mapping per file among all the connections of a
+    process, opened read-only if the file was: a single connection of the old ones left open, in
+    any thread, keeps it read-only for the new ones. So all of them are closed now: the idle ones
+    at once (a new pool), the ones other threads hold when they give them back (_close_stale)."""
+    global _sqlite_epoch
     orig = context.original_exception
     if getattr(orig, "sqlstate", None) == "25006":
         context.is_disconnect = True
@@ -149,6 +192,22 @@ def _reopen_after(context) -> None:
         text = str(orig).lower()
         if any(words in text for words in _SQLITE_REOPEN):
             context.is_disconnect = True
+            _sqlite_epoch += 1
+            if context.engine is not None:
+                context.engine.dispose()  # a new pool; the old one's idle connections closed
+
+
+def _stale(connection_record) -> bool:
+    epoch = connection_record.info.get("hf_epoch")
+    return epoch is not None and epoch < _sqlite_epoch
+
+
+@event.listens_for(Engine, "checkin")
+def _close_stale(dbapi_connection, connection_record) -> None:
+    """A connection opened before the last read-only error, given back by its thread, is closed
+    (it returns to the old pool, which hands out nothing any more)."""
+    if dbapi_connection is not None and _stale(connection_record):
+        connection_record.invalidate()
 
 
 def long_statements() -> None:
@@ -164,10 +223,28 @@ def long_statements() -> None:
 
 
 def ping() -> bool:
-    """True when the database answers; used by /healthz."""
+    """True when the database answers and takes writes; used by /healthz. On SQLite the check
+    changes nothing in a write transaction (refused when the file or its -wal/-shm are read-only)
+    and rolls it back; on PostgreSQL it asks whether transactions are read-only (a standby).
+    Neither writes anything."""
+    db.session.rollback()  # a transaction this request began as a read would not test writing
+    token = set_read_only(False)
     try:
-        db.session.execute(sa.text("SELECT 1"))
-        return True
+        if db.session.get_bind().dialect.name == "postgresql":
+            read_only_now = db.session.execute(
+                sa.select(sa.func.current_setting("transaction_read_only"))
+            ).scalar_one()
+            ok = read_only_now != "on"
+        else:
+            # Setting user_version to its own value dirties the first page: refused when the
+            # file (or its -wal/-shm) cannot be written, and rolled back, so nothing is written.
+            version = int(db.session.execute(sa.text("PRAGMA user_version")).scalar_one())
+            db.session.execute(sa.text(f"PRAGMA user_version = {version}"))
+            ok = True
+        db.session.rollback()
+        return ok
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
         return False
+    finally:
+        reset_read_only(token)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -153,6 +154,20 @@ _LAST_RESORT = (
 )
 
 
+def retry_url() -> str:
+    """Where the fault page's "try again" goes: the same page for a GET; after a form was sent,
+    back to the page it came from (the referrer, if it is ours), else home."""
+    from .web import safe_next
+
+    if request.method in ("GET", "HEAD"):
+        return safe_next(request.full_path.rstrip("?"))
+    if request.referrer:
+        parts = urlsplit(request.referrer)
+        if parts.scheme in ("http", "https") and parts.netloc == request.host:
+            return safe_next((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+    return url_for("pages.index")
+
+
 def fault_response(err: DomainError) -> Response:
     """A 500 or 503 answer in the request's language, built without the database: no current
     user, no unread count, no menu that depends on roles (templates/fault.html, rendered without
@@ -174,6 +189,8 @@ def fault_response(err: DomainError) -> Response:
             locale = str(get_locale() or "zh_CN")
             html = current_app.jinja_env.get_template("fault.html").render(
                 error=err,
+                sent_form=request.method not in ("GET", "HEAD"),
+                retry_url=retry_url(),
                 elder_mode=request.cookies.get(ELDER_COOKIE) == "1",
                 current_locale=locale,
             )

@@ -75,3 +75,38 @@ def test_openapi_documents_every_operations_error_statuses(api):
 def test_openapi_comes_from_the_same_schemas(app):
     names = set(app.extensions["happiness_api"].spec.to_dict()["components"]["schemas"])
     assert {"Register", "TokenRequest", "Resident"} <= names
+
+
+@pytest.mark.parametrize(
+    ("path", "deep"),
+    [
+        ("/auth/register", "[" * 50_000 + "]" * 50_000),
+        ("/auth/tokens", '{"a":' * 50_000 + "1" + "}" * 50_000),
+        ("/bookings", "[" * 100_000 + "]" * 100_000),
+    ],
+)
+def test_json_nested_too_deep_is_a_400_not_a_500(api, path, deep):
+    response = api.post(
+        path,
+        data=deep.encode(),
+        headers={"Content-Type": "application/json", "Accept-Language": "zh-CN"},
+    )
+    assert response.status_code == 400
+    assert response.json == {
+        "error": {"code": "bad_request", "message": "请求内容必须是一个 JSON 对象。"}
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "message"),
+    [
+        ("/listings?per_page=1000", "per_page", "请填写 1 到 100 之间的数字。"),
+        ("/listings?per_page=0", "per_page", "请填写 1 到 100 之间的数字。"),
+        ("/listings?page=0", "page", "请填写 1 到 100000 之间的数字。"),
+        ("/listings?page=99999999999999999999", "page", "请填写 1 到 100000 之间的数字。"),
+    ],
+)
+def test_paging_messages_are_in_the_readers_language(api, path, field, message):
+    response = api.get(path, headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {field: [message]}

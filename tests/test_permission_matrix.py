@@ -108,7 +108,7 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/bookings/{b_named}/cancel", {}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_named}/reschedule", {"date": TOMORROW, "period": "evening"}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
     ("patch", "/bookings/{b_accepted}", {"door_note": "敲门三下"}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
-    ("post", "/bookings/{b_accepted}/no-show", {}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
+    ("post", "/bookings/{b_due}/no-show", {}, [401, 200, 200, 404, 403, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_open}/assign", {"volunteer_id": "{vol2}"}, [401, 403, 403, 404, 403, 403, 200, 404, 200, 404]),
     ("post", "/bookings/{b_done}/paid", {}, [401, 200, 200, 404, 200, 404, 200, 404, 200, 404]),
     ("post", "/bookings/{b_open}/photos", "PHOTO", [401, 201, 201, 404, 403, 403, 201, 404, 201, 404]),
@@ -222,8 +222,9 @@ def cast(app, make, api, in_app):
     listing = make.listing(vol, fee_fen=2000)
     as_her = api.as_(people["her"])
 
-    def booking(named=True, steps=()):
-        body = {"date": (today() + timedelta(days=1)).isoformat(), "period": "morning",
+    def booking(named=True, steps=(), day=None):
+        day = day or today() + timedelta(days=1)
+        body = {"date": day.isoformat(), "period": "morning",
                 "description": "厨房水龙头漏水"}  # fmt: skip
         body.update({"listing_id": listing.id} if named else {"category_id": plumbing.id})
         made = as_her.post("/bookings", json=body)
@@ -241,6 +242,7 @@ def cast(app, make, api, in_app):
         "b_open": booking(named=False),
         "b_named": booking(),
         "b_accepted": booking(steps=[accept]),
+        "b_due": booking(steps=[accept], day=today()),  # a no-show is said on the day or after
         "b_started": booking(steps=[accept, start]),
         "b_done": booking(steps=[accept, start, complete]),
         "b_disputed": booking(

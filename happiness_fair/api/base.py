@@ -17,7 +17,7 @@ from webargs.flaskparser import FlaskParser
 
 from ..errors import BadRequest, Unauthenticated, ValidationFailed
 from ..extensions import csrf
-from ..validation import BaseSchema
+from ..validation import BaseSchema, between
 
 ERROR_DESCRIPTIONS = {
     400: "Body is not a JSON object",
@@ -73,7 +73,8 @@ class StrictJsonParser(FlaskParser):
             return {}
         try:
             body = json.loads(data)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            # RecursionError: arrays or objects nested thousands deep, a broken body, not our fault.
             raise BadRequest() from exc
         if not isinstance(body, dict):
             raise BadRequest()
@@ -140,18 +141,22 @@ class ApiBlueprint(SmorestBlueprint):
         return decorator
 
 
+MAX_PAGE = 100000
+MAX_PER_PAGE = 100
+
+
 class PageArgs(BaseSchema):
     class Meta:
         unknown = ma.EXCLUDE
 
     page = ma.fields.Integer(
         load_default=1,
-        validate=ma.validate.Range(min=1, max=100000),
+        validate=between(1, MAX_PAGE),
         metadata={"description": "The page to answer, from 1"},
     )
     per_page = ma.fields.Integer(
         load_default=20,
-        validate=ma.validate.Range(min=1, max=100),
+        validate=between(1, MAX_PER_PAGE),
         metadata={"description": "Items a page, at most 100"},
     )
 

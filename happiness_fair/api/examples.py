@@ -16,7 +16,7 @@ SIGN_IN = {
 TOKEN = {
     "token": "q3Vd0n8mJ2yWcE5kzR7tXh1bLfA9sPuG4oYiN6eTq0M",
     "user": {
-        "id": 5,
+        "id": 6,
         "name": "李明",
         "phone": "13900000005",
         "community_id": 1,
@@ -69,18 +69,27 @@ CONFIRM = {"rating": 5, "comment": "沈师傅很耐心，修得很好，谢谢�
 FOLLOW_UP = {"outcome": "solved", "satisfaction": 5, "note": "电话回访，张奶奶说水龙头不漏了。"}
 
 _CREATED_AT = "2026-11-30T01:12:30+00:00"
+# Demo user ids: 2 the grid worker, 4 沈林益, 6 李明 (who books for his mother 王秀英, resident 4).
 _EVENTS = [
-    ("2026-11-30T01:12:30+00:00", 5, None, "requested", "create", ""),
-    ("2026-11-30T02:05:11+00:00", 3, "requested", "accepted", "accept", ""),
-    ("2026-12-02T01:31:47+00:00", 3, "accepted", "in_progress", "start", ""),
-    ("2026-12-02T02:14:02+00:00", 3, "in_progress", "completed", "complete", COMPLETE["note"]),
-    ("2026-12-02T06:40:25+00:00", 5, "completed", "confirmed", "confirm", CONFIRM["comment"]),
+    ("2026-11-30T01:12:30+00:00", 6, None, "requested", "create", ""),
+    ("2026-11-30T02:05:11+00:00", 4, "requested", "accepted", "accept", ""),
+    ("2026-12-02T01:31:47+00:00", 4, "accepted", "in_progress", "start", ""),
+    ("2026-12-02T02:14:02+00:00", 4, "in_progress", "completed", "complete", COMPLETE["note"]),
+    ("2026-12-02T06:40:25+00:00", 6, "completed", "confirmed", "confirm", CONFIRM["comment"]),
 ]
+# The grid worker's call on the completed job: "solved" confirms it with the satisfaction as rating.
+_FOLLOW_UP_EVENTS = [
+    *_EVENTS[:4],
+    ("2026-12-03T01:20:00+00:00", 2, "completed", "completed", "follow_up",
+     f"solved: {FOLLOW_UP['note']}"),
+    ("2026-12-03T01:20:00+00:00", 2, "completed", "confirmed", "confirm", ""),
+]  # fmt: skip
 _STEPS = ["requested", "accepted", "in_progress", "completed", "confirmed"]
 
 
-def _booking(status: str, actions: list[str], **changes) -> dict:
-    """One booking for 张奶奶 (aged 85: no labour fee) as its people see it at `status`."""
+def _booking(status: str, actions: list[str], events=None, **changes) -> dict:
+    """One booking by 李明 for his mother 王秀英 as its people see it at `status`: her age is not
+    verified yet, so the age_80 waiver waits and the labour fee is due (as in the demo)."""
     step = _STEPS.index(status)
     done = step >= _STEPS.index("completed")
     booking = {
@@ -88,7 +97,7 @@ def _booking(status: str, actions: list[str], **changes) -> dict:
         "status": status,
         "escalated": False,
         "no_show": False,
-        "booker_id": 5,
+        "booker_id": 6,
         "beneficiary_id": 4,
         "listing_id": 1,
         "category_id": 1,
@@ -105,11 +114,11 @@ def _booking(status: str, actions: list[str], **changes) -> dict:
         "photos": [{"id": 7, "url": "/api/v1/bookings/42/photos/7"}],
         "quote": {
             "labour_fee_fen": 2000,
-            "waived_fen": 2000,
+            "waived_fen": 0,
             "materials_fen": COMPLETE["materials_fen"] if done else 0,
-            "amount_due_fen": COMPLETE["materials_fen"] if done else 0,
-            "waiver_rule": "age_80",
-            "waiver_pending_verification": False,
+            "amount_due_fen": 2000 + (COMPLETE["materials_fen"] if done else 0),
+            "waiver_rule": None,
+            "waiver_pending_verification": True,
         },
         "materials_estimate_fen": ACCEPT["materials_estimate_fen"] if step >= 1 else None,
         "minutes": COMPLETE["minutes"] if done else None,
@@ -120,6 +129,12 @@ def _booking(status: str, actions: list[str], **changes) -> dict:
         "paid": False,
         "linked_booking_id": None,
         "concern_id": None,
+        # 沈林益's full name and phone from his acceptance; the phone goes at confirmation.
+        "volunteer_contact": (
+            {"name": "沈林益", "phone": None if status == "confirmed" else "13900000003"}
+            if step >= 1
+            else None
+        ),
         "events": [
             {
                 "at": at,
@@ -129,7 +144,7 @@ def _booking(status: str, actions: list[str], **changes) -> dict:
                 "action": action,
                 "note": note,
             }
-            for at, actor, before, after, action, note in _EVENTS[: step + 1]
+            for at, actor, before, after, action, note in events or _EVENTS[: step + 1]
         ],
         "actions": actions,
         "created_at": _CREATED_AT,
@@ -145,7 +160,9 @@ BOOKING_ACCEPTED = _booking("accepted", ["decline", "start"])
 BOOKING_COMPLETED = _booking("completed", ["paid"])
 BOOKING_CONFIRMED = _booking("confirmed", ["paid"])
 # The grid worker after the follow-up call: "solved" confirmed the completed job.
-BOOKING_FOLLOWED_UP = _booking("confirmed", ["paid"], comment="", rating=None)
+BOOKING_FOLLOWED_UP = _booking(
+    "confirmed", ["paid"], events=_FOLLOW_UP_EVENTS, comment="", rating=FOLLOW_UP["satisfaction"]
+)
 
 # Concerns (民情): 李明 raises the leak in his mother 王秀英's flat (152幢, grid 1 of 虹西社区);
 # 顾网格 accepts it and hands it to 虹桥东村物业, as in the demo.

@@ -17,6 +17,7 @@ from ..catalogue.models import Volunteer, VolunteerStatus
 from ..database import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
+from ..hours.rules import service_date_of
 from . import rules
 from .models import Booking
 from .rules import Action, BookingStatus, Relation, Verdict
@@ -276,6 +277,14 @@ def refusal(
         return Conflict(_l("The 7 days for a dispute have passed.")), relation
     if action == PAID and not booking.paid and amount_due_fen(booking) <= 0:
         return Conflict(_l("Nothing is due for this booking.")), relation
+    if action == Action.no_show and not rules.can_report_no_show(
+        booking.date, service_date_of(now), booking.no_show
+    ):
+        if booking.no_show:
+            why = _l("You have already reported that the volunteer did not come.")
+        else:
+            why = _l("You can report this from the day of the service on.")
+        return Conflict(why), relation
     return None, relation
 
 

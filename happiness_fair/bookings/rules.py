@@ -7,7 +7,7 @@ same moves with the same answer (404 / 403 / 409).
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 
 class BookingStatus(enum.StrEnum):
@@ -167,6 +167,13 @@ def can_dispute_at(completed_at: datetime, now: datetime) -> bool:
     Both datetimes must be aware (or both naive on the same clock).
     """
     return now < completed_at + DISPUTE_WINDOW
+
+
+def can_report_no_show(service_date: date, today: date, already_reported: bool) -> bool:
+    """ "The volunteer did not come" can be said only on or after the service date (today in
+    Asia/Shanghai, which the caller works out) and only once per booking: the grid worker is told
+    once, not again on every press."""
+    return not already_reported and today >= service_date
 
 
 def is_due_for_auto_confirm(completed_at: datetime, now: datetime) -> bool:

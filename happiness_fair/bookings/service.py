@@ -596,6 +596,7 @@ def _reschedule(booking, actor, relation, details, now) -> _Move:
 def _no_show(booking, actor, relation, details, now) -> _Move:
     return _Move(
         values={"no_show": True, "escalated": True, "escalated_at": now},
+        where=[Booking.no_show.is_(False)],  # of two reports at once, one tells the grid worker
         note=details.get("note") or "",
         after=[lambda: _tell_grid(booking, "booking_no_show")],
     )

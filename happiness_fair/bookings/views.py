@@ -92,6 +92,29 @@ EVENT_NAMES = {
 }
 
 
+# A follow-up call's note begins with its outcome code ("solved: …", followups.service): shown
+# to people in words.
+FOLLOW_UP_OUTCOMES = {
+    "solved": _l("Solved"),
+    "partly": _l("Partly solved"),
+    "not_solved": _l("Not solved"),
+    "unreachable": _l("Could not reach them"),
+}
+
+
+@bp.app_template_global()
+def event_note(event) -> str:
+    """An event's note as the timeline shows it: a follow-up's outcome code in words."""
+    note = event.note or ""
+    if event.action != "follow_up":
+        return note
+    code, _sep, rest = note.partition(": ")
+    if code not in FOLLOW_UP_OUTCOMES:
+        return note
+    outcome = str(FOLLOW_UP_OUTCOMES[code])
+    return _("%(outcome)s: %(note)s", outcome=outcome, note=rest) if rest else outcome
+
+
 @bp.app_template_global()
 def status_name(status) -> str:
     return str(access.STATUS_NAMES[BookingStatus(status)])

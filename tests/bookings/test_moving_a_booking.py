@@ -122,7 +122,7 @@ def test_rescheduling_into_the_past_or_once_started_is_refused(act, book, world)
 def test_a_volunteer_who_did_not_come_is_reported_and_the_grid_worker_is_told(
     act, book, world, in_app
 ):
-    booking = book(listing_id=world.listing.id)
+    booking = book(listing_id=world.listing.id, date=today().isoformat())
     assert act(world.grandma_user, booking["id"], "no-show").status_code == 409
     act(world.plumber.account_user, booking["id"], "accept")
     reported = act(world.grandma_user, booking["id"], "no-show", note="等了一上午")
@@ -245,3 +245,34 @@ def test_the_volunteer_or_the_booker_marks_it_paid_once(act, advance, book, worl
     again = act(world.neighbour.account_user, booking, "paid")
     assert again.status_code == 200
     assert [e["action"] for e in again.json["events"]].count("paid") == 1
+
+
+def test_a_no_show_is_said_only_from_the_service_day_on_and_only_once(
+    api, act, book, world, in_app
+):
+    """The review's case: reported days before the visit, and again and again, each time telling
+    the grid worker. Now: 409 before the day and on a repeat, and the button goes away."""
+    later = book(listing_id=world.listing.id, date=(today() + timedelta(days=5)).isoformat())
+    act(world.plumber.account_user, later["id"], "accept")
+    early = act(world.grandma_user, later["id"], "no-show", note="师傅没来")
+    assert early.status_code == 409
+    assert early.json["error"]["code"] == "conflict"
+    assert (
+        "no_show" not in api.as_(world.grandma_user).get(f"/bookings/{later['id']}").json["actions"]
+    )
+    assert kinds_for(in_app, world.grid_worker) == []
+
+    due = book(listing_id=world.listing.id, date=today().isoformat())
+    act(world.plumber.account_user, due["id"], "accept")
+    mine = api.as_(world.grandma_user)
+    assert "no_show" in mine.get(f"/bookings/{due['id']}").json["actions"]
+    assert act(world.grandma_user, due["id"], "no-show").status_code == 200
+    again = act(world.grandma_user, due["id"], "no-show", note="还是没来")
+    assert again.status_code == 409
+    assert (
+        again.json["error"]["message"]
+        == "You have already reported that the volunteer did not come."
+    )
+    assert act(world.grid_worker, due["id"], "no-show").status_code == 409
+    assert "no_show" not in mine.get(f"/bookings/{due['id']}").json["actions"]
+    assert kinds_for(in_app, world.grid_worker) == ["booking_no_show"]  # told once

@@ -170,14 +170,16 @@ class App:
     """gunicorn (gunicorn.conf.py, 2 workers) on a free port; its JSON log lines are read from a
     pipe (a file-size limit on the workers must not stop their logging)."""
 
-    def __init__(self, env: dict[str, str], log: Path, user: str | None = None):
+    def __init__(self, env: dict[str, str], log: Path, user: str | None = None, processes: int = 2):
+        # gunicorn.conf.py runs one process without REDIS_URL (the embedded default), else two.
         self.port = free_port()
         self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "2"}
-        self.log, self.user = log, user
+        self.log, self.user, self.processes = log, user, processes
         self.lines: list[str] = []
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 60, health: int = 200) -> None:
+        """`health`: what /healthz should answer once up (503 on a database it cannot write)."""
         self.process = subprocess.Popen(
             [*as_user(self.user), sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
             cwd=ROOT,
@@ -193,7 +195,10 @@ class App:
                 time.sleep(0.5)
                 raise RuntimeError("gunicorn stopped:\n" + "\n".join(self.lines[-30:]))
             try:
-                if self.request("GET", "/healthz").status == 200 and len(self.workers()) == 2:
+                if (
+                    self.request("GET", "/healthz").status == health
+                    and len(self.workers()) == self.processes
+                ):
                     return
             except OSError:
                 pass

@@ -4,7 +4,11 @@ limit of 10 failures a minute per address holds exactly (with two processes it w
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +46,20 @@ def test_the_started_server_has_one_process_and_the_sign_in_limit_holds(
         assert len(server.worker_pids()) == 1  # no worker was recycled or added
     finally:
         server.stop()
+
+
+def test_start_refuses_a_taken_port_at_once_and_says_what_to_do():
+    """The review's L4: with the port taken, scripts/start printed "running at", then gunicorn
+    gave up and the script ended with 0. Now it checks the port first."""
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
+        started = subprocess.run(
+            [str(root / "scripts" / "start")], env=env, capture_output=True, text=True, timeout=120
+        )
+    assert started.returncode != 0
+    assert "running at" not in started.stdout
+    assert f"port {port}" in started.stderr and "PORT=5001 scripts/start" in started.stderr

@@ -21,6 +21,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import sqlite3
 import subprocess
 import time
@@ -252,7 +253,7 @@ def test_embedded_sqlite_full_disk_and_read_only_file_under_gunicorn(tmp_path):
         tokens, category_id = _prepare(f"sqlite:///{database}", env)
         if user is not None:
             subprocess.run(["chown", "-R", f"{user}:", str(instance)], check=True)
-        app = App(env, tmp_path / "gunicorn.log", user=user)
+        app = App(env, tmp_path / "gunicorn.log", user=user, processes=1)  # 4 threads
         app.start()
         load = Load(app, tokens[:3], _booking(category_id))
         load.start()
@@ -289,7 +290,7 @@ def test_embedded_sqlite_full_disk_and_read_only_file_under_gunicorn(tmp_path):
         time.sleep(1)
         app.stop()
         database.chmod(0o444)
-        app.start()
+        app.start(health=503)  # /healthz: the database cannot be written
         load.phase = "read-only file"
         load.paused.clear()
         time.sleep(4)
@@ -298,7 +299,37 @@ def test_embedded_sqlite_full_disk_and_read_only_file_under_gunicorn(tmp_path):
         load.phase = "file writable"
         database.chmod(0o644)
         figures["writable_seconds"] = round(load.wait_for("book", 201, "file writable", 30), 1)
-        time.sleep(1)
+        # Not one write in two (the -shm file SQLite created read-only, a read-only connection
+        # still pooled in some worker or thread): seconds later, every write is 201.
+        time.sleep(3)
+        load.phase = "file writable, settled"
+        time.sleep(6)
+        assert _statuses(load, "file writable, settled", "book") == {201}
+        assert app.request("GET", "/healthz").status == 200
+        modes = {p.name: p.stat().st_mode & 0o777 for p in instance.glob("*.sqlite3*")}
+        assert set(modes.values()) == {0o644}, modes
+
+        # The reviewer's case: the file made read-only while the server runs (the workers
+        # reloaded with HUP: a file opened writable stays so), then writable again, no restart.
+        load.phase = "read-only while running"
+        database.chmod(0o444)
+        os.kill(app.process.pid, signal.SIGHUP)
+        load.wait_for("book", 503, "read-only while running", 30)
+        time.sleep(3)
+        assert app.request("GET", "/healthz").status == 503  # a load balancer sees it
+        load.phase = "writable while running"
+        database.chmod(0o644)
+        figures["writable_while_running_seconds"] = round(
+            load.wait_for("book", 201, "writable while running", 30), 1
+        )
+        time.sleep(3)
+        load.phase = "writable while running, settled"
+        time.sleep(10)
+        settled = [s.status for s in load.in_phase("writable while running, settled")]
+        figures["answers_after_recovery"] = len(settled)
+        assert _statuses(load, "writable while running, settled", "book") == {201}
+        assert 503 not in settled
+        assert app.request("GET", "/healthz").status == 200
         load.stop()
         app.stop()
 

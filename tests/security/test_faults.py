@@ -20,7 +20,7 @@ from happiness_fair.bookings import service as booking_service
 from happiness_fair.database import is_unavailable, long_statements
 from happiness_fair.extensions import db, limiter
 from tests.factories import PASSWORD
-from tests.helpers import sign_in_page
+from tests.helpers import csrf_token_of, sign_in_page
 
 MAINTENANCE_ZH = "系统正在维护，请稍后再试"
 MAINTENANCE_EN = "The system is under maintenance. Please try again later."
@@ -299,3 +299,31 @@ def test_a_statement_held_past_the_statement_timeout_answers_503(
     finally:
         locker.dispose()
         limiter.init_app(app)
+
+
+def test_the_maintenance_page_says_a_sent_form_was_not_saved_and_retries_that_page(
+    database_down,
+):
+    """The review's L1: after a form was sent, the page said nothing was "lost" and its button
+    went home. Now it says the sending did not save, and "try again" goes back to the form."""
+    client = database_down.test_client()
+    zh = {"Accept-Language": "zh-CN"}
+    form = client.get("/login?next=%2Fbookings", headers=zh)
+    assert form.status_code == 200  # the sign-in page needs no database
+    form = {"phone": "13900000004", "password": "x", "csrf_token": csrf_token_of(form.text)}
+    sent = client.post(
+        "/login", data=form, headers={**zh, "Referer": "http://localhost/login?next=%2Fbookings"}
+    )
+    html = _assert_maintenance_page(sent)
+    assert "这次提交没有保存成功" in html
+    assert "不会丢失" not in html
+    assert 'href="/login?next=%2Fbookings">再试一次' in html
+    elsewhere = client.post(
+        "/login", data=form, headers={**zh, "Referer": "https://evil.example/login"}
+    )
+    assert 'href="/">再试一次' in _assert_maintenance_page(elsewhere)
+    no_referrer = client.post("/login", data=form, headers=zh)
+    assert 'href="/">再试一次' in _assert_maintenance_page(no_referrer)
+    page = _assert_maintenance_page(client.get("/services?page=2", headers=zh))
+    assert 'href="/services?page=2">再试一次' in page
+    assert "这次提交没有保存成功" not in page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -14,6 +14,7 @@ from happiness_fair.bookings.rules import (
     Verdict,
     allowed_actions,
     can_dispute_at,
+    can_report_no_show,
     decide,
     is_due_for_auto_confirm,
     is_due_for_escalation,
@@ -293,3 +294,12 @@ def test_a_request_nobody_accepts_within_24_hours_is_escalated(
 def test_minutes_given_must_be_between_1_and_720(minutes: int, valid: bool) -> None:
     assert MINUTES_RANGE == (1, 720)
     assert minutes_are_valid(minutes) is valid
+
+
+def test_a_no_show_is_reported_from_the_service_day_on_and_once():
+    day = date(2026, 12, 5)
+    assert not can_report_no_show(day, date(2026, 11, 30), already_reported=False)
+    assert not can_report_no_show(day, date(2026, 12, 4), already_reported=False)
+    assert can_report_no_show(day, day, already_reported=False)
+    assert can_report_no_show(day, date(2026, 12, 6), already_reported=False)
+    assert not can_report_no_show(day, day, already_reported=True)

@@ -295,7 +295,7 @@ def test_reschedule_keeps_a_refused_day_and_accepts_a_good_one(browser_for, worl
 
 
 def test_no_show_is_offered_once_accepted_and_tells_the_grid(browser_for, world, book, advance):
-    booking = book(listing_id=world.listing.id)
+    booking = book(listing_id=world.listing.id, date=today().isoformat())
     browser = browser_for(world.grandma_user)
     assert "师傅没来" not in text_of(browser.get(f"/bookings/{booking['id']}"))
     advance(booking["id"], "accepted")
@@ -334,3 +334,20 @@ def test_my_bookings_costs_a_fixed_number_of_queries(browser_for, world, book, c
     with count_queries() as many:
         browser.get("/bookings")
     assert many.count == few.count
+
+
+@pytest.mark.parametrize(
+    ("outcome", "note", "shown"),
+    [("solved", "", "已解决"), ("partly", "还有点渗水", "部分解决：还有点渗水")],
+)
+def test_the_follow_up_call_shows_its_outcome_in_words(
+    browser_for, api, world, book, advance, outcome, note, shown
+):
+    booking = book(listing_id=world.listing.id)
+    advance(booking["id"], "completed")
+    body = {"outcome": outcome, "satisfaction": 4, "note": note}
+    called = api.as_(world.grid_worker).post(f"/bookings/{booking['id']}/follow-up", json=body)
+    assert called.status_code == 200, called.json
+    timeline = text_of(browser_for(world.grandma_user).get(f"/bookings/{booking['id']}"))
+    assert shown in timeline
+    assert outcome not in timeline

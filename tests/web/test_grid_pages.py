@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from happiness_fair.accounts.models import Resident
 from happiness_fair.audit import AuditEvent
 from happiness_fair.bookings.models import Booking, BookingEvent
+from happiness_fair.bookings.service import today
 from happiness_fair.followups.models import FollowUp
 
 from .conftest import text_of, tomorrow
@@ -31,7 +32,7 @@ def test_the_board_shows_new_escalated_today_disputed_and_calls_to_make(
     browser_for, world, book, advance, act
 ):
     new = _open_request(book, world)
-    no_show = book(listing_id=world.listing.id, date=tomorrow().isoformat())["id"]
+    no_show = book(listing_id=world.listing.id, date=today().isoformat())["id"]
     advance(no_show, "accepted")
     act(world.grandma_user, no_show, "no-show", note="没来")
     disputed = book(listing_id=world.listing.id)["id"]
