@@ -13,6 +13,8 @@ from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page
 from ..bookings.photos import MAX_BYTES
 from ..bookings.schemas import PhotoSchema, PhotoUploadSchema
 from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..places.models import Community
 from ..validation import MAX_ID
 from . import access, service
 from . import summary as lists
@@ -578,7 +580,9 @@ def concern_summary(args):
 
     Who: grid workers (their grids) and the office (the community). Per grid and month: raised,
     handed_over, done, reported_back, satisfied, median_days_to_done, overdue; per handler the same
-    for what was handed to it, the slowest first. `format=xlsx` answers the same table as a file.
+    for what was handed to it, the slowest first. `format=xlsx` answers a file whose first sheet
+    lists each concern raised in the range (place, problem, handler, due date, result, call back)
+    under a title, the community and the range, then the same tables.
 
     - 403: the caller is neither a grid worker nor the office.
     - 422: an invalid period or `format`, a range backwards or over two years."""
@@ -586,7 +590,13 @@ def concern_summary(args):
     start, end = lists.bounds(args["period"], args.get("from_"), args.get("to"), today)
     result = lists.summary(_user(), start=start, end=end, today=today, grid_id=args.get("grid_id"))
     if args["format"] == "xlsx":
-        response = current_app.response_class(lists.to_xlsx(result), mimetype=XLSX)
+        user = _user()
+        problem_list = lists.problems(user, start=start, end=end, grid_id=args.get("grid_id"))
+        community = db.session.get(Community, user.community_id)
+        response = current_app.response_class(
+            lists.to_xlsx(result, problem_list, community.name if community else ""),
+            mimetype=XLSX,
+        )
         name = f"concerns-{start.isoformat()}-{end.isoformat()}.xlsx"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 from happiness_fair.bookings.service import today
 from tests.factories import PASSWORD
@@ -58,18 +59,36 @@ def test_a_resident_reports_a_leak_and_the_grid_walks_it_through(app, town):
     )
     assert handed.status_code == 422 and "aria-invalid" in handed.get_data(as_text=True)
     form = worker.get(f"/concerns/{cid}/hand-over").get_data(as_text=True)
-    due = re.search(r'name="due_on" type="date" value="([0-9-]+)"', form).group(1)
-    assert due > today().isoformat()  # the form offers a due date three days on
+    # No one-tap hand-over (review C H4): her compound's 物业 is chosen, the due date is not
+    # filled in; a suggestion three days on is shown beside it.
+    assert re.search(rf'<option value="{town.handler_id}" selected>虹桥东村物业', form)
+    assert 'name="due_on" type="date" value=""' in form
+    due = (today() + timedelta(days=3)).isoformat()
+    assert "一般给三天" in form
+    no_date = _post(worker, f"/concerns/{cid}/hand-over", {"handler_id": str(town.handler_id)})
+    assert no_date.status_code == 422
+    # M4: the grid worker sees whom to phone, here and on the report-back form.
+    concern_page = worker.get(f"/concerns/{cid}").get_data(as_text=True)
+    phone = town.people["her"].phone
+    assert "王阿姨" in concern_page and f'href="tel:{phone}"' in concern_page
+    # M3: staff wording and a way back to the board; M1: the place is 地点, not 服务方式.
+    assert "居民本人、家人和网格" in concern_page and "您、家人和网格" not in concern_page
+    assert 'href="/grid/"' in concern_page and "回到网格工作台" in concern_page
+    assert "<dt>地点</dt>" in concern_page and "服务方式" not in concern_page
     handed = _post(
         worker, f"/concerns/{cid}/hand-over", {"handler_id": str(town.handler_id), "due_on": due}
     )
     assert handed.status_code == 303
     assert _post(worker, f"/concerns/{cid}/done", {"note": "物业换了水管"}).status_code == 303
+    call_form = worker.get(f"/concerns/{cid}/report-back").get_data(as_text=True)
+    assert "王阿姨" in call_form and f'href="tel:{phone}"' in call_form
     called = _post(worker, f"/concerns/{cid}/report-back", {"outcome": "satisfied"})
     assert called.status_code == 303
     timeline = her.get(f"/concerns/{cid}").get_data(as_text=True)
     for words in ("网格已受理", "已交办", "虹桥东村物业", "物业换了水管", "回访：满意"):
         assert words in timeline, words
+    assert "satisfied" not in timeline  # M2: no raw outcome code under 回访：满意
+    assert f'href="tel:{phone}"' not in timeline  # the contact box is for staff only
     assert "/accept" not in timeline  # no staff buttons for her
     mine = her.get("/concerns").get_data(as_text=True)
     assert f"/concerns/{cid}" in mine
