@@ -169,3 +169,107 @@ def test_a_grid_worker_records_a_concern_for_a_resident_from_her_page(app, town)
     assert made["resident_id"] == town.her.id and made["source"] == "staff"
     assert (made["unit"], made["room"]) == (town.her.unit, town.her.room)
     assert town.as_("her").get(f"/concerns/{cid}").status_code == 200
+
+
+def test_to_booking_asks_for_the_volunteers_text_and_refuses_a_shared_place(app, town):
+    # Review C H5 and review B #6.
+    worker = _signed_in(app, town.people["worker"])
+    private = town.as_("her").post(
+        "/concerns", json={"category": "leaks_pipes", "description": "楼上渗水到我家卫生间"}
+    )
+    cid = private.json["id"]
+    town.as_("worker").post(f"/concerns/{cid}/accept", json={})
+    form = worker.get(f"/concerns/{cid}/to-booking").get_data(as_text=True)
+    # Nothing chosen for her in one tap; the text is pre-filled, editable, and says who reads it.
+    assert '<option value="" selected>请选择服务类别</option>' in form
+    assert 'name="period" value="morning" checked' not in form
+    assert re.search(
+        r'<textarea id="f-description" name="description"[^>]*>楼上渗水到我家卫生间', form
+    )
+    assert "志愿者接单前都能看到" in form and "王阿姨" in form
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    category = str(town.vol_far.category_ids[0])
+    empty = _post(
+        worker,
+        f"/concerns/{cid}/to-booking",
+        {"category_id": category, "date": tomorrow, "period": "morning", "description": ""},
+    )
+    assert empty.status_code == 422
+    made = _post(
+        worker,
+        f"/concerns/{cid}/to-booking",
+        {
+            "category_id": category,
+            "date": tomorrow,
+            "period": "morning",
+            "description": "卫生间水管漏水，请带扳手",
+        },
+    )
+    assert made.status_code == 303, made.get_data(as_text=True)
+    booking_id = town.as_("worker").get(f"/concerns/{cid}").json["booking_id"]
+    booking = town.as_("her").get(f"/bookings/{booking_id}").json
+    assert booking["description"] == "卫生间水管漏水，请带扳手"
+    # M7: she is told a volunteer will come, and when.
+    her = _signed_in(app, town.people["her"])
+    messages = her.get("/notifications").get_data(as_text=True)
+    assert (
+        f"您反映的第 {cid} 号问题已请志愿者上门" in messages and f"预约 {booking_id} 号" in messages
+    )
+
+    # A shared place: no button, and the page says why instead of making a booking at her flat.
+    public = town.as_("her").post(
+        "/concerns",
+        json={
+            "category": "parking_charging",
+            "description": "楼道灯不亮",
+            "building_id": town.building.id,
+            "public_area": True,
+            "private": False,
+        },
+    )
+    pid = public.json["id"]
+    town.as_("worker").post(f"/concerns/{pid}/accept", json={})
+    page = worker.get(f"/concerns/{pid}").get_data(as_text=True)
+    assert f"/concerns/{pid}/to-booking" not in page
+    refused = _post(
+        worker,
+        f"/concerns/{pid}/to-booking",
+        {"category_id": category, "date": tomorrow, "period": "morning", "description": "修灯"},
+    )
+    assert refused.status_code == 409
+    assert "公共地方的问题不能转成志愿者预约" in refused.get_data(as_text=True)
+    assert town.as_("worker").get(f"/concerns/{pid}").json["booking_id"] is None
+
+
+def test_the_board_puts_new_concerns_first_and_numbers_them_apart(app, town):
+    # Review C M8: a booking waiting for its follow-up call must not push concerns down.
+    cid = town.as_("her").post("/concerns", json={"category": "lifts", "description": "电梯坏了"})
+    cid = cid.json["id"]
+    worker = _signed_in(app, town.people["worker"])
+    board = worker.get("/grid/").get_data(as_text=True)
+    new_concerns = board.index("新的问题")
+    assert new_concerns < board.index('<section aria-labelledby="s-')
+    assert re.search(rf'href="/concerns/{cid}">第 {cid} 号问题', board)
+
+
+def test_the_office_list_has_a_row_per_problem_with_its_result(app, town):
+    # Review C M6: 问题清单 / 成果清单 lists each problem, not only counts.
+    cid = (
+        town.as_("her")
+        .post("/concerns", json={"category": "leaks_pipes", "description": "厨房下水道堵了"})
+        .json["id"]
+    )
+    api = town.as_("worker")
+    api.post(f"/concerns/{cid}/accept", json={})
+    due = (today() + timedelta(days=3)).isoformat()
+    api.post(f"/concerns/{cid}/hand-over", json={"handler_id": town.handler_id, "due_on": due})
+    api.post(f"/concerns/{cid}/done", json={"note": "物业疏通了下水道"})
+    api.post(f"/concerns/{cid}/report-back", json={"outcome": "satisfied"})
+    office = _signed_in(app, town.people["office"])
+    text = office.get("/office/concerns").get_data(as_text=True)
+    row = re.search(rf'<tr><th scope="row"><a href="/concerns/{cid}">{cid}</a></th>.*?</tr>', text)
+    assert row, "no row for the concern"
+    for words in ("厨房下水道堵了", "虹桥东村物业", "物业疏通了下水道", "满意", "152幢"):
+        assert words in row.group(0), words
+    assert f"{town.her.unit}单元{town.her.room}室" not in row.group(0)  # no flat on a printout
+    assert town.community.name in text  # the printed heading names the community
