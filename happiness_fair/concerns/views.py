@@ -222,7 +222,9 @@ def _new_context(user, form: dict, errors: dict) -> dict:
     people = _people(user)
     form.setdefault("request_key", secrets.token_urlsafe(16))
     form.setdefault("where", "home" if people or form.get("resident_id") else "public")
-    if people and "for" not in form:
+    # Her own home is chosen only when she has no family to report for (review C L11: a son
+    # reporting for his mother sent it with his own flat).
+    if len(people) == 1 and "for" not in form:
         form["for"] = str(people[0].id)
     return {
         "form": form,
@@ -292,6 +294,14 @@ def create():
     data, errors = load_form(NewConcernSchema, _form_to_data(user, form))
     raws, photo_errors = _photos_sent()
     errors.update(photo_errors)
+    people = _people(user)
+    if (
+        len(people) > 1
+        and form.get("where") != "public"
+        and not (user.is_staff and form.get("resident_id"))
+        and not any(str(p.id) == form.get("for") for p in people)
+    ):
+        errors["for"] = [_("Choose whose home it is.")]
     if not errors:
         try:
             concern = service.raise_concern(user, data, form.get("request_key") or None)
@@ -310,7 +320,16 @@ def create():
             )
             return redirect(url_for(".concern", concern_id=concern.id), code=303)
     # A refusal about a field the form shows differently goes at the top of the form.
-    shown = {"category", "description", "location_note", "photos", "unit", "room", "building_id"}
+    shown = {
+        "category",
+        "description",
+        "location_note",
+        "photos",
+        "unit",
+        "room",
+        "building_id",
+        "for",
+    }
     for key in list(errors):
         if key not in shown and key != "_schema":
             errors.setdefault("_schema", []).extend(errors.pop(key))
@@ -465,9 +484,16 @@ def act(concern_id: int, slug: str):
             status = 422
         context = _concern_context(concern_id)
     elif slug not in context["actions"]:
-        if context["people"] or user.is_staff:
-            raise Conflict(_("This cannot be done now."))
-        raise Forbidden()
+        if not user.is_staff:
+            if context["people"]:
+                raise Conflict(_("This cannot be done now."))
+            raise Forbidden()
+        # Staff get the reason on the action's own page, with the way back to the concern
+        # (review C L5), not a bare error page.
+        probe = action if action is not None else Action.report_satisfied
+        refusal = access.refusal(access.viewer_of(user), context["concern"], probe)
+        errors = {"_schema": [refusal.text() if refusal else _("This cannot be done now.")]}
+        status = 409
     return (
         render_template(
             "concerns/act.html",

@@ -273,3 +273,54 @@ def test_the_office_list_has_a_row_per_problem_with_its_result(app, town):
         assert words in row.group(0), words
     assert f"{town.her.unit}单元{town.her.room}室" not in row.group(0)  # no flat on a printout
     assert town.community.name in text  # the printed heading names the community
+
+
+def test_a_son_chooses_whose_home_and_staff_see_why_a_move_is_not_possible(app, town, make):
+    # Review C L11: a son with a home of his own who reports for his mother: nobody's home is
+    # chosen for him.
+    son = town.far.account_user
+    make.manager(town.her, user=son)
+    manager = _signed_in(app, son)
+    form = manager.get("/concerns/new").get_data(as_text=True)
+    assert "谁家" in form and 'name="for" value="' in form
+    assert not re.search(r'name="for" value="\d+" checked', form)
+    sent = _post(
+        manager,
+        "/concerns/new",
+        {"category": "leaks_pipes", "description": "妈妈家水管漏水", "where": "home"},
+    )
+    assert sent.status_code == 422 and 'id="f-for-error"' in sent.get_data(as_text=True)
+    sent = _post(
+        manager,
+        "/concerns/new",
+        {
+            "category": "leaks_pipes",
+            "description": "妈妈家水管漏水",
+            "where": "home",
+            "for": str(town.her.id),
+        },
+    )
+    assert sent.status_code == 303, sent.get_data(as_text=True)
+    cid = int(re.search(r"/concerns/(\d+)", sent.headers["Location"]).group(1))
+    assert town.as_("worker").get(f"/concerns/{cid}").json["resident_id"] == town.her.id
+    # L3: the button on a neighbour's card says what it means.
+    neighbour = _signed_in(app, town.people["neighbour"])
+    public = town.as_("her").post(
+        "/concerns",
+        json={
+            "category": "parking_charging",
+            "description": "充电桩坏了",
+            "building_id": town.building.id,
+            "public_area": True,
+            "private": False,
+        },
+    )
+    assert "我也是：我也有这个问题" in neighbour.get("/concerns").get_data(as_text=True)
+    # L5: a move that is not possible yet says why, with the way back to the concern.
+    worker = _signed_in(app, town.people["worker"])
+    early = worker.get(f"/concerns/{cid}/to-booking")
+    text = early.get_data(as_text=True)
+    assert early.status_code == 409 and "已提出" in text
+    assert f'href="/concerns/{cid}"' in text and 'name="category_id"' not in text
+    shared = worker.get(f"/concerns/{public.json['id']}/report-back")
+    assert shared.status_code == 409 and f'href="/concerns/{public.json["id"]}"' in shared.text
