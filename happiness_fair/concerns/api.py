@@ -354,18 +354,20 @@ def in_hand(data, concern_id):
 @blp.doc(operationId="turnConcernIntoBooking")
 @login_required
 def to_booking(data, concern_id):
-    """Turn the concern into a volunteer booking for its resident.
+    """Turn the concern into a volunteer booking at its resident's home.
 
-    Who: grid workers of its grid and the office, when a handyman can do it. The booking (mode
-    `home`, the concern's description) is linked both ways: `booking_id` here, `concern_id` on the
-    booking. Its confirmation marks the concern done; its cancellation puts it back in hand.
+    Who: grid workers of its grid and the office, when a handyman can do it at her home. The
+    booking (mode `home`) carries `description`, the text the caller writes for the volunteers,
+    who read it before accepting (the concern's own words stay with her people and staff). It is
+    linked both ways: `booking_id` here, `concern_id` on the booking; the resident is told. Its
+    confirmation marks the concern done; its cancellation puts it back in hand.
 
     - 403: the caller may see it but is not staff.
     - 404: no such concern, or the caller may not see it.
     - 409: it is not accepted or in hand, it has no resident (a patrol finding or a helper's
-      report), or it already has a booking.
-    - 422: as `POST /bookings`: both or neither of `listing_id` and `category_id`, a date in the
-      past, a service that is not available."""
+      report), it is about a shared place (a booking goes to a home), or it already has one.
+    - 422: `description` missing or too long; as `POST /bookings`: both or neither of
+      `listing_id` and `category_id`, a date in the past, a service that is not available."""
     service.to_booking(_concern(concern_id), _user(), data)
     return _present(concern_id)
 
