@@ -170,7 +170,7 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/concerns/{c_private}/accept", {}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
     ("post", "/concerns/{c_accepted}/hand-over", {"handler_id": "{handler}", "due_on": TOMORROW}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
     ("post", "/concerns/{c_accepted}/in-hand", {}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
-    ("post", "/concerns/{c_accepted}/to-booking", {"category_id": "{plumbing}", "date": TOMORROW, "period": "morning"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
+    ("post", "/concerns/{c_accepted}/to-booking", {"category_id": "{plumbing}", "date": TOMORROW, "period": "morning", "description": "修水管"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
     ("post", "/concerns/{c_handed}/handler-answer", {"note": "物业明天上门"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
     ("post", "/concerns/{c_handed}/done", {"note": "已修好"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),
     ("post", "/concerns/{c_done}/report-back", {"outcome": "satisfied"}, [401, 403, 403, 404, 404, 404, 200, 404, 200, 404]),

@@ -140,6 +140,15 @@ def refusal(viewer: Viewer, concern: Concern, action: Action | str) -> DomainErr
     if action == Action.to_booking:
         if concern.resident_id is None:
             return Conflict(_l("A volunteer booking needs a resident; this concern has none."))
+        if concern.public_area:
+            # A booking is always at a resident's home, with her phone and her waiver: a shared
+            # place's problem would send the volunteer to her flat. Hand it over instead.
+            return Conflict(
+                _l(
+                    "A problem in a shared place cannot become a volunteer booking: a booking "
+                    "goes to a resident's home. Hand it to a handler or do it yourself."
+                )
+            )
         if concern.booking_id is not None:
             return Conflict(_l("This concern already has a volunteer booking."))
     if action == Action.done and concern.booking_id is not None:

@@ -13,6 +13,8 @@ from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page
 from ..bookings.photos import MAX_BYTES
 from ..bookings.schemas import PhotoSchema, PhotoUploadSchema
 from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..places.models import Community
 from ..validation import MAX_ID
 from . import access, service
 from . import summary as lists
@@ -352,18 +354,20 @@ def in_hand(data, concern_id):
 @blp.doc(operationId="turnConcernIntoBooking")
 @login_required
 def to_booking(data, concern_id):
-    """Turn the concern into a volunteer booking for its resident.
+    """Turn the concern into a volunteer booking at its resident's home.
 
-    Who: grid workers of its grid and the office, when a handyman can do it. The booking (mode
-    `home`, the concern's description) is linked both ways: `booking_id` here, `concern_id` on the
-    booking. Its confirmation marks the concern done; its cancellation puts it back in hand.
+    Who: grid workers of its grid and the office, when a handyman can do it at her home. The
+    booking (mode `home`) carries `description`, the text the caller writes for the volunteers,
+    who read it before accepting (the concern's own words stay with her people and staff). It is
+    linked both ways: `booking_id` here, `concern_id` on the booking; the resident is told. Its
+    confirmation marks the concern done; its cancellation puts it back in hand.
 
     - 403: the caller may see it but is not staff.
     - 404: no such concern, or the caller may not see it.
     - 409: it is not accepted or in hand, it has no resident (a patrol finding or a helper's
-      report), or it already has a booking.
-    - 422: as `POST /bookings`: both or neither of `listing_id` and `category_id`, a date in the
-      past, a service that is not available."""
+      report), it is about a shared place (a booking goes to a home), or it already has one.
+    - 422: `description` missing or too long; as `POST /bookings`: both or neither of
+      `listing_id` and `category_id`, a date in the past, a service that is not available."""
     service.to_booking(_concern(concern_id), _user(), data)
     return _present(concern_id)
 
@@ -578,7 +582,9 @@ def concern_summary(args):
 
     Who: grid workers (their grids) and the office (the community). Per grid and month: raised,
     handed_over, done, reported_back, satisfied, median_days_to_done, overdue; per handler the same
-    for what was handed to it, the slowest first. `format=xlsx` answers the same table as a file.
+    for what was handed to it, the slowest first. `format=xlsx` answers a file whose first sheet
+    lists each concern raised in the range (place, problem, handler, due date, result, call back)
+    under a title, the community and the range, then the same tables.
 
     - 403: the caller is neither a grid worker nor the office.
     - 422: an invalid period or `format`, a range backwards or over two years."""
@@ -586,7 +592,13 @@ def concern_summary(args):
     start, end = lists.bounds(args["period"], args.get("from_"), args.get("to"), today)
     result = lists.summary(_user(), start=start, end=end, today=today, grid_id=args.get("grid_id"))
     if args["format"] == "xlsx":
-        response = current_app.response_class(lists.to_xlsx(result), mimetype=XLSX)
+        user = _user()
+        problem_list = lists.problems(user, start=start, end=end, grid_id=args.get("grid_id"))
+        community = db.session.get(Community, user.community_id)
+        response = current_app.response_class(
+            lists.to_xlsx(result, problem_list, community.name if community else ""),
+            mimetype=XLSX,
+        )
         name = f"concerns-{start.isoformat()}-{end.isoformat()}.xlsx"
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

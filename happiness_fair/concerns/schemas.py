@@ -74,6 +74,8 @@ class ToBookingSchema(BaseSchema):
     category_id = id_field(allow_none=True)
     date = fields.Date(required=True)
     period = fields.String(required=True, validate=one_of(PERIODS))
+    # What the volunteers read: the grid worker writes it; the concern's own text stays private.
+    description = TrimmedString(required=True, validate=length(1, 1000))
 
     @ma.validates_schema
     def listing_or_category(self, data, **kwargs):

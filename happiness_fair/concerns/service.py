@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -388,10 +388,9 @@ def _report(outcome: Outcome):
         if outcome is Outcome.not_satisfied:
             # Reopened: the grid has it again; the old handler and booking are history.
             values.update(handler_id=None, due_on=None, booking_id=None, reported_back_at=None)
-        note = str(outcome)
-        if details.get("note"):
-            note += f" · {details['note']}"
-        return _Move(values=values, note=note)
+        # The event's action names the outcome; the note is only what the worker wrote (review C
+        # M2: the raw code "satisfied" was shown under 回访：满意).
+        return _Move(values=values, note=details.get("note") or "")
 
     return plan
 
@@ -494,7 +493,7 @@ def to_booking(concern: Concern, actor: User, data: dict) -> Concern:
         "date": data["date"],
         "period": data["period"],
         "mode": "home",
-        "description": concern.description,
+        "description": data["description"],
         "listing_id": data.get("listing_id"),
         "category_id": data.get("category_id"),
     }
@@ -527,6 +526,9 @@ def to_booking(concern: Concern, actor: User, data: dict) -> Concern:
         f"#{booking.id}",
         now,
     )
+    # She is told a volunteer will come, and when (review C M7).
+    for user_id in _people_to_tell(concern, actor):
+        notify(user_id, "concern_booking_made", booking=booking, concern=concern)
     return concern
 
 
@@ -725,6 +727,25 @@ def handlers_of(user: User, *, include_inactive: bool = False) -> list[Handler]:
     if not include_inactive:
         stmt = stmt.where(Handler.active.is_(True))
     return list(db.session.execute(stmt.order_by(Handler.kind, Handler.name)).scalars())
+
+
+def suggested_handler(concern: Concern, handlers: list[Handler]) -> Handler | None:
+    """The handler a hand-over starts on: the active 物业 of the concern's own compound, when it
+    has exactly one; otherwise none, so the grid worker must choose."""
+    own = [
+        h
+        for h in handlers
+        if h.active and h.kind is HandlerKind.property and h.compound_id == concern.compound_id
+    ]
+    return own[0] if len(own) == 1 else None
+
+
+SUGGESTED_DUE_DAYS = 3
+
+
+def suggested_due_on() -> date:
+    """The due date a hand-over suggests (shown beside the date field, never pre-filled)."""
+    return today() + timedelta(days=SUGGESTED_DUE_DAYS)
 
 
 def _require_office(user: User) -> None:

@@ -195,6 +195,105 @@ def _lists(grids: list, *, start: date, end: date, today: date, keep_days: bool 
     return result
 
 
+OUTCOME_WORDS = {
+    Outcome.satisfied: _l("Satisfied"),
+    Outcome.partly: _l("Partly solved"),
+    Outcome.not_satisfied: _l("Not satisfied"),
+    Outcome.unreachable: _l("Could not reach"),
+}
+PROBLEM_HEADERS = (
+    _l("No."),
+    _l("Raised on"),
+    _l("Grid"),
+    _l("Place"),
+    _l("About"),
+    _l("The problem"),
+    _l("Handled by"),
+    _l("Due"),
+    _l("What was done"),
+    _l("Report-back call"),
+)
+MAX_PROBLEMS = 2000
+
+
+def problems(user: User, *, start: date, end: date, grid_id: int | None = None) -> list[dict]:
+    """The 问题清单 / 成果清单 itself: one row per concern raised in the range (the caller's grids;
+    the office: the community), with its handler, due date, what was done and the call back.
+    The place is the compound and building, never the flat: the list is printed."""
+    from .api import place_of
+    from .service import categories, handler_names
+
+    if not user.is_staff:
+        raise Forbidden(_l("Only grid workers and the office see the lists."))
+    grids_stmt = sa.select(Grid).where(Grid.community_id == user.community_id)
+    if not user.is_office:
+        grids_stmt = grids_stmt.where(Grid.id.in_(user.grid_ids or [0]))
+    if grid_id is not None:
+        grids_stmt = grids_stmt.where(Grid.id == grid_id)
+    grids = {g.id: g.name for g in db.session.execute(grids_stmt).scalars()}
+    lo = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
+    hi = datetime.combine(end + timedelta(days=2), time.min, tzinfo=UTC)
+    found = [
+        c
+        for c in db.session.execute(
+            sa.select(Concern)
+            .where(Concern.grid_id.in_(list(grids) or [0]), Concern.created_at.between(lo, hi))
+            .order_by(Concern.id)
+            .limit(MAX_PROBLEMS + 50)
+        ).scalars()
+        if start <= _day(c.created_at) <= end
+    ][:MAX_PROBLEMS]
+    handlers = handler_names({c.handler_id for c in found if c.handler_id})
+    kinds = {c.id: c for c in categories(active_only=False)}
+    from flask_babel import get_locale
+
+    locale = str(get_locale() or "zh_CN")
+    rows = []
+    for c in found:
+        if c.handler_id:
+            handled = handlers.get(c.handler_id, "")
+        elif c.booking_id:
+            handled = str(_l("A volunteer (booking no. %(id)s)", id=c.booking_id))
+        elif c.status in (ConcernStatus.raised,):
+            handled = ""
+        else:
+            handled = str(_l("The grid itself"))
+        category = kinds.get(c.category_id)
+        rows.append(
+            {
+                "id": c.id,
+                "raised_on": _day(c.created_at),
+                "grid": grids.get(c.grid_id, ""),
+                "place": place_of(c, False),
+                "category": category.name_in(locale) if category else "",
+                "description": c.description,
+                "handled_by": handled,
+                "due_on": c.due_on,
+                "result": c.done_note + (f" ({c.done_by})" if c.done_by and c.done_note else ""),
+                "report_back": str(OUTCOME_WORDS[c.outcome]) if c.outcome else "",
+            }
+        )
+    return rows
+
+
+def problem_rows(items: list[dict]) -> list[list]:
+    return [
+        [
+            r["id"],
+            r["raised_on"].isoformat(),
+            r["grid"],
+            r["place"],
+            r["category"],
+            r["description"],
+            r["handled_by"],
+            r["due_on"].isoformat() if r["due_on"] else "",
+            r["result"],
+            r["report_back"],
+        ]
+        for r in items
+    ]
+
+
 HEADERS = (
     _l("Grid"),
     _l("Month"),
@@ -239,11 +338,13 @@ def handler_rows(result: dict) -> list[list]:
     ]
 
 
-def to_xlsx(result: dict) -> bytes:
-    """Two sheets: the lists per grid and month, and the handlers."""
+def to_xlsx(result: dict, problem_list: list[dict] | None = None, community: str = "") -> bytes:
+    """The problem list (a title, the community and the range above it), then the counts per
+    grid and month, and the handlers."""
     import io
 
     from openpyxl import load_workbook
+    from openpyxl.styles import Font
 
     from ..hours.exports import harmless
     from ..hours.exports import to_xlsx as one_sheet
@@ -255,10 +356,36 @@ def to_xlsx(result: dict) -> bytes:
     sheet.append([str(h) for h in HANDLER_HEADERS])
     for row in handler_rows(result):
         sheet.append([harmless(v) for v in row])
-    for line in sheet.iter_rows():
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+    if problem_list is not None:
+        listed = book.create_sheet(str(_l("Problems and results"))[:31], 0)
+        listed.append([str(_l("Concerns: problems and results"))])
+        listed["A1"].font = Font(bold=True, size=14)
+        listed.append([harmless(community)])
+        listed.append(
+            [
+                str(
+                    _l(
+                        "From %(start)s to %(end)s",
+                        start=result["from"].isoformat(),
+                        end=result["to"].isoformat(),
+                    )
+                )
+            ]
+        )
+        listed.append([])
+        listed.append([str(h) for h in PROBLEM_HEADERS])
+        for row in problem_rows(problem_list):
+            listed.append([harmless(v) for v in row])
+        listed.freeze_panes = "A6"
+        widths = (6, 12, 12, 24, 14, 40, 20, 12, 30, 12)
+        for column, width in zip("ABCDEFGHIJ", widths, strict=True):
+            listed.column_dimensions[column].width = width
+        book.active = 0
+    for ws in book.worksheets:
+        for line in ws.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -8,7 +8,6 @@ access.allowed_actions().
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -23,7 +22,7 @@ from ..catalogue import service as catalogue
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
-from ..places.models import Building, Compound, Grid
+from ..places.models import Building, Community, Compound, Grid
 from ..web import me, page_number, signed_in
 from . import access, rules, service
 from . import summary as lists
@@ -149,6 +148,20 @@ def concern_event_name(action: str) -> str:
 
 
 @bp.app_template_global()
+def concern_event_note(event) -> str:
+    """The event's note as people read it: report-back events recorded before the fix began
+    with the raw outcome code ("satisfied · …"), which the event's name already says."""
+    note = event.note or ""
+    if event.action.startswith("report_"):
+        for code in OUTCOME_NAMES:
+            if note == code:
+                return ""
+            if note.startswith(f"{code} · "):
+                return note[len(code) + 3 :]
+    return note
+
+
+@bp.app_template_global()
 def concern_category_name(category_id: int) -> str:
     category = _categories().get(category_id)
     if category is None:
@@ -209,7 +222,9 @@ def _new_context(user, form: dict, errors: dict) -> dict:
     people = _people(user)
     form.setdefault("request_key", secrets.token_urlsafe(16))
     form.setdefault("where", "home" if people or form.get("resident_id") else "public")
-    if people and "for" not in form:
+    # Her own home is chosen only when she has no family to report for (review C L11: a son
+    # reporting for his mother sent it with his own flat).
+    if len(people) == 1 and "for" not in form:
         form["for"] = str(people[0].id)
     return {
         "form": form,
@@ -279,6 +294,14 @@ def create():
     data, errors = load_form(NewConcernSchema, _form_to_data(user, form))
     raws, photo_errors = _photos_sent()
     errors.update(photo_errors)
+    people = _people(user)
+    if (
+        len(people) > 1
+        and form.get("where") != "public"
+        and not (user.is_staff and form.get("resident_id"))
+        and not any(str(p.id) == form.get("for") for p in people)
+    ):
+        errors["for"] = [_("Choose whose home it is.")]
     if not errors:
         try:
             concern = service.raise_concern(user, data, form.get("request_key") or None)
@@ -297,7 +320,16 @@ def create():
             )
             return redirect(url_for(".concern", concern_id=concern.id), code=303)
     # A refusal about a field the form shows differently goes at the top of the form.
-    shown = {"category", "description", "location_note", "photos", "unit", "room", "building_id"}
+    shown = {
+        "category",
+        "description",
+        "location_note",
+        "photos",
+        "unit",
+        "room",
+        "building_id",
+        "for",
+    }
     for key in list(errors):
         if key not in shown and key != "_schema":
             errors.setdefault("_schema", []).extend(errors.pop(key))
@@ -336,6 +368,9 @@ def _concern_context(concern_id: int) -> dict:
     viewer = access.viewer_of(user)
     concern = service.visible_concern(user, concern_id, viewer)
     actions = access.allowed_actions(viewer, concern)
+    resident = (
+        db.session.get(Resident, concern.resident_id) if concern.resident_id is not None else None
+    )
     actors = {
         u.id: u.name
         for u in db.session.execute(
@@ -353,7 +388,24 @@ def _concern_context(concern_id: int) -> dict:
         "said_me_too": service.said_me_too(concern.id, user.id),
         "actors": actors,
         "me_id": user.id,
+        "staff": user.is_staff,
+        "resident": resident,
+        "contacts": _contacts(user, concern, resident),
     }
+
+
+def _contacts(user, concern, resident) -> list[tuple[str, str, str]]:
+    """Whom the grid phones (review C M4): the raiser and the resident, name and phone, for
+    staff only."""
+    if not user.is_staff:
+        return []
+    raiser = db.session.get(User, concern.raised_by_id)
+    out = []
+    if raiser is not None and not raiser.is_staff:
+        out.append((_("Raised by"), raiser.name, raiser.phone or ""))
+    if resident is not None and (raiser is None or resident.user_id != raiser.id):
+        out.append((_("The resident"), resident.name, resident.phone or ""))
+    return out
 
 
 @bp.get("/concerns/<int:concern_id>")
@@ -397,10 +449,16 @@ def act(concern_id: int, slug: str):
     user = me()
     context = _concern_context(concern_id)  # 404 to anyone who may not see it
     form: dict = {}
+    handlers = _handlers_for(user)
     if slug == "hand-over":
-        form["due_on"] = (service.today() + timedelta(days=3)).isoformat()
+        # No one-tap hand-over (review C H4): the compound's own 物业 or nothing; the due date is
+        # suggested beside the field, never filled in.
+        suggested = service.suggested_handler(context["concern"], handlers)
+        if suggested is not None:
+            form["handler_id"] = str(suggested.id)
     if slug == "to-booking":
-        form.update(date=(service.today() + timedelta(days=1)).isoformat(), period="morning")
+        # What the volunteers will read: the grid worker's words, starting from the concern's.
+        form["description"] = context["concern"].description
     errors: dict = {}
     status = 200
     if request.method == "POST":
@@ -426,9 +484,16 @@ def act(concern_id: int, slug: str):
             status = 422
         context = _concern_context(concern_id)
     elif slug not in context["actions"]:
-        if context["people"] or user.is_staff:
-            raise Conflict(_("This cannot be done now."))
-        raise Forbidden()
+        if not user.is_staff:
+            if context["people"]:
+                raise Conflict(_("This cannot be done now."))
+            raise Forbidden()
+        # Staff get the reason on the action's own page, with the way back to the concern
+        # (review C L5), not a bare error page.
+        probe = action if action is not None else Action.report_satisfied
+        refusal = access.refusal(access.viewer_of(user), context["concern"], probe)
+        errors = {"_schema": [refusal.text() if refusal else _("This cannot be done now.")]}
+        status = 409
     return (
         render_template(
             "concerns/act.html",
@@ -436,7 +501,8 @@ def act(concern_id: int, slug: str):
             title=str(title),
             form=form,
             errors=errors,
-            handlers=_handlers_for(user),
+            handlers=handlers,
+            suggested_due=service.suggested_due_on(),
             outcomes={k: str(v) for k, v in OUTCOME_NAMES.items()},
             service_categories=catalogue.categories(),
             today=service.today().isoformat(),
@@ -481,6 +547,8 @@ def office_lists():
         start, end = lists.bounds("month", None, None, today)
         grid_id = None
         result = lists.summary(user, start=start, end=end, today=today)
+    problems = lists.problems(user, start=start, end=end, grid_id=grid_id)
+    community = db.session.get(Community, user.community_id)
     overdue = []
     if user.is_office:
         overdue, _total = service.overdue_for_office(user, 1, 50)
@@ -502,6 +570,10 @@ def office_lists():
         handler_names=service.handler_names({c.handler_id for c in overdue}),
         xlsx_url=url_for("concerns_api.concern_summary", **query),
         headers=[str(h) for h in lists.HEADERS],
+        problems=problems,
+        problem_headers=[str(h) for h in lists.PROBLEM_HEADERS],
+        community=community.name if community else "",
+        too_many=len(problems) >= lists.MAX_PROBLEMS,
         handler_headers=[str(h) for h in lists.HANDLER_HEADERS],
     )
 

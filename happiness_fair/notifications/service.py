@@ -94,6 +94,10 @@ MESSAGES = {
         "Your concern no. %(concern)s is done (%(by)s). The grid will call to ask whether it "
         "really is."
     ),
+    "concern_booking_made": _l(
+        "For your concern no. %(concern)s a volunteer will come to your home on %(date)s, "
+        "%(period)s (booking no. %(booking)s)."
+    ),
     "concern_escalated": _l("Nobody has taken up concern no. %(concern)s for 24 hours."),
     "concern_overdue": _l(
         "Concern no. %(concern)s, handed to %(handler)s, is past its due date (%(due)s)."

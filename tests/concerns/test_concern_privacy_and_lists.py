@@ -152,13 +152,25 @@ def test_the_lists_per_grid_and_month_recount_independently(town, app):
     # A grid worker sees his grids only; the file says the same as the JSON.
     mine = town.as_("worker").get("/concerns/summary").json["items"]
     assert {r["grid_id"] for r in mine} == {town.grid_a.id}
-    sheet = town.as_("office").get("/concerns/summary?format=xlsx")
+    sheet = town.as_("office").get(
+        "/concerns/summary?format=xlsx", headers={"Accept-Language": "zh-CN"}
+    )
     assert sheet.status_code == 200 and sheet.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(sheet.data))
-    table = list(book.worksheets[0].iter_rows(values_only=True))
+    # The first sheet is the list itself (review C M6): a title, the community, the range, then
+    # one row per concern raised in the range.
+    listed = list(book.worksheets[0].iter_rows(values_only=True))
+    assert listed[0][0] == "问题清单 / 成果清单"
+    assert listed[1][0] == town.community.name
+    first_day = today().replace(day=1).isoformat()
+    assert first_day in listed[2][0] and today().isoformat() in listed[2][0]
+    assert sorted(r[0] for r in listed[5:]) == sorted(ids)
+    satisfied = next(r for r in listed[5:] if r[0] == ids[0])
+    assert satisfied[6] == "虹桥东村物业" and satisfied[8] and satisfied[9] == "满意"
+    table = list(book.worksheets[1].iter_rows(values_only=True))
     grid_row = next(r for r in table[1:] if r[0] == row["grid"])
     assert list(grid_row[2:7]) == [6, 4, 4, 3, 2] and grid_row[8] == 2
-    handlers = list(book.worksheets[1].iter_rows(values_only=True))
+    handlers = list(book.worksheets[2].iter_rows(values_only=True))
     assert handlers[1][:4] == ("虹桥东村物业", 4, 3, 2)
     # The office dashboard shows the same figures for the community.
     first = today().replace(day=1).isoformat()

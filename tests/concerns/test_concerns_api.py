@@ -230,7 +230,12 @@ def test_a_patrol_finding_with_photos_has_no_resident_and_cannot_become_a_bookin
     town.as_("worker").post(f"/concerns/{cid}/accept", json={})
     booking = town.as_("worker").post(
         f"/concerns/{cid}/to-booking",
-        json={"category_id": 1, "date": today().isoformat(), "period": "morning"},
+        json={
+            "category_id": 1,
+            "date": today().isoformat(),
+            "period": "morning",
+            "description": "x",
+        },
     )
     assert booking.status_code == 409
 
@@ -243,13 +248,19 @@ def test_a_concern_turned_into_a_booking_is_done_when_the_booking_is_confirmed(t
     tomorrow = (today() + timedelta(days=1)).isoformat()
     made = worker.post(
         f"/concerns/{cid}/to-booking",
-        json={"listing_id": listing.id, "date": tomorrow, "period": "morning"},
+        json={
+            "listing_id": listing.id,
+            "date": tomorrow,
+            "period": "morning",
+            "description": "卫生间水管漏水，请带工具",
+        },
     )
     assert made.status_code == 200, made.json
     assert made.json["status"] == "in_hand"
     booking_id = made.json["booking_id"]
     booking = town.as_("her").get(f"/bookings/{booking_id}").json
-    assert booking["concern_id"] == cid and booking["description"] == LEAK["description"]
+    # The volunteers read what the grid worker wrote, not the private concern's own words.
+    assert booking["concern_id"] == cid and booking["description"] == "卫生间水管漏水，请带工具"
     assert worker.post(f"/concerns/{cid}/done", json={"note": "x"}).status_code == 409
     vol = town.as_("vol_far")
     assert vol.post(f"/bookings/{booking_id}/accept", json={}).status_code == 200
@@ -263,6 +274,22 @@ def test_a_concern_turned_into_a_booking_is_done_when_the_booking_is_confirmed(t
     assert after["events"][-1]["actor_id"] is None
 
 
+def test_a_shared_place_concern_is_not_turned_into_a_booking_at_her_home(town):
+    # Review C H5: a hallway problem made a free 80+ job at the raiser's flat, with her phone.
+    cid = raise_public(town)["id"]
+    worker = town.as_("worker")
+    worker.post(f"/concerns/{cid}/accept", json={})
+    assert "to-booking" not in worker.get(f"/concerns/{cid}").json["actions"]
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    refused = worker.post(
+        f"/concerns/{cid}/to-booking",
+        json={"category_id": 1, "date": tomorrow, "period": "morning", "description": "修灯"},
+    )
+    assert refused.status_code == 409
+    assert refused.json["error"]["code"] == "conflict"
+    assert worker.get(f"/concerns/{cid}").json["booking_id"] is None
+
+
 def test_a_cancelled_booking_puts_the_concern_back_in_hand(town):
     cid = raise_private(town)["id"]
     worker = town.as_("worker")
@@ -270,12 +297,22 @@ def test_a_cancelled_booking_puts_the_concern_back_in_hand(town):
     tomorrow = (today() + timedelta(days=1)).isoformat()
     made = worker.post(
         f"/concerns/{cid}/to-booking",
-        json={"category_id": town.vol_far.category_ids[0], "date": tomorrow, "period": "morning"},
+        json={
+            "category_id": town.vol_far.category_ids[0],
+            "date": tomorrow,
+            "period": "morning",
+            "description": "修水管",
+        },
     )
     assert made.status_code == 200, made.json
     again = worker.post(
         f"/concerns/{cid}/to-booking",
-        json={"category_id": town.vol_far.category_ids[0], "date": tomorrow, "period": "morning"},
+        json={
+            "category_id": town.vol_far.category_ids[0],
+            "date": tomorrow,
+            "period": "morning",
+            "description": "修水管",
+        },
     )
     assert again.status_code == 409
     town.as_("her").post(f"/bookings/{made.json['booking_id']}/cancel", json={})

@@ -7,9 +7,11 @@ checked with axe and for sideways scrolling."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from happiness_fair.bookings.service import today as service_today
 from tests.factories import PASSWORD, Factories
 from tests.helpers import ApiClient
 
@@ -69,6 +71,17 @@ def test_the_152_leak_is_raised_handed_to_the_property_done_and_reported_back(
     assert her.locator("#f-description-error").is_visible()
     her.get_by_label("房屋漏水和管道").check()
     her.get_by_label("遇到什么问题？").fill("楼上渗水，卫生间天花板在滴水")
+    # Review C H3: halfway through she finds the text too small and taps 长辈版.
+    if javascript:
+        her.get_by_role("button", name="长辈版").click()
+        her.wait_for_function("document.documentElement.classList.contains('elder')")
+        assert her.get_by_label("遇到什么问题？").input_value() == "楼上渗水，卫生间天花板在滴水"
+        assert her.get_by_label("房屋漏水和管道").is_checked()
+        assert her.evaluate("sessionStorage.getItem('hf-kept-form')") is None  # put back once
+    else:
+        # Without JavaScript the switch reloads the page: the form says so before she types.
+        note = her.locator("main noscript p.hint")  # text search skips <noscript>
+        assert note.is_visible() and "填到一半再切换，写好的内容会清空" in note.text_content()
     her.get_by_role("button", name="发给我的网格").click()
     her.wait_for_url(re.compile(r".*/concerns/\d+$"))
     concern_id = int(re.search(r"/concerns/(\d+)$", her.url).group(1))
@@ -86,14 +99,22 @@ def test_the_152_leak_is_raised_handed_to_the_property_done_and_reported_back(
     _checked(worker, javascript)
     for link, fill in [
         ("受理", None),
-        ("交给承办单位", None),
+        ("交给承办单位", "hand-over"),
         ("标记已办好", "物业更换了楼上的进水管"),
         ("记录回访电话", "satisfied"),
     ]:
         worker.get_by_role("link", name=link).click()
         worker.wait_for_url(re.compile(rf".*/concerns/{concern_id}/[a-z-]+$"))
         _checked(worker, javascript)
-        if fill == "satisfied":
+        if fill == "hand-over":
+            # Nothing chosen for her: this 物业 has no compound, so the worker picks it and the day.
+            assert worker.get_by_label("承办单位").input_value() == ""
+            option = worker.locator("#f-handler_id option", has_text="虹桥东村物业")
+            worker.get_by_label("承办单位").select_option(option.get_attribute("value"))
+            due = worker.locator("#f-due_on")
+            assert due.input_value() == ""
+            due.fill((service_today() + timedelta(days=3)).isoformat())
+        elif fill == "satisfied":
             worker.get_by_label("满意", exact=True).check()
         elif fill:
             worker.get_by_label("办了什么？").fill(fill)

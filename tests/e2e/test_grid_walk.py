@@ -139,7 +139,7 @@ def test_a_grid_worker_books_for_a_resident_without_a_phone_and_follows_it_up(
     page.get_by_role("link", name="网格工作台").click()
     page.wait_for_url("**/grid/")
     section = page.locator("section", has=page.get_by_role("heading", name=re.compile("等待回访")))
-    section.get_by_role("link", name=re.compile(f"第{booking_id}号")).click()
+    section.get_by_role("link", name=re.compile(rf"预约\s*{booking_id}\s*号")).click()
     page.wait_for_url(f"**/bookings/{booking_id}")
     checked(page)
     page.get_by_role("link", name="登记回访").click()
