@@ -21,11 +21,6 @@ from . import rules
 from .models import Booking
 from .rules import Action, BookingStatus, Relation, Verdict
 
-PAID = "paid"  # marking the money received is not a move of state, so rules.py does not list it
-PAID_ACTORS = frozenset({Relation.volunteer, Relation.party, Relation.grid_staff, Relation.office})
-PAID_STATUSES = frozenset(
-    {BookingStatus.completed, BookingStatus.confirmed, BookingStatus.disputed}
-)
 # Fixing what was typed (PATCH /bookings/{id}): the contact phone and the door note, by the
 # booking's people (and staff acting for them), until the volunteer starts.
 EDIT = "edit"
@@ -73,6 +68,7 @@ STATUS_NAMES = {
     BookingStatus.cancelled: _l("cancelled"),
 }
 
+FOLLOW_UP_STAFF = _l("Follow-up calls are made by grid workers and the community office.")
 STAFF_THERE = _l("Staff earn no volunteer hours in the grids they serve as staff.")
 
 _VERDICT_ORDER = (Verdict.ALLOWED, Verdict.CONFLICT, Verdict.FORBIDDEN, Verdict.NOT_FOUND)
@@ -226,16 +222,14 @@ def _decide(action: Action | str, status: BookingStatus, relation: Relation) -> 
         if relation not in EDIT_ACTORS:
             return Verdict.FORBIDDEN
         return Verdict.ALLOWED if status in EDIT_STATUSES else Verdict.CONFLICT
-    if action != PAID:
-        return rules.decide(action, status, relation)
-    if relation not in PAID_ACTORS:
-        return Verdict.FORBIDDEN
-    return Verdict.ALLOWED if status in PAID_STATUSES else Verdict.CONFLICT
+    return rules.decide(action, status, relation)
 
 
 def state_conflict(booking: Booking, action: Action | str) -> Conflict:
     if action == Action.accept and booking.status in WORK_STATUSES:
         return Conflict(_l("Another volunteer has already taken this request."))
+    if action == Action.follow_up:
+        return Conflict(_l("A follow-up call is made once the job is done."))
     return Conflict(
         _l(
             "This cannot be done while the booking is %(status)s.",
@@ -253,6 +247,8 @@ def refusal(
     if verdict is Verdict.NOT_FOUND:
         return NotFound(), relation
     if verdict is Verdict.FORBIDDEN:
+        if action == Action.follow_up:
+            return Forbidden(FOLLOW_UP_STAFF), relation
         return Forbidden(_l("Your role cannot do this to a booking.")), relation
     if verdict is Verdict.CONFLICT:
         return state_conflict(booking, action), relation
@@ -274,9 +270,26 @@ def refusal(
         booking.completed_at and rules.can_dispute_at(booking.completed_at, now)
     ):
         return Conflict(_l("The 7 days for a dispute have passed.")), relation
-    if action == PAID and not booking.paid and amount_due_fen(booking) <= 0:
+    if action == Action.paid and not booking.paid and amount_due_fen(booking) <= 0:
         return Conflict(_l("Nothing is due for this booking.")), relation
+    if action == Action.follow_up and call_answered(booking):
+        return Conflict(_l("This booking has already been followed up.")), relation
     return None, relation
+
+
+def call_answered(booking: Booking) -> bool:
+    """Has a follow-up call on this booking been answered ("could not reach" does not count)?
+    Asked only when the rules would otherwise let staff record a call."""
+    from ..followups.models import FollowUp, Outcome  # the calls' own table; see fix-d report
+
+    return (
+        db.session.execute(
+            sa.select(FollowUp.id).where(
+                FollowUp.booking_id == booking.id, FollowUp.outcome != Outcome.unreachable
+            )
+        ).first()
+        is not None
+    )
 
 
 def amount_due_fen(booking: Booking) -> int:
@@ -287,7 +300,7 @@ def amount_due_fen(booking: Booking) -> int:
 def offered(viewer: Viewer, booking: Booking, action: Action | str, now=None) -> bool:
     """Whether to offer this move now, as a button and in the API's `actions`: allowed, and not
     a repeat that would change nothing (marking paid what is already marked paid)."""
-    if action == PAID and booking.paid:
+    if action == Action.paid and booking.paid:
         return False
     return refusal(viewer, booking, action, now)[0] is None
 
@@ -297,8 +310,12 @@ def can(action: Action | str, user: User, booking: Booking, viewer: Viewer | Non
     return offered(viewer or viewer_of(user), booking, action)
 
 
-def allowed_actions(viewer: Viewer, booking: Booking) -> list[str]:
-    """The buttons to show, in a stable order (with `paid` last)."""
+def allowed_actions(viewer: Viewer, booking: Booking) -> list[Action]:
+    """The moves to offer, in the rules' stable order."""
     now = utcnow()
-    candidates = [a.value for a in Action] + [PAID]
-    return [a for a in candidates if offered(viewer, booking, a, now)]
+    return [a for a in Action if offered(viewer, booking, a, now)]
+
+
+def api_actions(viewer: Viewer, booking: Booking) -> list[str]:
+    """A booking's `actions` in the API: each offered move spelled as its path segment."""
+    return rules.path_segments(allowed_actions(viewer, booking))
