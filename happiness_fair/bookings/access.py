@@ -5,6 +5,7 @@ verdict of rules.decide() for that relation. One place, for the API, the pages a
 from __future__ import annotations
 
 import dataclasses
+import enum
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -21,9 +22,17 @@ from . import rules
 from .models import Booking
 from .rules import Action, BookingStatus, Relation, Verdict
 
-# Fixing what was typed (PATCH /bookings/{id}): the contact phone and the door note, by the
-# booking's people (and staff acting for them), until the volunteer starts.
-EDIT = "edit"
+
+class Change(enum.StrEnum):
+    """Fixing what was typed (PATCH /bookings/{id}): the contact phone and the door note, by
+    the booking's people (and staff acting for them), until the volunteer starts. Not a move of
+    state, so the rules' table does not list it."""
+
+    edit = "edit"
+
+
+EDIT = Change.edit
+Move = Action | Change  # what the functions below judge
 EDIT_ACTORS = frozenset({Relation.party, Relation.grid_staff, Relation.office})
 EDIT_STATUSES = frozenset({BookingStatus.requested, BookingStatus.accepted})
 # From acceptance on, the volunteer needs the address and the phone number.
@@ -202,7 +211,7 @@ def quote_for(viewer: Viewer, booking: Booking) -> dict:
     }
 
 
-def judge(viewer: Viewer, booking: Booking, action: Action | str) -> tuple[Verdict, Relation]:
+def judge(viewer: Viewer, booking: Booking, action: Move) -> tuple[Verdict, Relation]:
     """The verdict for this person, using whichever of their relations lets them go furthest."""
     held = relations(viewer, booking)
     if not can_see(viewer, booking):
@@ -217,7 +226,7 @@ def judge(viewer: Viewer, booking: Booking, action: Action | str) -> tuple[Verdi
     return best
 
 
-def _decide(action: Action | str, status: BookingStatus, relation: Relation) -> Verdict:
+def _decide(action: Move, status: BookingStatus, relation: Relation) -> Verdict:
     if action == EDIT:
         if relation not in EDIT_ACTORS:
             return Verdict.FORBIDDEN
@@ -225,7 +234,7 @@ def _decide(action: Action | str, status: BookingStatus, relation: Relation) -> 
     return rules.decide(action, status, relation)
 
 
-def state_conflict(booking: Booking, action: Action | str) -> Conflict:
+def state_conflict(booking: Booking, action: Move) -> Conflict:
     if action == Action.accept and booking.status in WORK_STATUSES:
         return Conflict(_l("Another volunteer has already taken this request."))
     if action == Action.follow_up:
@@ -239,7 +248,7 @@ def state_conflict(booking: Booking, action: Action | str) -> Conflict:
 
 
 def refusal(
-    viewer: Viewer, booking: Booking, action: Action | str, now: datetime | None = None
+    viewer: Viewer, booking: Booking, action: Move, now: datetime | None = None
 ) -> tuple[DomainError | None, Relation]:
     """Why this person may not do this now (an error to raise), or None when they may."""
     now = now or utcnow()
@@ -297,7 +306,7 @@ def amount_due_fen(booking: Booking) -> int:
     return int((booking.quote or {}).get("amount_due_fen") or 0)
 
 
-def offered(viewer: Viewer, booking: Booking, action: Action | str, now=None) -> bool:
+def offered(viewer: Viewer, booking: Booking, action: Move, now=None) -> bool:
     """Whether to offer this move now, as a button and in the API's `actions`: allowed, and not
     a repeat that would change nothing (marking paid what is already marked paid)."""
     if action == Action.paid and booking.paid:
@@ -305,7 +314,7 @@ def offered(viewer: Viewer, booking: Booking, action: Action | str, now=None) ->
     return refusal(viewer, booking, action, now)[0] is None
 
 
-def can(action: Action | str, user: User, booking: Booking, viewer: Viewer | None = None) -> bool:
+def can(action: Move, user: User, booking: Booking, viewer: Viewer | None = None) -> bool:
     """May this person do this to this booking now? For the buttons (see offered())."""
     return offered(viewer or viewer_of(user), booking, action)
 

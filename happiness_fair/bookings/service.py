@@ -37,7 +37,7 @@ from .rules import Action, BookingStatus, Relation
 after_transition: list[Callable[[Booking, str, BookingStatus, User | None], None]] = []
 
 
-def can(action: Action | str, user: User, booking: Booking) -> bool:
+def can(action: access.Move, user: User, booking: Booking) -> bool:
     """May this person do this to this booking now? (For buttons; transition() asks the same.)"""
     return access.can(action, user, booking)
 
@@ -685,7 +685,7 @@ def change_details(user: User, booking_id: int, data: dict) -> Booking:
     if result.rowcount != 1:
         raise Conflict(_l("Someone else changed this booking just now. Please look again."))
     db.session.expire(booking)
-    _record(booking, user, access.EDIT, status, status, "")
+    _record(booking, user, str(access.EDIT), status, status, "")
     if booking.volunteer_id is not None:
         _tell_volunteer(booking, booking.volunteer_id, "booking_details_changed", actor=user)
     return booking
