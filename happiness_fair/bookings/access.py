@@ -5,6 +5,7 @@ verdict of rules.decide() for that relation. One place, for the API, the pages a
 from __future__ import annotations
 
 import dataclasses
+import enum
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -22,14 +23,17 @@ from . import rules
 from .models import Booking
 from .rules import Action, BookingStatus, Relation, Verdict
 
-PAID = "paid"  # marking the money received is not a move of state, so rules.py does not list it
-PAID_ACTORS = frozenset({Relation.volunteer, Relation.party, Relation.grid_staff, Relation.office})
-PAID_STATUSES = frozenset(
-    {BookingStatus.completed, BookingStatus.confirmed, BookingStatus.disputed}
-)
-# Fixing what was typed (PATCH /bookings/{id}): the contact phone and the door note, by the
-# booking's people (and staff acting for them), until the volunteer starts.
-EDIT = "edit"
+
+class Change(enum.StrEnum):
+    """Fixing what was typed (PATCH /bookings/{id}): the contact phone and the door note, by
+    the booking's people (and staff acting for them), until the volunteer starts. Not a move of
+    state, so the rules' table does not list it."""
+
+    edit = "edit"
+
+
+EDIT = Change.edit
+Move = Action | Change  # what the functions below judge
 EDIT_ACTORS = frozenset({Relation.party, Relation.grid_staff, Relation.office})
 EDIT_STATUSES = frozenset({BookingStatus.requested, BookingStatus.accepted})
 # From acceptance on, the volunteer needs the address and the phone number.
@@ -74,6 +78,7 @@ STATUS_NAMES = {
     BookingStatus.cancelled: _l("cancelled"),
 }
 
+FOLLOW_UP_STAFF = _l("Follow-up calls are made by grid workers and the community office.")
 STAFF_THERE = _l("Staff earn no volunteer hours in the grids they serve as staff.")
 
 _VERDICT_ORDER = (Verdict.ALLOWED, Verdict.CONFLICT, Verdict.FORBIDDEN, Verdict.NOT_FOUND)
@@ -207,7 +212,7 @@ def quote_for(viewer: Viewer, booking: Booking) -> dict:
     }
 
 
-def judge(viewer: Viewer, booking: Booking, action: Action | str) -> tuple[Verdict, Relation]:
+def judge(viewer: Viewer, booking: Booking, action: Move) -> tuple[Verdict, Relation]:
     """The verdict for this person, using whichever of their relations lets them go furthest."""
     held = relations(viewer, booking)
     if not can_see(viewer, booking):
@@ -222,21 +227,19 @@ def judge(viewer: Viewer, booking: Booking, action: Action | str) -> tuple[Verdi
     return best
 
 
-def _decide(action: Action | str, status: BookingStatus, relation: Relation) -> Verdict:
+def _decide(action: Move, status: BookingStatus, relation: Relation) -> Verdict:
     if action == EDIT:
         if relation not in EDIT_ACTORS:
             return Verdict.FORBIDDEN
         return Verdict.ALLOWED if status in EDIT_STATUSES else Verdict.CONFLICT
-    if action != PAID:
-        return rules.decide(action, status, relation)
-    if relation not in PAID_ACTORS:
-        return Verdict.FORBIDDEN
-    return Verdict.ALLOWED if status in PAID_STATUSES else Verdict.CONFLICT
+    return rules.decide(action, status, relation)
 
 
-def state_conflict(booking: Booking, action: Action | str) -> Conflict:
+def state_conflict(booking: Booking, action: Move) -> Conflict:
     if action == Action.accept and booking.status in WORK_STATUSES:
         return Conflict(_l("Another volunteer has already taken this request."))
+    if action == Action.follow_up:
+        return Conflict(_l("A follow-up call is made once the job is done."))
     return Conflict(
         _l(
             "This cannot be done while the booking is %(status)s.",
@@ -246,7 +249,7 @@ def state_conflict(booking: Booking, action: Action | str) -> Conflict:
 
 
 def refusal(
-    viewer: Viewer, booking: Booking, action: Action | str, now: datetime | None = None
+    viewer: Viewer, booking: Booking, action: Move, now: datetime | None = None
 ) -> tuple[DomainError | None, Relation]:
     """Why this person may not do this now (an error to raise), or None when they may."""
     now = now or utcnow()
@@ -254,6 +257,8 @@ def refusal(
     if verdict is Verdict.NOT_FOUND:
         return NotFound(), relation
     if verdict is Verdict.FORBIDDEN:
+        if action == Action.follow_up:
+            return Forbidden(FOLLOW_UP_STAFF), relation
         return Forbidden(_l("Your role cannot do this to a booking.")), relation
     if verdict is Verdict.CONFLICT:
         return state_conflict(booking, action), relation
@@ -275,7 +280,7 @@ def refusal(
         booking.completed_at and rules.can_dispute_at(booking.completed_at, now)
     ):
         return Conflict(_l("The 7 days for a dispute have passed.")), relation
-    if action == PAID and not booking.paid and amount_due_fen(booking) <= 0:
+    if action == Action.paid and not booking.paid and amount_due_fen(booking) <= 0:
         return Conflict(_l("Nothing is due for this booking.")), relation
     if action == Action.no_show and not rules.can_report_no_show(
         booking.date, service_date_of(now), booking.no_show
@@ -285,7 +290,24 @@ def refusal(
         else:
             why = _l("You can report this from the day of the service on.")
         return Conflict(why), relation
+    if action == Action.follow_up and call_answered(booking):
+        return Conflict(_l("This booking has already been followed up.")), relation
     return None, relation
+
+
+def call_answered(booking: Booking) -> bool:
+    """Has a follow-up call on this booking been answered ("could not reach" does not count)?
+    Asked only when the rules would otherwise let staff record a call."""
+    from ..followups.models import FollowUp, Outcome  # the calls' own table; see fix-d report
+
+    return (
+        db.session.execute(
+            sa.select(FollowUp.id).where(
+                FollowUp.booking_id == booking.id, FollowUp.outcome != Outcome.unreachable
+            )
+        ).first()
+        is not None
+    )
 
 
 def amount_due_fen(booking: Booking) -> int:
@@ -293,21 +315,25 @@ def amount_due_fen(booking: Booking) -> int:
     return int((booking.quote or {}).get("amount_due_fen") or 0)
 
 
-def offered(viewer: Viewer, booking: Booking, action: Action | str, now=None) -> bool:
+def offered(viewer: Viewer, booking: Booking, action: Move, now=None) -> bool:
     """Whether to offer this move now, as a button and in the API's `actions`: allowed, and not
     a repeat that would change nothing (marking paid what is already marked paid)."""
-    if action == PAID and booking.paid:
+    if action == Action.paid and booking.paid:
         return False
     return refusal(viewer, booking, action, now)[0] is None
 
 
-def can(action: Action | str, user: User, booking: Booking, viewer: Viewer | None = None) -> bool:
+def can(action: Move, user: User, booking: Booking, viewer: Viewer | None = None) -> bool:
     """May this person do this to this booking now? For the buttons (see offered())."""
     return offered(viewer or viewer_of(user), booking, action)
 
 
-def allowed_actions(viewer: Viewer, booking: Booking) -> list[str]:
-    """The buttons to show, in a stable order (with `paid` last)."""
+def allowed_actions(viewer: Viewer, booking: Booking) -> list[Action]:
+    """The moves to offer, in the rules' stable order."""
     now = utcnow()
-    candidates = [a.value for a in Action] + [PAID]
-    return [a for a in candidates if offered(viewer, booking, a, now)]
+    return [a for a in Action if offered(viewer, booking, a, now)]
+
+
+def api_actions(viewer: Viewer, booking: Booking) -> list[str]:
+    """A booking's `actions` in the API: each offered move spelled as its path segment."""
+    return rules.path_segments(allowed_actions(viewer, booking))

@@ -110,7 +110,7 @@ def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
             }
             for e in booking.events
         ],
-        "actions": access.allowed_actions(viewer, booking),
+        "actions": access.api_actions(viewer, booking),
         "created_at": booking.created_at,
         "completed_at": booking.completed_at,
     }
@@ -244,7 +244,7 @@ def change_details(data, booking_id):
     return _present(booking_id)
 
 
-def _act(booking_id: int, action: Action | str, **details) -> dict:
+def _act(booking_id: int, action: Action, **details) -> dict:
     user = current_user._get_current_object()
     booking = service.booking_for_action(booking_id)
     service.transition(booking, user, action, **details)
@@ -470,7 +470,7 @@ def paid(data, booking_id):
     - 404: no such booking, or the caller may not see it.
     - 409: the job is not done yet (not completed, confirmed or disputed).
     - 422: the body is not an empty object."""
-    return _act(booking_id, access.PAID)
+    return _act(booking_id, Action.paid)
 
 
 @blp.post("/bookings/<int:booking_id>/photos")

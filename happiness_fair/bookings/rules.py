@@ -37,6 +37,8 @@ class Action(enum.StrEnum):
     reschedule = "reschedule"
     no_show = "no_show"
     assign = "assign"
+    paid = "paid"  # the money was paid at the door: a flag, the state stays
+    follow_up = "follow_up"  # the grid's follow-up call (回访), recorded by the followups part
 
 
 class Relation(enum.StrEnum):
@@ -93,6 +95,14 @@ TRANSITIONS: dict[tuple[BookingStatus, Action], BookingStatus] = {
     (BookingStatus.accepted, Action.no_show): BookingStatus.accepted,
     # Hand-over (交): staff name a volunteer on a request; it stays requested.
     (BookingStatus.requested, Action.assign): BookingStatus.requested,
+    # Marking the money paid, once the job is done; the state stays (the service skips a repeat).
+    (BookingStatus.completed, Action.paid): BookingStatus.completed,
+    (BookingStatus.confirmed, Action.paid): BookingStatus.confirmed,
+    (BookingStatus.disputed, Action.paid): BookingStatus.disputed,
+    # The follow-up call once the job is done; its record may lead to a confirm (followups).
+    (BookingStatus.completed, Action.follow_up): BookingStatus.completed,
+    (BookingStatus.confirmed, Action.follow_up): BookingStatus.confirmed,
+    (BookingStatus.disputed, Action.follow_up): BookingStatus.disputed,
 }
 
 _STAFF = frozenset({Relation.grid_staff, Relation.office})
@@ -114,9 +124,24 @@ ACTORS: dict[Action, frozenset[Relation]] = {
     Action.reschedule: _PARTY,
     Action.no_show: _PARTY,
     Action.assign: _STAFF,
+    Action.paid: _VOLUNTEER | _PARTY,
+    Action.follow_up: _STAFF,
+}
+
+# The last segment of each move's path, POST /api/v1/bookings/{id}/<segment>, which is how the
+# API's `actions` spells it (API.md). Both ways of settling a dispute are `resolve` (its body
+# says which); a move not listed is spelled as its value.
+PATH_SEGMENTS: dict[Action, str] = {
+    Action.resolve_confirm: "resolve",
+    Action.resolve_reopen: "resolve",
+    Action.no_show: "no-show",
+    Action.follow_up: "follow-up",
 }
 
 FINAL_STATUSES = frozenset({BookingStatus.confirmed, BookingStatus.cancelled})
+# Moves that only record something (the money paid, the follow-up call): they keep the state, and
+# they are the only moves a final state allows.
+RECORDS = frozenset({Action.paid, Action.follow_up})
 
 DISPUTE_WINDOW = timedelta(days=7)
 AUTO_CONFIRM_AFTER = timedelta(days=7)
@@ -158,6 +183,11 @@ def status_after(status: BookingStatus | str, action: Action | str, *, fair: boo
 def allowed_actions(status: BookingStatus | str, relation: Relation | str) -> list[Action]:
     """The buttons to show this person on this booking, in a stable order."""
     return [a for a in Action if decide(a, status, relation) is Verdict.ALLOWED]
+
+
+def path_segments(actions: list[Action]) -> list[str]:
+    """The moves as the API spells them, in the same order, each once."""
+    return list(dict.fromkeys(PATH_SEGMENTS.get(a, a.value) for a in actions))
 
 
 def can_dispute_at(completed_at: datetime, now: datetime) -> bool:

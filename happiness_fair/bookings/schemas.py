@@ -9,11 +9,12 @@ from marshmallow import fields
 from ..api.base import PageArgs
 from ..validation import MAX_ID, BaseSchema, TrimmedString, between, length, one_of, phone_field
 from .models import MODES
-from .rules import BookingStatus, Period
+from .rules import Action, BookingStatus, Period, path_segments
 
 MAX_FEN = 100_000_000  # ¥1,000,000: far above any repair, below any overflow
 PERIODS = [p.value for p in Period]
 STATUSES = [s.value for s in BookingStatus]
+ACTION_SEGMENTS = path_segments(list(Action))
 
 
 def id_field(**kwargs) -> fields.Integer:
@@ -192,10 +193,11 @@ class BookingSchema(ma.Schema):
     )
     events = fields.List(fields.Nested(EventSchema))
     actions = fields.List(
-        fields.String(),
+        fields.String(metadata={"enum": ACTION_SEGMENTS}),
         metadata={
-            "description": "What the caller may do now, as rules' action names "
-            "(no_show is POST …/no-show; resolve_confirm and resolve_reopen are POST …/resolve)."
+            "description": "The moves the caller may make now, each spelled as the last segment "
+            "of its path, POST /bookings/{id}/<action> (`resolve` for both outcomes of a "
+            "dispute, which its body chooses). Each one, tried with a valid body, succeeds."
         },
     )
     created_at = fields.DateTime()

@@ -54,7 +54,7 @@ RESIDENT_ACTIONS = {
     "reschedule": (Action.reschedule, RescheduleSchema),
     "no-show": (Action.no_show, NoteSchema),
     "cancel": (Action.cancel, ReasonSchema),
-    "paid": (access.PAID, EmptySchema),
+    "paid": (Action.paid, EmptySchema),
 }
 ACTION_TITLES = {
     "confirm": _l("Confirm the job is done"),

@@ -54,7 +54,7 @@ JOB_ACTIONS = {
     "start": (Action.start, EmptySchema),
     "complete": (Action.complete, CompleteSchema),
     "decline": (Action.decline, ReasonSchema),
-    "paid": (booking_access.PAID, EmptySchema),
+    "paid": (Action.paid, EmptySchema),
 }
 JOB_TITLES = {
     "accept": _l("Take this job"),

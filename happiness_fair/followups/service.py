@@ -18,13 +18,14 @@ from ..accounts.models import User
 from ..bookings import access as booking_access
 from ..bookings import service as bookings
 from ..bookings.models import Booking, BookingEvent
-from ..bookings.rules import Action, BookingStatus
+from ..bookings.rules import TRANSITIONS, Action, BookingStatus
 from ..database import page_of
-from ..errors import Conflict, Forbidden
+from ..errors import Forbidden
 from ..extensions import db
 from .models import FollowUp, Outcome
 
-CALLED_ABOUT = (BookingStatus.completed, BookingStatus.confirmed, BookingStatus.disputed)
+# The states in which the rules let staff record a call (bookings/rules.py TRANSITIONS).
+CALLED_ABOUT = tuple(s for s, a in TRANSITIONS if a is Action.follow_up)
 
 
 def _staff_scope(user: User) -> sa.ColumnElement[bool]:
@@ -63,23 +64,10 @@ def record_call(user: User, booking_id: int, data: dict[str, Any]) -> Booking:
     """Record the call's answer; may confirm the booking or open a linked request."""
     viewer = booking_access.viewer_of(user)
     booking = bookings.visible_booking(user, booking_id, viewer)
-    in_scope = (
-        user.is_staff
-        and db.session.execute(
-            sa.select(Booking.id).where(Booking.id == booking.id, _staff_scope(user))
-        ).first()
-    )
-    if not in_scope:
-        raise Forbidden(_l("Follow-up calls are made by grid workers and the community office."))
-    if booking.status not in CALLED_ABOUT:
-        raise Conflict(_l("A follow-up call is made once the job is done."))
-    answered = db.session.execute(
-        sa.select(FollowUp.id).where(
-            FollowUp.booking_id == booking.id, FollowUp.outcome != Outcome.unreachable
-        )
-    ).first()
-    if answered is not None:
-        raise Conflict(_l("This booking has already been followed up."))
+    # Staff of its grid, once the job is done, until a call is answered: bookings/rules.py.
+    error, _relation = booking_access.refusal(viewer, booking, Action.follow_up)
+    if error is not None:
+        raise error
     outcome = Outcome(data["outcome"])
     call = FollowUp(
         booking_id=booking.id,
@@ -178,18 +166,6 @@ def board(user: User) -> dict[str, tuple[list[Booking], int]]:
     }
     result["follow_up"] = awaiting(user, 1, BOARD_SIZE)
     return result
-
-
-def awaits_call(booking: Booking) -> bool:
-    """Is this booking on the follow-up list (done, and no answered call yet)?"""
-    if booking.status not in CALLED_ABOUT:
-        return False
-    answered = db.session.execute(
-        sa.select(FollowUp.id).where(
-            FollowUp.booking_id == booking.id, FollowUp.outcome != Outcome.unreachable
-        )
-    ).first()
-    return answered is None
 
 
 def linked_request_of(booking_id: int) -> int | None:

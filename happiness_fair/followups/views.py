@@ -97,8 +97,8 @@ STAFF_ACTIONS = {
 
 @bp.app_template_global()
 def staff_actions(booking) -> list[str]:
-    """The grid worker's buttons on a booking page: what service.can() allows him now, and the
-    follow-up call once the job is done and not yet answered."""
+    """The grid worker's buttons on a booking page: what service.can() allows him now (the
+    follow-up call included, once the job is done and until a call is answered)."""
     user = me()
     if not user.is_authenticated or not user.is_staff or not desk.booking_in_scope(user, booking):
         return []
@@ -113,7 +113,7 @@ def staff_actions(booking) -> list[str]:
             for slug in ("accept", "decline", "start", "complete")
             if bookings.can(STAFF_ACTIONS[slug][0], user, booking)
         ]
-    if service.awaits_call(booking):
+    if bookings.can(Action.follow_up, user, booking):
         slugs.append("follow-up")
     return slugs
 

@@ -258,14 +258,14 @@ def test_a_no_show_is_said_only_from_the_service_day_on_and_only_once(
     assert early.status_code == 409
     assert early.json["error"]["code"] == "conflict"
     assert (
-        "no_show" not in api.as_(world.grandma_user).get(f"/bookings/{later['id']}").json["actions"]
+        "no-show" not in api.as_(world.grandma_user).get(f"/bookings/{later['id']}").json["actions"]
     )
     assert kinds_for(in_app, world.grid_worker) == []
 
     due = book(listing_id=world.listing.id, date=today().isoformat())
     act(world.plumber.account_user, due["id"], "accept")
     mine = api.as_(world.grandma_user)
-    assert "no_show" in mine.get(f"/bookings/{due['id']}").json["actions"]
+    assert "no-show" in mine.get(f"/bookings/{due['id']}").json["actions"]
     assert act(world.grandma_user, due["id"], "no-show").status_code == 200
     again = act(world.grandma_user, due["id"], "no-show", note="还是没来")
     assert again.status_code == 409
@@ -274,5 +274,5 @@ def test_a_no_show_is_said_only_from_the_service_day_on_and_only_once(
         == "You have already reported that the volunteer did not come."
     )
     assert act(world.grid_worker, due["id"], "no-show").status_code == 409
-    assert "no_show" not in mine.get(f"/bookings/{due['id']}").json["actions"]
+    assert "no-show" not in mine.get(f"/bookings/{due['id']}").json["actions"]
     assert kinds_for(in_app, world.grid_worker) == ["booking_no_show"]  # told once

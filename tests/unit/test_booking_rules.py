@@ -20,6 +20,7 @@ from happiness_fair.bookings.rules import (
     is_due_for_escalation,
     minutes_are_valid,
     next_status,
+    path_segments,
 )
 
 # Every (status, action, relation) cell. A = allowed, F = forbidden (403: the role can never do
@@ -39,6 +40,8 @@ requested    cancel           F F A A A N
 requested    reschedule       F F A A A N
 requested    no_show          F F C C C N
 requested    assign           F F F A A N
+requested    paid             C F C C C N
+requested    follow_up        F F F C C N
 
 accepted     accept           C C F C C N
 accepted     decline          A F F A A N
@@ -52,6 +55,8 @@ accepted     cancel           F F A A A N
 accepted     reschedule       F F A A A N
 accepted     no_show          F F A A A N
 accepted     assign           F F F C C N
+accepted     paid             C F C C C N
+accepted     follow_up        F F F C C N
 
 in_progress  accept           C C F C C N
 in_progress  decline          C F F C C N
@@ -65,6 +70,8 @@ in_progress  cancel           F F C C C N
 in_progress  reschedule       F F C C C N
 in_progress  no_show          F F C C C N
 in_progress  assign           F F F C C N
+in_progress  paid             C F C C C N
+in_progress  follow_up        F F F C C N
 
 completed    accept           C C F C C N
 completed    decline          C F F C C N
@@ -78,6 +85,8 @@ completed    cancel           F F C C C N
 completed    reschedule       F F C C C N
 completed    no_show          F F C C C N
 completed    assign           F F F C C N
+completed    paid             A F A A A N
+completed    follow_up        F F F A A N
 
 disputed     accept           C C F C C N
 disputed     decline          C F F C C N
@@ -91,6 +100,8 @@ disputed     cancel           F F C C C N
 disputed     reschedule       F F C C C N
 disputed     no_show          F F C C C N
 disputed     assign           F F F C C N
+disputed     paid             A F A A A N
+disputed     follow_up        F F F A A N
 
 confirmed    accept           C C F C C N
 confirmed    decline          C F F C C N
@@ -104,6 +115,8 @@ confirmed    cancel           F F C C C N
 confirmed    reschedule       F F C C C N
 confirmed    no_show          F F C C C N
 confirmed    assign           F F F C C N
+confirmed    paid             A F A A A N
+confirmed    follow_up        F F F A A N
 
 cancelled    accept           C C F C C N
 cancelled    decline          C F F C C N
@@ -117,6 +130,8 @@ cancelled    cancel           F F C C C N
 cancelled    reschedule       F F C C C N
 cancelled    no_show          F F C C C N
 cancelled    assign           F F F C C N
+cancelled    paid             C F C C C N
+cancelled    follow_up        F F F C C N
 """
 LETTER = {
     "A": Verdict.ALLOWED,
@@ -157,13 +172,20 @@ EXPECTED_MOVES = {
     ("completed", "dispute"): "disputed",
     ("disputed", "resolve_confirm"): "confirmed",
     ("disputed", "resolve_reopen"): "requested",
+    # Recording the money and the follow-up call once the job is done; the state stays.
+    ("completed", "paid"): "completed",
+    ("confirmed", "paid"): "confirmed",
+    ("disputed", "paid"): "disputed",
+    ("completed", "follow_up"): "completed",
+    ("confirmed", "follow_up"): "confirmed",
+    ("disputed", "follow_up"): "disputed",
 }
 ALL_PAIRS = [(s.value, a.value) for s in BookingStatus for a in Action]
 REFUSED_PAIRS = [pair for pair in ALL_PAIRS if pair not in EXPECTED_MOVES]
 
 
 def test_expected_grid_covers_every_status_action_and_relation() -> None:
-    assert len(GRID_CELLS) == len(BookingStatus) * len(Action) * len(Relation) == 504
+    assert len(GRID_CELLS) == len(BookingStatus) * len(Action) * len(Relation) == 588
     assert {(s, a, r) for s, a, r, _ in GRID_CELLS} == {
         (s.value, a.value, r.value) for s in BookingStatus for a in Action for r in Relation
     }
@@ -200,7 +222,11 @@ def test_a_move_the_state_forbids_has_no_next_state(status: str, action: str) ->
 @pytest.mark.parametrize("status", ["confirmed", "cancelled"])
 def test_nothing_leaves_a_confirmed_or_cancelled_booking(status: str) -> None:
     for relation in Relation:
-        assert allowed_actions(status, relation) == []
+        for action in allowed_actions(status, relation):
+            # only recording the money paid or the follow-up call, which keeps the state
+            assert action in (Action.paid, Action.follow_up)
+            assert next_status(status, action) == status
+    assert all(allowed_actions("cancelled", relation) == [] for relation in Relation)
 
 
 def test_a_volunteer_a_moment_too_late_gets_a_conflict_not_a_refusal() -> None:
@@ -223,10 +249,12 @@ def test_a_stranger_learns_nothing_even_about_impossible_moves() -> None:
         ("accepted", "party", ["cancel", "reschedule", "no_show"]),
         ("in_progress", "volunteer", ["complete"]),
         ("in_progress", "party", []),
-        ("completed", "party", ["confirm", "dispute"]),
-        ("completed", "volunteer", []),
-        ("disputed", "party", []),
-        ("disputed", "office", ["resolve_confirm", "resolve_reopen"]),
+        ("completed", "party", ["confirm", "dispute", "paid"]),
+        ("completed", "volunteer", ["paid"]),
+        ("completed", "grid_staff", ["confirm", "dispute", "paid", "follow_up"]),
+        ("disputed", "party", ["paid"]),
+        ("disputed", "office", ["resolve_confirm", "resolve_reopen", "paid", "follow_up"]),
+        ("confirmed", "candidate", []),
         ("requested", "none", []),
     ],
 )
@@ -234,6 +262,21 @@ def test_the_buttons_shown_are_the_moves_this_person_may_make_now(
     status: str, relation: str, expected: list[str]
 ) -> None:
     assert allowed_actions(status, relation) == [Action(a) for a in expected]
+
+
+@pytest.mark.parametrize(
+    ("actions", "segments"),
+    [
+        (["accept", "decline"], ["accept", "decline"]),
+        (["cancel", "reschedule", "no_show"], ["cancel", "reschedule", "no-show"]),
+        (
+            ["resolve_confirm", "resolve_reopen", "paid", "follow_up"],
+            ["resolve", "paid", "follow-up"],
+        ),
+    ],
+)
+def test_the_api_spells_each_move_as_its_path_segment(actions, segments) -> None:
+    assert path_segments([Action(a) for a in actions]) == segments
 
 
 def test_plain_strings_from_a_form_or_the_database_are_understood() -> None:

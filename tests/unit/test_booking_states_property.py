@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from happiness_fair.bookings.rules import (
     FINAL_STATUSES,
+    RECORDS,
     TRANSITIONS,
     Action,
     BookingStatus,
@@ -39,7 +40,18 @@ def test_any_sequence_of_attempts_stays_in_defined_states(sequence):
 
 @given(st.sampled_from(sorted(FINAL_STATUSES)), st.sampled_from(Action), st.sampled_from(Relation))
 def test_a_final_state_allows_no_move(status, action, relation):
-    assert decide(action, status, relation) is not Verdict.ALLOWED
+    """Only recording the money or the follow-up call, which keeps the state as it is."""
+    if action in RECORDS:
+        if decide(action, status, relation) is Verdict.ALLOWED:
+            assert next_status(status, action) is status
+    else:
+        assert decide(action, status, relation) is not Verdict.ALLOWED
+
+
+@given(st.sampled_from(BookingStatus), st.sampled_from(sorted(RECORDS)))
+def test_recording_money_or_a_call_never_changes_the_state(status, action):
+    if (status, action) in TRANSITIONS:
+        assert next_status(status, action) is status
 
 
 @given(st.sampled_from(BookingStatus), st.sampled_from(Action))
