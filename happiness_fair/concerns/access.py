@@ -45,7 +45,7 @@ class Viewer:
 
     user: User
     resident_ids: frozenset[int]  # her own record and the people she manages
-    compound_ids: frozenset[int]  # where those people live
+    compound_ids: frozenset[int]  # where she herself lives (her own resident record)
     helper_building_ids: frozenset[int]  # buildings she serves as a micro-grid helper
 
     @property
@@ -65,11 +65,13 @@ def viewer_of(user: User) -> Viewer:
     own = sa.select(Resident.id).where(Resident.user_id == user.id)
     managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == user.id)
     ids = frozenset(db.session.execute(sa.union(own, managed)).scalars())
+    # A neighbour is someone who lives there: her own record only. The household members she
+    # adds are self-declared (any building), so they make her no neighbour (review B #7).
     compounds = frozenset(
         db.session.execute(
             sa.select(Building.compound_id)
             .join(Resident, Resident.building_id == Building.id)
-            .where(Resident.id.in_(ids or [0]), Resident.active.is_(True))
+            .where(Resident.user_id == user.id, Resident.active.is_(True))
         ).scalars()
     )
     return Viewer(
