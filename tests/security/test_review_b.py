@@ -228,3 +228,118 @@ def test_a_form_error_without_photos_says_nothing_about_photos(app, her):
     sent = _concern_form(app, her[0], [], category="")
     assert sent.status_code == 422
     assert "请重新选择" not in sent.get_data(as_text=True)
+
+
+# --- 3: an approved volunteer's new skills and grids wait for the office --------------------
+
+
+@pytest.fixture
+def plumber(api, make):
+    community = make.community()
+    home, other = make.grid(community), make.grid(community)
+    volunteer = make.volunteer([home], categories=("plumbing",), name="沈林益")
+    office = make.office(community)
+    haircut = make.category("haircut")
+    plumbing = make.category("plumbing")
+    return volunteer, office, home, other, plumbing, haircut
+
+
+def test_an_approved_volunteer_adds_skills_and_grids_only_through_the_office(api, make, plumber):
+    volunteer, office, home, other, plumbing, haircut = plumber
+    him = volunteer.account_user
+    asked = api.as_(him).patch(
+        "/me/volunteer",
+        json={"category_ids": [plumbing.id, haircut.id], "grid_ids": [home.id, other.id]},
+    )
+    assert asked.status_code == 200, asked.json
+    assert asked.json["status"] == "approved"
+    assert asked.json["category_ids"] == [plumbing.id]
+    assert asked.json["pending_category_ids"] == [haircut.id]
+    assert asked.json["grid_ids"] == [home.id]
+    assert asked.json["pending_grid_ids"] == [other.id]
+
+    # A haircut asked for in the other grid is not his to take yet.
+    her = make.resident(other, name="王秀英").account_user
+    from tests.bookings.conftest import tomorrow
+
+    booking = api.as_(her).post(
+        "/bookings",
+        json={
+            "category_id": haircut.id,
+            "date": tomorrow().isoformat(),
+            "period": "morning",
+            "description": "上门理发",
+        },
+    )
+    assert booking.status_code == 201, booking.json
+    jobs = api.as_(him).get("/jobs").json["items"]
+    assert booking.json["id"] not in [j["id"] for j in jobs]
+    assert api.as_(him).post(f"/bookings/{booking.json['id']}/accept").status_code in (403, 404)
+
+    approved = api.as_(office).post(f"/volunteers/{volunteer.id}/approve", json={})
+    assert approved.status_code == 200, approved.json
+    assert sorted(approved.json["category_ids"]) == sorted([plumbing.id, haircut.id])
+    assert approved.json["pending_category_ids"] == [] and approved.json["pending_grid_ids"] == []
+    jobs = api.as_(him).get("/jobs").json["items"]
+    assert booking.json["id"] in [j["id"] for j in jobs]
+
+
+def test_the_office_may_refuse_the_additions_and_he_keeps_what_he_had(api, plumber):
+    volunteer, office, _home, _other, plumbing, haircut = plumber
+    him = volunteer.account_user
+    api.as_(him).patch("/me/volunteer", json={"category_ids": [plumbing.id, haircut.id]})
+    refused = api.as_(office).post(
+        f"/volunteers/{volunteer.id}/refuse", json={"reason": "没有理发经验"}
+    )
+    assert refused.status_code == 200, refused.json
+    assert refused.json["status"] == "approved"
+    assert refused.json["category_ids"] == [plumbing.id]
+    assert refused.json["pending_category_ids"] == []
+    # With nothing waiting, approving him again is the old conflict.
+    assert api.as_(office).post(f"/volunteers/{volunteer.id}/approve", json={}).status_code == 409
+
+
+def test_an_application_not_yet_approved_is_changed_directly(api, make):
+    grid = make.grid()
+    from happiness_fair.catalogue.models import VolunteerStatus
+
+    volunteer = make.volunteer([grid], status=VolunteerStatus.pending)
+    haircut = make.category("haircut")
+    changed = api.as_(volunteer.account_user).patch(
+        "/me/volunteer", json={"category_ids": [haircut.id]}
+    )
+    assert changed.status_code == 200
+    assert (
+        changed.json["category_ids"] == [haircut.id] and changed.json["pending_category_ids"] == []
+    )
+
+
+def test_the_skills_page_says_additions_wait_for_the_office(app, api, plumber):
+    volunteer, office, home, _other, plumbing, haircut = plumber
+    him = volunteer.account_user
+    client = _signed_in(app, him)
+    page = client.get("/volunteer/skills").get_data(as_text=True)
+    assert "社区办公室" in page
+    saved = client.post(
+        "/volunteer/skills",
+        data={
+            "csrf_token": csrf_token_of(page),
+            "category_ids": [str(plumbing.id), str(haircut.id)],
+            "grid_ids": [str(home.id)],
+        },
+        follow_redirects=True,
+    )
+    assert saved.status_code == 200
+    assert "等社区办公室审核" in saved.get_data(as_text=True)
+    again = client.get("/volunteer/skills").get_data(as_text=True)
+    assert "待审核" in again
+    office_page = _signed_in(app, office).get("/office/volunteers?status=pending")
+    assert "沈林益" in office_page.get_data(as_text=True)
+
+
+def test_his_export_holds_the_skills_waiting_for_approval(api, plumber):
+    volunteer, _office, _home, _other, plumbing, haircut = plumber
+    him = volunteer.account_user
+    api.as_(him).patch("/me/volunteer", json={"category_ids": [plumbing.id, haircut.id]})
+    exported = api.as_(him).get("/me/export").json["volunteer"]
+    assert exported["pending_category_ids"] == [haircut.id]
