@@ -343,3 +343,11 @@ def test_his_export_holds_the_skills_waiting_for_approval(api, plumber):
     api.as_(him).patch("/me/volunteer", json={"category_ids": [plumbing.id, haircut.id]})
     exported = api.as_(him).get("/me/export").json["volunteer"]
     assert exported["pending_category_ids"] == [haircut.id]
+
+
+def test_a_form_body_over_the_api_limit_still_brings_the_form_back(app, her):
+    user = her[0]
+    sent = _concern_form(app, user, [phone_photo(7)] * 5)  # 35 MB: over MAX_CONTENT_LENGTH
+    assert sent.status_code == 422
+    page = sent.get_data(as_text=True)
+    assert "卫生间天花板滴水，已经三天了" in page and "请重新选择" in page
