@@ -154,7 +154,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_OPTIONS": (
             {"socket_connect_timeout": 1, "socket_timeout": 1} if redis_url else {}
         ),
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # One API photo of up to 10 MB, or a page's three; the photo forms allow more (photos.py).
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # ICP 备案号 (e.g. 苏ICP备12345678号-1): in every page's footer, linked to MIIT's site.

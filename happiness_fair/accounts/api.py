@@ -139,6 +139,7 @@ def revoke_token():
 @blp.response(204)
 @blp.errors(400, 401, 422, 429)
 @limiter.limit(limits.RESET_PER_ADDRESS, methods=["POST"])
+@limits.wrong_reset_codes
 def reset(data):
     """Set a new password with a one-time code from staff.
 
@@ -147,7 +148,8 @@ def reset(data):
 
     - 401: the phone and code do not match, or the code has expired or been used.
     - 422: the new password is too short, or a field is missing.
-    - 429: too many attempts from this address."""
+    - 429: too many attempts from this address, or five wrong codes for this phone from it in
+      an hour (a wrong code never invalidates the right one)."""
     service.reset_password(data["phone"], data["code"], data["new_password"])
 
 

@@ -22,6 +22,10 @@ DEFAULTS = {
     "RATELIMIT_LOGIN_PER_PHONE_AND_ADDRESS": "10/minute;20/hour",
     "RATELIMIT_REGISTER_PER_ADDRESS": "20/hour",
     "RATELIMIT_RESET_PER_ADDRESS": "10/hour",
+    # Wrong reset codes for one phone from one address. A wrong code never kills the right one
+    # (a stranger could otherwise burn the code a grid worker just gave her): guesses are limited
+    # here and by the address limit above, and the code has 10^8 values and lives 24 hours.
+    "RATELIMIT_RESET_WRONG_PER_PHONE_AND_ADDRESS": "5/hour",
     "RATELIMIT_PASSWORD_CHANGE_PER_ADDRESS": "10/hour",
     # Every wrong password (signing in, changing it, turning two-step sign-in off, deleting the
     # account), wherever it was typed, counts toward this one limit per address.
@@ -41,6 +45,7 @@ LOGIN_PER_ADDRESS = _setting("RATELIMIT_LOGIN_PER_ADDRESS")
 LOGIN_PER_PHONE_AND_ADDRESS = _setting("RATELIMIT_LOGIN_PER_PHONE_AND_ADDRESS")
 REGISTER_PER_ADDRESS = _setting("RATELIMIT_REGISTER_PER_ADDRESS")
 RESET_PER_ADDRESS = _setting("RATELIMIT_RESET_PER_ADDRESS")
+RESET_WRONG_PER_PHONE_AND_ADDRESS = _setting("RATELIMIT_RESET_WRONG_PER_PHONE_AND_ADDRESS")
 PASSWORD_CHANGE_PER_ADDRESS = _setting("RATELIMIT_PASSWORD_CHANGE_PER_ADDRESS")
 PASSWORD_CHECKS_PER_ADDRESS = _setting("RATELIMIT_PASSWORD_CHECKS_PER_ADDRESS")
 REGISTER_TAKEN_PER_ADDRESS = _setting("RATELIMIT_REGISTER_TAKEN_PER_ADDRESS")
@@ -74,6 +79,11 @@ def password_refused(response) -> bool:
     return bool(g.get("password_refused"))
 
 
+def reset_code_refused(response) -> bool:
+    """A reset code was tried for an account during this request and was wrong."""
+    return bool(g.get("reset_code_refused"))
+
+
 def phone_taken(response) -> bool:
     """Registration was refused because the number already has an account."""
     return bool(g.get("phone_taken"))
@@ -101,6 +111,13 @@ registrations_of_taken_numbers = limiter.shared_limit(
     REGISTER_TAKEN_PER_ADDRESS,
     scope="register-taken",
     deduct_when=phone_taken,
+    methods=["POST"],
+)
+wrong_reset_codes = limiter.shared_limit(
+    RESET_WRONG_PER_PHONE_AND_ADDRESS,
+    scope="reset-wrong-codes",
+    key_func=phone_and_address,
+    deduct_when=reset_code_refused,
     methods=["POST"],
 )
 photo_uploads = limiter.shared_limit(

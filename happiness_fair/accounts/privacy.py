@@ -192,6 +192,10 @@ def export(user: User) -> dict:
                 "status": volunteer.status.value,
                 "bio": volunteer.bio,
                 "show_full_name": volunteer.show_full_name,
+                "category_ids": volunteer.category_ids,
+                "grid_ids": volunteer.grid_ids,
+                "pending_category_ids": volunteer.pending_category_ids,
+                "pending_grid_ids": volunteer.pending_grid_ids,
                 "verified_minutes": volunteer.verified_minutes,
                 "completed_count": volunteer.completed_count,
                 "created_at": _iso(volunteer.created_at),
@@ -413,6 +417,7 @@ def erase(user: User, password: str) -> None:
         _unname_in_notifications(volunteer.id, user.name)
         volunteer.bio = ""
         volunteer.show_full_name = False
+        volunteer.pending_categories, volunteer.pending_grids = [], []  # nothing left to vet
         db.session.execute(
             sa.delete(VolunteerRecord).where(VolunteerRecord.volunteer_id == volunteer.id)
         )

@@ -314,6 +314,8 @@ def issue_reset_code(staff: User, resident: Resident) -> tuple[str, ResetCode]:
 def reset_password(phone: str, code: str, new_password: str) -> User:
     """Use a reset code once; every session and token of the account ends."""
     refused = Unauthenticated(_("This code is wrong, used or expired."))
+    if has_request_context():  # every refusal below counts as a wrong code (limits.py)
+        g.reset_code_refused = True
     user = user_by_phone(phone)
     if user is None:
         raise refused
@@ -331,10 +333,10 @@ def reset_password(phone: str, code: str, new_password: str) -> User:
     if row is None:
         raise refused
     if not security.digests_equal(row.code_hash, security.token_digest(code)):
+        # The code stays good: wrong guesses are limited per phone and address (limits.py), so
+        # a stranger who knows her number cannot burn the code her grid worker just gave her.
         row.failed_attempts += 1
-        if row.failed_attempts >= rules.RESET_CODE_MAX_FAILURES:
-            row.used_at = utcnow()
-        db.session.commit()  # the failed attempt must count even though the request fails
+        db.session.commit()  # kept for the record even though the request fails
         raise refused
     claimed = db.session.execute(
         sa.update(ResetCode)
@@ -343,6 +345,8 @@ def reset_password(phone: str, code: str, new_password: str) -> User:
     )
     if claimed.rowcount != 1:
         raise refused
+    if has_request_context():
+        g.reset_code_refused = False
     user.password_hash = security.hash_password(new_password)
     security.end_all_auth_sessions(user.id)
     audit.record(

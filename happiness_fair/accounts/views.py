@@ -67,6 +67,7 @@ def login():
 
 @bp.route("/login/reset", methods=["GET", "POST"])
 @limiter.limit(limits.RESET_PER_ADDRESS, methods=["POST"])
+@limits.wrong_reset_codes
 def reset_password():
     """忘记密码: the one-time code from the grid worker or the office, and a new password."""
     if request.method == "GET":

@@ -21,7 +21,7 @@ from ..errors import NotFound, ValidationFailed
 from ..validation import MAX_ID
 from . import access, contact, service
 from .models import Booking
-from .photos import MAX_BYTES
+from .photos import MAX_BYTES, clean_uploads
 from .rules import Action
 from .schemas import (
     AcceptSchema,
@@ -489,9 +489,9 @@ def add_photo(data, booking_id):
     - 403: the caller may see it but may not add photos (its volunteer).
     - 404: no such booking, or the caller may not see it.
     - 409: it already has three photos, or it is over.
-    - 422: not a JPEG or PNG, over 5 MB, a JPEG over 50 megapixels, a PNG over 10 megapixels or
-      over 8 bits a channel (checked before decoding).
-    - 429: over 30 uploads in an hour by this account."""
+    - 422: not a JPEG or PNG, over 10 MB, a JPEG over 50 megapixels or in over 32 scans, a PNG
+      over 10 megapixels or over 8 bits a channel (checked before decoding).
+    - 429: over 30 uploads in an hour by this account (booking and concern photos together)."""
     upload = data["photo"]
     if not hasattr(upload, "stream"):
         raise ValidationFailed(fields={"photo": [_("Choose a JPEG or PNG photo.")]})
@@ -499,8 +499,9 @@ def add_photo(data, booking_id):
         raw = upload.stream.read(MAX_BYTES + 1)
     finally:
         upload.close()  # a large upload is spooled to a temporary file
+    (clean,) = clean_uploads([raw])  # decoded before any write: no lock held meanwhile
     user = current_user._get_current_object()
-    photo = service.add_photo(user, booking_id, raw)
+    photo = service.add_photo(user, booking_id, clean)
     return {"id": photo.id, "url": _photo_url(booking_id, photo.id)}
 
 

@@ -858,8 +858,8 @@ def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[B
 # --- photos ----------------------------------------------------------------------------------
 
 
-def add_photo(user: User, booking_id: int, raw: bytes) -> BookingPhoto:
-    """Up to three photos of the problem, re-encoded so no location data is kept."""
+def add_photo(user: User, booking_id: int, photo: photos.CleanPhoto) -> BookingPhoto:
+    """Up to three photos of the problem, cleaned (no location data) by photos.clean_uploads."""
     viewer = access.viewer_of(user)
     booking = visible_booking(user, booking_id, viewer)
     if not access.relations(viewer, booking) & access.PEOPLE:
@@ -868,10 +868,6 @@ def add_photo(user: User, booking_id: int, raw: bytes) -> BookingPhoto:
         raise access.state_conflict(booking, "photo")
     if booking.photo_count >= MAX_PHOTOS:
         raise Conflict(_l("A booking has at most 3 photos."))
-    try:
-        data, content_type = photos.clean_photo(raw)
-    except photos.NotAPhoto as exc:
-        raise _invalid("photo", str(exc)) from exc
     claimed = db.session.execute(
         sa.update(Booking)
         .where(
@@ -884,12 +880,15 @@ def add_photo(user: User, booking_id: int, raw: bytes) -> BookingPhoto:
     )
     if claimed.rowcount != 1:
         raise Conflict(_l("A booking has at most 3 photos."))
-    photo = BookingPhoto(
-        booking_id=booking.id, uploaded_by_id=user.id, content_type=content_type, data=data
+    stored = BookingPhoto(
+        booking_id=booking.id,
+        uploaded_by_id=user.id,
+        content_type=photo.content_type,
+        data=photo.data,
     )
-    db.session.add(photo)
+    db.session.add(stored)
     db.session.flush()
-    return photo
+    return stored
 
 
 def photo_for(user: User, booking_id: int, photo_id: int) -> BookingPhoto:

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts import access as account_access
 from ..accounts import service as accounts
-from ..accounts.limits import photo_uploads
+from ..accounts.limits import photo_uploads, photos_sent
 from ..accounts.models import Resident
 from ..catalogue import service as catalogue
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -23,7 +23,7 @@ from ..forms import kept_input, load_form, refusal_messages
 from ..web import me, signed_in
 from . import access, contact, fees, reading, service
 from .models import MAX_PHOTOS
-from .photos import MAX_BYTES
+from .photos import MAX_BYTES, CleanPhoto, clean_uploads, photo_form_body
 from .rules import Action, BookingStatus
 from .schemas import (
     STATUSES,
@@ -38,6 +38,7 @@ from .schemas import (
 )
 
 bp = Blueprint("bookings_web", __name__)
+bp.url_value_preprocessor(photo_form_body("bookings_web.create"))
 
 PER_PAGE = 20
 
@@ -239,7 +240,8 @@ def quote():
     )
 
 
-def _photos_sent() -> tuple[list[bytes], dict]:
+def _photos_sent() -> tuple[list[CleanPhoto], dict]:
+    """The chosen photos, checked and re-encoded before anything is written (no lock held)."""
     uploads = [f for f in request.files.getlist("photos") if f and f.filename]
     if len(uploads) > MAX_PHOTOS:
         return [], {"photos": [_("Choose at most 3 photos.")]}
@@ -249,7 +251,10 @@ def _photos_sent() -> tuple[list[bytes], dict]:
             raws.append(upload.stream.read(MAX_BYTES + 1))
         finally:
             upload.close()
-    return raws, {}
+    try:
+        return clean_uploads(raws, "photos"), {}
+    except ValidationFailed as err:
+        return [], {k: [str(m) for m in v] for k, v in err.fields.items()}
 
 
 @bp.post("/book")
@@ -259,15 +264,17 @@ def create():
     user = me()
     form = kept_input()
     if request.form.get("show_price"):  # without JavaScript: show the price, book nothing
-        return render_template("bookings/book.html", **_form_context(user, form, {}))
+        return render_template(
+            "bookings/book.html", **_form_context(user, form, {}), photos_lost=photos_sent() > 0
+        )
     data, errors = load_form(NewBookingSchema)
-    raws, photo_errors = _photos_sent()
+    cleaned, photo_errors = _photos_sent()
     errors.update(photo_errors)
     if not errors:
         try:
             booking = service.create_booking(user, data, form.get("request_key") or None)
-            for raw in raws:
-                service.add_photo(user, booking.id, raw)
+            for photo in cleaned:
+                service.add_photo(user, booking.id, photo)
         except (ValidationFailed, Conflict) as err:
             db.session.rollback()
             fields = {("photos" if k == "photo" else k): v for k, v in err.fields.items()}
@@ -278,7 +285,9 @@ def create():
             flash(_("Your request is sent. You will be told when a volunteer takes it."), "success")
             return redirect(url_for(".booking", booking_id=booking.id), code=303)
     user = me()
-    return render_template("bookings/book.html", **_form_context(user, form, errors)), 422
+    return render_template(
+        "bookings/book.html", **_form_context(user, form, errors), photos_lost=photos_sent() > 0
+    ), 422
 
 
 # --- my bookings and one booking ---------------------------------------------------------

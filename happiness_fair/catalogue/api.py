@@ -93,7 +93,9 @@ def my_volunteer():
 def update_my_volunteer(data):
     """Change my bio, skills, grids, or whether my full name is shown.
 
-    Who: a volunteer (any status), about himself.
+    Who: a volunteer (any status), about himself. Once approved (or suspended), skills and
+    grids he adds wait in `pending_category_ids`/`pending_grid_ids` until the office approves
+    them (`approveVolunteer`); he keeps his approved ones meanwhile. Those he drops go at once.
 
     - 404: the caller has not applied to volunteer.
     - 422: a field is invalid (an unknown category or grid)."""
@@ -211,13 +213,15 @@ def tag_volunteer(data, volunteer_id):
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def approve(data, volunteer_id):
-    """Approve an application, or reinstate a suspended or refused volunteer.
+    """Approve an application, or reinstate a suspended or refused volunteer; for an approved
+    volunteer, approve the skills and grids he asked to add (`pending_category_ids`,
+    `pending_grid_ids`).
 
     Who: the office of his community.
 
     - 403: the caller is not the office.
     - 404: no such volunteer in the caller's community.
-    - 409: he is already approved.
+    - 409: he is already approved and asked to add nothing.
     - 422: the note is too long."""
     volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
     return service.approve(_viewer(), volunteer, data["reason"])
@@ -230,13 +234,14 @@ def approve(data, volunteer_id):
 @blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def refuse(data, volunteer_id):
-    """Refuse a pending application, saying why.
+    """Refuse a pending application, or the skills and grids an approved volunteer asked to add
+    (he stays approved with the ones he had), saying why.
 
     Who: the office of his community.
 
     - 403: the caller is not the office.
     - 404: no such volunteer in the caller's community.
-    - 409: the application is not pending.
+    - 409: the application is not pending and he asked to add nothing.
     - 422: no reason given."""
     volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
     return service.refuse(_viewer(), volunteer, data["reason"])

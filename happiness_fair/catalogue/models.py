@@ -47,6 +47,22 @@ volunteer_grids = sa.Table(
     sa.Column("grid_id", sa.ForeignKey("grids.id"), primary_key=True, index=True),
 )
 
+# Skills and grids an approved volunteer has asked to add: they wait for the office (PRODUCT.md:
+# the vetting is what lets him into old people's homes), while the approved ones stay his.
+volunteer_pending_categories = sa.Table(
+    "volunteer_pending_categories",
+    db.metadata,
+    sa.Column("volunteer_id", sa.ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("category_id", sa.ForeignKey("categories.id"), primary_key=True),
+)
+
+volunteer_pending_grids = sa.Table(
+    "volunteer_pending_grids",
+    db.metadata,
+    sa.Column("volunteer_id", sa.ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("grid_id", sa.ForeignKey("grids.id"), primary_key=True),
+)
+
 
 class Volunteer(db.Model):
     """A person's application and standing as a volunteer; one per account.
@@ -81,6 +97,13 @@ class Volunteer(db.Model):
     grids: Mapped[list[Grid]] = relationship(
         secondary=volunteer_grids, lazy="selectin", order_by=Grid.number
     )
+    # Loaded when asked for (his own page, the office's list): the catalogue never needs them.
+    pending_categories: Mapped[list[Category]] = relationship(
+        secondary=volunteer_pending_categories, order_by=Category.position
+    )
+    pending_grids: Mapped[list[Grid]] = relationship(
+        secondary=volunteer_pending_grids, order_by=Grid.number
+    )
     tags: Mapped[list[VolunteerTag]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="VolunteerTag.tag"
     )
@@ -107,6 +130,18 @@ class Volunteer(db.Model):
     @property
     def grid_ids(self) -> list[int]:
         return [g.id for g in self.grids]
+
+    @property
+    def pending_category_ids(self) -> list[int]:
+        return [c.id for c in self.pending_categories]
+
+    @property
+    def pending_grid_ids(self) -> list[int]:
+        return [g.id for g in self.pending_grids]
+
+    @property
+    def has_pending_additions(self) -> bool:
+        return bool(self.pending_categories or self.pending_grids)
 
 
 class VolunteerTag(db.Model):

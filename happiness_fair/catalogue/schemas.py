@@ -156,6 +156,14 @@ class VolunteerSchema(ma.Schema):
     bio = fields.String()
     category_ids = fields.List(fields.Integer())
     grid_ids = fields.List(fields.Integer())
+    pending_category_ids = fields.List(
+        fields.Integer(),
+        metadata={"description": "Skills he asked to add, waiting for the office's approval."},
+    )
+    pending_grid_ids = fields.List(
+        fields.Integer(),
+        metadata={"description": "Grids he asked to add, waiting for the office's approval."},
+    )
     tags = fields.Function(
         lambda volunteer: [t.tag for t in volunteer.tags],
         metadata={"type": "array", "items": {"type": "string"}},

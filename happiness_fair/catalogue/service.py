@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, raiseload
+from sqlalchemy.orm import contains_eager, joinedload, raiseload, selectinload
 
 from .. import audit
 from ..accounts.models import User
@@ -169,7 +169,13 @@ def community_volunteers(
         conditions.append(_has_skill(Volunteer.id, category_from_param(category).id))
     if q:
         conditions.append(sa.func.lower(User.name).contains(q.lower(), autoescape=True))
-    stmt = sa.select(Volunteer).join(Volunteer.user).where(*conditions).order_by(Volunteer.id)
+    stmt = (
+        sa.select(Volunteer)
+        .join(Volunteer.user)
+        .where(*conditions)
+        .order_by(Volunteer.id)
+        .options(selectinload(Volunteer.pending_categories), selectinload(Volunteer.pending_grids))
+    )
     return page_of(stmt, page, per_page)
 
 
@@ -229,13 +235,23 @@ def apply(user: User, data: dict) -> Volunteer:
 def update_own(user: User, data: dict) -> Volunteer:
     """He changes his bio, skills, grids, or whether his full name is shown.
 
-    Listings in a skill he no longer offers are withdrawn from the catalogue.
+    Listings in a skill he no longer offers are withdrawn from the catalogue. Once vetted
+    (approved or suspended), skills and grids he adds wait for the office's approval
+    (`pending_category_ids`, `pending_grid_ids`) and he keeps his approved ones meanwhile.
     """
     volunteer = own_volunteer(user)
+    # Once vetted, what he adds waits for the office; what he drops goes at once.
+    vetted = volunteer.status in (VolunteerStatus.approved, VolunteerStatus.suspended)
     if "bio" in data:
         volunteer.bio = data["bio"]
     if "category_ids" in data:
-        volunteer.categories = _categories(data["category_ids"])
+        wanted = _categories(data["category_ids"])
+        if vetted:
+            held = set(volunteer.category_ids)
+            volunteer.categories = [c for c in wanted if c.id in held]
+            volunteer.pending_categories = [c for c in wanted if c.id not in held]
+        else:
+            volunteer.categories, volunteer.pending_categories = wanted, []
         db.session.execute(
             sa.update(Listing)
             .where(
@@ -247,7 +263,13 @@ def update_own(user: User, data: dict) -> Volunteer:
             .execution_options(synchronize_session=False)
         )
     if "grid_ids" in data:
-        volunteer.grids = _grids(volunteer.community_id, data["grid_ids"])
+        wanted_grids = _grids(volunteer.community_id, data["grid_ids"])
+        if vetted:
+            held = set(volunteer.grid_ids)
+            volunteer.grids = [g for g in wanted_grids if g.id in held]
+            volunteer.pending_grids = [g for g in wanted_grids if g.id not in held]
+        else:
+            volunteer.grids, volunteer.pending_grids = wanted_grids, []
     if "show_full_name" in data:
         volunteer.show_full_name = data["show_full_name"]
     db.session.flush()
@@ -294,12 +316,43 @@ def _vet(office: User, volunteer: Volunteer, action: str, reason: str) -> Volunt
     return volunteer
 
 
+def _decide_additions(office: User, volunteer: Volunteer, approved: bool, note: str) -> None:
+    """The office approves (they become his) or refuses (they are dropped) the skills and grids
+    an approved volunteer asked to add; audited."""
+    added = {"category_ids": volunteer.pending_category_ids, "grid_ids": volunteer.pending_grid_ids}
+    if approved:
+        volunteer.categories = volunteer.categories + volunteer.pending_categories
+        volunteer.grids = volunteer.grids + volunteer.pending_grids
+    volunteer.pending_categories, volunteer.pending_grids = [], []
+    audit.record(
+        "volunteer.additions_approved" if approved else "volunteer.additions_refused",
+        community_id=volunteer.community_id,
+        actor_id=office.id,
+        subject_type="volunteer",
+        subject_id=volunteer.id,
+        reason=note,
+        **added,
+    )
+    db.session.flush()
+
+
 def approve(office: User, volunteer: Volunteer, note: str = "") -> Volunteer:
-    """Approve an application, reinstate a suspended volunteer, or approve a refused one."""
+    """Approve an application, reinstate a suspended volunteer, or approve a refused one; and
+    the skills and grids he asked to add since he was approved."""
+    if volunteer.has_pending_additions and volunteer.status == VolunteerStatus.approved:
+        _decide_additions(office, volunteer, True, note)
+        return volunteer
+    if volunteer.has_pending_additions:
+        _decide_additions(office, volunteer, True, note)
     return _vet(office, volunteer, rules.APPROVE, note)
 
 
 def refuse(office: User, volunteer: Volunteer, reason: str) -> Volunteer:
+    """Refuse an application; or, for an approved volunteer, the skills and grids he asked to
+    add (he stays approved with the ones he had)."""
+    if volunteer.has_pending_additions and volunteer.status == VolunteerStatus.approved:
+        _decide_additions(office, volunteer, False, reason)
+        return volunteer
     return _vet(office, volunteer, rules.REFUSE, reason)
 
 

@@ -193,11 +193,13 @@ def overview():
 
 
 def _skills_page(form: dict, errors: dict, status: int = 200):
+    volunteer = service.volunteer_of(me())
     return (
         render_template(
             "volunteer/skills.html",
             form=form,
             errors=errors,
+            volunteer=volunteer,
             categories=service.categories(),
             grids=places.grids_of(me().community_id),
         ),
@@ -214,7 +216,10 @@ def skills():
     if elsewhere:
         return elsewhere
     if request.method == "GET":
-        form = {"category_ids": volunteer.category_ids, "grid_ids": volunteer.grid_ids}
+        form = {
+            "category_ids": volunteer.category_ids + volunteer.pending_category_ids,
+            "grid_ids": volunteer.grid_ids + volunteer.pending_grid_ids,
+        }
         return _skills_page(form, {})
     form = {"category_ids": _ids("category_ids"), "grid_ids": _ids("grid_ids")}
     data, errors = _load(VolunteerApplicationSchema, {**form, "bio": volunteer.bio})
@@ -227,7 +232,16 @@ def skills():
             db.session.rollback()
             errors = refusal_messages(err)
         else:
-            flash(_("Saved. Your skills and grids are changed."), "success")
+            if volunteer.has_pending_additions:
+                flash(
+                    _(
+                        "Saved. What you added waits for the community office's approval; "
+                        "until then you keep the skills and grids already approved."
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Saved. Your skills and grids are changed."), "success")
             return redirect(url_for(".overview"), code=303)
     return _skills_page(form, errors, 422)
 

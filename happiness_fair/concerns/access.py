@@ -45,7 +45,7 @@ class Viewer:
 
     user: User
     resident_ids: frozenset[int]  # her own record and the people she manages
-    compound_ids: frozenset[int]  # where those people live
+    compound_ids: frozenset[int]  # where she, or people with accounts she manages, live
     helper_building_ids: frozenset[int]  # buildings she serves as a micro-grid helper
 
     @property
@@ -65,11 +65,18 @@ def viewer_of(user: User) -> Viewer:
     own = sa.select(Resident.id).where(Resident.user_id == user.id)
     managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == user.id)
     ids = frozenset(db.session.execute(sa.union(own, managed)).scalars())
+    # Neighbours by verified facts (review B #7): her own record, and the people she manages who
+    # have their own account (they declared their address and invited her). A household member
+    # she added herself (no account) is self-declared, any building: it makes her no neighbour.
     compounds = frozenset(
         db.session.execute(
             sa.select(Building.compound_id)
             .join(Resident, Resident.building_id == Building.id)
-            .where(Resident.id.in_(ids or [0]), Resident.active.is_(True))
+            .where(
+                Resident.id.in_(ids or [0]),
+                Resident.active.is_(True),
+                Resident.user_id.is_not(None),  # hers, or an account's that invited her
+            )
         ).scalars()
     )
     return Viewer(

@@ -8,9 +8,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.limits import photo_uploads
 from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page_schema, paged
-from ..bookings.photos import MAX_BYTES
+from ..bookings.photos import MAX_BYTES, clean_uploads
 from ..bookings.schemas import PhotoSchema, PhotoUploadSchema
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
@@ -477,20 +478,24 @@ def add_me_too(data, concern_id):
 @blp.post("/concerns/<int:concern_id>/photos")
 @blp.arguments(PhotoUploadSchema, location="files")
 @blp.response(201, PhotoSchema)
-@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.errors(400, 401, 403, 404, 409, 422, 429)
 @blp.doc(operationId="addConcernPhoto")
+@photo_uploads
 @login_required
 def add_concern_photo(data, concern_id):
     """Attach a photo of the problem or of the work done (multipart, field `photo`).
 
     Who: its people (who raised it, the resident it is about, her managers), grid workers of its
-    grid and the office. JPEG or PNG, at most 5 MB, at most three a concern; location data is
-    removed. The answer's `url` serves it (`getConcernPhoto`).
+    grid and the office. JPEG or PNG, at most 10 MB, at most three a concern; location data is
+    removed and the photo scaled to 2048 pixels at most. The answer's `url` serves it
+    (`getConcernPhoto`).
 
     - 403: the caller may see it but may not add photos (a neighbour, the micro-grid helper).
     - 404: no such concern, or the caller may not see it.
     - 409: it already has three photos, or it is closed.
-    - 422: not a JPEG or PNG, or over 5 MB."""
+    - 422: not a JPEG or PNG, over 10 MB, too many pixels, or a JPEG in over 32 scans (checked
+      before decoding).
+    - 429: over 30 uploads in an hour by this account (booking and concern photos together)."""
     upload = data["photo"]
     if not hasattr(upload, "stream"):
         raise ValidationFailed(fields={"photo": [_("Choose a JPEG or PNG photo.")]})
@@ -498,7 +503,8 @@ def add_concern_photo(data, concern_id):
         raw = upload.stream.read(MAX_BYTES + 1)
     finally:
         upload.close()
-    photo = service.add_photo(_user(), concern_id, raw)
+    (clean,) = clean_uploads([raw])  # decoded before any write: no lock held meanwhile
+    photo = service.add_photo(_user(), concern_id, clean)
     return {"id": photo.id, "url": photo_url(concern_id, photo.id)}
 
 

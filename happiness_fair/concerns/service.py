@@ -670,8 +670,8 @@ def concerns_for(
 # --- photos ----------------------------------------------------------------------------------
 
 
-def add_photo(user: User, concern_id: int, raw: bytes) -> ConcernPhoto:
-    """Up to three photos (the problem, or the work done), re-encoded without location data."""
+def add_photo(user: User, concern_id: int, photo: photos.CleanPhoto) -> ConcernPhoto:
+    """Up to three photos (the problem, or the work done), cleaned by photos.clean_uploads."""
     viewer = access.viewer_of(user)
     concern = visible_concern(user, concern_id, viewer)
     if not access.relations(viewer, concern) & access.PEOPLE:
@@ -680,10 +680,6 @@ def add_photo(user: User, concern_id: int, raw: bytes) -> ConcernPhoto:
         raise access.state_conflict(concern)
     if concern.photo_count >= MAX_PHOTOS:
         raise Conflict(_l("A concern has at most 3 photos."))
-    try:
-        data, content_type = photos.clean_photo(raw)
-    except photos.NotAPhoto as exc:
-        raise _invalid("photo", str(exc)) from exc
     claimed = db.session.execute(
         sa.update(Concern)
         .where(
@@ -696,12 +692,15 @@ def add_photo(user: User, concern_id: int, raw: bytes) -> ConcernPhoto:
     )
     if claimed.rowcount != 1:
         raise Conflict(_l("A concern has at most 3 photos."))
-    photo = ConcernPhoto(
-        concern_id=concern.id, uploaded_by_id=user.id, content_type=content_type, data=data
+    stored = ConcernPhoto(
+        concern_id=concern.id,
+        uploaded_by_id=user.id,
+        content_type=photo.content_type,
+        data=photo.data,
     )
-    db.session.add(photo)
+    db.session.add(stored)
     db.session.flush()
-    return photo
+    return stored
 
 
 def photo_for(user: User, concern_id: int, photo_id: int) -> ConcernPhoto:

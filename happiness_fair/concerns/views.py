@@ -16,8 +16,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..accounts import service as accounts
+from ..accounts.limits import photo_uploads, photos_sent
 from ..accounts.models import Resident, Role, User
-from ..bookings.photos import MAX_BYTES
+from ..bookings.photos import MAX_BYTES, CleanPhoto, clean_uploads, photo_form_body
 from ..catalogue import service as catalogue
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -40,6 +41,7 @@ from .schemas import (
 )
 
 bp = Blueprint("concerns_web", __name__)
+bp.url_value_preprocessor(photo_form_body("concerns_web.create"))
 
 PER_PAGE = 20
 
@@ -262,7 +264,8 @@ def _form_to_data(user, form: dict) -> dict:
     return data
 
 
-def _photos_sent() -> tuple[list[bytes], dict]:
+def _photos_sent() -> tuple[list[CleanPhoto], dict]:
+    """The chosen photos, checked and re-encoded before anything is written (no lock held)."""
     uploads = [f for f in request.files.getlist("photos") if f and f.filename]
     if len(uploads) > MAX_PHOTOS:
         return [], {"photos": [_("Choose at most 3 photos.")]}
@@ -272,7 +275,10 @@ def _photos_sent() -> tuple[list[bytes], dict]:
             raws.append(upload.stream.read(MAX_BYTES + 1))
         finally:
             upload.close()
-    return raws, {}
+    try:
+        return clean_uploads(raws, "photos"), {}
+    except ValidationFailed as err:
+        return [], {k: [str(m) for m in v] for k, v in err.fields.items()}
 
 
 @bp.get("/concerns/new")
@@ -287,12 +293,13 @@ def new():
 
 
 @bp.post("/concerns/new")
+@photo_uploads
 @signed_in
 def create():
     user = me()
     form = kept_input()
     data, errors = load_form(NewConcernSchema, _form_to_data(user, form))
-    raws, photo_errors = _photos_sent()
+    cleaned, photo_errors = _photos_sent()
     errors.update(photo_errors)
     people = _people(user)
     if (
@@ -305,8 +312,8 @@ def create():
     if not errors:
         try:
             concern = service.raise_concern(user, data, form.get("request_key") or None)
-            for raw in raws:
-                service.add_photo(user, concern.id, raw)
+            for photo in cleaned:
+                service.add_photo(user, concern.id, photo)
         except (ValidationFailed, Conflict, Forbidden) as err:
             db.session.rollback()
             fields = {("photos" if k == "photo" else k): v for k, v in err.fields.items()}
@@ -333,7 +340,9 @@ def create():
     for key in list(errors):
         if key not in shown and key != "_schema":
             errors.setdefault("_schema", []).extend(errors.pop(key))
-    return render_template("concerns/new.html", **_new_context(user, form, errors)), 422
+    return render_template(
+        "concerns/new.html", **_new_context(user, form, errors), photos_lost=photos_sent() > 0
+    ), 422
 
 
 # --- her concerns, public ones nearby, one concern -------------------------------------------

@@ -134,9 +134,15 @@ class _VetForm(FormSchema):
 @bp.get("/volunteers")
 @office_page
 def volunteers_page():
+    status = request.args.get("status") or None
     volunteers, _total = catalogue.community_volunteers(
-        me(), status=request.args.get("status") or None, grid_id=None, page=1, per_page=100
+        me(), status=status, grid_id=None, page=1, per_page=100
     )
+    if status == "pending":  # also approved volunteers who asked to add skills or grids
+        approved, _total = catalogue.community_volunteers(
+            me(), status="approved", grid_id=None, page=1, per_page=100
+        )
+        volunteers = list(volunteers) + [v for v in approved if v.has_pending_additions]
     zh = str(get_locale()).startswith("zh")
     return render_template("office/volunteers.html", volunteers=volunteers, zh=zh)
 

@@ -179,3 +179,19 @@ def test_the_lists_per_grid_and_month_recount_independently(town, app):
     assert dashboard["concerns"]["median_days_to_done"] == expected_median
     backwards = town.as_("office").get("/concerns/summary?from=2026-05-01&to=2026-01-01")
     assert backwards.status_code == 422
+
+
+def test_a_made_up_household_member_makes_no_one_a_neighbour(town):
+    """Review B #7: the address of a household member is self-declared, so it does not put her
+    in another compound's neighbour audience; her own record does."""
+    public = raise_public(town, "neighbour")["id"]
+    assert town.as_("her").get(f"/concerns/{public}").status_code == 200  # she lives there
+    assert town.as_("far").get(f"/concerns/{public}").status_code == 404
+    added = town.as_("far").post(
+        "/me/household",
+        json={"name": "挂名亲属", "building_id": town.building.id, "unit": "9", "room": "999"},
+    )
+    assert added.status_code == 201, added.json
+    assert town.as_("far").get(f"/concerns/{public}").status_code == 404
+    listed = town.as_("far").get("/concerns", query_string={"scope": "public"}).json["items"]
+    assert public not in [c["id"] for c in listed]

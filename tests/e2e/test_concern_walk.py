@@ -193,3 +193,29 @@ def test_the_concern_pages_fit_a_360px_phone_in_elder_mode(app, new_page, commit
             assert body_px >= 18, (path, body_px)
             small = [t for t in page.evaluate(MEASURE, TARGETS) if t["h"] < 60 or t["w"] < 60]
             assert small == [], (path, small)
+
+
+def test_a_form_error_keeps_her_text_and_tells_her_to_choose_the_photo_again(
+    app, new_page, committed_db
+):
+    """Review C H2: the browser cannot keep a chosen file, so the form says so plainly."""
+    import io
+
+    from PIL import Image
+
+    place = Building152(app)
+    her = new_page(javascript=True, width=360)
+    _sign_in(her, place.her.account_user.phone)
+    her.goto("/concerns/new")
+    her.get_by_label("遇到什么问题？").fill("楼上渗水，卫生间天花板在滴水")
+    photo = io.BytesIO()
+    Image.new("RGB", (640, 480), (120, 90, 60)).save(photo, "JPEG")
+    her.locator("#f-photos").set_input_files(
+        {"name": "leak.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}
+    )
+    her.get_by_role("button", name="发给我的网格").click()  # no category chosen
+    her.wait_for_load_state()
+    assert her.get_by_label("遇到什么问题？").input_value() == "楼上渗水，卫生间天花板在滴水"
+    assert her.locator("#f-photos-again").is_visible()
+    assert "请重新选择照片" in her.locator("#f-photos-again").inner_text()
+    _checked(her, True)

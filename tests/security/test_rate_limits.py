@@ -112,13 +112,34 @@ def test_registrations_are_limited_per_address(api, make):
 
 
 def test_reset_attempts_are_limited_per_address(api, make):
-    user = make.user()
-    body = {"phone": user.phone, "code": "00000000", "new_password": "new-password-1"}
+    # Several phones: one phone gets only 5 wrong codes from an address (the next test's limit).
+    phones = [make.user().phone for _ in range(3)] + [f"1370000{n:04d}" for n in range(8)]
+    body = {"code": "00000000", "new_password": "new-password-1"}
     statuses = [
-        api.client.post("/api/v1/auth/reset", json=body, environ_base=STRANGER).status_code
-        for _ in range(11)
+        api.client.post(
+            "/api/v1/auth/reset", json={**body, "phone": phone}, environ_base=STRANGER
+        ).status_code
+        for phone in phones
     ]
     assert statuses[:10] == [401] * 10 and statuses[10] == 429
+
+
+def test_wrong_reset_codes_for_one_phone_are_limited_per_address_on_the_page_too(app, make):
+    user = make.user()
+    client = app.test_client()
+    from tests.helpers import csrf_token_of
+
+    statuses = []
+    for _ in range(6):
+        token = csrf_token_of(client.get("/login/reset").get_data(as_text=True))
+        form = {"phone": user.phone, "code": "00000000", "new_password": "new-password-1"}
+        form["new_password_again"] = form["new_password"]
+        statuses.append(
+            client.post(
+                "/login/reset", data={**form, "csrf_token": token}, environ_base=STRANGER
+            ).status_code
+        )
+    assert statuses == [422] * 5 + [429]
 
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12")

@@ -24,9 +24,16 @@ def test_a_volunteer_changes_his_skills_and_grids(browser_for, make, world, api)
         },
     )
     assert saved.status_code == 303
-    me = api.as_(world.plumber.account_user).get("/me").json["volunteer"]
-    assert set(me["category_ids"]) == {plumbing.id, haircut.id}
-    assert set(me["grid_ids"]) == {world.grid.id, world.other_grid.id}
+    # He is approved: what he added waits for the office (review B #3), the rest is his.
+    me = api.as_(world.plumber.account_user).get("/me/volunteer").json
+    assert set(me["category_ids"]) == {plumbing.id}
+    assert set(me["pending_category_ids"]) == {haircut.id}
+    assert set(me["grid_ids"]) == {world.grid.id}
+    assert set(me["pending_grid_ids"]) == {world.other_grid.id}
+    approved = api.as_(world.office).post(f"/volunteers/{world.plumber.id}/approve", json={})
+    assert approved.status_code == 200, approved.json
+    assert set(approved.json["category_ids"]) == {plumbing.id, haircut.id}
+    assert set(approved.json["grid_ids"]) == {world.grid.id, world.other_grid.id}
 
 
 def test_a_volunteer_fills_in_his_record_and_sees_the_id_masked(browser_for, world, api):
