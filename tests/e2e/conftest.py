@@ -158,6 +158,7 @@ def assert_accessible(page) -> None:
 
 
 def assert_no_sideways_scroll(page) -> None:
+    page.wait_for_load_state()  # a click's navigation may still be under way on a busy machine
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
