@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from .. import versions
 from ..errors import DomainError
 from ..hours import rules as hours_rules
 from ..web import is_htmx, page_number
@@ -40,6 +41,7 @@ def star_level(volunteer: Volunteer) -> int:
 
 
 @bp.get("/services")
+@versions.conditional_get(versions.CATALOGUE)
 def services():
     """Search and browse; with htmx only the results are sent back as the user types."""
     categories = service.categories()
@@ -78,6 +80,7 @@ def services():
 
 
 @bp.get("/services/<int:listing_id>")
+@versions.conditional_get(versions.CATALOGUE)
 def listing(listing_id: int):
     item = service.visible_listing(_viewer(), listing_id)
     category = next(c for c in service.categories() if c.id == item.category_id)

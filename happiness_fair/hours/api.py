@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import versions
 from ..api.base import ApiBlueprint, login_required, page_schema, paged
 from ..bookings.service import today
 from ..database import long_statements
@@ -298,6 +299,7 @@ def grid_table(args):
 
 @blp.get("/honour-board")
 @blp.doc(operationId="getHonourBoard")
+@versions.conditional_get(versions.CATALOGUE, versions.HOURS, extra=lambda: today().isoformat())
 @blp.arguments(HonourArgs, location="query")
 @blp.response(200, HonourBoardSchema)
 @blp.errors(404, 422)
