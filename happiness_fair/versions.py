@@ -103,10 +103,13 @@ def _names_of_instance(obj) -> set[str]:
 @event.listens_for(Session, "before_flush")
 def _bump_on_flush(session: Session, flush_context, instances) -> None:
     names: set[str] = set()
+    tables: set[str] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if obj in session.dirty and not session.is_modified(obj):
             continue
         names |= _names_of_instance(obj)
+        tables.add(getattr(obj, "__tablename__", ""))
+    _forget_memos(session, tables)
     # A change to a many-to-many collection (a volunteer's skills) shows as the owner dirty.
     _bump(session, names)
 
@@ -124,6 +127,7 @@ def _bump_on_bulk(state) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     names: set[str] = set()
+    _forget_memos(state.session, _tables_of(state.statement))
     for table in _tables_of(state.statement):
         if table == "users":
             names.add(CATALOGUE)  # conservative: a bulk change may rename
@@ -135,6 +139,7 @@ def _bump_on_bulk(state) -> None:
 def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop("hf_versions", None)
+        session.info.pop("hf_memo", None)
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -196,6 +201,29 @@ def cached(name: str, key: Hashable, compute: Callable[[], object]):
 def clear() -> None:
     """Forget everything cached in this process (tests that rewrite tables behind the ORM)."""
     _store.clear()
+
+
+# ---- within one transaction ----------------------------------------------------------------------
+
+
+def memo(key: Hashable, tables: frozenset[str], compute: Callable[[], object]):
+    """`compute()` once per transaction (a request), e.g. who the caller is to the bookings,
+    which several steps of one request ask. Forgotten when the transaction ends or when the
+    session changes any of `tables`."""
+    memos = db.session().info.setdefault("hf_memo", {})
+    if key in memos:
+        return memos[key][1]
+    value = compute()
+    memos[key] = (tables, value)
+    return value
+
+
+def _forget_memos(session: Session, tables: set[str]) -> None:
+    memos = session.info.get("hf_memo")
+    if not memos or not tables:
+        return
+    for key in [k for k, (watched, _v) in memos.items() if watched & tables]:
+        del memos[key]
 
 
 # ---- public answers: ETag over what they depend on ----------------------------------------------
