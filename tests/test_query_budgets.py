@@ -155,3 +155,28 @@ def test_answers_built_without_a_second_read_are_what_a_read_gives(api, world, s
     assert accepted.json == volunteer.get(f"/bookings/{created['id']}").json
     assert [e["action"] for e in accepted.json["events"]] == ["create", "accept"]
     assert accepted.json["status"] == "accepted"
+
+
+@pytest.mark.parametrize(
+    ("path", "schema_name", "read"),
+    [
+        ("/rankings/volunteers?period=year", "VolunteerRankingSchema", "volunteer_ranking"),
+        ("/rankings/grids?period=year", "GridTableSchema", "grid_table"),
+    ],
+)
+def test_lean_answers_are_what_their_schema_gives(api, app, world, scene, path, schema_name, read):
+    """The rankings are written without marshmallow; the documented schema gives the same."""
+    from happiness_fair.bookings.service import today
+    from happiness_fair.hours import rankings, schemas
+    from happiness_fair.hours.rules import period_range
+
+    response = api.as_(world.office).get(path)
+    assert response.status_code == 200
+    assert response.json["items"], "the scene has verified hours"
+    with app.test_request_context():
+        first, last = period_range("year", today())
+        items = getattr(rankings, read)(world.community.id, first, last)
+        expected = getattr(schemas, schema_name)().dump(
+            {"from_": first, "to": last, "items": items}
+        )
+    assert response.json == expected
