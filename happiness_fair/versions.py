@@ -2,9 +2,9 @@
 in the database (issue 22).
 
 A row of `cache_versions` per kind of data (the catalogue, waiver rules, the calendar, hours) is
-given a new number by a session hook in the same transaction as any change to the tables behind
-it, so every worker sees a change at the commit that makes it, and a rolled-back change changes
-nothing. There is
+given a new number, in the same transaction, by session hooks that note every change to the
+tables behind it and write the numbers once at commit; so every worker sees a change at the
+commit that makes it, and a rolled-back change changes nothing. There is
 no time-to-live: a cached value is used only while the version it was read under is current.
 
 The versions are read once per transaction (one small statement); the same numbers key the ETags
@@ -83,11 +83,21 @@ def _bump_statement(dialect_name: str, names: list[str]):
 
 
 def _bump(session: Session, names: set[str]) -> None:
-    if not names:
-        return
-    session.info.pop("hf_versions", None)
-    connection = session.connection()
-    connection.execute(_bump_statement(connection.dialect.name, sorted(names)))
+    """Note what this transaction changes; the versions are written once, at its commit."""
+    if names:
+        session.info.setdefault("hf_pending", set()).update(names)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_versions(session: Session) -> None:
+    """One statement at commit for everything the transaction changed, so the rows are locked
+    only while it commits, always in the same order (no deadlock between two writers)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the last changes are noted by the flush hooks
+    names = session.info.pop("hf_pending", None)
+    if names:
+        connection = session.connection()
+        connection.execute(_bump_statement(connection.dialect.name, sorted(names)))
 
 
 def _names_of_instance(obj) -> set[str]:
@@ -140,6 +150,7 @@ def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop("hf_versions", None)
         session.info.pop("hf_memo", None)
+        session.info.pop("hf_pending", None)
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -188,7 +199,10 @@ _store = _Store()
 
 def cached(name: str, key: Hashable, compute: Callable[[], object]):
     """`compute()` once per version of `name` in this process. Values must be immutable (or
-    treated so) and hold no ORM objects."""
+    treated so) and hold no ORM objects. A transaction that has changed the data itself reads
+    around the cache: what it sees is not committed yet."""
+    if name in db.session().info.get("hf_pending", ()):
+        return compute()
     version = current()[name]
     value, hit = _store.get(name, version, key)
     if hit:
