@@ -256,8 +256,8 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if request.method not in ("GET", "HEAD") or not _anonymous():
-                return view(*args, **kwargs)
+            if request.method not in ("GET", "HEAD") or not _anonymous() or "_flashes" in session:
+                return view(*args, **kwargs)  # a message waiting to be shown: a fresh page
             from .pages import ELDER_COOKIE
 
             csrf = ""
