@@ -40,6 +40,8 @@ def post_fork(server, worker):
     from happiness_fair.extensions import db
 
     app = server.app.wsgi()
+    if "sqlalchemy" not in getattr(app, "extensions", {}):
+        return  # not this app (bench/hello.py)
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
