@@ -29,11 +29,30 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 keepalive = 5  # nginx keeps connections to us open (upstream keepalive)
 # Recycle workers now and then so a slow leak never becomes an outage; not the single process
-# of the embedded default, whose restart would reset its in-memory rate-limit counters.
-max_requests = 2000 if SHARED_COUNTERS else 0
-max_requests_jitter = 200 if SHARED_COUNTERS else 0
-# The app is loaded in each worker, after the fork: no database connection is shared.
-preload_app = False
+# of the embedded default, whose restart would reset its in-memory rate-limit counters. Both can
+# be set from the environment (GUNICORN_MAX_REQUESTS, GUNICORN_PRELOAD=1) for measuring
+# (docs/PERFORMANCE.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or (2000 if SHARED_COUNTERS else 0))
+max_requests_jitter = max(200, max_requests // 10) if max_requests else 0
+# By default the app is loaded in each worker, after the fork. With preload the master loads it
+# once and a recycled worker starts at once; post_fork makes sure no database connection made
+# before the fork is ever used by a worker.
+preload_app = os.environ.get("GUNICORN_PRELOAD") == "1"
+
+
+def post_fork(server, worker):
+    if not preload_app:
+        return
+    from happiness_fair.extensions import db
+
+    app = server.app.wsgi()
+    if "sqlalchemy" not in getattr(app, "extensions", {}):
+        return  # not this app (bench/hello.py)
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+
+
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (heartbeats in RAM)
 
 # Only nginx on this machine may say which scheme the client used; the app's ProxyFix

@@ -1,7 +1,20 @@
 """The ceiling: a bare Flask app answering a small JSON "hello", run under the same gunicorn
-configuration as the product (bench/load starts it with gunicorn.conf.py)."""
+configuration as the product (bench/load starts it with gunicorn.conf.py).
 
+And the floor of this stack (issue 22): `/orm` answers one SQLAlchemy ORM query, a catalogue
+page of 20 listings with their volunteer's standing and name, as plain JSON: no login, no
+babel, no marshmallow, no templates. What the app costs beyond that is its own.
+"""
+
+import os
+
+import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import Session
+
+# Imported when the worker boots, as the product's are: /hello itself never touches them.
+from happiness_fair.accounts.models import User
+from happiness_fair.catalogue.models import Listing, Volunteer
 
 app = Flask(__name__)
 
@@ -9,3 +22,31 @@ app = Flask(__name__)
 @app.get("/hello")
 def hello():
     return {"hello": "world"}
+
+
+def _engine():
+    engine = app.config.get("BENCH_ENGINE")
+    if engine is None:
+        engine = sa.create_engine(os.environ["DATABASE_URL"], pool_size=8)
+        app.config["BENCH_ENGINE"] = engine
+    return engine
+
+
+@app.get("/orm")
+def orm():
+    with Session(_engine()) as session:
+        rows = session.execute(
+            sa.select(Listing, Volunteer.completed_count, User.name)
+            .join(Volunteer, Volunteer.id == Listing.volunteer_id)
+            .join(User, User.id == Volunteer.user_id)
+            .where(Listing.community_id == 1, Listing.active.is_(True))
+            .order_by(Volunteer.completed_count.desc(), Listing.id)
+            .limit(20)
+        ).all()
+        return {
+            "items": [
+                {"id": listing.id, "title": listing.title, "fee_fen": listing.fee_fen,
+                 "volunteer": {"name": name, "completed_count": done}}
+                for listing, done, name in rows
+            ]
+        }  # fmt: skip

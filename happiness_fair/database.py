@@ -119,12 +119,19 @@ def _sqlite_on_begin(conn):
 
 
 def page_of(stmt: sa.Select, page: int, per_page: int) -> tuple[list, int]:
-    """One page of a select's rows and how many rows there are in all (2 queries)."""
+    """One page of a select's rows and how many rows there are in all: one statement, the total
+    as a window count over the same rows (`count(*) OVER ()`, computed before LIMIT). Only a page
+    past the end, which has no row to carry the total, costs a second statement to count."""
+    counted = stmt.add_columns(sa.func.count().over().label("hf_total"))
+    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    if rows:
+        return [row[0] for row in rows], rows[0][-1]
+    if page == 1:
+        return [], 0
     total = db.session.execute(
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return list(rows), total
+    return [], total
 
 
 # PostgreSQL error classes that mean "the database cannot serve this now", not "this request is

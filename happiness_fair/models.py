@@ -27,6 +27,7 @@ from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, Hours
 from .notifications.models import Notification  # noqa: F401
 from .office.models import CalendarDay, Certificate
 from .places.models import Building, Community, Compound, Grid
+from .versions import CacheVersion
 from .waivers.models import WaiverRuleSetting
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Building",
+    "CacheVersion",
     "CalendarDay",
     "Category",
     "Certificate",

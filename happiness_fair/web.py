@@ -6,10 +6,12 @@ import functools
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import redirect, request, url_for
+import sqlalchemy as sa
+from flask import g, redirect, request, url_for
 from flask_login import current_user
 
 from .accounts.models import User
+from .extensions import db
 
 
 def signed_in(view):
@@ -39,6 +41,29 @@ def safe_next(target, default: str | None = None) -> str:
     if parts.scheme or parts.netloc:
         return home
     return target
+
+
+def shell_facts() -> tuple[int, object]:
+    """What every signed-in page's menu shows, the unread count and the volunteer status (None
+    for a non-volunteer), in one statement, once per request."""
+    if not current_user.is_authenticated:
+        return 0, None
+    facts = g.get("_shell_facts")
+    if facts is None:
+        from .catalogue.models import Volunteer
+        from .notifications.models import Notification
+
+        user_id = current_user.id
+        unread = (
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .scalar_subquery()
+        )
+        status = sa.select(Volunteer.status).where(Volunteer.user_id == user_id).scalar_subquery()
+        row = db.session.execute(sa.select(unread, status)).one()
+        facts = g._shell_facts = (row[0], row[1])
+    return facts
 
 
 def me() -> User:

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
+from .. import versions
 from ..accounts.models import Resident, ResidentManager, User
 from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus
@@ -100,17 +101,44 @@ class Viewer:
         return self.user.id
 
 
+# What a viewer is made of: a change to any of these in the request reads him again.
+_VIEWER_TABLES = frozenset(
+    {"volunteers", "volunteer_categories", "volunteer_grids", "residents", "resident_managers"}
+)
+
+
 def viewer_of(user: User) -> Viewer:
-    # His account is already loaded (it is the caller): no join, and his tags only if asked for.
-    volunteer = db.session.execute(
-        sa.select(Volunteer)
-        .where(Volunteer.user_id == user.id)
-        .options(lazyload(Volunteer.user), lazyload(Volunteer.tags))
-    ).scalar_one_or_none()
+    """Who the person is to the bookings, read once per request (several steps ask)."""
+    return versions.memo(("viewer", user.id), _VIEWER_TABLES, lambda: _read_viewer(user))
+
+
+def _read_viewer(user: User) -> Viewer:
+    """His volunteer record (if any) with its skills and grids, and the residents he is or
+    manages, in one statement: one row per resident id (or one row with none)."""
+    me = sa.select(sa.literal(user.id, sa.Integer).label("uid")).subquery()
     own = sa.select(Resident.id).where(Resident.user_id == user.id)
     managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == user.id)
-    ids = frozenset(db.session.execute(sa.union(own, managed)).scalars())
-    return Viewer(user=user, volunteer=volunteer, resident_ids=ids)
+    ids = sa.union(own, managed).subquery()
+    rows = (
+        db.session.execute(
+            sa.select(Volunteer, ids.c.id)
+            .select_from(me)
+            .outerjoin(Volunteer, Volunteer.user_id == me.c.uid)
+            .outerjoin(ids, sa.true())
+            # His account is already loaded (it is the caller): no join; tags only if asked for.
+            .options(
+                lazyload(Volunteer.user),
+                lazyload(Volunteer.tags),
+                joinedload(Volunteer.categories),
+                joinedload(Volunteer.grids),
+            )
+        )
+        .unique()
+        .all()
+    )
+    volunteer = rows[0][0] if rows else None
+    resident_ids = frozenset(row[1] for row in rows if row[1] is not None)
+    return Viewer(user=user, volunteer=volunteer, resident_ids=resident_ids)
 
 
 def _qualifies(volunteer: Volunteer, booking: Booking) -> bool:

@@ -116,10 +116,13 @@ def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
     }
 
 
-def _present(booking_id: int) -> dict:
+def _present(booking_id: int, written: Booking | None = None) -> dict:
     """The booking after a change, as the caller now sees it (a volunteer who declined may no
-    longer see it at all, but is still answered with what he did)."""
-    booking = service.load_booking(booking_id)
+    longer see it at all, but is still answered with what he did). `written`: the booking as
+    the change left it in memory, timeline included, when nothing else may have changed it;
+    the answer is then built from it without reading it again."""
+    loaded = written is not None and {"events", "photos", "status"} <= written.__dict__.keys()
+    booking = written if loaded else service.load_booking(booking_id)
     return booking_view(booking, _viewer())
 
 
@@ -142,7 +145,7 @@ def list_view(booking: Booking, viewer: access.Viewer) -> dict:
 
 def _paged(items, total, args) -> dict:
     viewer = _viewer()
-    volunteers = contact.load_volunteers(items)  # noqa: F841  (kept alive while serialising)
+    contact.load_volunteers(items, viewer)
     return paged([list_view(b, viewer) for b in items], total, args)
 
 
@@ -167,7 +170,7 @@ def create_booking(data):
     - 422: a field is invalid: a date in the past, both or neither of `listing_id` and
       `category_id`, a beneficiary the caller may not book for, a bad `Idempotency-Key`."""
     booking = service.create_booking(current_user._get_current_object(), data, _idempotency_key())
-    return _present(booking.id)
+    return _present(booking.id, booking)
 
 
 @blp.get("/bookings")
@@ -248,7 +251,8 @@ def _act(booking_id: int, action: Action, **details) -> dict:
     user = current_user._get_current_object()
     booking = service.booking_for_action(booking_id)
     service.transition(booking, user, action, **details)
-    return _present(booking_id)
+    # Taking a job changes the booking row and adds a step, nothing else: answer from memory.
+    return _present(booking_id, booking if action == Action.accept else None)
 
 
 @blp.post("/bookings/<int:booking_id>/accept")

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import g
 
+from ..accounts.models import User
 from ..catalogue.models import Volunteer
 from ..database import utcnow
 from ..extensions import db
@@ -50,31 +52,45 @@ def has_accepted(booking: Booking) -> bool:
     return booking.volunteer_id is not None and booking.accepted_at is not None
 
 
-def volunteer_contact(
-    viewer: Viewer,
-    booking: Booking,
-    volunteer: Volunteer | None = None,
-    now: datetime | None = None,
-) -> dict | None:
+def volunteer_contact(viewer: Viewer, booking: Booking, now: datetime | None = None) -> dict | None:
     """{name, phone} of the booking's volunteer for its people once he has accepted; phone
     None outside the window. None for anyone else, and before he has accepted."""
     if not has_accepted(booking) or not (relations(viewer, booking) & PEOPLE):
         return None
-    volunteer = volunteer or db.session.get(Volunteer, booking.volunteer_id)
-    if volunteer is None:
+    known = _names_and_phones({booking.volunteer_id})
+    if booking.volunteer_id not in known:
         return None
+    name, phone = known[booking.volunteer_id]
     shown = phone_window_open(booking.status, booking.completed_at, now or utcnow())
-    return {"name": volunteer.name, "phone": volunteer.user.phone if shown else None}
+    return {"name": name, "phone": phone if shown else None}
 
 
-def load_volunteers(bookings: Iterable[Booking]) -> list[Volunteer]:
-    """A page's volunteers (and their accounts) loaded at once, so that volunteer_contact()
-    for each booking of a list costs no query of its own. The caller keeps the list while it
-    serialises the page (the session's identity map holds objects only weakly)."""
-    ids = {b.volunteer_id for b in bookings if b.volunteer_id is not None}
-    if not ids:
-        return []
-    return list(db.session.execute(sa.select(Volunteer).where(Volunteer.id.in_(ids))).scalars())
+def load_volunteers(bookings: Iterable[Booking], viewer: Viewer) -> None:
+    """The names and phones a list's volunteer_contact() will need, read at once (one statement,
+    kept for the request; none when the list's statement brought them, see remember())."""
+    _names_and_phones(
+        {b.volunteer_id for b in bookings if has_accepted(b) and relations(viewer, b) & PEOPLE}
+    )
+
+
+def remember(names_and_phones: dict[int, tuple[str, str | None]]) -> None:
+    """Keep for this request what a list's statement already read of its volunteers."""
+    g.setdefault("_volunteer_names_and_phones", {}).update(names_and_phones)
+
+
+def _names_and_phones(ids: set[int]) -> dict[int, tuple[str, str | None]]:
+    """Volunteer id → (full name, phone), read with one light statement for the ids not yet
+    known in this request (no volunteer object and its collections)."""
+    known = g.setdefault("_volunteer_names_and_phones", {})
+    missing = ids - known.keys()
+    if missing:
+        rows = db.session.execute(
+            sa.select(Volunteer.id, User.name, User.phone)
+            .join(User, User.id == Volunteer.user_id)
+            .where(Volunteer.id.in_(missing))
+        ).all()
+        known.update({row.id: (row.name, row.phone) for row in rows})
+    return known
 
 
 def phones_for_notifications(viewer: Viewer, rows: Iterable) -> dict[int, str]:

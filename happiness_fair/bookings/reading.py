@@ -10,8 +10,10 @@ import dataclasses
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..accounts.models import Resident, User
+from ..catalogue import service as catalogue
 from ..catalogue.models import Category, Listing, Volunteer
 from ..extensions import db
 from .access import sees_private
@@ -29,13 +31,43 @@ class Names:
     actors: dict[int, str]
 
 
-def _by_id(model, ids: set[int]) -> dict:
+def _volunteers(ids: set[int]) -> dict[int, Volunteer]:
+    """The volunteers with their accounts (for the name), nothing else of theirs."""
     if not ids:
         return {}
-    return {
-        row.id: row
-        for row in db.session.execute(sa.select(model).where(model.id.in_(ids))).scalars()
-    }
+    rows = db.session.execute(
+        sa.select(Volunteer)
+        .where(Volunteer.id.in_(ids))
+        .options(
+            joinedload(Volunteer.user).options(lazyload(User.roles), lazyload(User.staff_grids)),
+            lazyload(Volunteer.categories),
+            lazyload(Volunteer.grids),
+            lazyload(Volunteer.tags),
+        )
+    ).scalars()
+    return {row.id: row for row in rows}
+
+
+def _texts(listing_ids: set[int], resident_ids: set[int], user_ids: set[int]) -> dict:
+    """Listing titles, residents' and users' names: one statement for the three."""
+    parts = []
+    for kind, column_id, column_text, ids in (
+        ("l", Listing.id, Listing.title, listing_ids),
+        ("r", Resident.id, Resident.name, resident_ids),
+        ("u", User.id, User.name, user_ids),
+    ):
+        if ids:
+            parts.append(
+                sa.select(sa.literal(kind).label("kind"), column_id, column_text).where(
+                    column_id.in_(ids)
+                )
+            )
+    texts: dict = {"l": {}, "r": {}, "u": {}}
+    if parts:
+        stmt = sa.union_all(*parts) if len(parts) > 1 else parts[0]
+        for kind, row_id, text in db.session.execute(stmt).all():
+            texts[kind][row_id] = text
+    return texts
 
 
 def names_for(bookings: Iterable[Booking], *, with_actors: bool = False, viewer=None) -> Names:
@@ -45,35 +77,12 @@ def names_for(bookings: Iterable[Booking], *, with_actors: bool = False, viewer=
     named = bookings
     if viewer is not None:
         named = [b for b in bookings if sees_private(viewer, b)]
-    categories = {c.id: c for c in db.session.execute(sa.select(Category)).scalars()}
+    categories = {c.id: c for c in catalogue.categories()}
     listing_ids = {b.listing_id for b in bookings if b.listing_id}
-    listings = (
-        dict(
-            db.session.execute(
-                sa.select(Listing.id, Listing.title).where(Listing.id.in_(listing_ids))
-            ).all()
-        )
-        if listing_ids
-        else {}
-    )
-    volunteers = _by_id(Volunteer, {b.volunteer_id for b in bookings if b.volunteer_id})
+    volunteers = _volunteers({b.volunteer_id for b in bookings if b.volunteer_id})
     beneficiary_ids = {b.beneficiary_id for b in named}
-    beneficiaries = (
-        dict(
-            db.session.execute(
-                sa.select(Resident.id, Resident.name).where(Resident.id.in_(beneficiary_ids))
-            ).all()
-        )
-        if beneficiary_ids
-        else {}
-    )
-    actors: dict[int, str] = {}
+    actor_ids: set[int] = set()
     if with_actors:
         actor_ids = {e.actor_id for b in named for e in b.events if e.actor_id}
-        if actor_ids:
-            actors = dict(
-                db.session.execute(
-                    sa.select(User.id, User.name).where(User.id.in_(actor_ids))
-                ).all()
-            )
-    return Names(categories, listings, volunteers, beneficiaries, actors)
+    texts = _texts(listing_ids, beneficiary_ids, actor_ids)
+    return Names(categories, texts["l"], volunteers, texts["r"], texts["u"])

@@ -15,7 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import joinedload, lazyload, selectinload, undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts import access as account_access
 from ..accounts.models import Resident, ResidentManager, Role, User, UserRole, staff_grids
@@ -28,7 +29,7 @@ from ..hours.rules import service_date_of
 from ..notifications.service import notify
 from ..validation import MAX_ID
 from ..waivers import service as waivers
-from . import access, fees, photos, rules
+from . import access, contact, fees, photos, rules
 from .models import MAX_PHOTOS, Booking, BookingEvent, BookingPhoto
 from .rules import Action, BookingStatus, Relation
 
@@ -177,8 +178,19 @@ def create_booking(booker: User, data: dict, idempotency_key: str | None = None)
     _check_date(data["date"])
     listing_fee, volunteer_id, listing_id = 0, None, None
     if data.get("listing_id") is not None:
-        listing = db.session.get(Listing, data["listing_id"])
-        volunteer = db.session.get(Volunteer, listing.volunteer_id) if listing else None
+        # The listing and its volunteer in one statement, none of his collections.
+        row = db.session.execute(
+            sa.select(Listing, Volunteer)
+            .join(Volunteer, Volunteer.id == Listing.volunteer_id)
+            .where(Listing.id == data["listing_id"])
+            .options(
+                lazyload(Volunteer.user),
+                lazyload(Volunteer.categories),
+                lazyload(Volunteer.grids),
+                lazyload(Volunteer.tags),
+            )
+        ).one_or_none()
+        listing, volunteer = row if row is not None else (None, None)
         if (
             listing is None
             or not listing.active
@@ -241,7 +253,10 @@ def create_booking(booker: User, data: dict, idempotency_key: str | None = None)
         if existing is None:
             raise
         return existing
-    _record(booking, booker, "create", None, BookingStatus.requested, "")
+    event = _record(booking, booker, "create", None, BookingStatus.requested, "")
+    # A new booking's timeline is this one step and it has no photos: the answer needs no read.
+    set_committed_value(booking, "events", [event])
+    set_committed_value(booking, "photos", [])
     if volunteer_id is not None:
         _tell_volunteer(booking, volunteer_id, "request_for_you", actor=booker)
     return booking
@@ -355,18 +370,26 @@ def transition(booking: Booking, actor: User | None, action: Action, **details) 
             raise Conflict(_l("Another volunteer has already taken this request."))
         raise Conflict(_l("Someone else changed this booking just now. Please look again."))
     booking_id = booking.id
-    db.session.expire(booking)
-    db.session.add(
-        BookingEvent(
-            booking_id=booking_id,
-            at=now,
-            actor_id=actor.id if actor else None,
-            from_status=from_status,
-            to_status=to_status,
-            action=str(action),
-            note=move.note,
-        )
+    event = BookingEvent(
+        booking_id=booking_id,
+        at=now,
+        actor_id=actor.id if actor else None,
+        from_status=from_status,
+        to_status=to_status,
+        action=str(action),
+        note=move.note,
     )
+    if any(isinstance(v, sa.sql.ClauseElement) for v in values.values()):
+        db.session.expire(booking)
+    else:
+        # What was written is what the row now holds: no second read of it for the steps below,
+        # and a timeline loaded with it gets the new step.
+        loaded = booking.__dict__
+        for key, value in values.items():
+            set_committed_value(booking, key, value)
+        if "events" in loaded:
+            set_committed_value(booking, "events", [*loaded["events"], event])
+    db.session.add(event)
     for step in move.after:
         step()
     for hook in after_transition:
@@ -384,9 +407,10 @@ def _tell_booker(booking: Booking, kind: str, actor: User | None, **params) -> N
 
 
 def _tell_volunteer(booking: Booking, volunteer_id: int, kind: str, actor: User | None) -> None:
-    user = _volunteer_user(volunteer_id)
-    if actor is None or user.id != actor.id:
-        notify(user.id, kind, booking)
+    # His account's id is on the volunteer row (usually already in the session): no more reads.
+    user_id = db.session.get(Volunteer, volunteer_id).user_id
+    if actor is None or user_id != actor.id:
+        notify(user_id, kind, booking)
 
 
 def grid_watchers(community_id: int, grid_id: int) -> list[int]:
@@ -692,17 +716,18 @@ def change_details(user: User, booking_id: int, data: dict) -> Booking:
     return booking
 
 
-def _record(booking, actor, action, from_status, to_status, note) -> None:
-    db.session.add(
-        BookingEvent(
-            booking_id=booking.id,
-            actor_id=actor.id if actor else None,
-            from_status=from_status,
-            to_status=to_status,
-            action=action,
-            note=note,
-        )
+def _record(booking, actor, action, from_status, to_status, note) -> BookingEvent:
+    event = BookingEvent(
+        booking_id=booking.id,
+        at=utcnow(),
+        actor_id=actor.id if actor else None,
+        from_status=from_status,
+        to_status=to_status,
+        action=action,
+        note=note,
     )
+    db.session.add(event)
+    return event
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -716,11 +741,17 @@ def load_booking(booking_id: int) -> Booking | None:
     """The booking with its timeline and photos, fresh from the database."""
     if not 0 < booking_id <= MAX_ID:
         return None
-    return db.session.execute(
-        with_timeline(sa.select(Booking).where(Booking.id == booking_id)).execution_options(
-            populate_existing=True
+    # One booking: its few events and photos come in the same statement.
+    return (
+        db.session.execute(
+            sa.select(Booking)
+            .where(Booking.id == booking_id)
+            .options(joinedload(Booking.events), joinedload(Booking.photos))
+            .execution_options(populate_existing=True)
         )
-    ).scalar_one_or_none()
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def visible_booking(user: User, booking_id: int, viewer: access.Viewer | None = None) -> Booking:
@@ -733,16 +764,22 @@ def visible_booking(user: User, booking_id: int, viewer: access.Viewer | None = 
 
 
 def booking_for_action(booking_id: int) -> Booking:
-    """The booking someone acts on. Whether they may see it is for the rules to say (404, or
-    409 for a volunteer who was a moment too late)."""
-    booking = db.session.get(Booking, booking_id) if 0 < booking_id <= MAX_ID else None
+    """The booking someone acts on, with its timeline and photos (the answer shows them).
+    Whether they may see it is for the rules to say (404, or 409 for a volunteer who was a
+    moment too late)."""
+    booking = load_booking(booking_id)
     if booking is None:
         raise NotFound()
     return booking
 
 
+def _joined_timeline(stmt):
+    """A page of bookings with their events and photos in the same statement (a few each)."""
+    return stmt.options(joinedload(Booking.events), joinedload(Booking.photos))
+
+
 def _page(stmt, page: int, per_page: int) -> tuple[list[Booking], int]:
-    return page_of(with_timeline(stmt), page, per_page)
+    return page_of(_joined_timeline(stmt), page, per_page)
 
 
 def bookings_for(
@@ -791,17 +828,28 @@ def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking]
             .subquery()
         )
         heads.append(sa.select(head.c.id))
+    ids = _union_of([sa.select(Booking.id).where(part) for part in parts]).subquery()
+    counted = sa.select(sa.func.count()).select_from(ids).scalar_subquery()
+    # Each booking's volunteer's name and phone ride along, for volunteer_contact() (contact.py).
+    volunteer = sa.select(Volunteer.user_id).where(Volunteer.id == Booking.volunteer_id)
+    of_volunteer = User.id == volunteer.scalar_subquery()
+    name = sa.select(User.name).where(of_volunteer).scalar_subquery()
+    phone = sa.select(User.phone).where(of_volunteer).scalar_subquery()
     stmt = (
-        sa.select(Booking)
+        sa.select(Booking, counted, name, phone)
         .where(Booking.id.in_(_union_of(heads)))
         .order_by(*newest)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    items = db.session.execute(with_timeline(stmt)).scalars().all()
-    ids = _union_of([sa.select(Booking.id).where(part) for part in parts]).subquery()
-    total = db.session.execute(sa.select(sa.func.count()).select_from(ids)).scalar_one()
-    return list(items), total
+    # The page, its timelines and the count in one statement; a page past the end has no row
+    # to carry the count and asks for it alone.
+    rows = db.session.execute(_joined_timeline(stmt)).unique().all()
+    if rows:
+        contact.remember({row[0].volunteer_id: (row[2], row[3]) for row in rows if row[2]})
+        return [row[0] for row in rows], rows[0][1]
+    total = db.session.execute(sa.select(counted)).scalar_one()
+    return [], total
 
 
 def jobs_of(

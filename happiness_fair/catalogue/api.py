@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_login import current_user
 
+from .. import versions
 from ..accounts.models import User
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required, page_schema, paged
@@ -268,6 +269,7 @@ def suspend(data, volunteer_id):
 
 @blp.get("/listings")
 @blp.doc(operationId="searchListings")
+@versions.conditional_get(versions.CATALOGUE)
 @blp.arguments(CatalogueArgs, location="query")
 @blp.response(200, page_schema(ListingSchema, "ListingPage"), example=examples.LISTINGS)
 @blp.errors(422)
@@ -278,7 +280,10 @@ def catalogue(args):
     filter by `category` (code or id), `mode`, `grid_id` and words in `q`.
 
     - 422: a query argument is invalid (an unknown category, no community for an anonymous
-      caller)."""
+      caller).
+
+    Anonymous answers carry an `ETag` (`Cache-Control: no-cache`): send it back in
+    `If-None-Match` and the answer is 304 while nothing it shows has changed."""
     items, total = service.catalogue(
         _viewer(),
         community_id=args.get("community_id"),
@@ -311,6 +316,7 @@ def create_listing(data):
 
 @blp.get("/listings/<int:listing_id>")
 @blp.doc(operationId="getListing")
+@versions.conditional_get(versions.CATALOGUE)
 @blp.response(200, ListingSchema)
 @blp.errors(404)
 def get_listing(listing_id):

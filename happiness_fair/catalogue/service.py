@@ -8,14 +8,15 @@ suspended) only he and his community's office see it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, raiseload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, raiseload, selectinload
 
-from .. import audit
+from .. import audit, versions
 from ..accounts.models import User
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -24,7 +25,6 @@ from ..notifications.service import notify
 from ..places.models import Grid
 from ..validation import MAX_ID
 from . import rules
-from .categories import category_by_code
 from .events import listing_withdrawn
 from .models import (
     Category,
@@ -437,8 +437,18 @@ def visible_listing(user: User | None, listing_id: int) -> Listing:
         sa.select(Listing)
         .where(Listing.id == listing_id)
         # Inner joins (every listing has a volunteer with an account): SQLite turns the nested
-        # outer join into a scan of every volunteer of the district.
-        .options(joinedload(Listing.volunteer, innerjoin=True).joinedload(Volunteer.user))
+        # outer join into a scan of every volunteer of the district. His skills, grids, tags and
+        # the account's roles load only if asked for (changing a listing checks his skills).
+        .options(
+            joinedload(Listing.volunteer, innerjoin=True).options(
+                joinedload(Volunteer.user).options(
+                    lazyload(User.roles), lazyload(User.staff_grids)
+                ),
+                lazyload(Volunteer.categories),
+                lazyload(Volunteer.grids),
+                lazyload(Volunteer.tags),
+            )
+        )
     ).scalar_one_or_none()
     if listing is None or not can_see_listing(user, listing):
         raise NotFound()
@@ -502,16 +512,38 @@ def withdraw_listing_by_office(user: User, listing: Listing, reason: str) -> Lis
 # ---- the public catalogue -----------------------------------------------------------------------
 
 
-def categories() -> list[Category]:
-    return list(db.session.execute(sa.select(Category).order_by(Category.position)).scalars())
+@dataclass(frozen=True, slots=True)
+class CategoryInfo:
+    """A category as pages and answers show it; kept in memory while the categories' version
+    in the database stays the same (versions.py)."""
+
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    position: int
 
 
-def category_from_param(value: str) -> Category:
+def _read_categories() -> tuple[CategoryInfo, ...]:
+    rows = db.session.execute(
+        sa.select(
+            Category.id, Category.code, Category.name_zh, Category.name_en, Category.position
+        ).order_by(Category.position, Category.id)
+    )
+    return tuple(CategoryInfo(*row) for row in rows)
+
+
+def categories() -> tuple[CategoryInfo, ...]:
+    """The shared categories in display order: read once per process and version."""
+    return versions.cached(versions.CATEGORIES, "all", _read_categories)
+
+
+def category_from_param(value: str) -> CategoryInfo:
     """A category named by its code (plumbing) or its id (3)."""
     if value.isascii() and value.isdigit():
-        category = _get(Category, int(value))
+        category = next((c for c in categories() if c.id == int(value)), None)
     else:
-        category = category_by_code(value)
+        category = next((c for c in categories() if c.code == value), None)
     if category is None:
         raise ValidationFailed(fields={"category": [_("No such category.")]})
     return category

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import versions
 from ..errors import Conflict, DomainError, Forbidden
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
@@ -44,6 +45,7 @@ def star_level(volunteer: Volunteer) -> int:
 
 
 @bp.get("/services")
+@versions.conditional_get(versions.CATALOGUE)
 def services():
     """Search and browse; with htmx only the results are sent back as the user types."""
     categories = service.categories()
@@ -82,6 +84,7 @@ def services():
 
 
 @bp.get("/services/<int:listing_id>")
+@versions.conditional_get(versions.CATALOGUE)
 def listing(listing_id: int):
     return _listing_page(service.visible_listing(_viewer(), listing_id))
 

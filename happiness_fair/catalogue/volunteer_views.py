@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from ..bookings import access as booking_access
 from ..bookings import reading
@@ -27,9 +26,9 @@ from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..hours import rules as hours_rules
 from ..places import service as places
-from ..web import me, page_number, signed_in
+from ..web import me, page_number, shell_facts, signed_in
 from . import record, service
-from .models import Volunteer, VolunteerStatus
+from .models import VolunteerStatus
 from .schemas import (
     ListingPatchSchema,
     NewListingSchema,
@@ -78,12 +77,7 @@ _YUAN = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 @bp.app_context_processor
 def volunteer_nav():
     """The volunteer's entries in the menu show to anyone with a volunteer record."""
-    status = None
-    if current_user.is_authenticated:
-        status = db.session.execute(
-            sa.select(Volunteer.status).where(Volunteer.user_id == current_user.id)
-        ).scalar_one_or_none()
-    return {"volunteer_status": status}
+    return {"volunteer_status": shell_facts()[1]}
 
 
 @bp.app_template_global()

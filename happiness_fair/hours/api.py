@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_login import current_user
 
-from ..api.base import ApiBlueprint, login_required, page_schema, paged
+from .. import versions
+from ..api.base import ApiBlueprint, lean_json, login_required, page_schema, paged
 from ..bookings.service import today
 from ..database import long_statements
 from ..errors import Forbidden, NotFound, ValidationFailed
@@ -258,7 +259,24 @@ def volunteer_ranking(args):
         ]
         title = _("Volunteer ranking")
         return _as_file(args, "volunteer-ranking", title, headers, rows, first, last)
-    return {"from_": first, "to": last, "items": items}
+    # VolunteerRankingSchema's shape, without marshmallow (a third of this answer's time).
+    return lean_json(
+        {
+            "from": first,
+            "to": last,
+            "items": [
+                {
+                    "rank": i.rank,
+                    "volunteer_id": i.volunteer_id,
+                    "name": i.name,
+                    "minutes": i.minutes,
+                    "services": i.services,
+                    "star_level": i.star_level,
+                }
+                for i in items
+            ],
+        }
+    )
 
 
 @blp.get("/rankings/grids")
@@ -294,11 +312,28 @@ def grid_table(args):
             for i in items
         ]
         return _as_file(args, "grid-table", _("Grid table"), headers, rows, first, last)
-    return {"from_": first, "to": last, "items": items}
+    # GridTableSchema's shape, without marshmallow.
+    return lean_json(
+        {
+            "from": first,
+            "to": last,
+            "items": [
+                {
+                    "grid_id": i.grid_id,
+                    "name": i.name,
+                    "minutes": i.minutes,
+                    "services": i.services,
+                    "volunteers": i.volunteers,
+                }
+                for i in items
+            ],
+        }
+    )
 
 
 @blp.get("/honour-board")
 @blp.doc(operationId="getHonourBoard")
+@versions.conditional_get(versions.CATALOGUE, versions.HOURS, extra=lambda: today().isoformat())
 @blp.arguments(HonourArgs, location="query")
 @blp.response(200, HonourBoardSchema)
 @blp.errors(404, 422)

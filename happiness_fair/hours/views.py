@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import fields
 
+from .. import versions
 from ..bookings.service import today
 from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -179,6 +180,7 @@ def correction(record_id: int):
 
 
 @bp.get("/honour-board")
+@versions.conditional_get(versions.CATALOGUE, versions.HOURS, extra=lambda: today().isoformat())
 def honour_board():
     """Public: this month's or this year's top volunteers, names as each chose to show them."""
     text = request.args.get("community_id", "").strip()

@@ -143,8 +143,10 @@ class _Blank(dict):
 
 
 def category_map() -> dict[int, Category]:
-    """The shared categories by id, loaded once for a page of notifications."""
-    return {c.id: c for c in db.session.execute(sa.select(Category)).scalars()}
+    """The shared categories by id (kept in memory per version of the categories)."""
+    from ..catalogue.service import categories
+
+    return {c.id: c for c in categories()}
 
 
 def render(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_login import current_user
 
 from ..bookings import access as booking_access
 from ..bookings import contact as booking_contact
-from ..web import me, signed_in
+from ..web import me, shell_facts, signed_in
 from . import service
 
 bp = Blueprint("notifications_web", __name__)
@@ -19,9 +18,7 @@ PER_PAGE = 20
 @bp.app_context_processor
 def unread_badge():
     """The unread count shows on every page."""
-    if current_user.is_authenticated:
-        return {"unread_count": service.unread_count(current_user.id)}
-    return {"unread_count": 0}
+    return {"unread_count": shell_facts()[0]}
 
 
 @bp.get("/notifications")

@@ -8,7 +8,7 @@ import chinese_calendar
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
+from .. import audit, versions
 from ..accounts.models import User
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
@@ -92,12 +92,17 @@ def unpublished_years(community_id: int, first: date, last: date) -> list[int]:
     ]
 
 
-def holidays_and_makeup(community_id: int, first: date, last: date) -> tuple[set, set]:
-    days = days_of(community_id, first, last)
-    return (
-        {d.day for d in days if d.kind is DayKind.holiday},
-        {d.day for d in days if d.kind is DayKind.makeup},
-    )
+def holidays_and_makeup(community_id: int, first: date, last: date) -> tuple[frozenset, frozenset]:
+    """Read once per process while the calendar's version stays the same (versions.py)."""
+
+    def read():
+        days = days_of(community_id, first, last)
+        return (
+            frozenset(d.day for d in days if d.kind is DayKind.holiday),
+            frozenset(d.day for d in days if d.kind is DayKind.makeup),
+        )
+
+    return versions.cached(versions.CALENDAR, (community_id, first, last), read)
 
 
 def set_year(actor: User, year: int, items: list[dict]) -> list[CalendarDay]:

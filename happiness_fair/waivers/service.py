@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
+from .. import audit, versions
 from ..accounts.models import User
 from ..bookings import fees
 from ..database import utcnow
@@ -19,7 +19,12 @@ from .models import WaiverRuleSetting
 
 
 def rules_in_force(community_id: int) -> tuple[fees.WaiverRule, ...]:
-    """Every rule code once, in fees.WAIVER_CODES order: the office's setting or the default."""
+    """Every rule code once, in fees.WAIVER_CODES order: the office's setting or the default.
+    Read once per process while the waiver rules' version stays the same (versions.py)."""
+    return versions.cached(versions.WAIVERS, community_id, lambda: _read_rules(community_id))
+
+
+def _read_rules(community_id: int) -> tuple[fees.WaiverRule, ...]:
     settings = {
         row.code: row
         for row in db.session.execute(

@@ -1,0 +1,305 @@
+"""What never changes during a request is read once per process, keyed by a version number kept
+in the database (issue 22).
+
+A row of `cache_versions` per kind of data (the catalogue, waiver rules, the calendar, hours) is
+given a new number, in the same transaction, by session hooks that note every change to the
+tables behind it and write the numbers once at commit; so every worker sees a change at the
+commit that makes it, and a rolled-back change changes nothing. There is
+no time-to-live: a cached value is used only while the version it was read under is current.
+
+The versions are read once per transaction (one small statement); the same numbers key the ETags
+of the public answers (`conditional_get`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+import threading
+from collections.abc import Callable, Hashable
+
+import sqlalchemy as sa
+from flask import request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .extensions import db
+
+CATEGORIES, CATALOGUE, WAIVERS, CALENDAR, HOURS = (
+    "categories",
+    "catalogue",
+    "waivers",
+    "calendar",
+    "hours",
+)
+
+# Which tables each version covers. Users only for their name (the catalogue shows it); any
+# other change to a user (a password, a role) leaves the catalogue as it was.
+WATCHED: dict[str, tuple[str, ...]] = {
+    "categories": (CATEGORIES, CATALOGUE),
+    "listings": (CATALOGUE,),
+    "volunteers": (CATALOGUE,),
+    "volunteer_categories": (CATALOGUE,),
+    "volunteer_grids": (CATALOGUE,),
+    "volunteer_tags": (CATALOGUE,),
+    "communities": (CATALOGUE,),
+    "waiver_rule_settings": (WAIVERS,),
+    "calendar_days": (CALENDAR,),
+    "hours_records": (HOURS,),
+    "hours_day_totals": (HOURS,),
+    "hours_month_totals": (HOURS,),
+}
+USER_COLUMNS_SHOWN = ("name",)
+NAMES = (CATEGORIES, CATALOGUE, WAIVERS, CALENDAR, HOURS)
+_MAX_ENTRIES = 2000  # per name: waiver rules per community, calendar ranges, ...
+
+
+class CacheVersion(db.Model):
+    """A kind of data's version: bumped in the same transaction as any change to it."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+# ---- bumping ------------------------------------------------------------------------------------
+
+
+def _bump_statement(dialect_name: str, names: list[str]):
+    table = CacheVersion.__table__
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    # A new random number rather than +1: a version seen inside a transaction that is then
+    # rolled back is never given again, so nothing cached under it can pass for current.
+    version = secrets.randbits(62)
+    stmt = insert(table).values([{"name": n, "version": version} for n in names])
+    return stmt.on_conflict_do_update(index_elements=[table.c.name], set_={"version": version})
+
+
+def _bump(session: Session, names: set[str]) -> None:
+    """Note what this transaction changes; the versions are written once, at its commit."""
+    if names:
+        session.info.setdefault("hf_pending", set()).update(names)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_versions(session: Session) -> None:
+    """One statement at commit for everything the transaction changed, so the rows are locked
+    only while it commits, always in the same order (no deadlock between two writers)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the last changes are noted by the flush hooks
+    names = session.info.pop("hf_pending", None)
+    if names:
+        connection = session.connection()
+        connection.execute(_bump_statement(connection.dialect.name, sorted(names)))
+
+
+def _names_of_instance(obj) -> set[str]:
+    table = getattr(obj, "__tablename__", None)
+    if table == "users":
+        state = sa.inspect(obj)
+        if any(state.attrs[c].history.has_changes() for c in USER_COLUMNS_SHOWN):
+            return {CATALOGUE}
+        return set()
+    return set(WATCHED.get(table, ()))
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_on_flush(session: Session, flush_context, instances) -> None:
+    names: set[str] = set()
+    tables: set[str] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        names |= _names_of_instance(obj)
+        tables.add(getattr(obj, "__tablename__", ""))
+    _forget_memos(session, tables)
+    # A change to a many-to-many collection (a volunteer's skills) shows as the owner dirty.
+    _bump(session, names)
+
+
+def _tables_of(statement) -> set[str]:
+    table = getattr(statement, "table", None)
+    if table is None:
+        return set()
+    return {getattr(table, "name", "")}
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk(state) -> None:
+    """UPDATE/DELETE/INSERT statements sent through the session (counters, vetting moves)."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    names: set[str] = set()
+    _forget_memos(state.session, _tables_of(state.statement))
+    for table in _tables_of(state.statement):
+        if table == "users":
+            names.add(CATALOGUE)  # conservative: a bulk change may rename
+        names |= set(WATCHED.get(table, ()))
+    _bump(state.session, names)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("hf_versions", None)
+        session.info.pop("hf_memo", None)
+        session.info.pop("hf_pending", None)
+
+
+# ---- reading ------------------------------------------------------------------------------------
+
+
+def current() -> dict[str, int]:
+    """Every version, read once per transaction (one statement)."""
+    session = db.session()
+    versions = session.info.get("hf_versions")
+    if versions is None:
+        rows = session.execute(sa.select(CacheVersion.name, CacheVersion.version)).all()
+        versions = dict.fromkeys(NAMES, 0)
+        versions.update({name: version for name, version in rows})
+        session.info["hf_versions"] = versions
+    return versions
+
+
+class _Store:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.entries: dict[str, tuple[int, dict]] = {}
+
+    def get(self, name: str, version: int, key: Hashable):
+        entry = self.entries.get(name)
+        if entry is None or entry[0] != version:
+            return None, False
+        if key in entry[1]:
+            return entry[1][key], True
+        return None, False
+
+    def put(self, name: str, version: int, key: Hashable, value) -> None:
+        with self.lock:
+            entry = self.entries.get(name)
+            if entry is None or entry[0] != version or len(entry[1]) >= _MAX_ENTRIES:
+                entry = (version, {})
+                self.entries[name] = entry
+            entry[1][key] = value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_store = _Store()
+
+
+def cached(name: str, key: Hashable, compute: Callable[[], object]):
+    """`compute()` once per version of `name` in this process. Values must be immutable (or
+    treated so) and hold no ORM objects. A transaction that has changed the data itself reads
+    around the cache: what it sees is not committed yet."""
+    if name in db.session().info.get("hf_pending", ()):
+        return compute()
+    version = current()[name]
+    value, hit = _store.get(name, version, key)
+    if hit:
+        return value
+    value = compute()
+    _store.put(name, version, key, value)
+    return value
+
+
+def clear() -> None:
+    """Forget everything cached in this process (tests that rewrite tables behind the ORM)."""
+    _store.clear()
+
+
+# ---- within one transaction ----------------------------------------------------------------------
+
+
+def memo(key: Hashable, tables: frozenset[str], compute: Callable[[], object]):
+    """`compute()` once per transaction (a request), e.g. who the caller is to the bookings,
+    which several steps of one request ask. Forgotten when the transaction ends or when the
+    session changes any of `tables`."""
+    memos = db.session().info.setdefault("hf_memo", {})
+    if key in memos:
+        return memos[key][1]
+    value = compute()
+    memos[key] = (tables, value)
+    return value
+
+
+def _forget_memos(session: Session, tables: set[str]) -> None:
+    memos = session.info.get("hf_memo")
+    if not memos or not tables:
+        return
+    for key in [k for k, (watched, _v) in memos.items() if watched & tables]:
+        del memos[key]
+
+
+# ---- public answers: ETag over what they depend on ----------------------------------------------
+
+
+def _anonymous() -> bool:
+    return "Authorization" not in request.headers and not current_user.is_authenticated
+
+
+def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> Callable:
+    """For a public GET answered the same to every anonymous caller: an ETag over the versions
+    it depends on, the URL, the language and 长辈版 (and, for a page, the session's CSRF token,
+    which the page's forms carry), `Cache-Control: no-cache`, and 304 without doing the work
+    when the caller already has it. Signed-in callers get the answer as before (no ETag)."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if request.method not in ("GET", "HEAD") or not _anonymous() or "_flashes" in session:
+                return view(*args, **kwargs)  # a message waiting to be shown: a fresh page
+            from .pages import ELDER_COOKIE
+
+            csrf = ""
+            if not request.path.startswith("/api/"):
+                from flask_wtf.csrf import generate_csrf
+
+                generate_csrf()  # the page's forms carry it: a new session, a new page
+                csrf = session.get("csrf_token", "")
+            versions = current()
+            parts = [
+                request.full_path,
+                str(get_locale()),
+                request.cookies.get(ELDER_COOKIE) == "1",
+                request.headers.get("HX-Request", ""),
+                request.headers.get("Accept", ""),
+                csrf,
+                *(f"{n}={versions[n]}" for n in names),
+                extra() if extra else "",
+            ]
+            digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+            etag = f'W/"{digest}"'
+            if request.if_none_match.contains_weak(digest):
+                response = _not_modified(etag)
+            else:
+                from flask import make_response
+
+                response = make_response(view(*args, **kwargs))
+                if response.status_code != 200:
+                    return response
+                response.headers["ETag"] = etag
+            response.headers["Cache-Control"] = "no-cache"
+            response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _not_modified(etag: str):
+    from flask import current_app
+
+    response = current_app.response_class(status=304)
+    response.headers["ETag"] = etag
+    return response

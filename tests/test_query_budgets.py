@@ -1,0 +1,205 @@
+"""Query budgets (issue 22): every API endpoint and page of the performance scenarios sends at
+most 3 statements for a read (authentication included) and at most 8 for a write, so a later
+change cannot quietly add round trips. Counted on a warm process (the first request of a worker
+may read what it then keeps, e.g. the categories), with some data so that per-row loading shows.
+"""
+
+# The bookings world's fixtures are imported here (as the conftest files do): F811 below.
+# ruff: noqa: F811
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.bookings.conftest import World, act, advance, book, plumbing, tomorrow, world  # noqa: F401
+from tests.web.conftest import browser_for  # noqa: F401
+
+READS = 3
+WRITES = 8
+
+
+@pytest.fixture
+def scene(api, make, world, book, advance):
+    """The bench's scenarios in small: listings, bookings in several states, a ranking."""
+    for n in range(3):
+        make.listing(world.plumber, title=f"维修水管{n}")
+        make.listing(world.plumber2, title=f"上门维修{n}")
+    opened = [book() for _ in range(3)]
+    named = [book(listing_id=world.listing.id) for _ in range(2)]
+    advance(opened[0]["id"], "confirmed")
+    advance(named[0]["id"], "accepted")
+    return {"booking": named[0], "open": opened[1]}
+
+
+def _warm_then_count(count_queries, call):
+    response = call()  # a worker's first request may fill its caches
+    assert response.status_code < 400, response.get_data(as_text=True)[:300]
+    with count_queries() as counter:
+        response = call()
+    assert response.status_code < 400, response.get_data(as_text=True)[:300]
+    return counter
+
+
+def _assert_budget(counter, budget, what):
+    listing = "\n".join(" ".join(s.split())[:160] for s in counter.statements)
+    assert counter.count <= budget, f"{what}: {counter.count} statements > {budget}\n{listing}"
+
+
+API_READS = {
+    "catalogue, anonymous": lambda w: f"/listings?community_id={w.community.id}&q=维修",
+    "catalogue, one category": lambda w: f"/listings?community_id={w.community.id}&category=1",
+    "one listing": lambda w: f"/listings/{w.listing.id}",
+    "categories": lambda w: "/categories",
+    "honour board": lambda w: f"/honour-board?community_id={w.community.id}&period=year",
+}
+
+
+@pytest.mark.parametrize("what", API_READS)
+def test_public_api_reads_stay_within_budget(api, world, scene, count_queries, what):
+    path = API_READS[what](world)
+    counter = _warm_then_count(count_queries, lambda: api.get(path))
+    _assert_budget(counter, READS, what)
+
+
+SIGNED_IN_API_READS = {
+    "catalogue, own community": ("grandma_user", lambda s: "/listings?q=维修"),
+    "my bookings, booker": ("grandma_user", lambda s: "/bookings"),
+    "my bookings, volunteer": ("plumber", lambda s: "/bookings"),
+    "job board": ("plumber", lambda s: "/jobs"),
+    "a booking": ("grandma_user", lambda s: f"/bookings/{s['booking']['id']}"),
+    "a booking, its volunteer": ("plumber", lambda s: f"/bookings/{s['booking']['id']}"),
+    "yearly ranking": ("office", lambda s: "/rankings/volunteers?period=year"),
+    "grid table": ("office", lambda s: "/rankings/grids?period=year"),
+    "the year's CSV": ("office", lambda s: "/rankings/volunteers?period=year&format=csv"),
+    "unread notifications": ("grandma_user", lambda s: "/notifications?unread=true"),
+}
+
+
+def _person(world, who):
+    person = getattr(world, who)
+    return getattr(person, "account_user", person)
+
+
+# Over the budget since issues 17 and 20 met issue 22's work (issue 22 stays open): a booking
+# asks its volunteer's name and phone for volunteer_contact (4 statements); unread
+# notifications add the volunteer's phone at read time (6).
+_MERGED_OVER = {
+    "a booking": "4 statements: volunteer_contact's name and phone (issue 22: still open)",
+    "unread notifications": "6 statements: phones added at read time (issue 22: still open)",
+}
+
+
+@pytest.mark.parametrize(
+    "what",
+    [
+        pytest.param(w, marks=pytest.mark.xfail(strict=True, reason=_MERGED_OVER[w]))
+        if w in _MERGED_OVER
+        else w
+        for w in SIGNED_IN_API_READS
+    ],
+)
+def test_signed_in_api_reads_stay_within_budget(api, world, scene, count_queries, what):
+    who, path = SIGNED_IN_API_READS[what]
+    caller = api.as_(_person(world, who))
+    counter = _warm_then_count(count_queries, lambda: caller.get(path(scene)))
+    _assert_budget(counter, READS, what)
+
+
+# Not yet within the budget (issue 22): the booking pages name the people, services and the
+# menu's counts beside the bookings: sign-in, viewer, bookings, cache versions, volunteers'
+# names, titles and names (one UNION), the menu's unread count: 7 statements (were 17 and 29).
+_OVER = pytest.mark.xfail(strict=True, reason="7 statements today (issue 22: still open)")
+
+PAGES = {
+    "home, anonymous": (None, lambda w, s: "/"),
+    "catalogue page": (None, lambda w, s: "/services?q=维修"),
+    "listing page": (None, lambda w, s: f"/services/{w.listing.id}"),
+    "honour board page": (None, lambda w, s: f"/honour-board?community_id={w.community.id}"),
+    "home with unread count": ("grandma_user", lambda w, s: "/"),
+    "my bookings page": ("grandma_user", lambda w, s: "/bookings"),
+    "a booking page": ("grandma_user", lambda w, s: f"/bookings/{s['booking']['id']}"),
+}
+OVER_BUDGET = {"my bookings page", "a booking page"}
+
+
+@pytest.mark.parametrize(
+    "what", [pytest.param(w, marks=_OVER) if w in OVER_BUDGET else w for w in PAGES]
+)
+def test_pages_stay_within_budget(browser_for, world, scene, count_queries, what):
+    who, path = PAGES[what]
+    browser = browser_for(_person(world, who) if who else None)
+    counter = _warm_then_count(count_queries, lambda: browser.get(path(world, scene)))
+    _assert_budget(counter, READS, what)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="11 statements since issues 17/20's checks were merged (issue 22: open)"
+)
+def test_creating_a_booking_stays_within_budget(api, world, scene, count_queries):
+    caller = api.as_(world.grandma_user)
+    body = {
+        "listing_id": world.listing.id,
+        "date": (tomorrow() + timedelta(days=2)).isoformat(),
+        "period": "morning",
+        "description": "水龙头漏水，麻烦上门看看",
+    }
+    assert caller.post("/bookings", json=body).status_code == 201
+    with count_queries() as counter:
+        response = caller.post("/bookings", json=body)
+    assert response.status_code == 201, response.json
+    _assert_budget(counter, WRITES, "create a booking")
+
+
+@pytest.mark.xfail(
+    strict=True, reason="9 statements since issues 17/20's checks were merged (issue 22: open)"
+)
+def test_accepting_a_booking_stays_within_budget(api, world, scene, book, count_queries):
+    first, second = book(listing_id=world.listing.id), book(listing_id=world.listing.id)
+    caller = api.as_(world.plumber.account_user)
+    assert caller.post(f"/bookings/{first['id']}/accept", json={}).status_code == 200
+    with count_queries() as counter:
+        response = caller.post(f"/bookings/{second['id']}/accept", json={})
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == "accepted"
+    _assert_budget(counter, WRITES, "accept a booking")
+
+
+def test_answers_built_without_a_second_read_are_what_a_read_gives(api, world, scene, book):
+    """Creating and accepting answer from what they wrote (no re-read): the same booking, the
+    same timeline and actions as reading it back."""
+    caller = api.as_(world.grandma_user)
+    created = book(listing_id=world.listing.id)
+    assert created == caller.get(f"/bookings/{created['id']}").json
+    assert [e["action"] for e in created["events"]] == ["create"]
+    volunteer = api.as_(world.plumber.account_user)
+    accepted = volunteer.post(f"/bookings/{created['id']}/accept", json={})
+    assert accepted.status_code == 200
+    assert accepted.json == volunteer.get(f"/bookings/{created['id']}").json
+    assert [e["action"] for e in accepted.json["events"]] == ["create", "accept"]
+    assert accepted.json["status"] == "accepted"
+
+
+@pytest.mark.parametrize(
+    ("path", "schema_name", "read"),
+    [
+        ("/rankings/volunteers?period=year", "VolunteerRankingSchema", "volunteer_ranking"),
+        ("/rankings/grids?period=year", "GridTableSchema", "grid_table"),
+    ],
+)
+def test_lean_answers_are_what_their_schema_gives(api, app, world, scene, path, schema_name, read):
+    """The rankings are written without marshmallow; the documented schema gives the same."""
+    from happiness_fair.bookings.service import today
+    from happiness_fair.hours import rankings, schemas
+    from happiness_fair.hours.rules import period_range
+
+    response = api.as_(world.office).get(path)
+    assert response.status_code == 200
+    assert response.json["items"], "the scene has verified hours"
+    with app.test_request_context():
+        first, last = period_range("year", today())
+        items = getattr(rankings, read)(world.community.id, first, last)
+        expected = getattr(schemas, schema_name)().dump(
+            {"from_": first, "to": last, "items": items}
+        )
+    assert response.json == expected
