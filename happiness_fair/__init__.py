@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .office import views as office_views
     from .places import api as places_api
     from .teams import api as teams_api
+    from .teams import views as teams_views
     from .waivers import api as waivers_api
 
     api_base.init_app(
@@ -98,6 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hours_views.bp,
         followups_views.bp,
         concerns_views.bp,
+        teams_views.bp,
     ):
         app.register_blueprint(blueprint)
 

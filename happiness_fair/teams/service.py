@@ -198,3 +198,18 @@ def leave_all(volunteer_id: int) -> None:
     """Erasure: he leaves every team (a team he leads keeps him as leader for the office to
     replace, but no longer as a member in any list he could be found by)."""
     db.session.execute(sa.delete(TeamMember).where(TeamMember.volunteer_id == volunteer_id))
+
+
+def approved_volunteers(community_id: int) -> list[Volunteer]:
+    """Whom a team may take: the community's approved volunteers (for the pages' choosers)."""
+    return list(
+        db.session.execute(
+            sa.select(Volunteer)
+            .join(User, User.id == Volunteer.user_id)
+            .where(
+                Volunteer.community_id == community_id,
+                Volunteer.status == VolunteerStatus.approved,
+            )
+            .order_by(User.name, Volunteer.id)
+        ).scalars()
+    )
