@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..accounts.models import User
@@ -112,7 +113,11 @@ def _name_free(community_id: int, name: str, team_id: int | None = None) -> None
 
 
 def _join(team: Team, volunteer: Volunteer, actor: User) -> None:
-    db.session.add(TeamMember(team_id=team.id, volunteer_id=volunteer.id))
+    try:
+        with db.session.begin_nested():  # a simultaneous add of the same member: 409, not 500
+            db.session.add(TeamMember(team_id=team.id, volunteer_id=volunteer.id))
+    except IntegrityError:
+        raise Conflict(_l("This volunteer is already in the team.")) from None
     if volunteer.user_id != actor.id:
         notify(volunteer.user_id, "team_added", team=team.id, name=team.name)
 
@@ -122,8 +127,11 @@ def create_team(office: User, name: str, leader_volunteer_id: int) -> Team:
     leader = _approved_volunteer(office.community_id, leader_volunteer_id, "leader_volunteer_id")
     _name_free(office.community_id, name)
     team = Team(community_id=office.community_id, name=name, leader_volunteer_id=leader.id)
-    db.session.add(team)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a simultaneous create of the same name: 409, not 500
+            db.session.add(team)
+    except IntegrityError:
+        raise Conflict(_l("There is already a team with this name.")) from None
     _join(team, leader, office)
     audit.record(
         "team.create",
