@@ -111,6 +111,7 @@ def rankings_page():
             last,
             grid_id=args.get("grid_id"),
             tag=args.get("tag"),
+            team_id=args.get("team_id"),
             limit=args.get("limit"),
         )
         lines = rankings.grid_table(current_user.community_id, first, last)
@@ -124,6 +125,7 @@ def rankings_page():
         first=first,
         last=last,
         grids=_grids(),
+        teams=[(line.team_id, line.name) for line in team_lines],
         query=query,
         form=request.args,
         errors=errors,

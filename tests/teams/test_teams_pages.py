@@ -65,6 +65,8 @@ def test_office_creates_leader_adds_member_leaves(app, make, api):
     for path in ("/office/rankings", "/office/"):
         html = office.get(path).get_data(as_text=True)
         assert "志愿服务队" in html and "虹西修缮服务队" in html and "1.5" in html, path
+    filtered = office.get(f"/office/rankings?team_id={team_id}").get_data(as_text=True)
+    assert f'<option value="{team_id}" selected>' in filtered and "沈林益" in filtered
 
 
 def test_team_pages_refuse_strangers(app, make, api):
