@@ -64,6 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .office import api as office_api
     from .office import views as office_views
     from .places import api as places_api
+    from .teams import api as teams_api
+    from .teams import views as teams_views
     from .waivers import api as waivers_api
 
     api_base.init_app(
@@ -81,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             office_api.blp,
             fairs_api.blp,
             concerns_api.blp,
+            teams_api.blp,
         ],
     )
     app.register_blueprint(pages.bp)
@@ -96,6 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hours_views.bp,
         followups_views.bp,
         concerns_views.bp,
+        teams_views.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -21,6 +21,7 @@ from .fairs import demo as fairs_demo
 from .hours import demo as hours_demo
 from .office import demo as office_demo
 from .places.models import Building, Community, Compound, Grid
+from .teams import demo as teams_demo
 
 DEMO_PASSWORD = "demo-pass-2024"  # noqa: S105 (published in the README)
 
@@ -195,5 +196,6 @@ def seed_demo() -> bool:
     catalogue_created.append(fairs_demo.seed(hongxi))  # needs the catalogue's fair listings
     catalogue_created.append(concerns_demo.seed(hongxi, haobei))  # beside the 152幢 booking
     catalogue_created.append(office_demo.seed(hongxi))  # a certificate request waiting
+    catalogue_created.append(teams_demo.seed(hongxi))  # 虹西志愿服务队, led by 沈林益
     db.session.flush()
     return created_hongxi or created_haobei or any(catalogue_created)

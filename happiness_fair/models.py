@@ -27,6 +27,7 @@ from .hours.models import HoursCorrection, HoursDayTotal, HoursMonthTotal, Hours
 from .notifications.models import Notification  # noqa: F401
 from .office.models import CalendarDay, Certificate
 from .places.models import Building, Community, Compound, Grid
+from .teams.models import Team, TeamMember  # noqa: F401
 from .versions import CacheVersion
 from .waivers.models import WaiverRuleSetting
 

@@ -81,6 +81,12 @@ def test_init_db_and_seed_demo_twice_give_every_demo_account_its_roles(scratch_a
         me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
         assert role in me["roles"], phone
         assert communities[me["community_id"]] == community
+        if phone == "13900000003":  # 沈林益 leads the demo team
+            teams = client.get("/api/v1/teams", headers={"Authorization": f"Bearer {token}"})
+            (team,) = teams.json["items"]
+            assert team["name"] == "虹西志愿服务队" and len(team["members"]) >= 2
+            shen = client.get("/api/v1/me/volunteer", headers={"Authorization": f"Bearer {token}"})
+            assert team["leader_volunteer_id"] == shen.json["id"]
     with scratch_app.app_context():
         from happiness_fair.places.models import Building, Grid
 

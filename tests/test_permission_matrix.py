@@ -127,6 +127,20 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/hours/corrections/{correction}/reject", {"note": "不计路途时间"}, [401, 404, 404, 404, 404, 404, 403, 403, 200, 404]),
     ("get", "/rankings/volunteers?period=year", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
     ("get", "/rankings/grids?period=year", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
+    ("get", "/rankings/teams?period=year", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
+    ("get", "/rankings/volunteers?period=year&team_id={team}", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 422]),
+    # --- volunteer teams (志愿服务队): 'team' is led by vol, with vol2 a member ----------------------
+    ("get", "/teams", None, [401] + [200] * 9),
+    ("post", "/teams", {"name": "虹西理发服务队", "leader_volunteer_id": "{vol2}"}, [401, 403, 403, 403, 403, 403, 403, 403, 201, 422]),
+    ("post", "/teams", {"name": "虹西修缮服务队", "leader_volunteer_id": "{vol2}"}, [401, 403, 403, 403, 403, 403, 403, 403, 409, 422]),
+    ("post", "/teams", {"name": "虹西理发服务队", "leader_volunteer_id": "{applicant}"}, [401, 403, 403, 403, 403, 403, 403, 403, 422, 422]),
+    ("patch", "/teams/{team}", {"name": "虹西便民服务队"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 404]),
+    ("patch", "/teams/{team}", {"leader_volunteer_id": "{applicant}"}, [401, 403, 403, 403, 403, 403, 403, 403, 422, 404]),
+    ("post", "/teams/{team}/members", {"volunteer_id": "{vol2}"}, [401, 403, 403, 403, 409, 403, 403, 403, 409, 404]),
+    ("post", "/teams/{team}/members", {"volunteer_id": "{applicant}"}, [401, 403, 403, 403, 422, 403, 403, 403, 422, 404]),
+    ("delete", "/teams/{team}/members/{vol2}", None, [401, 403, 403, 403, 204, 204, 403, 403, 204, 404]),
+    ("delete", "/teams/{team}/members/{vol}", None, [401, 403, 403, 403, 409, 403, 403, 403, 409, 404]),
+    ("delete", "/teams/{team}/members/{applicant}", None, [401, 403, 403, 403, 404, 403, 403, 403, 404, 404]),
     ("get", "/honour-board?community_id={community}", None, [200] * 10),
     ("get", "/waiver-rules", None, [401] + [200] * 9),
     ("patch", "/waiver-rules/dibao", {"active": True}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
@@ -309,6 +323,10 @@ def cast(app, make, api, in_app):
     assert concern_photo.status_code == 201, concern_photo.json
     cert_req = api.as_(v).post("/me/certificate-requests", json={})
     assert cert_req.status_code == 201, cert_req.json
+    team = as_office.post("/teams", json={"name": "虹西修缮服务队", "leader_volunteer_id": vol.id})
+    assert team.status_code == 201, team.json
+    joined = api.as_(v).post(f"/teams/{team.json['id']}/members", json={"volunteer_id": vol2.id})
+    assert joined.status_code == 201, joined.json
     her_notes = as_her.get("/notifications").json["items"]
     for user in people.values():
         api.as_(user)  # every token exists before the first savepoint
@@ -335,6 +353,7 @@ def cast(app, make, api, in_app):
         "fair": fair.json["id"],
         "stall": stall.json["id"],
         "cert_req": cert_req.json["id"],
+        "team": team.json["id"],
         "fair_listing2": fair_listing2.id,
         **concerns,
         "handler": handler.json["id"],

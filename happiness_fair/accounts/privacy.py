@@ -29,6 +29,8 @@ from ..extensions import db
 from ..followups.models import FollowUp
 from ..notifications.models import Notification
 from ..office.models import Certificate, CertificateRequest
+from ..teams import service as teams_service
+from ..teams.models import Team, TeamMember
 from . import security, totp
 from .models import (
     AuthSession,
@@ -224,6 +226,7 @@ def export(user: User) -> dict:
         ],
         **concern_privacy.export(user.id, resident_ids),
         "volunteer_record": _volunteer_record(volunteer),
+        "teams": _teams(volunteer),
         "certificate_requests": [
             {
                 "id": r.id,
@@ -263,6 +266,32 @@ def export(user: User) -> dict:
             for n in notifications
         ],
     }
+
+
+def _teams(volunteer) -> list[dict]:
+    """The volunteer teams he belongs to (or leads), and since when."""
+    if volunteer is None:
+        return []
+    rows = db.session.execute(
+        sa.select(Team, TeamMember.joined_at)
+        .outerjoin(
+            TeamMember,
+            sa.and_(TeamMember.team_id == Team.id, TeamMember.volunteer_id == volunteer.id),
+        )
+        .where(
+            sa.or_(TeamMember.volunteer_id.is_not(None), Team.leader_volunteer_id == volunteer.id)
+        )
+        .order_by(Team.id)
+    ).all()
+    return [
+        {
+            "id": team.id,
+            "name": team.name,
+            "leader": team.leader_volunteer_id == volunteer.id,
+            "joined_at": _iso(joined_at),
+        }
+        for team, joined_at in rows
+    ]
 
 
 def _volunteer_record(volunteer) -> dict | None:
@@ -418,6 +447,7 @@ def erase(user: User, password: str) -> None:
         volunteer.bio = ""
         volunteer.show_full_name = False
         volunteer.pending_categories, volunteer.pending_grids = [], []  # nothing left to vet
+        teams_service.leave_all(volunteer.id)
         db.session.execute(
             sa.delete(VolunteerRecord).where(VolunteerRecord.volunteer_id == volunteer.id)
         )

@@ -10,6 +10,7 @@ from marshmallow import fields, validate
 from ..api.base import PageArgs
 from ..hours import rankings
 from ..hours import rules as hours_rules
+from ..teams import service as teams_service
 from ..validation import MAX_ID, BaseSchema, TrimmedString, between, length, one_of
 from . import rules, service
 
@@ -167,6 +168,10 @@ class VolunteerSchema(ma.Schema):
     tags = fields.Function(
         lambda volunteer: [t.tag for t in volunteer.tags],
         metadata={"type": "array", "items": {"type": "string"}},
+    )
+    team_ids = fields.Function(
+        lambda volunteer: teams_service.team_ids_of(volunteer.id),
+        metadata={"type": "array", "items": {"type": "integer"}},
     )
     star_level = fields.Function(_stars, metadata={"type": "integer", "minimum": 0, "maximum": 5})
     verified_minutes = fields.Integer()

@@ -222,11 +222,12 @@ def _hours(minutes: int) -> float:
 def volunteer_ranking(args):
     """Volunteers by verified minutes over a period or an inclusive from–to range.
 
-    Who: grid workers and the office. For the community, one grid (`grid_id`) or one tag; ties by
-    services, name, id. `format=csv` or `format=xlsx` answers the same table as a file.
+    Who: grid workers and the office. For the community, one grid (`grid_id`), one tag or one
+    team (`team_id`); ties by services, name, id. `format=csv` or `format=xlsx` answers the same
+    table as a file.
 
     - 403: the caller is not staff.
-    - 422: an invalid period or range, or a grid not in the caller's community."""
+    - 422: an invalid period or range, or a grid or team not in the caller's community."""
     first, last = _staff_range(args)
     if args["format"] != "json":
         long_statements()  # a file export reads more than a page does
@@ -235,12 +236,19 @@ def volunteer_ranking(args):
         grid = db.session.get(Grid, grid_id)
         if grid is None or grid.community_id != current_user.community_id:
             raise ValidationFailed(fields={"grid_id": [_l("There is no such grid here.")]})
+    if args["team_id"] is not None:
+        from ..teams.models import Team
+
+        team = db.session.get(Team, args["team_id"])
+        if team is None or team.community_id != current_user.community_id:
+            raise ValidationFailed(fields={"team_id": [_l("There is no such team here.")]})
     items = rankings.volunteer_ranking(
         current_user.community_id,
         first,
         last,
         grid_id=grid_id,
         tag=args["tag"],
+        team_id=args["team_id"],
         limit=args["limit"],
     )
     if args["format"] != "json":

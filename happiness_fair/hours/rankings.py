@@ -75,6 +75,7 @@ def volunteer_ranking(
     *,
     grid_id: int | None = None,
     tag: str | None = None,
+    team_id: int | None = None,
     limit: int | None = None,
 ) -> list[RankedVolunteer]:
     """Volunteers with verified minutes in the range, best first, ranks 1..n."""
@@ -106,6 +107,14 @@ def volunteer_ranking(
     if tag:
         stmt = stmt.where(
             Volunteer.id.in_(sa.select(VolunteerTag.volunteer_id).where(VolunteerTag.tag == tag))
+        )
+    if team_id is not None:
+        from ..teams.models import TeamMember
+
+        stmt = stmt.where(
+            Volunteer.id.in_(
+                sa.select(TeamMember.volunteer_id).where(TeamMember.team_id == team_id)
+            )
         )
     if limit is not None:
         stmt = stmt.limit(limit)

@@ -105,6 +105,7 @@ class GridRankingArgs(RangeArgs):
 class VolunteerRankingArgs(GridRankingArgs):
     grid_id = id_field(load_default=None)
     tag = TrimmedString(load_default=None, validate=length(1, 40))
+    team_id = id_field(load_default=None)
     limit = fields.Integer(load_default=None, validate=between(1, 1000))
 
 

@@ -82,6 +82,7 @@ MESSAGES = {
         "your hours page."
     ),
     "certificate_refused": _l("Your certificate request was not granted: %(reason)s"),
+    "team_added": _l("You were added to the volunteer team “%(name)s”."),
     "volunteer_suspended": _l(
         "Your request (%(category)s) is open to other volunteers again: "
         "its volunteer can no longer take it."

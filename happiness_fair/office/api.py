@@ -17,6 +17,7 @@ from ..bookings.service import today
 from ..errors import Forbidden
 from ..hours import rankings
 from ..hours.schemas import RangeArgs, RankedVolunteerSchema
+from ..teams.schemas import TeamLineSchema
 from ..validation import BaseSchema, TrimmedString, between, length, one_of
 from . import calendar, dashboard, service
 from .models import DayKind
@@ -159,6 +160,7 @@ class DashboardSchema(ma.Schema):
     closed_loop = fields.List(fields.Nested(LoopLineSchema))
     demand = fields.List(fields.Nested(DemandLineSchema))
     top_volunteers = fields.List(fields.Nested(RankedVolunteerSchema))
+    teams = fields.List(fields.Nested(TeamLineSchema))
     concerns = fields.Nested(ConcernTotalsSchema)
 
 

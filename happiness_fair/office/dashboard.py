@@ -29,6 +29,7 @@ from ..followups.models import FollowUp, Outcome
 from ..hours import rankings
 from ..hours.rules import service_date_of
 from ..places.models import Grid
+from ..teams import totals as team_totals
 
 DONE = (BookingStatus.completed, BookingStatus.confirmed, BookingStatus.disputed)
 
@@ -271,6 +272,7 @@ def figures(community_id: int, first: date, last: date, locale: str) -> dict:
         "closed_loop": closed_loop(community_id, first, last, rows),
         "demand": demand_and_supply(community_id, first, last, locale, rows),
         "top_volunteers": rankings.volunteer_ranking(community_id, first, last, limit=5),
+        "teams": team_totals.team_table(community_id, first, last),
         "concerns": concern_lists.community_totals(
             community_id, first, last, service_date_of(datetime.now(UTC))
         ),

@@ -27,6 +27,7 @@ from ..hours import rankings
 from ..hours import service as hours
 from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
 from ..places.models import Grid
+from ..teams import totals as team_totals
 from ..validation import FormSchema, TrimmedString, length
 from ..waivers import service as waivers
 from ..web import me, signed_in
@@ -102,7 +103,7 @@ def dashboard_page():
 @office_page
 def rankings_page():
     args, (first, last), errors = _range_from_query()
-    items, lines = [], []
+    items, lines, team_lines = [], [], []
     if not errors:
         items = rankings.volunteer_ranking(
             current_user.community_id,
@@ -110,17 +111,21 @@ def rankings_page():
             last,
             grid_id=args.get("grid_id"),
             tag=args.get("tag"),
+            team_id=args.get("team_id"),
             limit=args.get("limit"),
         )
         lines = rankings.grid_table(current_user.community_id, first, last)
+        team_lines = team_totals.team_table(current_user.community_id, first, last)
     query = {k: v for k, v in request.args.items() if k != "format" and v}
     return render_template(
         "office/rankings.html",
         items=items,
         lines=lines,
+        team_lines=team_lines,
         first=first,
         last=last,
         grids=_grids(),
+        teams=[(line.team_id, line.name) for line in team_lines],
         query=query,
         form=request.args,
         errors=errors,

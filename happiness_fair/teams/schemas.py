@@ -1,0 +1,74 @@
+"""Volunteer teams at the API's edge (API.md "Volunteers and the catalogue": Teams)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_login import current_user
+from marshmallow import fields
+
+from ..hours.rules import mask_name
+from ..hours.schemas import GridRankingArgs
+from ..validation import BaseSchema, TrimmedString, id_field, length
+from . import service
+
+
+def _shown(volunteer) -> str:
+    """Staff see full names; team mates see each other as each chose for the public."""
+    if current_user.is_authenticated and current_user.is_staff:
+        return volunteer.name
+    return volunteer.name if volunteer.show_full_name else mask_name(volunteer.name)
+
+
+class NewTeamSchema(BaseSchema):
+    name = TrimmedString(required=True, validate=length(1, 40))
+    leader_volunteer_id = id_field(required=True)
+
+
+class TeamPatchSchema(BaseSchema):
+    name = TrimmedString(validate=length(1, 40))
+    leader_volunteer_id = id_field()
+
+
+class TeamMemberSchema(BaseSchema):
+    volunteer_id = id_field(required=True)
+
+
+class MemberSchema(ma.Schema):
+    volunteer_id = fields.Integer(attribute="id")
+    name = fields.Function(_shown, metadata={"type": "string", "example": "沈林益"})
+
+
+class TeamSchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.String(metadata={"example": "虹西修缮服务队"})
+    leader_volunteer_id = fields.Integer()
+    members = fields.List(fields.Nested(MemberSchema))
+    created_at = fields.DateTime()
+
+    @ma.pre_dump
+    def with_members(self, team, **kwargs):
+        return {
+            "id": team.id,
+            "name": team.name,
+            "leader_volunteer_id": team.leader_volunteer_id,
+            "members": service.members(team),
+            "created_at": team.created_at,
+        }
+
+
+class TeamRankingArgs(GridRankingArgs):
+    pass
+
+
+class TeamLineSchema(ma.Schema):
+    team_id = fields.Integer()
+    name = fields.String()
+    minutes = fields.Integer()
+    services = fields.Integer()
+    members = fields.Integer()
+
+
+class TeamTableSchema(ma.Schema):
+    from_ = fields.Date(data_key="from", allow_none=True)
+    to = fields.Date(allow_none=True)
+    items = fields.List(fields.Nested(TeamLineSchema))
