@@ -171,7 +171,8 @@ def render(
         values["period"] = str(PERIOD_NAMES[Period(params["period"])])
     text = str(MESSAGES.get(notification.kind, _l("Something changed."))) % values
     if phone:
-        text = f"{text} {_l('His phone: %(phone)s', phone=phone)}"
+        # Outside an f-string, so that pybabel finds it.
+        text = " ".join((text, str(_l("Phone: %(phone)s", phone=phone))))
     return text
 
 

@@ -53,8 +53,10 @@ def office_page(view):
 def _range_from_query(schema=VolunteerRankingArgs):
     """The period or from–to range in the query string; bad values fall back to the default
     period with the message shown."""
+    # The form sends its empty date boxes (可不填) as from=&to=: empty means not given.
+    given = {key: value for key, value in request.args.items() if value.strip()}
     try:
-        args = schema(unknown=ma.EXCLUDE).load(request.args)
+        args = schema(unknown=ma.EXCLUDE).load(given)
         return args, rankings.date_range(args["period"], args["from_"], args["to"], today()), {}
     except ma.ValidationError as err:
         return {}, rankings.date_range(None, None, None, today()), err.messages

@@ -93,6 +93,12 @@ def test_notifications_show_his_phone_while_the_rule_allows_and_never_store_it(
         if n["kind"] == "booking_accepted"
     ]
     assert phone in accepted["text"] and "沈林益" in accepted["text"]
+    assert f"Phone: {phone}" in accepted["text"]
+    # In her language, whoever the volunteer is (it was "His phone" in English in a Chinese list).
+    in_chinese = api.as_(world.grandma_user).get(
+        "/notifications", headers={"Accept-Language": "zh-CN"}
+    )
+    assert any(f"电话：{phone}" in n["text"] for n in in_chinese.json["items"])
     with app.app_context():
         stored = db.session.execute(sa.select(Notification.params)).scalars().all()
     assert all(phone not in repr(params) for params in stored)

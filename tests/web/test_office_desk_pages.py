@@ -62,6 +62,10 @@ def test_the_dashboard_period_selector_shows_the_period_of_the_figures(browser_f
     year = browser.get("/office/?period=year").get_data(as_text=True)
     assert re.search(r'<option value="year" selected>', year)
     assert f"{today().year}-01-01" in year
+    # As the form sends it, with its optional date boxes left empty.
+    sent = browser.get("/office/?period=year&from=&to=").get_data(as_text=True)
+    assert re.search(r'<option value="year" selected>', sent)
+    assert f"{today().year}-01-01" in sent and "field-error" not in sent
 
 
 def test_a_grid_worker_who_volunteers_is_left_off_the_hand_over_list_of_his_grid(
