@@ -830,11 +830,18 @@ def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking]
         heads.append(sa.select(head.c.id))
     ids = _union_of([sa.select(Booking.id).where(part) for part in parts]).subquery()
     counted = sa.select(sa.func.count()).select_from(ids).scalar_subquery()
+
     # Each booking's volunteer's name and phone ride along, for volunteer_contact() (contact.py).
-    volunteer = sa.select(Volunteer.user_id).where(Volunteer.id == Booking.volunteer_id)
-    of_volunteer = User.id == volunteer.scalar_subquery()
-    name = sa.select(User.name).where(of_volunteer).scalar_subquery()
-    phone = sa.select(User.phone).where(of_volunteer).scalar_subquery()
+    def of_volunteer(column):
+        return (
+            sa.select(column)
+            .join(Volunteer, Volunteer.user_id == User.id)
+            .where(Volunteer.id == Booking.volunteer_id)
+            .correlate(Booking)
+            .scalar_subquery()
+        )
+
+    name, phone = of_volunteer(User.name), of_volunteer(User.phone)
     stmt = (
         sa.select(Booking, counted, name, phone)
         .where(Booking.id.in_(_union_of(heads)))
