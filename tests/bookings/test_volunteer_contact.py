@@ -115,3 +115,17 @@ def test_a_declined_request_carries_no_contact(api, act, book, world):
     act(world.plumber.account_user, booking, "accept")
     act(world.plumber.account_user, booking, "decline")
     assert _contact(api, world.grandma_user, booking) is None
+
+
+def test_a_list_names_each_bookings_own_volunteer(api, act, book, world):
+    """The list reads every volunteer's name and phone in its own statement: each booking must
+    carry its own volunteer's, not the first one found."""
+    first = book(world.son, beneficiary_id=world.grandma.id, listing_id=world.listing.id)["id"]
+    second = book(world.son, beneficiary_id=world.grandma.id)["id"]
+    act(world.plumber.account_user, first, "accept")
+    act(world.plumber2.account_user, second, "accept")
+    listed = {
+        b["id"]: b["volunteer_contact"] for b in api.as_(world.son).get("/bookings").json["items"]
+    }
+    assert listed[first] == {"name": "沈林益", "phone": world.plumber.account_user.phone}
+    assert listed[second] == {"name": "王师傅", "phone": world.plumber2.account_user.phone}
