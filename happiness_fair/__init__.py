@@ -104,9 +104,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from .bookings import people, requote
+    from .concerns import service as concerns_service
+    from .fairs import service as fairs_service
+    from .hours import service as hours_service
 
     requote.init_app(app)
     people.init_app(app)
+    # Reactions to a booking's moves, connected once at start-up (connecting again is a no-op).
+    hours_service.init_app(app)
+    fairs_service.init_app(app)
+    concerns_service.init_app(app)
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from happiness_fair.api import examples
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 from tests.factories import PASSWORD
 
 PACKAGE = "happiness_fair_client"

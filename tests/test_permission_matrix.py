@@ -20,9 +20,9 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from happiness_fair.bookings.service import today
 from happiness_fair.extensions import db, limiter
 from happiness_fair.hours.models import HoursRecord
+from happiness_fair.places.clock import today
 from tests.factories import PASSWORD
 
 ROLES = [

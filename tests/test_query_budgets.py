@@ -189,9 +189,9 @@ def test_answers_built_without_a_second_read_are_what_a_read_gives(api, world, s
 )
 def test_lean_answers_are_what_their_schema_gives(api, app, world, scene, path, schema_name, read):
     """The rankings are written without marshmallow; the documented schema gives the same."""
-    from happiness_fair.bookings.service import today
     from happiness_fair.hours import rankings, schemas
     from happiness_fair.hours.rules import period_range
+    from happiness_fair.places.clock import today
 
     response = api.as_(world.office).get(path)
     assert response.status_code == 200

@@ -1,5 +1,7 @@
-"""Who may see and do what to a booking: how a person stands to it (their Relation), and the
-verdict of rules.decide() for that relation. One place, for the API, the pages and the buttons.
+"""Who the caller is to a booking: how a person stands to it (their Relation), what he may see
+of it, and the facts of the booking the rules read. Whether a move is allowed is decided by
+rules.py alone; this module turns its answer into the error to raise (404 / 403 / 409) and the
+buttons to offer. One place, for the API, the pages and the buttons.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from ..catalogue.models import Volunteer, VolunteerStatus
 from ..database import utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
-from ..hours.rules import service_date_of
 from . import rules
 from .models import Booking
 from .rules import Action, BookingStatus, Relation, Verdict
@@ -35,8 +36,6 @@ class Change(enum.StrEnum):
 
 EDIT = Change.edit
 Move = Action | Change  # what the functions below judge
-EDIT_ACTORS = frozenset({Relation.party, Relation.grid_staff, Relation.office})
-EDIT_STATUSES = frozenset({BookingStatus.requested, BookingStatus.accepted})
 # From acceptance on, the volunteer needs the address and the phone number.
 WORK_STATUSES = frozenset(
     {
@@ -81,9 +80,6 @@ STATUS_NAMES = {
 
 FOLLOW_UP_STAFF = _l("Follow-up calls are made by grid workers and the community office.")
 STAFF_THERE = _l("Staff earn no volunteer hours in the grids they serve as staff.")
-
-_VERDICT_ORDER = (Verdict.ALLOWED, Verdict.CONFLICT, Verdict.FORBIDDEN, Verdict.NOT_FOUND)
-
 
 # --- who is looking -----------------------------------------------------------------------
 
@@ -240,27 +236,34 @@ def quote_for(viewer: Viewer, booking: Booking) -> dict:
     }
 
 
-def judge(viewer: Viewer, booking: Booking, action: Move) -> tuple[Verdict, Relation]:
-    """The verdict for this person, using whichever of their relations lets them go furthest."""
+def relation_to(viewer: Viewer, booking: Booking, action: Move) -> Relation:
+    """The relation this person acts in for this move (rules.relation_for over all he holds)."""
     held = relations(viewer, booking)
-    if not can_see(viewer, booking):
-        if action == Action.accept and Relation.candidate in held:
-            return rules.decide(action, booking.status, Relation.candidate), Relation.candidate
-        return Verdict.NOT_FOUND, Relation.none
-    best = (Verdict.NOT_FOUND, Relation.none)
-    for relation in sorted(held):
-        verdict = _decide(action, booking.status, relation)
-        if _VERDICT_ORDER.index(verdict) < _VERDICT_ORDER.index(best[0]):
-            best = (verdict, relation)
-    return best
-
-
-def _decide(action: Move, status: BookingStatus, relation: Relation) -> Verdict:
+    visible = can_see(viewer, booking)
     if action == EDIT:
-        if relation not in EDIT_ACTORS:
-            return Verdict.FORBIDDEN
-        return Verdict.ALLOWED if status in EDIT_STATUSES else Verdict.CONFLICT
-    return rules.decide(action, status, relation)
+        if not visible:
+            return Relation.none
+        return rules.best_relation(lambda r: rules.decide_edit(booking.status, r), held)[1]
+    return rules.relation_for(action, booking.status, held, visible=visible)
+
+
+def facts_of(viewer: Viewer, booking: Booking) -> rules.Facts:
+    """What the rules' conditions read of this booking and of the person acting on it."""
+    volunteer = viewer.volunteer
+    acting_volunteer = volunteer is not None and booking.volunteer_id == volunteer.id
+    return rules.Facts(
+        mode=booking.mode,
+        volunteer_named=booking.volunteer_id is not None,
+        completed_at=booking.completed_at,
+        paid=booking.paid,
+        amount_due_fen=amount_due_fen(booking),
+        service_date=booking.date,
+        no_show=booking.no_show,
+        followed_up=booking.followed_up,
+        volunteer_approved=not acting_volunteer or volunteer.is_approved,
+        staff_there=acting_volunteer
+        and catalogue_service.is_staff_there(volunteer, booking.community_id, booking.grid_id),
+    )
 
 
 def state_conflict(booking: Booking, action: Move) -> Conflict:
@@ -276,66 +279,51 @@ def state_conflict(booking: Booking, action: Move) -> Conflict:
     )
 
 
+def _why_message(why: rules.Why, booking: Booking):
+    if why is rules.Why.no_show_too_early:
+        return _l("You can report this from the day of the service on.")
+    return {
+        rules.Why.not_approved: _l("Only approved volunteers take jobs."),
+        rules.Why.staff_there: STAFF_THERE,
+        rules.Why.handed_to_another: _l("This request was handed to another volunteer."),
+        rules.Why.hand_over_first: _l("Hand this request to a volunteer first."),
+        rules.Why.nobody_to_decline: _l("No volunteer has this request to decline."),
+        rules.Why.fair_seat_fixed: _l(
+            "A fair-day slot cannot be moved. Cancel it and book another slot."
+        ),
+        rules.Why.dispute_window_over: _l("The 7 days for a dispute have passed."),
+        rules.Why.nothing_due: _l("Nothing is due for this booking."),
+        rules.Why.no_show_reported: _l(
+            "You have already reported that the volunteer did not come."
+        ),
+        rules.Why.followed_up: _l("This booking has already been followed up."),
+    }[why]
+
+
 def refusal(
     viewer: Viewer, booking: Booking, action: Move, now: datetime | None = None
 ) -> tuple[DomainError | None, Relation]:
-    """Why this person may not do this now (an error to raise), or None when they may."""
+    """Why this person may not do this now (the rules' answer as an error to raise), or None
+    when they may; and the relation they act in."""
     now = now or utcnow()
-    verdict, relation = judge(viewer, booking, action)
+    relation = relation_to(viewer, booking, action)
+    if action == EDIT:
+        verdict, why = rules.decide_edit(booking.status, relation), None
+    else:
+        verdict, why = rules.judge(action, booking.status, relation, facts_of(viewer, booking), now)
+    if verdict is Verdict.ALLOWED:
+        return None, relation
     if verdict is Verdict.NOT_FOUND:
         return NotFound(), relation
     if verdict is Verdict.FORBIDDEN:
+        if why is not None:
+            return Forbidden(_why_message(why, booking)), relation
         if action == Action.follow_up:
             return Forbidden(FOLLOW_UP_STAFF), relation
         return Forbidden(_l("Your role cannot do this to a booking.")), relation
-    if verdict is Verdict.CONFLICT:
-        return state_conflict(booking, action), relation
-    staff = relation in (Relation.grid_staff, Relation.office)
-    if action == Action.accept:
-        if relation is Relation.volunteer and not viewer.volunteer.is_approved:
-            return Forbidden(_l("Only approved volunteers take jobs.")), relation
-        if relation is Relation.volunteer and catalogue_service.is_staff_there(
-            viewer.volunteer, booking.community_id, booking.grid_id
-        ):
-            return Forbidden(STAFF_THERE), relation
-        if relation is Relation.candidate and booking.volunteer_id is not None:
-            return Conflict(_l("This request was handed to another volunteer.")), relation
-        if staff and booking.volunteer_id is None:
-            return Conflict(_l("Hand this request to a volunteer first.")), relation
-    if action == Action.decline and booking.volunteer_id is None:
-        return Conflict(_l("No volunteer has this request to decline.")), relation
-    if action == Action.dispute and not (
-        booking.completed_at and rules.can_dispute_at(booking.completed_at, now)
-    ):
-        return Conflict(_l("The 7 days for a dispute have passed.")), relation
-    if action == Action.paid and not booking.paid and amount_due_fen(booking) <= 0:
-        return Conflict(_l("Nothing is due for this booking.")), relation
-    if action == Action.no_show and not rules.can_report_no_show(
-        booking.date, service_date_of(now), booking.no_show
-    ):
-        if booking.no_show:
-            why = _l("You have already reported that the volunteer did not come.")
-        else:
-            why = _l("You can report this from the day of the service on.")
-        return Conflict(why), relation
-    if action == Action.follow_up and call_answered(booking):
-        return Conflict(_l("This booking has already been followed up.")), relation
-    return None, relation
-
-
-def call_answered(booking: Booking) -> bool:
-    """Has a follow-up call on this booking been answered ("could not reach" does not count)?
-    Asked only when the rules would otherwise let staff record a call."""
-    from ..followups.models import FollowUp, Outcome  # the calls' own table; see fix-d report
-
-    return (
-        db.session.execute(
-            sa.select(FollowUp.id).where(
-                FollowUp.booking_id == booking.id, FollowUp.outcome != Outcome.unreachable
-            )
-        ).first()
-        is not None
-    )
+    if why is not None:
+        return Conflict(_why_message(why, booking)), relation
+    return state_conflict(booking, action), relation
 
 
 def amount_due_fen(booking: Booking) -> int:
@@ -343,25 +331,23 @@ def amount_due_fen(booking: Booking) -> int:
     return int((booking.quote or {}).get("amount_due_fen") or 0)
 
 
-def offered(viewer: Viewer, booking: Booking, action: Move, now=None) -> bool:
-    """Whether to offer this move now, as a button and in the API's `actions`: allowed, and not
-    a repeat that would change nothing (marking paid what is already marked paid)."""
-    if action == Action.paid and booking.paid:
-        return False
-    return refusal(viewer, booking, action, now)[0] is None
-
-
 def can(action: Move, user: User, booking: Booking, viewer: Viewer | None = None) -> bool:
-    """May this person do this to this booking now? For the buttons (see offered())."""
-    return offered(viewer or viewer_of(user), booking, action)
-
-
-def allowed_actions(viewer: Viewer, booking: Booking) -> list[Action]:
-    """The moves to offer, in the rules' stable order."""
-    now = utcnow()
-    return [a for a in Action if offered(viewer, booking, a, now)]
+    """May this person do this to this booking now? For the buttons: the rules' answer, less a
+    repeat that would change nothing (marking paid what is already marked paid)."""
+    viewer = viewer or viewer_of(user)
+    if action == EDIT:
+        return refusal(viewer, booking, action)[0] is None
+    relation = relation_to(viewer, booking, action)
+    return rules.offered(action, booking.status, relation, facts_of(viewer, booking), utcnow())
 
 
 def api_actions(viewer: Viewer, booking: Booking) -> list[str]:
-    """A booking's `actions` in the API: each offered move spelled as its path segment."""
-    return rules.path_segments(allowed_actions(viewer, booking))
+    """A booking's `actions` in the API: each move the rules offer, spelled as its path segment."""
+    moves = rules.allowed_actions(
+        booking.status,
+        relations(viewer, booking),
+        facts_of(viewer, booking),
+        utcnow(),
+        visible=can_see(viewer, booking),
+    )
+    return rules.path_segments(moves)

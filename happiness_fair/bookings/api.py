@@ -19,7 +19,7 @@ from ..api.base import (
 )
 from ..errors import NotFound, ValidationFailed
 from ..validation import MAX_ID
-from . import access, contact, service
+from . import access, contact, moving, photos, raising, reading
 from .models import Booking
 from .photos import MAX_BYTES, clean_uploads
 from .rules import Action
@@ -122,7 +122,7 @@ def _present(booking_id: int, written: Booking | None = None) -> dict:
     the change left it in memory, timeline included, when nothing else may have changed it;
     the answer is then built from it without reading it again."""
     loaded = written is not None and {"events", "photos", "status"} <= written.__dict__.keys()
-    booking = written if loaded else service.load_booking(booking_id)
+    booking = written if loaded else reading.load_booking(booking_id)
     return booking_view(booking, _viewer())
 
 
@@ -169,7 +169,7 @@ def create_booking(data):
     - 409: the fair-day slot is full, or the fair day is over.
     - 422: a field is invalid: a date in the past, both or neither of `listing_id` and
       `category_id`, a beneficiary the caller may not book for, a bad `Idempotency-Key`."""
-    booking = service.create_booking(current_user._get_current_object(), data, _idempotency_key())
+    booking = raising.create_booking(current_user._get_current_object(), data, _idempotency_key())
     return _present(booking.id, booking)
 
 
@@ -186,7 +186,7 @@ def list_bookings(args):
     booking's grid or office. Other people's phone numbers are masked in the list.
 
     - 422: a query argument is invalid (an unknown `status`)."""
-    items, total = service.bookings_for(
+    items, total = reading.bookings_for(
         _viewer(), status=args.get("status"), page=args["page"], per_page=args["per_page"]
     )
     return _paged(items, total, args)
@@ -205,7 +205,7 @@ def list_jobs(args):
 
     - 403: the caller is not an approved volunteer.
     - 422: a query argument is invalid."""
-    items, total = service.jobs_for(_viewer(), page=args["page"], per_page=args["per_page"])
+    items, total = reading.jobs_for(_viewer(), page=args["page"], per_page=args["per_page"])
     return _paged(items, total, args)
 
 
@@ -223,7 +223,7 @@ def get_booking(booking_id):
 
     - 404: no such booking, or the caller may not see it."""
     viewer = _viewer()
-    return booking_view(service.visible_booking(viewer.user, booking_id, viewer), viewer)
+    return booking_view(reading.visible_booking(viewer.user, booking_id, viewer), viewer)
 
 
 @blp.patch("/bookings/<int:booking_id>")
@@ -243,14 +243,14 @@ def change_details(data, booking_id):
     - 404: no such booking, or the caller may not see it.
     - 409: the work has started (or it is over), or someone else changed it just now.
     - 422: not a mobile number, or a door note over 200 characters."""
-    service.change_details(current_user._get_current_object(), booking_id, data)
+    moving.change_details(current_user._get_current_object(), booking_id, data)
     return _present(booking_id)
 
 
 def _act(booking_id: int, action: Action, **details) -> dict:
     user = current_user._get_current_object()
-    booking = service.booking_for_action(booking_id)
-    service.transition(booking, user, action, **details)
+    booking = reading.booking_for_action(booking_id)
+    moving.transition(booking, user, action, **details)
     # Taking a job changes the booking row and adds a step, nothing else: answer from memory.
     return _present(booking_id, booking if action == Action.accept else None)
 
@@ -505,7 +505,7 @@ def add_photo(data, booking_id):
         upload.close()  # a large upload is spooled to a temporary file
     (clean,) = clean_uploads([raw])  # decoded before any write: no lock held meanwhile
     user = current_user._get_current_object()
-    photo = service.add_photo(user, booking_id, clean)
+    photo = photos.add_photo(user, booking_id, clean)
     return {"id": photo.id, "url": _photo_url(booking_id, photo.id)}
 
 
@@ -533,7 +533,7 @@ def get_photo(booking_id, photo_id):
     - 404: no such photo, or the caller may not see it."""
     if photo_id > MAX_ID:
         raise NotFound()  # beyond any id the database can hold
-    photo = service.photo_for(current_user._get_current_object(), booking_id, photo_id)
+    photo = photos.photo_for(current_user._get_current_object(), booking_id, photo_id)
     response = current_app.response_class(photo.data, mimetype=photo.content_type)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = "inline"

@@ -19,8 +19,9 @@ from ..catalogue.models import Listing, Volunteer
 from ..database import utcnow
 from ..extensions import db
 from ..notifications.service import notify
+from ..places import clock
 from ..places.models import Community
-from . import fees, service
+from . import fees, notices, pricing, raising
 from .models import Booking, BookingEvent
 from .rules import BookingStatus, Period
 
@@ -54,7 +55,7 @@ class DemoBooking:
 
 
 def _day(offset: int) -> date:
-    return service.today() + timedelta(days=offset)
+    return clock.today() + timedelta(days=offset)
 
 
 def _bookings() -> tuple[DemoBooking, ...]:
@@ -187,7 +188,7 @@ def _steps(status: BookingStatus) -> list[BookingStatus]:
 def _times(spec: DemoBooking, steps: list[BookingStatus]) -> dict[BookingStatus, datetime]:
     """When each step happened: a past job on its day from 09:00; a live one in the last hours."""
     now = utcnow()
-    if spec.day < service.today():
+    if spec.day < clock.today():
         raised = _at(spec.day - timedelta(days=1), 19)
         work = _at(spec.day, 9)
     else:
@@ -217,7 +218,7 @@ def _make(community: Community, spec: DemoBooking) -> Booking | None:
     )
     if booker is None or resident is None:
         return None
-    if service.booking_by_key(booker.id, spec.key) is not None:
+    if raising.booking_by_key(booker.id, spec.key) is not None:
         return None
     volunteer = listing = None
     if spec.volunteer_phone:
@@ -239,7 +240,7 @@ def _make(community: Community, spec: DemoBooking) -> Booking | None:
     times = _times(spec, steps)
     raised = times[BookingStatus.requested]
 
-    snapshot = fees.rules_to_snapshot(service.waiver_rules_in_force(community.id))
+    snapshot = fees.rules_to_snapshot(pricing.waiver_rules_in_force(community.id))
     done = BookingStatus.completed in times
     booking = Booking(
         status=spec.status,
@@ -267,7 +268,7 @@ def _make(community: Community, spec: DemoBooking) -> Booking | None:
         comment=spec.comment,
         paid=spec.paid,
         waiver_rules_snapshot=snapshot,
-        quote=service.quote_booking(
+        quote=pricing.quote_booking(
             resident,
             snapshot,
             labour_fee_fen=listing.fee_fen if listing else 0,
@@ -329,14 +330,14 @@ def _timeline(booking, spec, steps, times, booker, volunteer, community) -> None
                 action="escalate",
             )
         )
-        for user_id in service.grid_watchers(community.id, booking.grid_id):
+        for user_id in notices.grid_watchers(community.id, booking.grid_id):
             notify(user_id, "booking_escalated", booking)
     if volunteer is not None and spec.status is BookingStatus.requested:
         notify(volunteer.user_id, "request_for_you", booking)
     if spec.status is BookingStatus.completed:
         notify(booker.id, "booking_completed", booking, volunteer=volunteer.name)
     if spec.status is BookingStatus.disputed:
-        for user_id in service.grid_watchers(community.id, booking.grid_id):
+        for user_id in notices.grid_watchers(community.id, booking.grid_id):
             notify(user_id, "booking_disputed", booking, reason=spec.dispute)
     if spec.status is BookingStatus.confirmed:
         volunteer.completed_count += 1

@@ -71,6 +71,8 @@ class Booking(db.Model):
     rating: Mapped[int | None]
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     paid: Mapped[bool] = mapped_column(default=False)
+    # A follow-up call (回访) on it was answered: no more calls are offered (followups keeps it).
+    followed_up: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     photo_count: Mapped[int] = mapped_column(default=0)
     linked_booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bookings.id"))
     # The concern (民情) this booking was made from: its confirmation marks the concern done.

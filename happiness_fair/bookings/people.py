@@ -1,7 +1,8 @@
-"""People move and pass away, listings are withdrawn: when staff close a resident's record, her
-open bookings are cancelled with a note (their volunteers are told by the cancellation) and her
-managers are told, her history staying; when the office withdraws a listing, its waiting
-requests become open requests."""
+"""People move and pass away, listings are withdrawn, volunteers are suspended: when staff close
+a resident's record, her open bookings are cancelled with a note (their volunteers are told by
+the cancellation) and her managers are told, her history staying; when the office withdraws a
+listing, its waiting requests become open requests; a suspended volunteer's requests and jobs
+become open requests again."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts.events import resident_deactivated
 from ..accounts.models import Resident, ResidentManager, User
-from ..catalogue.events import listing_withdrawn
-from ..catalogue.models import Listing
+from ..catalogue.events import listing_withdrawn, volunteer_suspended
+from ..catalogue.models import Listing, Volunteer
 from ..extensions import db
 from ..notifications.service import notify
-from . import service
+from . import moving
 from .models import Booking
 from .rules import Action, BookingStatus
 
@@ -38,7 +39,7 @@ def on_resident_deactivated(resident: Resident, *, actor: User, reason: str, **_
     ).scalars()
     cancelled = 0
     for booking in list(bookings):
-        service.transition(booking, actor, Action.cancel, reason=note)
+        moving.transition(booking, actor, Action.cancel, reason=note)
         cancelled += 1
     managers = db.session.execute(
         sa.select(ResidentManager.user_id).where(ResidentManager.resident_id == resident.id)
@@ -68,11 +69,32 @@ def on_listing_withdrawn(listing: Listing, *, actor: User, reason: str, **_detai
     ).scalars()
     reopened = 0
     for booking in list(waiting):
-        service.transition(booking, None, Action.decline, suspended=True, reason=reason)
+        moving.transition(booking, None, Action.decline, suspended=True, reason=reason)
         reopened += 1
     return reopened
+
+
+def return_jobs_of(volunteer: Volunteer, *, actor: User | None = None, **_details) -> list[Booking]:
+    """A suspended volunteer's requests and accepted jobs become open requests again, and
+    their bookers are told."""
+    bookings = (
+        db.session.execute(
+            sa.select(Booking)
+            .where(
+                Booking.volunteer_id == volunteer.id,
+                Booking.status.in_((BookingStatus.requested, BookingStatus.accepted)),
+            )
+            .order_by(Booking.id)
+        )
+        .scalars()
+        .all()
+    )
+    for booking in bookings:
+        moving.transition(booking, actor, Action.decline, suspended=True)
+    return list(bookings)
 
 
 def init_app(app) -> None:
     resident_deactivated.connect(on_resident_deactivated)
     listing_withdrawn.connect(on_listing_withdrawn)
+    volunteer_suspended.connect(return_jobs_of)

@@ -1,5 +1,6 @@
 """Photos of a problem: only real JPEG or PNG images, re-encoded so that nothing but the pixels
-is kept (no EXIF, so no GPS position of the resident's flat), and scaled for cheap phones."""
+is kept (no EXIF, so no GPS position of the resident's flat), and scaled for cheap phones;
+up to three on a booking, shown only to those who may see them."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ import re
 import warnings
 from typing import NamedTuple
 
+import sqlalchemy as sa
 from flask import request
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
+from sqlalchemy.orm import undefer
 
-from ..errors import ValidationFailed
+from ..accounts.models import User
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from . import access, reading
+from .models import MAX_PHOTOS, Booking, BookingPhoto
 
 # An ordinary phone photo is 3-8 MB; it is scaled down to MAX_SIDE and re-encoded anyway.
 MAX_BYTES = 10 * 1024 * 1024
@@ -167,3 +173,55 @@ def photo_form_body(*endpoints: str):
             request.max_content_length = FORM_BODY_LIMIT
 
     return _raise_limit
+
+
+# --- a booking's photos ------------------------------------------------------------------
+
+
+def add_photo(user: User, booking_id: int, photo: CleanPhoto) -> BookingPhoto:
+    """Up to three photos of the problem, cleaned (no location data) by photos.clean_uploads."""
+    viewer = access.viewer_of(user)
+    booking = reading.visible_booking(user, booking_id, viewer)
+    if not access.relations(viewer, booking) & access.PEOPLE:
+        raise Forbidden(_l("Only the people asking for help add photos."))
+    if booking.status not in access.PHOTO_STATUSES:
+        raise access.state_conflict(booking, "photo")
+    if booking.photo_count >= MAX_PHOTOS:
+        raise Conflict(_l("A booking has at most 3 photos."))
+    claimed = db.session.execute(
+        sa.update(Booking)
+        .where(
+            Booking.id == booking.id,
+            Booking.photo_count < MAX_PHOTOS,
+            Booking.status.in_(access.PHOTO_STATUSES),
+        )
+        .values(photo_count=Booking.photo_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise Conflict(_l("A booking has at most 3 photos."))
+    stored = BookingPhoto(
+        booking_id=booking.id,
+        uploaded_by_id=user.id,
+        content_type=photo.content_type,
+        data=photo.data,
+    )
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def photo_for(user: User, booking_id: int, photo_id: int) -> BookingPhoto:
+    """A photo, only to those who may see the booking's photos (404 to everyone else)."""
+    viewer = access.viewer_of(user)
+    booking = reading.visible_booking(user, booking_id, viewer)
+    if not access.sees_photos(viewer, booking):
+        raise NotFound()
+    photo = db.session.execute(
+        sa.select(BookingPhoto)
+        .where(BookingPhoto.id == photo_id, BookingPhoto.booking_id == booking.id)
+        .options(undefer(BookingPhoto.data))
+    ).scalar_one_or_none()
+    if photo is None:
+        raise NotFound()
+    return photo

@@ -1,7 +1,7 @@
-"""What the booking pages show beside the booking itself, loaded in a few queries for a whole
-page: the category, the service's title, the volunteer, the person served, who did each step.
-
-Read-only helpers for the web pages; who may see what is still decided by access.py.
+"""Reading bookings: one booking with its timeline and photos, the lists a person has a part
+in, a volunteer's jobs and the requests he may take; and what the pages show beside them,
+loaded in a few queries for a whole page (the category, the service's title, the volunteer,
+the person served, who did each step). Who may see what is decided by access.py.
 """
 
 from __future__ import annotations
@@ -10,14 +10,20 @@ import dataclasses
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..accounts.models import Resident, User
 from ..catalogue import service as catalogue
 from ..catalogue.models import Category, Listing, Volunteer
+from ..database import page_of
+from ..errors import Forbidden, NotFound
 from ..extensions import db
+from ..validation import MAX_ID
+from . import access, contact
 from .access import sees_private
 from .models import Booking
+from .rules import BookingStatus
 
 
 @dataclasses.dataclass
@@ -86,3 +92,183 @@ def names_for(bookings: Iterable[Booking], *, with_actors: bool = False, viewer=
         actor_ids = {e.actor_id for b in named for e in b.events if e.actor_id}
     texts = _texts(listing_ids, beneficiary_ids, actor_ids)
     return Names(categories, texts["l"], volunteers, texts["r"], texts["u"])
+
+
+# --- bookings ------------------------------------------------------------------------------
+
+
+def with_timeline(stmt):
+    return stmt.options(selectinload(Booking.events), selectinload(Booking.photos))
+
+
+def load_booking(booking_id: int) -> Booking | None:
+    """The booking with its timeline and photos, fresh from the database."""
+    if not 0 < booking_id <= MAX_ID:
+        return None
+    # One booking: its few events and photos come in the same statement.
+    return (
+        db.session.execute(
+            sa.select(Booking)
+            .where(Booking.id == booking_id)
+            .options(joinedload(Booking.events), joinedload(Booking.photos))
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+
+
+def visible_booking(user: User, booking_id: int, viewer: access.Viewer | None = None) -> Booking:
+    """The booking, or 404 when there is none or the caller may not see it."""
+    viewer = viewer or access.viewer_of(user)
+    booking = load_booking(booking_id)
+    if booking is None or not access.can_see(viewer, booking):
+        raise NotFound()
+    return booking
+
+
+def booking_for_action(booking_id: int) -> Booking:
+    """The booking someone acts on, with its timeline and photos (the answer shows them).
+    Whether they may see it is for the rules to say (404, or 409 for a volunteer who was a
+    moment too late)."""
+    booking = load_booking(booking_id)
+    if booking is None:
+        raise NotFound()
+    return booking
+
+
+def _joined_timeline(stmt):
+    """A page of bookings with their events and photos in the same statement (a few each)."""
+    return stmt.options(joinedload(Booking.events), joinedload(Booking.photos))
+
+
+def _page(stmt, page: int, per_page: int) -> tuple[list[Booking], int]:
+    return page_of(_joined_timeline(stmt), page, per_page)
+
+
+def bookings_for(
+    viewer: access.Viewer, *, status: str | None, page: int, per_page: int
+) -> tuple[list[Booking], int]:
+    """The bookings the person has a part in: booker, beneficiary or her manager, volunteer,
+    grid worker of the grid, office of the community. Newest first."""
+    user = viewer.user
+    parts = [Booking.booker_id == user.id]
+    if viewer.resident_ids:
+        parts.append(Booking.beneficiary_id.in_(viewer.resident_ids))
+    if viewer.volunteer is not None:
+        parts.append(Booking.volunteer_id == viewer.volunteer.id)
+    if user.is_office:
+        parts.append(Booking.community_id == user.community_id)
+    elif user.is_grid_worker and user.grid_ids:
+        parts.append(
+            sa.and_(Booking.community_id == user.community_id, Booking.grid_id.in_(user.grid_ids))
+        )
+    if status:
+        parts = [sa.and_(part, Booking.status == BookingStatus(status)) for part in parts]
+    return _newest_of_any(parts, page, per_page)
+
+
+def _union_of(selects: list[sa.Select]):
+    return sa.union(*selects) if len(selects) > 1 else selects[0]
+
+
+def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking], int]:
+    """The page of bookings matching any of the parts, newest first, and how many match.
+
+    The same rows as one WHERE part OR part, read so that the cost follows the page, not the
+    person's history: each part is read newest first from its own index (booker, beneficiary,
+    volunteer: each with created_at, id) only as far as the page reaches, and the count reads ids
+    from the indexes alone. A volunteer with thousands of past jobs costs what a page costs.
+    """
+    newest = (Booking.created_at.desc(), Booking.id.desc())
+    reach = page * per_page
+    heads = []
+    for part in parts:
+        head = (
+            sa.select(Booking.id, Booking.created_at)
+            .where(part)
+            .order_by(*newest)
+            .limit(reach)
+            .subquery()
+        )
+        heads.append(sa.select(head.c.id))
+    ids = _union_of([sa.select(Booking.id).where(part) for part in parts]).subquery()
+    counted = sa.select(sa.func.count()).select_from(ids).scalar_subquery()
+
+    # Each booking's volunteer's name and phone ride along, for volunteer_contact() (contact.py).
+    def of_volunteer(column):
+        return (
+            sa.select(column)
+            .join(Volunteer, Volunteer.user_id == User.id)
+            .where(Volunteer.id == Booking.volunteer_id)
+            .correlate(Booking)
+            .scalar_subquery()
+        )
+
+    name, phone = of_volunteer(User.name), of_volunteer(User.phone)
+    stmt = (
+        sa.select(Booking, counted, name, phone)
+        .where(Booking.id.in_(_union_of(heads)))
+        .order_by(*newest)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    # The page, its timelines and the count in one statement; a page past the end has no row
+    # to carry the count and asks for it alone.
+    rows = db.session.execute(_joined_timeline(stmt)).unique().all()
+    if rows:
+        contact.remember({row[0].volunteer_id: (row[2], row[3]) for row in rows if row[2]})
+        return [row[0] for row in rows], rows[0][1]
+    total = db.session.execute(sa.select(counted)).scalar_one()
+    return [], total
+
+
+def jobs_of(
+    viewer: access.Viewer, *, status: str | None, page: int, per_page: int
+) -> tuple[list[Booking], int]:
+    """The bookings this volunteer has (named to him, accepted, done): his own list of jobs,
+    soonest first, without the ones he only booked as a resident."""
+    volunteer = viewer.volunteer
+    if volunteer is None:
+        raise Forbidden(_l("Only volunteers have jobs."))
+    stmt = sa.select(Booking).where(Booking.volunteer_id == volunteer.id)
+    if status:
+        stmt = stmt.where(Booking.status == BookingStatus(status))
+    return _page(stmt.order_by(Booking.date.desc(), Booking.id.desc()), page, per_page)
+
+
+def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[Booking], int]:
+    """Requests this approved volunteer may accept now: named to him, or open in his skills and
+    grids. Soonest first."""
+    volunteer = viewer.volunteer
+    if volunteer is None or not volunteer.is_approved:
+        raise Forbidden(_l("Only approved volunteers take jobs."))
+    # Staff earn no volunteer hours where they are staff: the office nowhere in its community,
+    # a grid worker not in his grids.
+    user = viewer.user
+    if user.is_office:
+        grid_ids: list[int] = []
+    else:
+        staff_grids = set(user.grid_ids) if user.is_grid_worker else set()
+        grid_ids = [g for g in volunteer.grid_ids if g not in staff_grids]
+    open_to_him = sa.and_(
+        # "+ 0": the same test, but SQLite no longer reads every open request of the district
+        # through the volunteer index; it reads this community's requests (status, community).
+        (Booking.volunteer_id + 0).is_(None),
+        Booking.category_id.in_(volunteer.category_ids),
+        Booking.grid_id.in_(grid_ids),
+        Booking.booker_id != viewer.id,
+    )
+    named_to_him = Booking.volunteer_id == volunteer.id
+    if user.is_office:
+        named_to_him = sa.false()
+    elif user.is_grid_worker and user.grid_ids:
+        named_to_him = sa.and_(named_to_him, Booking.grid_id.not_in(user.grid_ids))
+    if viewer.resident_ids:
+        open_to_him = sa.and_(open_to_him, Booking.beneficiary_id.not_in(viewer.resident_ids))
+    stmt = sa.select(Booking).where(
+        Booking.status == BookingStatus.requested,
+        Booking.community_id == volunteer.community_id,
+        sa.or_(named_to_him, open_to_him),
+    )
+    return _page(stmt.order_by(Booking.date, Booking.id), page, per_page)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ..accounts.events import resident_fee_facts_changed
 from ..accounts.models import Resident
 from ..extensions import db
-from . import service
+from . import pricing, timeline
 from .models import Booking
 from .rules import BookingStatus
 
@@ -28,7 +28,7 @@ def requote_open_bookings(resident: Resident, **_details) -> int:
         )
     ).scalars()
     for booking in list(bookings):
-        quote = service._requote(booking, {})
+        quote = pricing.requote(booking, {})
         if quote == booking.quote:
             continue
         result = db.session.execute(
@@ -38,7 +38,7 @@ def requote_open_bookings(resident: Resident, **_details) -> int:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
-            service._record(booking, None, REQUOTE, booking.status, booking.status, "")
+            timeline.record(booking, None, REQUOTE, booking.status, booking.status, "")
             db.session.expire(booking)
             changed += 1
     return changed

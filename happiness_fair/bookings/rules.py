@@ -1,13 +1,21 @@
-"""The booking state machine: who may move a booking, from which state, to which state.
+"""The booking state machine: who may move a booking, from which state, to which state, and
+every other condition on a move (the dispute window, something due before `paid`, the no-show
+date, an answered follow-up, a fair seat that cannot move, ...).
 
 Pure rules with no Flask or database, so the API, the pages and the scheduled jobs all refuse the
-same moves with the same answer (404 / 403 / 409).
+same moves with the same answer (404 / 403 / 409), decided before anything is written. How the
+caller stands to a booking (the Relation) and the facts of the booking are worked out by
+access.py, which sees the data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+
+from ..places.clock import service_date_of
 
 
 class BookingStatus(enum.StrEnum):
@@ -42,10 +50,10 @@ class Action(enum.StrEnum):
 
 
 class Relation(enum.StrEnum):
-    """How the acting user stands to one booking; worked out by the service, which sees the data.
+    """How the acting user stands to one booking; worked out by access.py, which sees the data.
 
-    If a user stands in several relations (a volunteer who is also the booker), the service
-    passes the one that matters for the action; these rules judge one relation at a time.
+    If a user stands in several relations (a volunteer who is also the booker), best_relation()
+    picks the one that lets him go furthest with the action; the rules judge one at a time.
     """
 
     volunteer = "volunteer"  # the booking's named or assigned volunteer
@@ -151,7 +159,7 @@ ESCALATE_AFTER = timedelta(hours=24)
 MINUTES_RANGE = (1, 720)
 
 
-def decide(action: Action | str, status: BookingStatus | str, relation: Relation | str) -> Verdict:
+def decide(action: Action, status: BookingStatus, relation: Relation) -> Verdict:
     """Judge one attempted move; checked in the order 404, 403, 409 so nobody learns more than
     their relation entitles them to."""
     action, status, relation = Action(action), BookingStatus(status), Relation(relation)
@@ -164,13 +172,13 @@ def decide(action: Action | str, status: BookingStatus | str, relation: Relation
     return Verdict.ALLOWED
 
 
-def next_status(status: BookingStatus | str, action: Action | str) -> BookingStatus:
+def next_status(status: BookingStatus, action: Action) -> BookingStatus:
     """The state after a move; raises KeyError for a move the state forbids (and ValueError for
     an unknown status or action), so a caller that skipped decide() cannot write a bad state."""
     return TRANSITIONS[(BookingStatus(status), Action(action))]
 
 
-def status_after(status: BookingStatus | str, action: Action | str, *, fair: bool) -> BookingStatus:
+def status_after(status: BookingStatus, action: Action, *, fair: bool) -> BookingStatus:
     """The state after a move for a booking of this mode: a fair booking never becomes an open
     request, so declined (its stall withdrawn, its fair day cancelled, its volunteer suspended)
     it is cancelled."""
@@ -180,9 +188,168 @@ def status_after(status: BookingStatus | str, action: Action | str, *, fair: boo
     return after
 
 
-def allowed_actions(status: BookingStatus | str, relation: Relation | str) -> list[Action]:
-    """The buttons to show this person on this booking, in a stable order."""
-    return [a for a in Action if decide(a, status, relation) is Verdict.ALLOWED]
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    """What the conditions beyond the table read of one booking and of the person acting on it,
+    as plain values (access.facts_of() reads them)."""
+
+    mode: str = "home"  # "home" or "fair"
+    volunteer_named: bool = False  # a volunteer is named on it, or has it
+    completed_at: datetime | None = None
+    paid: bool = False
+    amount_due_fen: int = 0
+    service_date: date | None = None
+    no_show: bool = False  # "the volunteer did not come" already reported
+    followed_up: bool = False  # a follow-up call was answered
+    volunteer_approved: bool = True  # the acting volunteer is approved
+    staff_there: bool = False  # the acting volunteer is staff where the work is
+
+
+class Why(enum.StrEnum):
+    """Why a move the table allows is refused all the same (each has its message in access.py)."""
+
+    not_approved = "not_approved"  # 403
+    staff_there = "staff_there"  # 403
+    handed_to_another = "handed_to_another"  # 409 ...
+    hand_over_first = "hand_over_first"
+    nobody_to_decline = "nobody_to_decline"
+    fair_seat_fixed = "fair_seat_fixed"
+    dispute_window_over = "dispute_window_over"
+    nothing_due = "nothing_due"
+    no_show_reported = "no_show_reported"
+    no_show_too_early = "no_show_too_early"
+    followed_up = "followed_up"
+    already_paid = "already_paid"  # not offered (a repeat changes nothing), but not refused
+
+
+FORBIDDING = frozenset({Why.not_approved, Why.staff_there})
+_STAFF_RELATIONS = frozenset({Relation.grid_staff, Relation.office})
+
+
+def why_not(action: Action, relation: Relation, facts: Facts, now: datetime) -> Why | None:
+    """The conditions on a move beyond the table (which must already allow it); `now` is the
+    aware moment of the attempt, its service day worked out by the caller into facts."""
+    if action is Action.accept:
+        if relation is Relation.volunteer and not facts.volunteer_approved:
+            return Why.not_approved
+        if relation is Relation.volunteer and facts.staff_there:
+            return Why.staff_there
+        if relation is Relation.candidate and facts.volunteer_named:
+            return Why.handed_to_another
+        if relation in _STAFF_RELATIONS and not facts.volunteer_named:
+            return Why.hand_over_first
+    if action is Action.reschedule and facts.mode == "fair":
+        return Why.fair_seat_fixed
+    if action is Action.decline and not facts.volunteer_named:
+        return Why.nobody_to_decline
+    if action is Action.dispute and not (
+        facts.completed_at and can_dispute_at(facts.completed_at, now)
+    ):
+        return Why.dispute_window_over
+    if action is Action.paid and not facts.paid and facts.amount_due_fen <= 0:
+        return Why.nothing_due
+    if action is Action.no_show:
+        if facts.no_show:
+            return Why.no_show_reported
+        if facts.service_date is None or not can_report_no_show(
+            facts.service_date, service_date_of(now), facts.no_show
+        ):
+            return Why.no_show_too_early
+    if action is Action.follow_up and facts.followed_up:
+        return Why.followed_up
+    return None
+
+
+def judge(
+    action: Action, status: BookingStatus, relation: Relation, facts: Facts, now: datetime
+) -> tuple[Verdict, Why | None]:
+    """The whole answer to one attempted move: the table first (404, 403, 409 in that order),
+    then the conditions."""
+    verdict = decide(action, status, relation)
+    if verdict is not Verdict.ALLOWED:
+        return verdict, None
+    why = why_not(action, relation, facts, now)
+    if why is None:
+        return Verdict.ALLOWED, None
+    return (Verdict.FORBIDDEN if why in FORBIDDING else Verdict.CONFLICT), why
+
+
+_VERDICT_ORDER = (Verdict.ALLOWED, Verdict.CONFLICT, Verdict.FORBIDDEN, Verdict.NOT_FOUND)
+
+
+def best_relation(
+    verdict_of: Callable[[Relation], Verdict], held: Iterable[Relation]
+) -> tuple[Verdict, Relation]:
+    """Of the relations a person holds to a booking, the one that lets him go furthest by
+    `verdict_of` (ALLOWED before CONFLICT before FORBIDDEN), and its verdict."""
+    best = (Verdict.NOT_FOUND, Relation.none)
+    for relation in sorted(held):
+        verdict = verdict_of(relation)
+        if _VERDICT_ORDER.index(verdict) < _VERDICT_ORDER.index(best[0]):
+            best = (verdict, relation)
+    return best
+
+
+def relation_for(
+    action: Action, status: BookingStatus, held: Iterable[Relation], *, visible: bool
+) -> Relation:
+    """The relation a person acts in: the best of those he holds; for one who may not see the
+    booking, none, except a candidate a moment too late to accept it (he hears 409, not 404)."""
+    held = frozenset(held)
+    if not visible:
+        if action is Action.accept and Relation.candidate in held:
+            return Relation.candidate
+        return Relation.none
+    return best_relation(lambda relation: decide(action, status, relation), held)[1]
+
+
+def offered(
+    action: Action, status: BookingStatus, relation: Relation, facts: Facts, now: datetime
+) -> bool:
+    """Whether to offer this move, as a button and in the API's `actions`: allowed, and not a
+    repeat that would change nothing (marking paid what is already marked paid)."""
+    if action is Action.paid and facts.paid:
+        return False
+    return judge(action, status, relation, facts, now)[0] is Verdict.ALLOWED
+
+
+def allowed_actions(
+    status: BookingStatus,
+    held: Relation | Iterable[Relation],
+    facts: Facts | None = None,
+    now: datetime | None = None,
+    *,
+    visible: bool = True,
+) -> list[Action]:
+    """The moves to offer a person who holds these relations to a booking, in a stable order:
+    by the table alone, or, given the booking's facts and the moment, with every condition as
+    well (what the API's `actions` and the pages' buttons show)."""
+    status = BookingStatus(status)
+    held = {Relation(held)} if isinstance(held, str) else {Relation(r) for r in held}
+    moves = []
+    for action in Action:
+        relation = relation_for(action, status, held, visible=visible)
+        if facts is None or now is None:
+            if decide(action, status, relation) is Verdict.ALLOWED:
+                moves.append(action)
+        elif offered(action, status, relation, facts, now):
+            moves.append(action)
+    return moves
+
+
+# Fixing what was typed (PATCH /bookings/{id}: the contact phone and the door note) is not a
+# move of state, so the table does not list it: the booking's people and staff acting for them,
+# until the volunteer starts.
+EDIT_ACTORS = frozenset({Relation.party, Relation.grid_staff, Relation.office})
+EDIT_STATUSES = frozenset({BookingStatus.requested, BookingStatus.accepted})
+
+
+def decide_edit(status: BookingStatus, relation: Relation) -> Verdict:
+    if relation is Relation.none:
+        return Verdict.NOT_FOUND
+    if relation not in EDIT_ACTORS:
+        return Verdict.FORBIDDEN
+    return Verdict.ALLOWED if status in EDIT_STATUSES else Verdict.CONFLICT
 
 
 def path_segments(actions: list[Action]) -> list[str]:

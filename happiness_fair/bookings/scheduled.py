@@ -18,10 +18,10 @@ from ..catalogue.models import Volunteer
 from ..database import long_statements, utcnow
 from ..errors import Conflict
 from ..extensions import db
-from ..hours.rules import service_date_of
 from ..notifications.service import notify
-from . import rules, service
-from .models import Booking, BookingEvent
+from ..places.clock import service_date_of
+from . import moving, notices, rules, timeline
+from .models import Booking
 from .rules import Action, BookingStatus
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ def escalate_stale_requests(now: datetime) -> int:
     stale = db.session.execute(sa.select(Booking).where(due).order_by(Booking.id)).scalars().all()
     escalated = 0
     for booking in stale:
+        if not rules.is_due_for_escalation(booking.requested_clock_at, now):
+            continue
         claimed = db.session.execute(
             sa.update(Booking)
             .where(Booking.id == booking.id, due)
@@ -48,17 +50,10 @@ def escalate_stale_requests(now: datetime) -> int:
         if claimed.rowcount != 1:
             continue  # another run got there first, or someone took it meanwhile
         escalated += 1
-        db.session.add(
-            BookingEvent(
-                booking_id=booking.id,
-                at=now,
-                actor_id=None,
-                from_status=BookingStatus.requested,
-                to_status=BookingStatus.requested,
-                action="escalate",
-            )
+        timeline.record(
+            booking, None, "escalate", BookingStatus.requested, BookingStatus.requested, at=now
         )
-        for user_id in service.grid_watchers(booking.community_id, booking.grid_id):
+        for user_id in notices.grid_watchers(booking.community_id, booking.grid_id):
             notify(user_id, "booking_escalated", booking)
     return escalated
 
@@ -80,7 +75,7 @@ def auto_confirm(now: datetime) -> int:
         if not rules.is_due_for_auto_confirm(booking.completed_at, now):
             continue
         try:
-            service.transition(booking, None, Action.confirm)
+            moving.transition(booking, None, Action.confirm)
         except Conflict:
             continue  # another run confirmed it, or it was disputed meanwhile
         confirmed += 1

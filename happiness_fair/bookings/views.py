@@ -20,8 +20,9 @@ from ..catalogue import service as catalogue
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
+from ..places import clock
 from ..web import me, signed_in
-from . import access, contact, fees, reading, service
+from . import access, contact, fees, moving, photos, pricing, raising, reading
 from .models import MAX_PHOTOS
 from .photos import MAX_BYTES, CleanPhoto, clean_uploads, photo_form_body
 from .rules import Action, BookingStatus
@@ -170,8 +171,8 @@ def _listing(value) -> object | None:
 def preview_quote(beneficiary, listing, day: date) -> dict:
     """The quote the booking would get now: the same rules in force and the same quote_booking()
     that create_booking() uses."""
-    snapshot = fees.rules_to_snapshot(service.waiver_rules_in_force(beneficiary.community_id))
-    return service.quote_booking(
+    snapshot = fees.rules_to_snapshot(pricing.waiver_rules_in_force(beneficiary.community_id))
+    return pricing.quote_booking(
         beneficiary,
         snapshot,
         labour_fee_fen=listing.fee_fen if listing is not None else 0,
@@ -186,7 +187,7 @@ def _quote_for_form(people, form: dict, listing) -> dict | None:
         day = date.fromisoformat(str(form.get("date", "")))
     except ValueError:
         return None
-    if chosen is None or day < service.today():
+    if chosen is None or day < clock.today():
         return None
     return preview_quote(chosen, listing, day)
 
@@ -196,7 +197,7 @@ def _form_context(user, form: dict, errors: dict) -> dict:
     listing = _listing(form.get("listing_id"))
     if "beneficiary_id" not in form and people:
         form["beneficiary_id"] = str(people[0].id)
-    form.setdefault("date", (service.today() + timedelta(days=1)).isoformat())
+    form.setdefault("date", (clock.today() + timedelta(days=1)).isoformat())
     form.setdefault("period", "morning")
     form.setdefault("request_key", secrets.token_urlsafe(16))
     return {
@@ -207,7 +208,7 @@ def _form_context(user, form: dict, errors: dict) -> dict:
         "listing": listing,
         "categories": catalogue.categories(),
         "quote": _quote_for_form(people, form, listing),
-        "today": service.today().isoformat(),
+        "today": clock.today().isoformat(),
         "max_photos": MAX_PHOTOS,
     }
 
@@ -272,9 +273,9 @@ def create():
     errors.update(photo_errors)
     if not errors:
         try:
-            booking = service.create_booking(user, data, form.get("request_key") or None)
+            booking = raising.create_booking(user, data, form.get("request_key") or None)
             for photo in cleaned:
-                service.add_photo(user, booking.id, photo)
+                photos.add_photo(user, booking.id, photo)
         except (ValidationFailed, Conflict) as err:
             db.session.rollback()
             fields = {("photos" if k == "photo" else k): v for k, v in err.fields.items()}
@@ -301,7 +302,7 @@ def my_bookings():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
     viewer = access.viewer_of(me())
-    items, total = service.bookings_for(viewer, status=status, page=page, per_page=PER_PAGE)
+    items, total = reading.bookings_for(viewer, status=status, page=page, per_page=PER_PAGE)
     return render_template(
         "bookings/list.html",
         items=items,
@@ -317,17 +318,15 @@ def my_bookings():
 def _booking_context(booking_id: int) -> dict:
     user = me()
     viewer = access.viewer_of(user)
-    booking = service.visible_booking(user, booking_id, viewer)
+    booking = reading.visible_booking(user, booking_id, viewer)
     actions = [
-        slug
-        for slug, (action, _s) in RESIDENT_ACTIONS.items()
-        if service.can(action, user, booking)
+        slug for slug, (action, _s) in RESIDENT_ACTIONS.items() if access.can(action, user, booking)
     ]
     return {
         "booking": booking,
         "names": reading.names_for([booking], with_actors=True, viewer=viewer),
         "actions": actions,
-        "can_edit": service.can(access.EDIT, user, booking),
+        "can_edit": access.can(access.EDIT, user, booking),
         "contact": contact.volunteer_contact(viewer, booking),
         "quote": access.quote_for(viewer, booking),
         "private": access.sees_private(viewer, booking),
@@ -359,7 +358,7 @@ def change_details(booking_id: int):
         if not errors:
             data.setdefault("door_note", "")
             try:
-                service.change_details(me(), booking_id, data)
+                moving.change_details(me(), booking_id, data)
             except (ValidationFailed, Conflict) as err:
                 db.session.rollback()
                 errors, status = refusal_messages(err), err.status
@@ -397,7 +396,7 @@ def act(booking_id: int, slug: str):
         data, errors = load_form(schema)
         if not errors:
             try:
-                service.transition(service.booking_for_action(booking_id), user, action, **data)
+                moving.transition(reading.booking_for_action(booking_id), user, action, **data)
             except (ValidationFailed, Conflict) as err:
                 db.session.rollback()
                 errors = refusal_messages(err)
@@ -417,7 +416,7 @@ def act(booking_id: int, slug: str):
             title=str(ACTION_TITLES[slug]),
             form=form,
             errors=errors,
-            today=service.today().isoformat(),
+            today=clock.today().isoformat(),
             **context,
         ),
         status,

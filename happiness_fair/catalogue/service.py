@@ -7,7 +7,6 @@ suspended) only he and his community's office see it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -25,7 +24,7 @@ from ..notifications.service import notify
 from ..places.models import Grid
 from ..validation import MAX_ID
 from . import rules
-from .events import listing_withdrawn
+from .events import listing_withdrawn, volunteer_suspended
 from .models import (
     Category,
     Listing,
@@ -35,9 +34,6 @@ from .models import (
     volunteer_categories,
     volunteer_grids,
 )
-
-on_suspend: list[Callable[[Volunteer, User], None]] = []
-"""Run by suspend() in its transaction with (volunteer, office user); bookings reopens his jobs."""
 
 _MOVE_REFUSED = {
     rules.APPROVE: _l("Only a pending, refused or suspended volunteer can be approved."),
@@ -357,10 +353,10 @@ def refuse(office: User, volunteer: Volunteer, reason: str) -> Volunteer:
 
 
 def suspend(office: User, volunteer: Volunteer, reason: str) -> Volunteer:
-    """He stops publishing and taking jobs at once; the on_suspend callbacks handle his jobs."""
+    """He stops publishing and taking jobs at once; his jobs are handed back by the receivers of
+    volunteer_suspended (bookings/people.py)."""
     _vet(office, volunteer, rules.SUSPEND, reason)
-    for callback in on_suspend:
-        callback(volunteer, office)
+    volunteer_suspended.send(volunteer, actor=office)
     return volunteer
 
 

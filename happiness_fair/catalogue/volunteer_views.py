@@ -16,8 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..bookings import access as booking_access
-from ..bookings import reading
-from ..bookings import service as bookings
+from ..bookings import moving, reading
 from ..bookings.models import Booking
 from ..bookings.rules import Action, BookingStatus
 from ..bookings.schemas import STATUSES, AcceptSchema, CompleteSchema, EmptySchema, ReasonSchema
@@ -429,7 +428,7 @@ def _board(error: str | None = None, status: int = 200):
         return redirect(url_for(".apply"), code=303)
     items, total, refused = [], 0, None
     try:
-        items, total = bookings.jobs_for(viewer, page=page, per_page=PER_PAGE)
+        items, total = reading.jobs_for(viewer, page=page, per_page=PER_PAGE)
     except Forbidden as err:
         refused = err.text()
     return (
@@ -462,7 +461,7 @@ def my_jobs():
     status = request.args.get("status") or None
     status = status if status in STATUSES else None
     page = page_number()
-    items, total = bookings.jobs_of(viewer, status=status, page=page, per_page=PER_PAGE)
+    items, total = reading.jobs_of(viewer, status=status, page=page, per_page=PER_PAGE)
     return render_template(
         "volunteer/my_jobs.html",
         items=items,
@@ -477,7 +476,7 @@ def my_jobs():
 def _job_context(booking_id: int) -> dict:
     user = me()
     viewer = booking_access.viewer_of(user)
-    booking = bookings.visible_booking(user, booking_id, viewer)
+    booking = reading.visible_booking(user, booking_id, viewer)
     actions = [
         slug
         for slug, (action, _s) in JOB_ACTIONS.items()
@@ -545,7 +544,7 @@ def job_act(booking_id: int, slug: str):
         errors = {**errors, **typed_errors}
         if not errors:
             try:
-                bookings.transition(bookings.booking_for_action(booking_id), user, action, **data)
+                moving.transition(reading.booking_for_action(booking_id), user, action, **data)
             except (ValidationFailed, Conflict) as err:
                 db.session.rollback()
                 if slug == "accept" and err.status == 409:

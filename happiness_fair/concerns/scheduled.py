@@ -12,10 +12,10 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..accounts.models import Role, User, UserRole
-from ..bookings.service import grid_watchers
+from ..bookings.notices import grid_watchers
 from ..extensions import db
-from ..hours.rules import service_date_of
 from ..notifications.service import notify
+from ..places.clock import service_date_of
 from . import rules
 from .models import Concern, ConcernEvent, Handler
 from .rules import ConcernStatus

@@ -22,15 +22,15 @@ from sqlalchemy.orm import selectinload, undefer
 from .. import audit
 from ..accounts import access as account_access
 from ..accounts.models import Resident, Role, User, UserRole
-from ..bookings import photos
-from ..bookings import service as bookings
+from ..bookings import photos, raising
+from ..bookings.events import booking_moved
 from ..bookings.models import Booking
 from ..bookings.rules import BookingStatus
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..hours.rules import service_date_of
 from ..notifications.service import notify
+from ..places.clock import service_date_of
 from ..places.models import Building, Compound
 from ..validation import MAX_ID
 from . import access, rules
@@ -497,7 +497,7 @@ def to_booking(concern: Concern, actor: User, data: dict) -> Concern:
         "listing_id": data.get("listing_id"),
         "category_id": data.get("category_id"),
     }
-    booking = bookings.create_booking(actor, body)
+    booking = raising.create_booking(actor, body)
     db.session.execute(
         sa.update(Booking)
         .where(Booking.id == booking.id)
@@ -570,7 +570,7 @@ def said_me_too(concern_id: int, user_id: int) -> bool:
 # --- the linked booking closes the loop --------------------------------------------------------
 
 
-def after_booking_transition(booking: Booking, action: str, from_status, actor) -> None:
+def after_booking_moved(booking: Booking, **_details) -> None:
     """A booking made from a concern: its confirmation marks the concern done, its
     cancellation puts the concern back in hand (without the booking)."""
     concern_id = db.session.execute(
@@ -603,8 +603,8 @@ def after_booking_transition(booking: Booking, action: str, from_status, actor) 
         )
 
 
-if after_booking_transition not in bookings.after_transition:
-    bookings.after_transition.append(after_booking_transition)
+def init_app(app) -> None:
+    booking_moved.connect(after_booking_moved)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import User
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
-from ..hours.rules import period_range, service_date_of
+from ..hours.rules import period_range
+from ..places.clock import service_date_of
 from ..places.models import Grid
 from .models import Concern, Handler
 from .rules import ConcernStatus, Outcome

@@ -9,9 +9,10 @@ from datetime import time, timedelta
 import sqlalchemy as sa
 
 from ..accounts.models import User
-from ..bookings import service as bookings
+from ..bookings import raising
 from ..catalogue.models import Listing, Volunteer, VolunteerStatus
 from ..extensions import db
+from ..places import clock
 from ..places.models import Community, Grid
 from . import rules, service
 from .models import FairDay, Stall, StallSlot, WalkIn
@@ -63,7 +64,7 @@ def seed(community: Community) -> bool:
             .order_by(Listing.id)
         ).scalars()
     )
-    today = bookings.today()
+    today = clock.today()
     coming = today + timedelta(days=(5 - today.weekday()) % 7 or 7)  # the next Saturday
     days = []
     for day in (coming - timedelta(days=28), coming):
@@ -101,7 +102,7 @@ def seed(community: Community) -> bool:
         )
     haircut = next((x for x in listings if x.title == "老人理发"), None)
     if grandma is not None and haircut is not None:
-        bookings.create_booking(
+        raising.create_booking(
             grandma,
             {
                 "listing_id": haircut.id,

@@ -1,6 +1,6 @@
 """Fair-day use cases: the office schedules a day, volunteers sign up stalls, residents take a
-seat in a timed slot (through bookings.create_booking), volunteers record walk-ins, the office
-confirms attendance (verified duty hours), and the day-before reminders.
+seat in a timed slot (raised through bookings.raising.create_booking), volunteers record
+walk-ins, the office confirms attendance (verified duty hours), and the day-before reminders.
 
 Seats are counted in a row per stall and slot and claimed with UPDATE … WHERE booked <
 capacity: of many residents pressing at once, exactly as many win as there are seats, on
@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..accounts.models import Resident, User
-from ..bookings import service as bookings
+from ..bookings import moving, notices, raising
+from ..bookings.events import booking_moved
 from ..bookings.models import Booking
 from ..bookings.rules import Action, BookingStatus, Period
 from ..catalogue import service as catalogue
@@ -30,8 +31,9 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..hours import service as hours
 from ..hours.models import HoursRecord, Source
-from ..hours.rules import SHANGHAI
 from ..notifications.service import notify
+from ..places import clock
+from ..places.clock import SHANGHAI
 from ..places.models import Grid
 from ..validation import MAX_ID
 from . import rules
@@ -68,7 +70,7 @@ def fair_days(
     """A community's fair days: the coming ones soonest first, or all of them newest first."""
     stmt = sa.select(FairDay).where(FairDay.community_id == community_id)
     if upcoming:
-        stmt = stmt.where(FairDay.date >= bookings.today()).order_by(
+        stmt = stmt.where(FairDay.date >= clock.today()).order_by(
             FairDay.date, FairDay.starts_at, FairDay.id
         )
     else:
@@ -145,7 +147,7 @@ def schedule(office: User, data: dict[str, Any]) -> FairDay:
     grid = db.session.get(Grid, data["grid_id"]) if data["grid_id"] <= MAX_ID else None
     if grid is None or grid.community_id != office.community_id:
         raise _invalid("grid_id", _l("There is no such grid here."))
-    if data["date"] < bookings.today():
+    if data["date"] < clock.today():
         raise _invalid("date", _l("Choose today or a later day."))
     starts_at, ends_at = data["starts_at"], data["ends_at"]
     window = rules.minute_of_day(ends_at) - rules.minute_of_day(starts_at)
@@ -197,7 +199,7 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
         raise _invalid("listing_id", _l("This service is not available."))
     if not listing.fair:
         raise _invalid("listing_id", _l("This service is not offered at fair stalls."))
-    if fair_day.date < bookings.today():
+    if fair_day.date < clock.today():
         raise Conflict(_l("This fair day is over."))
     if fair_day.cancelled:
         raise Conflict(_l("This fair day is cancelled."))
@@ -247,7 +249,7 @@ def _end_stall(stall: Stall, actor: User, reason: str, now) -> int:
     stall.withdrawn_at, stall.withdraw_reason = now, reason
     booked = _booked_at([stall.id])
     for booking in booked:
-        bookings.transition(booking, actor, Action.decline, reason=reason)
+        moving.transition(booking, actor, Action.decline, reason=reason)
     return len(booked)
 
 
@@ -264,7 +266,7 @@ def withdraw_stall(user: User, fair_day_id: int, stall_id: int, reason: str) -> 
             raise Forbidden(_l("Only its volunteer or the office may do this."))
     if stall.withdrawn or fair_day.cancelled:
         raise Conflict(_l("This stall is already withdrawn."))
-    if fair_day.date < bookings.today():
+    if fair_day.date < clock.today():
         raise Conflict(_l("This fair day is over."))
     _end_stall(stall, user, reason, utcnow())
     db.session.flush()
@@ -278,7 +280,7 @@ def cancel_fair_day(office: User, fair_day_id: int, reason: str) -> FairDay:
     fair_day = fair_day_of_community(office, fair_day_id)
     if fair_day.cancelled:
         raise Conflict(_l("This fair day is cancelled."))
-    if fair_day.date < bookings.today():
+    if fair_day.date < clock.today():
         raise Conflict(_l("This fair day is over."))
     now = utcnow()
     fair_day.cancelled_at, fair_day.cancel_reason = now, reason
@@ -309,7 +311,7 @@ def cancel_fair_day(office: User, fair_day_id: int, reason: str) -> FairDay:
     return fair_day
 
 
-# --- residents take a seat (called by bookings.create_booking) -------------------------------
+# --- residents take a seat (bookings.raising.create_booking, mode "fair") --------------------
 
 
 @dataclasses.dataclass
@@ -327,10 +329,6 @@ class Seat:
     @property
     def note(self) -> str:
         return f"{self.fair_day.venue} {rules.hhmm(self.slot_start)}"
-
-
-def now_in_shanghai():
-    return utcnow().astimezone(SHANGHAI)
 
 
 def seat_for(booker: User, data: dict[str, Any]) -> Seat:
@@ -363,9 +361,9 @@ def seat_for(booker: User, data: dict[str, Any]) -> Seat:
         raise Conflict(_l("This fair day is cancelled."))
     if stall.withdrawn:
         raise Conflict(_l("This stall was withdrawn. Please choose another one."))
-    if fair_day.date < bookings.today():
+    if fair_day.date < clock.today():
         raise Conflict(_l("This fair day is over."))
-    if rules.slot_has_begun(fair_day.date, slot_start, now_in_shanghai()):
+    if rules.slot_has_begun(fair_day.date, slot_start, clock.now_in_shanghai()):
         raise Conflict(_l("This slot has already begun. Please choose a later one."))
     return Seat(fair_day, stall, listing, volunteer, slot_start)
 
@@ -431,21 +429,48 @@ def slot_of_booking(booking_id: int) -> SlotBooking | None:
     ).scalar_one_or_none()
 
 
-def on_booking_transition(
-    booking: Booking, action: str, from_status: BookingStatus, actor: User | None
-) -> None:
-    """A fair-day booking keeps the fair day's date and time: it cannot be moved (cancel it and
-    book another slot), and cancelling or giving it back frees its seat."""
-    if booking.mode != "fair":
-        return
-    if action == Action.reschedule:
-        raise Conflict(_l("A fair-day slot cannot be moved. Cancel it and book another slot."))
-    if action in (Action.cancel, Action.decline):
+def raise_fair_booking(
+    booker: User, beneficiary: Resident, data: dict, idempotency_key: str | None
+) -> Booking:
+    """A seat in a timed slot at a fair-day stall: accepted at once by the stall's volunteer,
+    dated by the fair day (the date and period sent are not used), never escalated; the fee
+    rules are the same as for any booking. A full slot is 409. Raised through
+    bookings.raising.create_booking (registered for the mode "fair" in init_app)."""
+    seat = seat_for(booker, data)
+    listing, volunteer = seat.listing, seat.volunteer
+    if volunteer.user_id in (booker.id, beneficiary.user_id):
+        raise _invalid("listing_id", _l("You cannot book your own service."))
+    booking = raising.new_booking(
+        booker,
+        beneficiary,
+        data,
+        status=BookingStatus.accepted,
+        category_id=listing.category_id,
+        listing_id=listing.id,
+        volunteer_id=volunteer.id,
+        listing_fee_fen=listing.fee_fen,
+        day=seat.fair_day.date,
+        period=seat.period,
+        mode="fair",
+        idempotency_key=idempotency_key,
+        accepted_at=utcnow(),
+    )
+    saved = raising.insert(booking, booker, note=seat.note, also=lambda: hold_seat(seat, booking))
+    if saved is booking:
+        notices.tell_volunteer(booking, volunteer.id, "fair_slot_booked", actor=booker)
+    return saved
+
+
+def on_booking_moved(booking: Booking, *, action: Action, **_details) -> None:
+    """Cancelling a fair-day booking, or its volunteer giving it back, frees its seat. (That it
+    cannot be moved to another time is the rules' to say, before the move.)"""
+    if booking.mode == "fair" and action in (Action.cancel, Action.decline):
         release_seat(booking.id)
 
 
-if on_booking_transition not in bookings.after_transition:
-    bookings.after_transition.append(on_booking_transition)
+def init_app(app) -> None:
+    raising.register_mode("fair", raise_fair_booking)
+    booking_moved.connect(on_booking_moved)
 
 
 # --- walk-ins -----------------------------------------------------------------------------------
@@ -467,7 +492,7 @@ def record_walk_in(user: User, fair_day_id: int, data: dict[str, Any]) -> WalkIn
     volunteer = _acting_volunteer(user)
     if not user.is_office and (volunteer is None or volunteer.id != stall.volunteer_id):
         raise Forbidden(_l("Only the stall's volunteer records walk-ins."))
-    if fair_day.date > bookings.today():
+    if fair_day.date > clock.today():
         raise Conflict(_l("Walk-ins are recorded on the fair day itself."))
     category_id = data.get("category_id")
     if category_id is None:
@@ -564,7 +589,7 @@ def confirm_attendance(office: User, fair_day_id: int, data: dict[str, Any]) -> 
     confirmed for the day gets nothing more, so confirming twice never counts twice."""
     fair_day = fair_day_of_community(office, fair_day_id)
     _office_only(office, _l("Only the community office confirms attendance."))
-    if fair_day.date > bookings.today():
+    if fair_day.date > clock.today():
         raise Conflict(_l("Attendance is confirmed on or after the fair day."))
     volunteer_ids = list(dict.fromkeys(data["volunteer_ids"]))
     at_stalls = set(

@@ -10,13 +10,14 @@ from flask_login import current_user, login_required
 
 from ..accounts import service as accounts
 from ..bookings import access as booking_access
-from ..bookings import service as bookings
+from ..bookings import raising
 from ..catalogue import service as catalogue
 from ..catalogue.models import Listing
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..hours.rules import mask_name
+from ..places import clock
 from ..places.models import Grid
 from . import rules, service
 from .schemas import (
@@ -104,7 +105,7 @@ def book(fair_day_id):
         slot = rules.parse_hhmm(data["slot_start"])
         period = rules.period_of(slot) if slot else None
         try:
-            booking = bookings.create_booking(
+            booking = raising.create_booking(
                 _user(),
                 {
                     "listing_id": data["listing_id"],
@@ -176,7 +177,7 @@ def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
             errors=errors or {},
             hhmm=rules.hhmm,
             categories={c.id: c for c in catalogue.categories()},
-            today=bookings.today(),
+            today=clock.today(),
         ),
         status,
     )
@@ -275,7 +276,7 @@ def _office_page(*, form=None, errors=None, status=200):
             form=form or {"starts_at": "09:00", "ends_at": "11:30", "slot_minutes": "30"},
             errors=errors or {},
             hhmm=rules.hhmm,
-            today=bookings.today(),
+            today=clock.today(),
         ),
         status,
     )

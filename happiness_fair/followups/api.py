@@ -8,8 +8,7 @@ from marshmallow import fields
 
 from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
-from ..bookings import access
-from ..bookings import service as bookings
+from ..bookings import access, reading
 from ..bookings.api import booking_view, list_view
 from ..bookings.schemas import BookingSchema, note_field
 from ..validation import BaseSchema, between, one_of
@@ -67,7 +66,7 @@ def follow_up(data, booking_id):
     - 422: an unknown `outcome`, `satisfaction` outside 1–5."""
     user = current_user._get_current_object()
     booking = service.record_call(user, booking_id, data)
-    return booking_view(bookings.load_booking(booking.id), access.viewer_of(user))
+    return booking_view(reading.load_booking(booking.id), access.viewer_of(user))
 
 
 @blp.get("/follow-ups")

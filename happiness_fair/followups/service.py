@@ -13,15 +13,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import User
 from ..bookings import access as booking_access
-from ..bookings import service as bookings
-from ..bookings.models import Booking, BookingEvent
+from ..bookings import moving, raising, reading, timeline
+from ..bookings.models import Booking
 from ..bookings.rules import TRANSITIONS, Action, BookingStatus
 from ..database import page_of
 from ..errors import Forbidden
 from ..extensions import db
+from ..places import clock
 from .models import FollowUp, Outcome
 
 # The states in which the rules let staff record a call (bookings/rules.py TRANSITIONS).
@@ -57,13 +59,13 @@ def awaiting_stmt(user: User):
 def awaiting(user: User, page: int, per_page: int):
     """Bookings waiting for a follow-up call in the caller's grids, longest waiting first."""
     stmt = awaiting_stmt(user).order_by(Booking.completed_at, Booking.id)
-    return page_of(bookings.with_timeline(stmt), page, per_page)
+    return page_of(reading.with_timeline(stmt), page, per_page)
 
 
 def record_call(user: User, booking_id: int, data: dict[str, Any]) -> Booking:
     """Record the call's answer; may confirm the booking or open a linked request."""
     viewer = booking_access.viewer_of(user)
-    booking = bookings.visible_booking(user, booking_id, viewer)
+    booking = reading.visible_booking(user, booking_id, viewer)
     # Staff of its grid, once the job is done, until a call is answered: bookings/rules.py.
     error, _relation = booking_access.refusal(viewer, booking, Action.follow_up)
     if error is not None:
@@ -79,18 +81,20 @@ def record_call(user: User, booking_id: int, data: dict[str, Any]) -> Booking:
     )
     db.session.add(call)
     status = booking.status
-    db.session.add(
-        BookingEvent(
-            booking_id=booking.id,
-            actor_id=user.id,
-            from_status=status,
-            to_status=status,
-            action="follow_up",
-            note=f"{outcome}: {call.note}".rstrip(": "),
+    if outcome is not Outcome.unreachable:
+        # Answered: the rules offer no more calls (bookings/rules.py reads the flag).
+        db.session.execute(
+            sa.update(Booking)
+            .where(Booking.id == booking.id)
+            .values(followed_up=True)
+            .execution_options(synchronize_session=False)
         )
+        set_committed_value(booking, "followed_up", True)
+    timeline.record(
+        booking, user, Action.follow_up, status, status, f"{outcome}: {call.note}".rstrip(": ")
     )
     if outcome is Outcome.solved and status is BookingStatus.completed:
-        bookings.transition(booking, user, Action.confirm, rating=data.get("satisfaction"))
+        moving.transition(booking, user, Action.confirm, rating=data.get("satisfaction"))
     elif outcome in (Outcome.partly, Outcome.not_solved):
         call.new_booking_id = _reopen(user, booking, call.note)
     db.session.flush()
@@ -100,12 +104,12 @@ def record_call(user: User, booking_id: int, data: dict[str, Any]) -> Booking:
 def _reopen(user: User, old: Booking, note: str) -> int:
     """A new open request for the same person and the same kind of help, linked both ways."""
     old_id, description = old.id, old.description
-    new = bookings.create_booking(
+    new = raising.create_booking(
         user,
         {
             "category_id": old.category_id,
             "beneficiary_id": old.beneficiary_id,
-            "date": bookings.today() + timedelta(days=1),
+            "date": clock.today() + timedelta(days=1),
             "period": str(old.period),
             "mode": "home",
             "description": str(
@@ -149,7 +153,7 @@ def board(user: User) -> dict[str, tuple[list[Booking], int]]:
         "today": (
             sa.and_(
                 Booking.status.in_((BookingStatus.accepted, BookingStatus.in_progress)),
-                Booking.date == bookings.today(),
+                Booking.date == clock.today(),
                 Booking.escalated.is_(False),  # a no-show is on the board once, as escalated
             ),
             (Booking.period, Booking.id),
@@ -158,7 +162,7 @@ def board(user: User) -> dict[str, tuple[list[Booking], int]]:
     }
     result = {
         name: page_of(
-            bookings.with_timeline(sa.select(Booking).where(scope, where).order_by(*order)),
+            reading.with_timeline(sa.select(Booking).where(scope, where).order_by(*order)),
             1,
             BOARD_SIZE,
         )

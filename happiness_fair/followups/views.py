@@ -17,8 +17,7 @@ from ..accounts import directory
 from ..accounts import service as accounts
 from ..accounts.models import Resident
 from ..accounts.schemas import NewResidentSchema, VerifyAgeSchema
-from ..bookings import reading
-from ..bookings import service as bookings
+from ..bookings import access, moving, reading
 from ..bookings.rules import Action
 from ..bookings.schemas import (
     AcceptSchema,
@@ -103,17 +102,17 @@ def staff_actions(booking) -> list[str]:
     if not user.is_authenticated or not user.is_staff or not desk.booking_in_scope(user, booking):
         return []
     slugs = []
-    if bookings.can(Action.assign, user, booking):
+    if access.can(Action.assign, user, booking):
         slugs.append("hand-over")
-    if bookings.can(Action.resolve_confirm, user, booking):
+    if access.can(Action.resolve_confirm, user, booking):
         slugs.append("resolve")
     if booking.volunteer_id is not None:
         slugs += [
             slug
             for slug in ("accept", "decline", "start", "complete")
-            if bookings.can(STAFF_ACTIONS[slug][0], user, booking)
+            if access.can(STAFF_ACTIONS[slug][0], user, booking)
         ]
-    if bookings.can(Action.follow_up, user, booking):
+    if access.can(Action.follow_up, user, booking):
         slugs.append("follow-up")
     return slugs
 
@@ -330,7 +329,7 @@ def reset_code(resident_id: int):
 def _booking_for_staff(booking_id: int):
     user = me()
     desk.require_staff(user)
-    booking = bookings.visible_booking(user, booking_id)
+    booking = reading.visible_booking(user, booking_id)
     if not desk.booking_in_scope(user, booking):
         raise NotFound()
     return booking
@@ -376,7 +375,7 @@ def act(booking_id: int, slug: str):
             outcome = data.pop("outcome")
             action = Action.resolve_confirm if outcome == "confirm" else Action.resolve_reopen
         try:
-            bookings.transition(bookings.booking_for_action(booking_id), user, action, **data)
+            moving.transition(reading.booking_for_action(booking_id), user, action, **data)
         except DomainError as err:
             db.session.rollback()
             errors, status = refusal_messages(err), err.status

@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from .. import versions
 from ..api.base import ApiBlueprint, lean_json, login_required, page_schema, paged
-from ..bookings.service import today
 from ..database import long_statements
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..places.clock import today
 from ..places.models import Community, Grid
 from . import exports, rankings, service
 from .schemas import (

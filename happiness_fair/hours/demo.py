@@ -13,18 +13,18 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from ..accounts.models import Resident, User, staff_grids
-from ..bookings import fees
-from ..bookings import service as bookings
+from ..bookings import fees, pricing
 from ..bookings.models import Booking, BookingEvent
 from ..bookings.rules import BookingStatus, Period
 from ..catalogue.demo import office_of
 from ..catalogue.models import Listing, Volunteer, VolunteerStatus
 from ..extensions import db
 from ..followups.models import FollowUp, Outcome
+from ..places import clock
+from ..places.clock import SHANGHAI
 from ..places.models import Building, Community, Grid
 from . import service
 from .models import HoursRecord, HoursStatus, Source
-from .rules import SHANGHAI
 
 MONTHS = 14
 KEY = "demo-history-{}"
@@ -125,7 +125,7 @@ def _visit(community, volunteer, listing, resident, booker, day, rng, key) -> No
         rating=rating,
         paid=True,
         waiver_rules_snapshot=snapshot,
-        quote=bookings.quote_booking(
+        quote=pricing.quote_booking(
             resident, snapshot, labour_fee_fen=listing.fee_fen, materials_fen=0, service_date=day
         ),
         requested_clock_at=raised,
@@ -221,7 +221,7 @@ def seed(community: Community) -> bool:
     ).first():
         return False
     rng = random.Random(20240122)
-    today = bookings.today()
+    today = clock.today()
     neighbours = _neighbours(community, rng)
     count = 0
     for month in _month_starts(today):

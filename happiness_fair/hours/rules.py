@@ -8,12 +8,9 @@ from __future__ import annotations
 import calendar
 import enum
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from itertools import pairwise
 from typing import Protocol, TypeVar
-from zoneinfo import ZoneInfo
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # 《中国社区志愿者注册管理办法》 art. 18: 一星 … 五星 at these cumulative verified hours.
 DEFAULT_STAR_THRESHOLDS_HOURS: tuple[int, ...] = (100, 300, 600, 1000, 1500)
@@ -95,11 +92,3 @@ def mask_name(name: str) -> str:
         return ""
     hidden = sum(1 for ch in name[1:] if not ch.isspace())
     return name[0] + "*" * max(1, hidden)
-
-
-def service_date_of(moment: datetime) -> date:
-    """The calendar date in Asia/Shanghai of an aware moment; a naive one is refused because it
-    could mean either clock, and a job done at 01:00 in Nantong is still that day's job."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("service_date_of needs an aware datetime (UTC), not a naive one")
-    return moment.astimezone(SHANGHAI).date()

@@ -13,14 +13,16 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts.models import User
-from ..bookings import service as bookings
+from ..bookings.events import booking_moved
 from ..bookings.models import Booking, BookingEvent
-from ..bookings.rules import Action, BookingStatus
+from ..bookings.rules import Action
 from ..catalogue.models import Volunteer
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..notifications.service import notify
+from ..places import clock
+from ..places.clock import service_date_of
 from ..places.models import Grid
 from ..validation import MAX_ID
 from . import totals
@@ -33,7 +35,6 @@ from .models import (
     Source,
 )
 from .rankings import star_thresholds, stars_for
-from .rules import service_date_of
 
 
 def _invalid(field: str, message) -> ValidationFailed:
@@ -100,9 +101,7 @@ def _last_note(booking_id: int) -> str:
     )
 
 
-def on_booking_transition(
-    booking: Booking, action: str, from_status: BookingStatus, actor: User | None
-) -> None:
+def on_booking_moved(booking: Booking, *, action: Action, actor: User | None, **_details) -> None:
     """A completed home visit gives a pending record in the beneficiary's grid (the booking's
     snapshot); confirmation verifies it; a dispute resolved against the volunteer rejects it.
     Whoever acts (the volunteer, or staff for him), the minutes are the volunteer's."""
@@ -129,8 +128,8 @@ def on_booking_transition(
             _reject(record, _last_note(booking.id) or "dispute resolved against the volunteer")
 
 
-if on_booking_transition not in bookings.after_transition:
-    bookings.after_transition.append(on_booking_transition)
+def init_app(app) -> None:
+    booking_moved.connect(on_booking_moved)
 
 
 # --- manual records and corrections -----------------------------------------------------------
@@ -150,7 +149,7 @@ def add_manual(actor: User, data: dict[str, Any]) -> HoursRecord:
     grid = db.session.get(Grid, data["grid_id"])
     if grid is None or grid.community_id != actor.community_id:
         raise _invalid("grid_id", _l("There is no such grid here."))
-    if data["date"] > bookings.today():
+    if data["date"] > clock.today():
         raise _invalid("date", _l("Hours can only be recorded for today or earlier."))
     record = HoursRecord(
         volunteer_id=volunteer.id,

@@ -14,13 +14,13 @@ from flask_login import current_user
 from marshmallow import fields
 
 from .. import versions
-from ..bookings.service import today
 from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..office import service as office_service
 from ..places import service as places
+from ..places.clock import today
 from ..places.models import Community
 from ..validation import FormSchema
 from ..web import me, page_number, signed_in

@@ -13,10 +13,10 @@ from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page
 from ..bookings import access
 from ..bookings.api import list_view
 from ..bookings.schemas import BookingSchema
-from ..bookings.service import today
 from ..errors import Forbidden
 from ..hours import rankings
 from ..hours.schemas import RangeArgs, RankedVolunteerSchema
+from ..places.clock import today
 from ..teams.schemas import TeamLineSchema
 from ..validation import BaseSchema, TrimmedString, between, length, one_of
 from . import calendar, dashboard, service

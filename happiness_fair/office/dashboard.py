@@ -27,7 +27,7 @@ from ..concerns import summary as concern_lists
 from ..extensions import db
 from ..followups.models import FollowUp, Outcome
 from ..hours import rankings
-from ..hours.rules import service_date_of
+from ..places.clock import service_date_of
 from ..places.models import Grid
 from ..teams import totals as team_totals
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..accounts.models import User
 from ..audit import AuditEvent
-from ..bookings import service as bookings
+from ..bookings import reading
 from ..bookings.models import Booking
 from ..bookings.rules import BookingStatus
 from ..catalogue.models import Category, Listing, Volunteer
@@ -23,6 +23,7 @@ from ..followups import rules as followup_rules
 from ..hours import totals
 from ..hours.models import HoursRecord, HoursStatus
 from ..notifications.service import notify
+from ..places import clock
 from ..places.models import Community, Grid
 from ..validation import MAX_ID
 from . import calendar
@@ -41,11 +42,11 @@ def overdue_jobs(user: User) -> list[Booking]:
     """Accepted jobs whose booked date is more than 10 working days past with no completion
     recorded (办法 art. 11), oldest first."""
     require_office(user)
-    today = bookings.today()
+    today = clock.today()
     # Ten working days are at least eleven calendar days: a cheap first cut, then the calendar.
     candidates = (
         db.session.execute(
-            bookings.with_timeline(
+            reading.with_timeline(
                 sa.select(Booking)
                 .where(
                     Booking.community_id == user.community_id,
@@ -145,7 +146,7 @@ def issue_certificate(
         | {line.name_zh for line in walk_ins}
     )
     kinds = kinds or [c.name_zh for c in volunteer.categories]
-    year = bookings.today().year
+    year = clock.today().year
     count = db.session.execute(
         sa.select(sa.func.count())
         .select_from(Certificate)

@@ -16,7 +16,6 @@ from marshmallow import fields
 
 from ..accounts import totp
 from ..bookings import fees
-from ..bookings.service import today
 from ..catalogue import service as catalogue
 from ..catalogue.models import Volunteer
 from ..catalogue.schemas import VolunteerTagsSchema
@@ -26,6 +25,7 @@ from ..forms import kept_input, load_form, refusal_messages
 from ..hours import rankings
 from ..hours import service as hours
 from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
+from ..places.clock import today
 from ..places.models import Grid
 from ..teams import totals as team_totals
 from ..validation import FormSchema, TrimmedString, length

@@ -1,6 +1,6 @@
 """Waiver rules in force in a community, and the office changing them (audited).
 
-A booking copies the rules in force when it is made (bookings.service), so a change here never
+A booking copies the rules in force when it is made (bookings/raising.py), so a change here never
 rewrites a booking already made.
 """
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from happiness_fair.bookings.rules import Action, path_segments
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 
 from .conftest import tomorrow
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from happiness_fair.bookings.models import Booking
-from happiness_fair.bookings.service import today
 from happiness_fair.catalogue.models import Volunteer, VolunteerStatus
 from happiness_fair.database import utcnow
 from happiness_fair.notifications.models import Notification
+from happiness_fair.places.clock import today
 
 from .conftest import tomorrow
 

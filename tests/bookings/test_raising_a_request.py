@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from happiness_fair.bookings.models import Booking
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 
 from .conftest import tomorrow
 

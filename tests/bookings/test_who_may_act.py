@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 
 from .conftest import tomorrow
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from happiness_fair.audit import AuditEvent
-from happiness_fair.catalogue import service
+from happiness_fair.catalogue.events import volunteer_suspended
 from happiness_fair.catalogue.models import Volunteer, VolunteerStatus
 
 
@@ -222,15 +222,17 @@ def test_only_legal_vetting_moves_are_made(api, make, place, status, action, exp
         assert response.json["status"] == expected
 
 
-def test_suspending_runs_the_registered_callbacks(api, make, place, monkeypatch):
+def test_suspending_sends_volunteer_suspended(api, make, place):
     seen = []
-    monkeypatch.setattr(
-        service, "on_suspend", [lambda volunteer, office: seen.append((volunteer.id, office.id))]
-    )
+
+    def receiver(volunteer, *, actor, **_details):
+        seen.append((volunteer.id, actor.id))
+
     volunteer = make.volunteer([place.grid1])
-    response = api.as_(place.office).post(
-        f"/volunteers/{volunteer.id}/suspend", json={"reason": "投诉"}
-    )
+    with volunteer_suspended.connected_to(receiver):
+        response = api.as_(place.office).post(
+            f"/volunteers/{volunteer.id}/suspend", json={"reason": "投诉"}
+        )
     assert response.status_code == 200
     assert seen == [(volunteer.id, place.office.id)]
 

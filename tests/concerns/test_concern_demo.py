@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from happiness_fair.accounts.models import User
 from happiness_fair.bookings.models import Booking
-from happiness_fair.bookings.service import today
 from happiness_fair.demo import seed_demo
+from happiness_fair.places.clock import today
 
 
 def _user(session, phone):

@@ -8,7 +8,7 @@ import io
 import re
 from datetime import timedelta
 
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token_of, sign_in_page
 

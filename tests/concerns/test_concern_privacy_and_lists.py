@@ -10,10 +10,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from happiness_fair.bookings.service import today
 from happiness_fair.concerns.models import Concern, ConcernEvent, ConcernPhoto
 from happiness_fair.extensions import db
-from happiness_fair.hours.rules import service_date_of
+from happiness_fair.places.clock import service_date_of, today
 from tests.factories import PASSWORD
 
 from .conftest import png

@@ -31,7 +31,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 
 from ..security.test_durability import _prepare
 from .faults import (

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from happiness_fair.bookings.service import today as service_today
+from happiness_fair.places.clock import today as service_today
 from tests.factories import PASSWORD, Factories
 from tests.helpers import ApiClient
 

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from happiness_fair.bookings.service import today
 from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.extensions import db
+from happiness_fair.places.clock import today
 from tests.factories import PASSWORD, Factories
 from tests.helpers import ApiClient
 

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from happiness_fair.accounts.models import Resident
-from happiness_fair.bookings.service import today
 from happiness_fair.extensions import db
+from happiness_fair.places.clock import today
 from tests.factories import Factories
 from tests.helpers import ApiClient
 

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from happiness_fair.bookings.service import today
 from happiness_fair.catalogue.models import VolunteerStatus
+from happiness_fair.places.clock import today
 from tests.factories import Factories
 from tests.helpers import ApiClient
 

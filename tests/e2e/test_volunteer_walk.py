@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 from tests.factories import PASSWORD, Factories
 from tests.helpers import ApiClient
 

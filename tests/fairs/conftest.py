@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from happiness_fair.accounts.models import Resident, User
-from happiness_fair.bookings.service import today
 from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.catalogue.models import Listing, Volunteer, VolunteerStatus
 from happiness_fair.extensions import db
 from happiness_fair.fairs.models import FairDay
+from happiness_fair.places.clock import today
 from tests.factories import Factories
 
 

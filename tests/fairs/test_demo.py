@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from happiness_fair.bookings.models import Booking
-from happiness_fair.bookings.service import today
 from happiness_fair.demo import seed_demo
 from happiness_fair.fairs.models import Attendance, FairDay, WalkIn
 from happiness_fair.hours.models import HoursRecord, Source
+from happiness_fair.places.clock import today
 
 
 def test_the_demo_has_a_past_and_a_coming_fair_day_and_loads_twice(database, in_app):

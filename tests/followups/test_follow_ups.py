@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 
 from ..bookings.conftest import tomorrow
 

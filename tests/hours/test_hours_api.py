@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from happiness_fair.audit import AuditEvent
 from happiness_fair.bookings.scheduled import auto_confirm
-from happiness_fair.bookings.service import today
 from happiness_fair.database import utcnow
 from happiness_fair.notifications.models import Notification
+from happiness_fair.places.clock import today
 
 
 def _records(api, user, **query):

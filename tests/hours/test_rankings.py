@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import openpyxl
 
-from happiness_fair.bookings.service import today
 from happiness_fair.catalogue.models import Volunteer
+from happiness_fair.places.clock import today
 
 
 def _manual(api, office, volunteer, grid, minutes, day=None):

@@ -10,8 +10,8 @@ from datetime import date
 
 import openpyxl
 
-from happiness_fair.bookings.service import today
 from happiness_fair.hours.rules import period_range
+from happiness_fair.places.clock import today
 
 from ..bookings.conftest import tomorrow
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from happiness_fair.accounts.models import User
-from happiness_fair.bookings import service as bookings
+from happiness_fair.bookings import moving, raising
 from happiness_fair.bookings.models import Booking
 from happiness_fair.bookings.rules import Action, BookingStatus
 from happiness_fair.catalogue.models import Volunteer
@@ -26,6 +26,7 @@ from happiness_fair.hours.models import (
     Source,
 )
 from happiness_fair.hours.rules import ranking_sort_key
+from happiness_fair.places import clock
 
 from ..bookings.conftest import tomorrow
 
@@ -98,7 +99,7 @@ class _Run:
     def complete(self, v, r, minutes):
         volunteer, listing = self.world["volunteers"][v], self.world["listings"][v]
         resident = self.world["residents"][r]
-        made = bookings.create_booking(
+        made = raising.create_booking(
             self.user(resident.user_id),
             {
                 "listing_id": listing.id,
@@ -114,23 +115,23 @@ class _Run:
             (Action.start, {}),
             (Action.complete, {"minutes": minutes, "materials_fen": 0}),
         ):
-            bookings.transition(made, worker, action, **details)
+            moving.transition(made, worker, action, **details)
         self.done.append(made.id)
 
     def confirm(self, k):
         booking = self.booking(k)
         if booking is not None:
-            bookings.transition(booking, self.user(booking.booker_id), Action.confirm, rating=5)
+            moving.transition(booking, self.user(booking.booker_id), Action.confirm, rating=5)
 
     def dispute(self, k, against_volunteer):
         booking = self.booking(k)
         if booking is None:
             return
         if booking.status is BookingStatus.completed:
-            bookings.transition(booking, self.user(booking.booker_id), Action.dispute, reason="x")
+            moving.transition(booking, self.user(booking.booker_id), Action.dispute, reason="x")
         office = self.user(self.world["office"].id)
         outcome = Action.resolve_reopen if against_volunteer else Action.resolve_confirm
-        bookings.transition(booking, office, outcome, note="回访结论")
+        moving.transition(booking, office, outcome, note="回访结论")
 
     def manual(self, v, g, minutes, days_ago):
         service.add_manual(
@@ -139,7 +140,7 @@ class _Run:
                 "volunteer_id": self.world["volunteers"][v].id,
                 "grid_id": self.world["grids"][g].id,
                 "minutes": minutes,
-                "date": bookings.today() - timedelta(days=days_ago),
+                "date": clock.today() - timedelta(days=days_ago),
                 "reason": "活动",
             },
         )
@@ -189,8 +190,8 @@ def test_kept_totals_equal_a_recount_after_any_sequence(make, in_app, ops, span)
         for v in vols:
             assert session.get(Volunteer, v.id).verified_minutes == per_volunteer[v.id]
 
-        first = bookings.today() - timedelta(days=span[1])
-        last = bookings.today() - timedelta(days=span[0])
+        first = clock.today() - timedelta(days=span[1])
+        last = clock.today() - timedelta(days=span[0])
         expected = defaultdict(lambda: [0, 0])
         for (volunteer_id, _grid, day), (minutes, services) in _recount(
             session, lambda d: d

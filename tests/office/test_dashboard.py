@@ -11,11 +11,11 @@ import sqlalchemy as sa
 
 from happiness_fair.accounts.models import User
 from happiness_fair.bookings.models import Booking, BookingEvent
-from happiness_fair.bookings.service import today
 from happiness_fair.catalogue.models import Volunteer
 from happiness_fair.demo import seed_demo
 from happiness_fair.followups.models import FollowUp
 from happiness_fair.hours.models import HoursRecord
+from happiness_fair.places.clock import today
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

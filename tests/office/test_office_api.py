@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from happiness_fair.bookings.models import Booking
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 
 
 def _next_weekday(start: date, weekday: int) -> date:

@@ -8,7 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 from tests.factories import PASSWORD
 from tests.helpers import sign_in_page
 

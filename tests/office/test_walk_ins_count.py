@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from happiness_fair.bookings.service import today
 from happiness_fair.extensions import db
 from happiness_fair.fairs.models import FairDay
+from happiness_fair.places.clock import today
 from tests.web.conftest import Browser, text_of
 
 

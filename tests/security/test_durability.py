@@ -29,10 +29,10 @@ from happiness_fair import create_app
 from happiness_fair.accounts import security
 from happiness_fair.accounts.models import Resident, Role, User, UserRole
 from happiness_fair.bookings.models import Booking, BookingEvent
-from happiness_fair.bookings.service import today
 from happiness_fair.catalogue.categories import category_by_code
 from happiness_fair.config import normalise_database_url
 from happiness_fair.extensions import db
+from happiness_fair.places.clock import today
 from happiness_fair.places.models import Building, Community, Compound, Grid
 
 pytestmark = pytest.mark.slow

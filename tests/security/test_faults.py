@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from happiness_fair import create_app
-from happiness_fair.bookings import service as booking_service
+from happiness_fair.bookings import reading as booking_reading
 from happiness_fair.database import is_unavailable, long_statements
 from happiness_fair.extensions import db, limiter
 from tests.factories import PASSWORD
@@ -128,7 +128,7 @@ def test_a_database_failure_after_sign_in_shows_the_page_without_any_more_querie
             sent_before_the_fault.extend(counter.statements)
             raise _refused()
 
-        monkeypatch.setattr(booking_service, "bookings_for", fail)
+        monkeypatch.setattr(booking_reading, "bookings_for", fail)
         response = client.get("/bookings", headers={"Accept-Language": "zh-CN"})
         after_the_fault = counter.statements[len(sent_before_the_fault) :]
     _assert_maintenance_page(response)

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from happiness_fair.bookings.service import today
 from happiness_fair.hours.models import HoursRecord, HoursStatus, Source
+from happiness_fair.places.clock import today
 from happiness_fair.teams.models import TeamMember
 from tests.factories import PASSWORD
 

@@ -4,7 +4,7 @@ show the team's totals. Forms post with CSRF and work without JavaScript."""
 
 from __future__ import annotations
 
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token_of, sign_in_page
 

@@ -14,9 +14,9 @@ from happiness_fair.hours.rules import (
     mask_name,
     period_range,
     ranking_sort_key,
-    service_date_of,
     star_level,
 )
+from happiness_fair.places.clock import service_date_of
 
 HOUR = 60
 

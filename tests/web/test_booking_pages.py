@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from happiness_fair.bookings.models import Booking, BookingPhoto
-from happiness_fair.bookings.service import today
+from happiness_fair.places.clock import today
 
 from .conftest import text_of, tomorrow
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from happiness_fair.accounts.models import Resident
 from happiness_fair.audit import AuditEvent
 from happiness_fair.bookings.models import Booking, BookingEvent
-from happiness_fair.bookings.service import today
 from happiness_fair.followups.models import FollowUp
+from happiness_fair.places.clock import today
 
 from .conftest import text_of, tomorrow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from happiness_fair.bookings.service import today
 from happiness_fair.hours import rules as hours_rules
+from happiness_fair.places.clock import today
 
 from .conftest import text_of
 
