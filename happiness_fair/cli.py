@@ -182,8 +182,8 @@ def rotate_keys_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from .bookings.scheduled import run_scheduled_command
     from .places.importing import import_places_command
+    from .scheduled import run_scheduled_command
 
     for command in (
         init_db_command,

@@ -7,6 +7,7 @@ import json
 from flask import current_app, g
 from flask_login import current_user
 
+from .. import privacy
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
@@ -14,7 +15,7 @@ from ..concerns.access import helper_buildings
 from ..database import long_statements
 from ..errors import Forbidden
 from ..extensions import limiter
-from . import access, invitations, limits, privacy, security, service, totp
+from . import access, invitations, limits, security, service, totp
 from .models import User
 from .schemas import (
     AddressSchema,

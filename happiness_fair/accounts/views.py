@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import privacy
 from ..database import long_statements
 from ..errors import (
     Conflict,
@@ -20,7 +21,7 @@ from ..extensions import limiter
 from ..forms import load_form, refusal_messages
 from ..places import service as places
 from ..web import me, safe_next, signed_in
-from . import limits, privacy, security, service, totp
+from . import limits, security, service, totp
 from .schemas import (
     OtpSchema,
     PasswordChangeSchema,

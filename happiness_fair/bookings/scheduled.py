@@ -1,5 +1,6 @@
-"""What cron runs every few minutes (`flask run-scheduled`): escalate requests nobody took,
-confirm old completions nobody disputed, and remind volunteers the day before a job.
+"""The bookings' steps of what cron runs every few minutes (`flask run-scheduled`, see
+happiness_fair/scheduled.py): escalate requests nobody took, confirm old completions nobody
+disputed, and remind volunteers the day before a home visit.
 
 Every step claims each booking with a conditional UPDATE and acts only if it won, so two runs
 at once (two cron hosts, a slow run overlapping the next) tell nobody twice.
@@ -7,15 +8,11 @@ at once (two cron hosts, a slow run overlapping the next) tell nobody twice.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
-import click
 import sqlalchemy as sa
-from flask.cli import with_appcontext
 
 from ..catalogue.models import Volunteer
-from ..database import long_statements, utcnow
 from ..errors import Conflict
 from ..extensions import db
 from ..notifications.service import notify
@@ -23,8 +20,6 @@ from ..places.clock import service_date_of
 from . import moving, notices, rules, timeline
 from .models import Booking
 from .rules import Action, BookingStatus
-
-log = logging.getLogger(__name__)
 
 
 def escalate_stale_requests(now: datetime) -> int:
@@ -86,8 +81,6 @@ def remind_day_before(now: datetime) -> int:
     """Once per booking: the volunteer of an accepted job is reminded the day before. A fair
     day's stalls and booked residents are reminded by the fairs part (one reminder per stall,
     not one per seat)."""
-    from ..fairs import service as fairs  # fairs builds on bookings, so import it late
-
     tomorrow = service_date_of(now) + timedelta(days=1)
     due = sa.and_(
         Booking.mode == "home",
@@ -112,50 +105,4 @@ def remind_day_before(now: datetime) -> int:
         if claimed.rowcount == 1:
             notify(volunteer_user_id, "job_reminder", booking)
             reminded += 1
-    return reminded + fairs.remind_day_before(now)
-
-
-def escalate_concerns(now: datetime) -> int:
-    from ..concerns import scheduled as concerns  # concerns build on bookings: import late
-
-    return concerns.escalate_unaccepted(now)
-
-
-def report_overdue_concerns(now: datetime) -> int:
-    from ..concerns import scheduled as concerns
-
-    return concerns.report_overdue(now)
-
-
-STEPS = (
-    ("escalated", escalate_stale_requests),
-    ("auto_confirmed", auto_confirm),
-    ("reminded", remind_day_before),
-    ("concerns_escalated", escalate_concerns),
-    ("concerns_overdue", report_overdue_concerns),
-)
-
-
-def run_scheduled(now: datetime | None = None) -> dict[str, int]:
-    """Run every step, each in its own transaction; how many bookings each step handled."""
-    now = now or utcnow()
-    done = {}
-    for name, step in STEPS:
-        try:
-            long_statements()  # a big backlog may take longer than a request may
-            done[name] = step(now)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-    return done
-
-
-@click.command("run-scheduled")
-@with_appcontext
-def run_scheduled_command() -> None:
-    """Escalate stale requests and concerns, auto-confirm old completions, send day-before
-    reminders, report concerns past their due date."""
-    done = run_scheduled()
-    log.info("scheduled run: %s", done)
-    click.echo(", ".join(f"{name}: {count}" for name, count in done.items()))
+    return reminded

@@ -1,4 +1,4 @@
-"""Concerns in a person's data rights (accounts/privacy.py): what the export shows of her
+"""Concerns in a person's data rights (privacy.py): what the export shows of her
 concerns, and what erasure removes (her descriptions, photos, flat and report-back notes; the
 counts stay for the community's lists)."""
 

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from happiness_fair.bookings.models import Booking, BookingEvent
-from happiness_fair.bookings.scheduled import run_scheduled
 from happiness_fair.database import utcnow
 from happiness_fair.extensions import db
 from happiness_fair.notifications.models import Notification
+from happiness_fair.scheduled import run_scheduled
 from tests.helpers import ApiClient
 
 from .conftest import tomorrow

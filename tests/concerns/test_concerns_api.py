@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from happiness_fair.bookings.scheduled import run_scheduled
 from happiness_fair.concerns.models import Concern
 from happiness_fair.database import utcnow
 from happiness_fair.extensions import db
 from happiness_fair.notifications.models import Notification
 from happiness_fair.places.clock import today
+from happiness_fair.scheduled import run_scheduled
 
 from .conftest import png
 

@@ -238,7 +238,7 @@ def test_the_slot_list_costs_the_same_few_queries_however_many_stalls(
 def test_the_reminders_the_day_before_reach_each_resident_and_volunteer_once(
     app, api, fair, schedule, stall, book_slot
 ):
-    from happiness_fair.bookings.scheduled import run_scheduled
+    from happiness_fair.scheduled import run_scheduled
 
     fair_day = schedule()
     stall(fair_day, capacity=3)

@@ -16,23 +16,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from .. import audit
-from ..audit import AuditEvent
-from ..bookings import access as booking_access
-from ..bookings.models import Booking, BookingEvent, BookingPhoto
-from ..catalogue import record as volunteer_record
-from ..catalogue.models import Listing, Volunteer, VolunteerRecord
-from ..concerns import privacy as concern_privacy
-from ..database import utcnow
-from ..errors import ValidationFailed
-from ..extensions import db
-from ..followups.models import FollowUp
-from ..notifications.models import Notification
-from ..office.models import Certificate, CertificateRequest
-from ..teams import service as teams_service
-from ..teams.models import Team, TeamMember
-from . import security, totp
-from .models import (
+from . import audit
+from .accounts import security, totp
+from .accounts.models import (
     AuthSession,
     ManagerInvitation,
     ResetCode,
@@ -41,6 +27,20 @@ from .models import (
     User,
     UserRole,
 )
+from .audit import AuditEvent
+from .bookings import access as booking_access
+from .bookings.models import Booking, BookingEvent, BookingPhoto
+from .catalogue import record as volunteer_record
+from .catalogue.models import Listing, Volunteer, VolunteerRecord
+from .concerns import privacy as concern_privacy
+from .database import utcnow
+from .errors import ValidationFailed
+from .extensions import db
+from .followups.models import FollowUp
+from .notifications.models import Notification
+from .office.models import Certificate, CertificateRequest
+from .teams import service as teams_service
+from .teams.models import Team, TeamMember
 
 ANONYMOUS_NAME = "已注销用户"  # stored data, not an interface string: the same in every language
 
