@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import g
 
 from ..accounts.models import User
 from ..catalogue.models import Volunteer
@@ -52,45 +51,60 @@ def has_accepted(booking: Booking) -> bool:
     return booking.volunteer_id is not None and booking.accepted_at is not None
 
 
+# Where a booking carries its volunteer's (id, full name, phone) once they are loaded with it:
+# by the list's own statement (reading.py) or by load_volunteers(). Keyed by the volunteer's id,
+# so a booking whose volunteer changed since is read again.
+_CARRIED = "_volunteer_name_and_phone"
+
+
+def carry(booking: Booking, name: str, phone: str | None) -> None:
+    """Keep on the booking its volunteer's name and phone, read with it."""
+    setattr(booking, _CARRIED, (booking.volunteer_id, name, phone))
+
+
+def _carried(booking: Booking) -> tuple[str, str | None] | None:
+    kept = booking.__dict__.get(_CARRIED)
+    if kept is None or kept[0] != booking.volunteer_id:
+        return None
+    return kept[1], kept[2]
+
+
 def volunteer_contact(viewer: Viewer, booking: Booking, now: datetime | None = None) -> dict | None:
     """{name, phone} of the booking's volunteer for its people once he has accepted; phone
     None outside the window. None for anyone else, and before he has accepted."""
     if not has_accepted(booking) or not (relations(viewer, booking) & PEOPLE):
         return None
-    known = _names_and_phones({booking.volunteer_id})
-    if booking.volunteer_id not in known:
+    known = _carried(booking)
+    if known is None:
+        load_volunteers([booking], viewer)
+        known = _carried(booking)
+    if known is None:
         return None
-    name, phone = known[booking.volunteer_id]
+    name, phone = known
     shown = phone_window_open(booking.status, booking.completed_at, now or utcnow())
     return {"name": name, "phone": phone if shown else None}
 
 
 def load_volunteers(bookings: Iterable[Booking], viewer: Viewer) -> None:
-    """The names and phones a list's volunteer_contact() will need, read at once (one statement,
-    kept for the request; none when the list's statement brought them, see remember())."""
-    _names_and_phones(
-        {b.volunteer_id for b in bookings if has_accepted(b) and relations(viewer, b) & PEOPLE}
-    )
-
-
-def remember(names_and_phones: dict[int, tuple[str, str | None]]) -> None:
-    """Keep for this request what a list's statement already read of its volunteers."""
-    g.setdefault("_volunteer_names_and_phones", {}).update(names_and_phones)
-
-
-def _names_and_phones(ids: set[int]) -> dict[int, tuple[str, str | None]]:
-    """Volunteer id → (full name, phone), read with one light statement for the ids not yet
-    known in this request (no volunteer object and its collections)."""
-    known = g.setdefault("_volunteer_names_and_phones", {})
-    missing = ids - known.keys()
-    if missing:
-        rows = db.session.execute(
-            sa.select(Volunteer.id, User.name, User.phone)
-            .join(User, User.id == Volunteer.user_id)
-            .where(Volunteer.id.in_(missing))
-        ).all()
-        known.update({row.id: (row.name, row.phone) for row in rows})
-    return known
+    """The names and phones a list's volunteer_contact() will need, read at once with one light
+    statement (no volunteer object and its collections) and carried on each booking; none when
+    the list's statement brought them already."""
+    wanted = [
+        b
+        for b in bookings
+        if has_accepted(b) and _carried(b) is None and relations(viewer, b) & PEOPLE
+    ]
+    if not wanted:
+        return
+    rows = db.session.execute(
+        sa.select(Volunteer.id, User.name, User.phone)
+        .join(User, User.id == Volunteer.user_id)
+        .where(Volunteer.id.in_({b.volunteer_id for b in wanted}))
+    ).all()
+    known = {row.id: (row.name, row.phone) for row in rows}
+    for booking in wanted:
+        if booking.volunteer_id in known:
+            carry(booking, *known[booking.volunteer_id])
 
 
 def phones_for_notifications(viewer: Viewer, rows: Iterable) -> dict[int, str]:
@@ -105,6 +119,7 @@ def phones_for_notifications(viewer: Viewer, rows: Iterable) -> dict[int, str]:
             sa.select(Booking).where(Booking.id.in_({r.booking_id for r in wanted}))
         ).scalars()
     }
+    load_volunteers(bookings.values(), viewer)
     now, phones = utcnow(), {}
     for row in wanted:
         booking = bookings.get(row.booking_id)

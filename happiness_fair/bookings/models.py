@@ -20,7 +20,7 @@ class Booking(db.Model):
     """A request for help for one beneficiary, from raising it to confirming it.
 
     Its grid, address, fee and waiver rules are snapshots taken when it was made, so a move
-    or a rule change later never rewrites it. State changes go through service.transition().
+    or a rule change later never rewrites it. State changes go through moving.transition().
     """
 
     __tablename__ = "bookings"

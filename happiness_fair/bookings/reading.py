@@ -195,7 +195,7 @@ def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking]
     ids = _union_of([sa.select(Booking.id).where(part) for part in parts]).subquery()
     counted = sa.select(sa.func.count()).select_from(ids).scalar_subquery()
 
-    # Each booking's volunteer's name and phone ride along, for volunteer_contact() (contact.py).
+    # Each booking's volunteer's name and phone ride along, carried for volunteer_contact().
     def of_volunteer(column):
         return (
             sa.select(column)
@@ -217,7 +217,9 @@ def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking]
     # to carry the count and asks for it alone.
     rows = db.session.execute(_joined_timeline(stmt)).unique().all()
     if rows:
-        contact.remember({row[0].volunteer_id: (row[2], row[3]) for row in rows if row[2]})
+        for booking, _count, name, phone in rows:
+            if name:
+                contact.carry(booking, name, phone)
         return [row[0] for row in rows], rows[0][1]
     total = db.session.execute(sa.select(counted)).scalar_one()
     return [], total
