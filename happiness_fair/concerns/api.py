@@ -11,10 +11,10 @@ from flask_login import current_user
 from ..accounts.limits import photo_uploads
 from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page_schema, paged
-from ..bookings.photos import MAX_BYTES, clean_uploads
 from ..bookings.schemas import PhotoSchema, PhotoUploadSchema
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
+from ..photo_uploads import one_upload
 from ..places.models import Community
 from ..validation import MAX_ID
 from . import access, service
@@ -574,14 +574,7 @@ def add_concern_photo(data, concern_id):
     - 422: not a JPEG or PNG, over 10 MB, too many pixels, or a JPEG in over 32 scans (checked
       before decoding).
     - 429: over 30 uploads in an hour by this account (booking and concern photos together)."""
-    upload = data["photo"]
-    if not hasattr(upload, "stream"):
-        raise ValidationFailed(fields={"photo": [_("Choose a JPEG or PNG photo.")]})
-    try:
-        raw = upload.stream.read(MAX_BYTES + 1)
-    finally:
-        upload.close()
-    (clean,) = clean_uploads([raw])  # decoded before any write: no lock held meanwhile
+    clean = one_upload(data["photo"])  # decoded before any write: no lock held meanwhile
     photo = service.add_photo(_user(), concern_id, clean)
     return {"id": photo.id, "url": photo_url(concern_id, photo.id)}
 

@@ -26,12 +26,12 @@ from ..extensions import db
 from ..places.models import Building, Community, Compound
 from .models import (
     Concern,
-    ConcernEvent,
     ConcernMeToo,
     ConcernPhoto,
     Handler,
     HandlerKind,
     MicroGridBuilding,
+    record_event,
 )
 from .rules import ConcernStatus, Outcome
 from .service import category_by_code, today
@@ -319,29 +319,18 @@ def _make(spec: DemoConcern, community: Community, handlers: dict[str, Handler])
     )
     db.session.add(concern)
     db.session.flush()
-    db.session.add(
-        ConcernEvent(
-            concern_id=concern.id,
-            at=created,
-            actor_id=raiser.id,
-            from_status=None,
-            to_status=S.raised,
-            action="raise",
-        )
-    )
+    record_event(concern.id, "raise", S.raised, actor_id=raiser.id, at=created)
     before = S.raised
     for step in spec.steps:
         actor = _one(sa.select(User.id).where(User.phone == step.actor_phone))
-        db.session.add(
-            ConcernEvent(
-                concern_id=concern.id,
-                at=_ago(now, step.days_ago),
-                actor_id=actor if step.actor_phone else None,
-                from_status=before,
-                to_status=step.to,
-                action=step.action,
-                note=step.note,
-            )
+        record_event(
+            concern.id,
+            step.action,
+            step.to,
+            from_status=before,
+            actor_id=actor if step.actor_phone else None,
+            note=step.note,
+            at=_ago(now, step.days_ago),
         )
         before = step.to
     for label, colour in spec.photos:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from .. import timeline
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 from ..places.models import Community
@@ -176,6 +177,11 @@ class ConcernEvent(db.Model):
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     concern: Mapped[Concern] = relationship(back_populates="events", lazy="raise")
+
+
+def record_event(concern_id: int, action: str, to_status: ConcernStatus, **details):
+    """One step on a concern's timeline (timeline.record: from_status, actor_id, note, at)."""
+    return timeline.record(ConcernEvent, "concern_id", concern_id, action, to_status, **details)
 
 
 class ConcernPhoto(db.Model):

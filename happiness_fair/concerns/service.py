@@ -31,19 +31,20 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..hours.rules import service_date_of
 from ..notifications.service import notify
+from ..photo_uploads import claim_photo_place
 from ..places.models import Building, Community, Compound
 from ..validation import MAX_ID
 from . import access, rules
 from .models import (
     Concern,
     ConcernCategory,
-    ConcernEvent,
     ConcernMeToo,
     ConcernPhoto,
     Handler,
     HandlerKind,
     MicroGridBuilding,
     default_categories,
+    record_event,
 )
 from .rules import MAX_PHOTOS, Action, ConcernStatus, Outcome, Relation
 
@@ -385,17 +386,7 @@ def raise_concern(user: User, data: dict, idempotency_key: str | None = None) ->
                 _l("This concern is still being sent. Wait a moment and look at your concerns.")
             ) from exc
         raise
-    db.session.add(
-        ConcernEvent(
-            concern_id=concern.id,
-            at=now,
-            actor_id=user.id,
-            from_status=None,
-            to_status=ConcernStatus.raised,
-            action="raise",
-            note="",
-        )
-    )
+    record_event(concern.id, "raise", ConcernStatus.raised, actor_id=user.id, at=now)
     return concern
 
 
@@ -594,16 +585,14 @@ def transition(concern: Concern, actor: User | None, action: Action | str, **det
 
 
 def _record(concern_id, actor, action, from_status, to_status, note, now) -> None:
-    db.session.add(
-        ConcernEvent(
-            concern_id=concern_id,
-            at=now,
-            actor_id=actor.id if actor else None,
-            from_status=from_status,
-            to_status=to_status,
-            action=str(action),
-            note=note,
-        )
+    record_event(
+        concern_id,
+        action,
+        to_status,
+        from_status=from_status,
+        actor_id=actor.id if actor else None,
+        note=note,
+        at=now,
     )
 
 
@@ -810,18 +799,12 @@ def add_photo(user: User, concern_id: int, photo: photos.CleanPhoto) -> ConcernP
         raise access.state_conflict(concern)
     if concern.photo_count >= MAX_PHOTOS:
         raise Conflict(_l("A concern has at most 3 photos."))
-    claimed = db.session.execute(
-        sa.update(Concern)
-        .where(
-            Concern.id == concern.id,
-            Concern.photo_count < MAX_PHOTOS,
-            Concern.status != ConcernStatus.closed,
-        )
-        .values(photo_count=Concern.photo_count + 1)
-        .execution_options(synchronize_session=False)
+    claim_photo_place(
+        Concern,
+        concern.id,
+        Concern.status != ConcernStatus.closed,
+        full=_l("A concern has at most 3 photos."),
     )
-    if claimed.rowcount != 1:
-        raise Conflict(_l("A concern has at most 3 photos."))
     stored = ConcernPhoto(
         concern_id=concern.id,
         uploaded_by_id=user.id,

@@ -18,11 +18,12 @@ from flask_babel import lazy_gettext as _l
 from ..accounts import service as accounts
 from ..accounts.limits import photo_uploads, photos_sent
 from ..accounts.models import Resident, Role, User
-from ..bookings.photos import MAX_BYTES, CleanPhoto, clean_uploads, photo_form_body
+from ..bookings.photos import photo_form_body
 from ..catalogue import service as catalogue
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
+from ..photo_uploads import photos_sent as form_photos
 from ..places.models import Building, Community, Compound, Grid
 from ..web import me, page_number, signed_in
 from . import access, rules, service
@@ -268,23 +269,6 @@ def _form_to_data(user, form: dict) -> dict:
     return data
 
 
-def _photos_sent() -> tuple[list[CleanPhoto], dict]:
-    """The chosen photos, checked and re-encoded before anything is written (no lock held)."""
-    uploads = [f for f in request.files.getlist("photos") if f and f.filename]
-    if len(uploads) > MAX_PHOTOS:
-        return [], {"photos": [_("Choose at most 3 photos.")]}
-    raws = []
-    for upload in uploads:
-        try:
-            raws.append(upload.stream.read(MAX_BYTES + 1))
-        finally:
-            upload.close()
-    try:
-        return clean_uploads(raws, "photos"), {}
-    except ValidationFailed as err:
-        return [], {k: [str(m) for m in v] for k, v in err.fields.items()}
-
-
 @bp.get("/concerns/new")
 @signed_in
 def new():
@@ -303,7 +287,7 @@ def create():
     user = me()
     form = kept_input()
     data, errors = load_form(NewConcernSchema, _form_to_data(user, form))
-    cleaned, photo_errors = _photos_sent()
+    cleaned, photo_errors = form_photos()
     errors.update(photo_errors)
     people = _people(user)
     if (
