@@ -42,7 +42,7 @@ def upgrade():
         for row in shared:
             new_id = bind.execute(
                 sa.insert(categories)
-                .values(community_id=community_id, code=row.code + '~', name_zh=row.name_zh,
+                .values(community_id=community_id, code=f'{row.code}~{community_id}', name_zh=row.name_zh,
                         name_en=row.name_en, position=row.position, active=row.active)
                 .returning(categories.c.id)
             ).scalar_one()
@@ -53,13 +53,15 @@ def upgrade():
             )
     bind.execute(sa.delete(categories).where(categories.c.community_id.is_(None)))
     # The copies took a marked code while the shared code was still unique; now unmark them.
-    bind.execute(
-        sa.update(categories).values(code=sa.func.substr(categories.c.code, 1,
-                                                         sa.func.length(categories.c.code) - 1))
-    )
-
     with op.batch_alter_table('concern_categories', schema=None) as batch_op:
         batch_op.drop_constraint('uq_concern_categories_code', type_='unique')
+    for row in bind.execute(sa.select(categories.c.id, categories.c.code)).all():
+        bind.execute(
+            sa.update(categories).where(categories.c.id == row.id)
+            .values(code=row.code.rsplit('~', 1)[0])
+        )
+
+    with op.batch_alter_table('concern_categories', schema=None) as batch_op:
         batch_op.alter_column('community_id', existing_type=sa.Integer(), nullable=False)
         batch_op.create_foreign_key(
             batch_op.f('fk_concern_categories_community_id_communities'),
