@@ -6,7 +6,7 @@ two uploads at once never pass the limit."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
 
 from .bookings.photos import MAX_BYTES, CleanPhoto, clean_uploads
@@ -55,3 +55,36 @@ def claim_photo_place(model, row_id: int, *still: sa.ColumnElement, full) -> Non
     )
     if claimed.rowcount != 1:
         raise Conflict(full)
+
+
+def store(model, owner: str, owner_id: int, uploaded_by_id: int, photo: CleanPhoto):
+    """Keep a cleaned photo as a row of `model` (its `owner` column names the thing)."""
+    stored = model(
+        **{owner: owner_id},
+        uploaded_by_id=uploaded_by_id,
+        content_type=photo.content_type,
+        data=photo.data,
+    )
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+# The OpenAPI answer of an operation that serves one photo.
+PHOTO_RESPONSES = {
+    "200": {
+        "description": "The photo",
+        "content": {
+            "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+            "image/png": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+def serve(photo):
+    """A stored photo as the answer: never cached by a shared cache, shown inline."""
+    response = current_app.response_class(photo.data, mimetype=photo.content_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = "inline"
+    return response

@@ -14,7 +14,7 @@ from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page
 from ..bookings.schemas import PhotoSchema, PhotoUploadSchema
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from ..photo_uploads import one_upload
+from ..photo_uploads import PHOTO_RESPONSES, one_upload, serve
 from ..places.models import Community
 from ..validation import MAX_ID
 from . import access, service
@@ -580,18 +580,7 @@ def add_concern_photo(data, concern_id):
 
 
 @blp.get("/concerns/<int:concern_id>/photos/<int:photo_id>")
-@blp.doc(
-    operationId="getConcernPhoto",
-    responses={
-        "200": {
-            "description": "The photo",
-            "content": {
-                "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
-                "image/png": {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    },
-)
+@blp.doc(operationId="getConcernPhoto", responses=PHOTO_RESPONSES)
 @blp.errors(401, 404)
 @login_required
 def get_concern_photo(concern_id, photo_id):
@@ -603,10 +592,7 @@ def get_concern_photo(concern_id, photo_id):
     if photo_id > MAX_ID:
         raise NotFound()
     photo = service.photo_for(_user(), concern_id, photo_id)
-    response = current_app.response_class(photo.data, mimetype=photo.content_type)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return serve(photo)
 
 
 # --- the grid's desk and the office's lists --------------------------------------------------

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer
 
-from .. import audit
+from .. import audit, photo_uploads
 from ..accounts import access as account_access
 from ..accounts.models import Resident, Role, User, UserRole
 from ..bookings import photos
@@ -805,15 +805,7 @@ def add_photo(user: User, concern_id: int, photo: photos.CleanPhoto) -> ConcernP
         Concern.status != ConcernStatus.closed,
         full=_l("A concern has at most 3 photos."),
     )
-    stored = ConcernPhoto(
-        concern_id=concern.id,
-        uploaded_by_id=user.id,
-        content_type=photo.content_type,
-        data=photo.data,
-    )
-    db.session.add(stored)
-    db.session.flush()
-    return stored
+    return photo_uploads.store(ConcernPhoto, "concern_id", concern.id, user.id, photo)
 
 
 def photo_for(user: User, concern_id: int, photo_id: int) -> ConcernPhoto:
