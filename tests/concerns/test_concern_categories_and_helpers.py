@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from happiness_fair.accounts.models import Role, User
 from happiness_fair.audit import AuditEvent
 from happiness_fair.concerns.models import MicroGridBuilding
+from tests.factories import PASSWORD
 
 from .test_concern_pages import _post, _signed_in
 
@@ -192,3 +193,16 @@ def test_the_office_appoints_a_micro_grid_helper_on_a_page_and_ends_it(app, town
     assert her.get("/office/micro-grid").status_code == 403
     worker = _signed_in(app, town.people["worker"])
     assert worker.get("/office/micro-grid").status_code == 403
+
+
+def test_a_helper_s_buildings_are_in_his_export_and_go_with_his_account(town, in_app):
+    helper = town.as_("helper")
+    assert helper.get("/me/export").json["micro_grid_building_ids"] == [town.building.id]
+    assert helper.delete("/me", json={"password": PASSWORD}).status_code == 204
+    with in_app() as session:
+        left = session.execute(
+            sa.select(MicroGridBuilding).where(
+                MicroGridBuilding.user_id == town.people["helper"].id
+            )
+        ).all()
+        assert left == []
