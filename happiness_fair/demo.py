@@ -151,6 +151,8 @@ def seed_demo() -> bool:
     zhang = _user(hongxi, "13900000004", "张奶奶", Role.resident, password_hash)
     li = _user(hongxi, "13900000005", "李明", Role.resident, password_hash)
     _user(haobei, "13900000011", "周主任", Role.office, password_hash)
+    # 陶建华, a resident of 151幢: the office appoints him micro-grid helper (concerns/demo.py).
+    helper = _user(hongxi, "13900000007", "陶建华", Role.resident, password_hash)
 
     east = "虹桥东村"
     _resident(
@@ -175,6 +177,10 @@ def seed_demo() -> bool:
     li_home = _building(hongxi, east, "152幢")
     _resident(hongxi, "李明", li_home, "2", "301", born=date(1990, 9, 12), user=li)
     mother = _resident(hongxi, "王秀英", li_home, "2", "301", born=date(1944, 3, 2))
+    _resident(
+        hongxi, "陶建华", _building(hongxi, east, "151幢"), "1", "402", born=date(1958, 4, 20),
+        user=helper,
+    )  # fmt: skip
     if db.session.get(ResidentManager, (mother.id, li.id)) is None:
         db.session.add(ResidentManager(resident_id=mother.id, user_id=li.id, relation="母亲"))
     _resident(

@@ -18,6 +18,7 @@ DEMO_ACCOUNTS = {
     "13900000003": ("resident", "虹西社区"),
     "13900000004": ("resident", "虹西社区"),
     "13900000005": ("resident", "虹西社区"),
+    "13900000007": ("micro_grid_helper", "虹西社区"),
     "13900000011": ("office", "濠北社区"),
 }
 
@@ -81,6 +82,8 @@ def test_init_db_and_seed_demo_twice_give_every_demo_account_its_roles(scratch_a
         me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
         assert role in me["roles"], phone
         assert communities[me["community_id"]] == community
+        if phone == "13900000007":  # 陶建华, the micro-grid helper of three buildings
+            assert len(me["building_ids"]) == 3
         if phone == "13900000003":  # 沈林益 leads the demo team
             teams = client.get("/api/v1/teams", headers={"Authorization": f"Bearer {token}"})
             (team,) = teams.json["items"]

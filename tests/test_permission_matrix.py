@@ -193,6 +193,8 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     ("post", "/concerns/{c_public}/photos", "PHOTO", [401, 201, 201, 404, 404, 404, 201, 404, 201, 404]),
     ("get", "/concerns/{c_public}/photos/{concern_photo}", None, [401, 200, 200, 404, 404, 404, 200, 404, 200, 404]),
     ("get", "/concern-categories", None, [200] * 10),
+    ("post", "/concern-categories", {"name_zh": "加装电梯", "name_en": "New lifts"}, [401, 403, 403, 403, 403, 403, 403, 403, 201, 201]),
+    ("patch", "/concern-categories/lifts", {"name_en": "Lifts and stairs"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),  # office_x renames her own community's
     ("get", "/concerns/board", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),
     ("get", "/concerns/overdue", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     ("get", "/concerns/summary", None, [401, 403, 403, 403, 403, 403, 200, 200, 200, 200]),

@@ -11,18 +11,20 @@ from flask_login import current_user
 from ..accounts.limits import photo_uploads
 from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page_schema, paged
-from ..bookings.photos import MAX_BYTES, clean_uploads
 from ..bookings.schemas import PhotoSchema, PhotoUploadSchema
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
+from ..photo_uploads import PHOTO_RESPONSES, one_upload, serve
 from ..places.models import Community
 from ..validation import MAX_ID
 from . import access, service
 from . import summary as lists
-from .models import Concern, ConcernCategory, Handler
+from .models import Concern, ConcernCategory, Handler, default_categories
 from .rules import Action
 from .schemas import (
     ConcernBoardSchema,
+    ConcernCategoryArgs,
+    ConcernCategoryPatchSchema,
     ConcernCategorySchema,
     ConcernListArgs,
     ConcernNoteSchema,
@@ -36,6 +38,7 @@ from .schemas import (
     MeTooSchema,
     MicroGridAnswerSchema,
     MicroGridSchema,
+    NewConcernCategorySchema,
     NewConcernSchema,
     NewHandlerSchema,
     ReportBackSchema,
@@ -88,7 +91,11 @@ def _locale() -> str:
 
 def _categories() -> dict[int, ConcernCategory]:
     if "concern_categories" not in g:
-        g.concern_categories = {c.id: c for c in service.categories(active_only=False)}
+        user = _user()
+        community_id = user.community_id if user.is_authenticated else None
+        g.concern_categories = {
+            c.id: c for c in service.categories(community_id, active_only=False)
+        }
     return g.concern_categories
 
 
@@ -218,8 +225,9 @@ def raise_concern(data):
     (`public_area`) is public, never `private`. Send an `Idempotency-Key` so a retry returns the
     first concern.
 
-    - 409: a database constraint refused it (another request changed the same records at that
-      moment); a retry with the same `Idempotency-Key` is safe.
+    - 409: `conflict`: a request with the same `Idempotency-Key` is still being saved (two sends
+      of one form at the same moment); retrying with that key a moment later answers 201 with
+      the concern the first one made, never a second concern.
     - 422: a field is invalid: an unknown or retired `category`, a place or person that is not the
       caller's to raise for, a public area without a building lacking `compound_id` and
       `location_note`, a private concern about a shared place, a bad `Idempotency-Key`."""
@@ -274,15 +282,85 @@ def get_concern(concern_id):
     return concern_view(service.visible_concern(viewer.user, concern_id, viewer), viewer)
 
 
-@blp.get("/concern-categories")
-@blp.response(200, list_schema(ConcernCategorySchema, "ConcernCategoryList"))
-@blp.doc(operationId="listConcernCategories")
-def list_concern_categories():
-    """The kinds of concern, shared by every community.
+def _category_view(category, locale: str, counts: dict[int, int] | None = None) -> dict:
+    return {
+        "code": category.code,
+        "name": category.name_in(locale),
+        "name_zh": category.name_zh,
+        "name_en": category.name_en,
+        "active": category.active,
+        "concern_count": counts.get(category.id, 0) if counts is not None else None,
+    }
 
-    Who: anyone, signed in or not. Names are in the caller's language."""
+
+@blp.get("/concern-categories")
+@blp.arguments(ConcernCategoryArgs, location="query")
+@blp.response(200, list_schema(ConcernCategorySchema, "ConcernCategoryList"))
+@blp.errors(422)
+@blp.doc(operationId="listConcernCategories")
+def list_concern_categories(args):
+    """The kinds of concern of a community, in its office's order.
+
+    Who: anyone, signed in or not. A signed-in caller gets her own community's (`community_id` is
+    then ignored); anyone else the community named by `community_id`, or without it the kinds
+    every community starts with. Names are in the caller's language, and in both. The office
+    also gets its retired kinds (`active` false) and how many concerns each has
+    (`concern_count`).
+
+    - 422: `community_id` is not a valid id."""
     locale = _locale()
-    return {"items": [{"code": c.code, "name": c.name_in(locale)} for c in service.categories()]}
+    user = _user()
+    community_id = user.community_id if user.is_authenticated else args.get("community_id")
+    if community_id is None:
+        return {
+            "items": [
+                _category_view(ConcernCategory(**row), locale) for row in default_categories(0)
+            ]
+        }
+    office = user.is_authenticated and user.is_office
+    found = service.categories(community_id, active_only=not office)
+    counts = service.category_counts(community_id) if office else None
+    return {"items": [_category_view(c, locale, counts) for c in found]}
+
+
+@blp.post("/concern-categories")
+@blp.arguments(NewConcernCategorySchema, example={"name_zh": "加装电梯", "name_en": "New lifts"})
+@blp.response(201, ConcernCategorySchema)
+@blp.errors(400, 401, 403, 409, 422)
+@blp.doc(operationId="createConcernCategory")
+@login_required
+def create_concern_category(data):
+    """Add a kind of concern to the community, named in Chinese and English.
+
+    Who: the office. Without `code` one is made (`c` and a number). It is offered at once to
+    whoever raises a concern in the community; other communities' lists do not change. Audited.
+
+    - 403: the caller is not the office.
+    - 409: another kind of the community has this name (in either language) or this `code`.
+    - 422: a name is missing or too long, or `code` is not small letters, digits and _."""
+    category = service.create_category(_user(), data)
+    return _category_view(category, _locale(), {})
+
+
+@blp.patch("/concern-categories/<string(maxlength=30):code>")
+@blp.arguments(ConcernCategoryPatchSchema, example={"name_en": "Lifts and stairs"})
+@blp.response(200, ConcernCategorySchema)
+@blp.errors(400, 401, 403, 404, 409, 422)
+@blp.doc(operationId="updateConcernCategory")
+@login_required
+def update_concern_category(data, code):
+    """Rename a kind of concern (either language), retire it (`active` false) or use it again.
+
+    Who: the office, for its own community. A kind is never deleted: its concerns keep it and
+    show its name; a retired kind is only no longer offered for new concerns. Audited.
+
+    - 403: the caller may see the kind but is not the office.
+    - 404: no such kind in the caller's community.
+    - 409: another kind has this name, or retiring it would leave none in use.
+    - 422: a name is empty or too long."""
+    user = _user()
+    category = service.update_category(user, code, data)
+    return _category_view(category, _locale(), service.category_counts(user.community_id))
 
 
 # --- moves -----------------------------------------------------------------------------------
@@ -496,31 +574,13 @@ def add_concern_photo(data, concern_id):
     - 422: not a JPEG or PNG, over 10 MB, too many pixels, or a JPEG in over 32 scans (checked
       before decoding).
     - 429: over 30 uploads in an hour by this account (booking and concern photos together)."""
-    upload = data["photo"]
-    if not hasattr(upload, "stream"):
-        raise ValidationFailed(fields={"photo": [_("Choose a JPEG or PNG photo.")]})
-    try:
-        raw = upload.stream.read(MAX_BYTES + 1)
-    finally:
-        upload.close()
-    (clean,) = clean_uploads([raw])  # decoded before any write: no lock held meanwhile
+    clean = one_upload(data["photo"])  # decoded before any write: no lock held meanwhile
     photo = service.add_photo(_user(), concern_id, clean)
     return {"id": photo.id, "url": photo_url(concern_id, photo.id)}
 
 
 @blp.get("/concerns/<int:concern_id>/photos/<int:photo_id>")
-@blp.doc(
-    operationId="getConcernPhoto",
-    responses={
-        "200": {
-            "description": "The photo",
-            "content": {
-                "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
-                "image/png": {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    },
-)
+@blp.doc(operationId="getConcernPhoto", responses=PHOTO_RESPONSES)
 @blp.errors(401, 404)
 @login_required
 def get_concern_photo(concern_id, photo_id):
@@ -532,10 +592,7 @@ def get_concern_photo(concern_id, photo_id):
     if photo_id > MAX_ID:
         raise NotFound()
     photo = service.photo_for(_user(), concern_id, photo_id)
-    response = current_app.response_class(photo.data, mimetype=photo.content_type)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return serve(photo)
 
 
 # --- the grid's desk and the office's lists --------------------------------------------------

@@ -20,11 +20,19 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
-from ..accounts.models import Resident, User
+from ..accounts.models import Resident, Role, User, UserRole
 from ..database import utcnow
 from ..extensions import db
 from ..places.models import Building, Community, Compound
-from .models import Concern, ConcernEvent, ConcernMeToo, ConcernPhoto, Handler, HandlerKind
+from .models import (
+    Concern,
+    ConcernMeToo,
+    ConcernPhoto,
+    Handler,
+    HandlerKind,
+    MicroGridBuilding,
+    record_event,
+)
 from .rules import ConcernStatus, Outcome
 from .service import category_by_code, today
 
@@ -280,7 +288,7 @@ def _make(spec: DemoConcern, community: Community, handlers: dict[str, Handler])
         status=status,
         community_id=community.id,
         grid_id=building.grid_id,
-        category_id=category_by_code(spec.category).id,
+        category_id=category_by_code(community.id, spec.category).id,
         description=spec.description,
         building_id=building.id,
         compound_id=compound.id,
@@ -311,29 +319,18 @@ def _make(spec: DemoConcern, community: Community, handlers: dict[str, Handler])
     )
     db.session.add(concern)
     db.session.flush()
-    db.session.add(
-        ConcernEvent(
-            concern_id=concern.id,
-            at=created,
-            actor_id=raiser.id,
-            from_status=None,
-            to_status=S.raised,
-            action="raise",
-        )
-    )
+    record_event(concern.id, "raise", S.raised, actor_id=raiser.id, at=created)
     before = S.raised
     for step in spec.steps:
         actor = _one(sa.select(User.id).where(User.phone == step.actor_phone))
-        db.session.add(
-            ConcernEvent(
-                concern_id=concern.id,
-                at=_ago(now, step.days_ago),
-                actor_id=actor if step.actor_phone else None,
-                from_status=before,
-                to_status=step.to,
-                action=step.action,
-                note=step.note,
-            )
+        record_event(
+            concern.id,
+            step.action,
+            step.to,
+            from_status=before,
+            actor_id=actor if step.actor_phone else None,
+            note=step.note,
+            at=_ago(now, step.days_ago),
         )
         before = step.to
     for label, colour in spec.photos:
@@ -356,8 +353,34 @@ def _make(spec: DemoConcern, community: Community, handlers: dict[str, Handler])
     return True
 
 
+# 陶建华 (13900000007) of 151幢 serves his own and the two buildings beside it (微网格员).
+HELPER_PHONE, HELPER_BUILDINGS = "13900000007", ("150幢", "151幢", "152幢")
+
+
+def _helper(community: Community) -> bool:
+    """The demo's micro-grid helper, appointed by the office; True when newly appointed."""
+    user = _one(sa.select(User).where(User.phone == HELPER_PHONE))
+    if user is None or user.has_role(Role.micro_grid_helper):
+        return False
+    db.session.add(UserRole(user_id=user.id, role=Role.micro_grid_helper))
+    for building in db.session.execute(
+        sa.select(Building)
+        .join(Compound)
+        .where(
+            Compound.community_id == community.id,
+            Compound.name == "虹桥东村",
+            Building.name.in_(HELPER_BUILDINGS),
+        )
+    ).scalars():
+        db.session.add(MicroGridBuilding(user_id=user.id, building_id=building.id))
+    db.session.flush()
+    return True
+
+
 def seed(hongxi: Community, haobei: Community) -> bool:
-    """The handlers of both communities and the report's concerns; True when anything new."""
+    """The handlers of both communities, the report's concerns and the micro-grid helper; True
+    when anything new."""
+    appointed = _helper(hongxi)
     before = db.session.execute(sa.select(sa.func.count()).select_from(Handler)).scalar_one()
     handlers = {
         "虹西社区": _handlers(hongxi, HONGXI_HANDLERS),
@@ -366,4 +389,4 @@ def seed(hongxi: Community, haobei: Community) -> bool:
     after = db.session.execute(sa.select(sa.func.count()).select_from(Handler)).scalar_one()
     communities = {"虹西社区": hongxi, "濠北社区": haobei}
     made = [_make(c, communities[c.community], handlers[c.community]) for c in _concerns()]
-    return after > before or any(made)
+    return appointed or after > before or any(made)

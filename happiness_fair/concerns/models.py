@@ -10,11 +10,14 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from .. import timeline
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from ..places.models import Community
 from .rules import ConcernStatus, Outcome
 
-# Shared by all communities, like the catalogue's categories: (code, Chinese, English).
+# The categories every community starts with: (code, Chinese, English). Each community's office
+# keeps its own copy (renames, retires, adds), so no office changes another community's list.
 CONCERN_CATEGORIES = (
     ("leaks_pipes", "房屋漏水和管道", "House leaks and pipes"),
     ("lifts", "电梯", "Lifts"),
@@ -28,6 +31,20 @@ CONCERN_CATEGORIES = (
 )
 
 
+def default_categories(community_id: int) -> list[dict]:
+    return [
+        {
+            "community_id": community_id,
+            "code": code,
+            "name_zh": name_zh,
+            "name_en": name_en,
+            "position": position,
+            "active": True,
+        }
+        for position, (code, name_zh, name_en) in enumerate(CONCERN_CATEGORIES)
+    ]
+
+
 class HandlerKind(enum.StrEnum):
     property = "property"  # 物业 of a compound
     street = "street"  # a department of the street office (街道)
@@ -37,12 +54,17 @@ class HandlerKind(enum.StrEnum):
 
 
 class ConcernCategory(db.Model):
-    """A kind of concern; data, so the office can rename or retire one without a release."""
+    """A kind of concern in one community; data, so its office can add, rename (both languages)
+    or retire one without a release. Never deleted: concerns keep pointing at it."""
 
     __tablename__ = "concern_categories"
+    __table_args__ = (
+        sa.UniqueConstraint("community_id", "code", name="uq_concern_categories_community_code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(30))
     name_zh: Mapped[str] = mapped_column(sa.String(40))
     name_en: Mapped[str] = mapped_column(sa.String(60))
     position: Mapped[int] = mapped_column(default=0)
@@ -157,6 +179,11 @@ class ConcernEvent(db.Model):
     concern: Mapped[Concern] = relationship(back_populates="events", lazy="raise")
 
 
+def record_event(concern_id: int, action: str, to_status: ConcernStatus, **details):
+    """One step on a concern's timeline (timeline.record: from_status, actor_id, note, at)."""
+    return timeline.record(ConcernEvent, "concern_id", concern_id, action, to_status, **details)
+
+
 class ConcernPhoto(db.Model):
     """A photo of the problem (or of the work done), re-encoded without EXIF like a booking's."""
 
@@ -197,3 +224,9 @@ class MicroGridBuilding(db.Model):
     building_id: Mapped[int] = mapped_column(
         sa.ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+@sa.event.listens_for(Community, "after_insert")
+def _community_categories(mapper, connection, community) -> None:
+    """A new community (the demo, import-places, a test) starts with the default categories."""
+    connection.execute(sa.insert(ConcernCategory.__table__), default_categories(community.id))

@@ -1,13 +1,14 @@
 """Concerns in a person's data rights (privacy.py): what the export shows of her
-concerns, and what erasure removes (her descriptions, photos, flat and report-back notes; the
-counts stay for the community's lists)."""
+concerns and the buildings she serves as micro-grid helper, and what erasure removes (her
+descriptions, photos, flat and report-back notes, her micro-grid buildings; the counts stay for
+the community's lists)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from .models import Concern, ConcernEvent, ConcernMeToo, ConcernPhoto
+from .models import Concern, ConcernEvent, ConcernMeToo, ConcernPhoto, MicroGridBuilding
 
 
 def _iso(value):
@@ -65,9 +66,15 @@ def export(user_id: int, resident_ids: list[int]) -> dict:
             ConcernMeToo.user_id == user_id
         )
     ).all()
+    served = db.session.execute(
+        sa.select(MicroGridBuilding.building_id)
+        .where(MicroGridBuilding.user_id == user_id)
+        .order_by(MicroGridBuilding.building_id)
+    ).scalars()
     return {
         "concerns": out,
         "concern_me_too": [{"concern_id": m[0], "at": _iso(m[1])} for m in me_too],
+        "micro_grid_building_ids": list(served),  # the buildings he serves as 微网格员
     }
 
 
@@ -102,3 +109,4 @@ def erase(user_id: int, own_resident_id: int | None) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.execute(sa.delete(ConcernMeToo).where(ConcernMeToo.user_id == user_id))
+    db.session.execute(sa.delete(MicroGridBuilding).where(MicroGridBuilding.user_id == user_id))

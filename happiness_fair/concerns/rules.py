@@ -9,6 +9,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
+from .. import statemachine
+from ..statemachine import Verdict
+
 
 class ConcernStatus(enum.StrEnum):
     """Where a concern stands; the values are what is stored and shown in the API."""
@@ -52,13 +55,6 @@ class Relation(enum.StrEnum):
     office = "office"  # the office of its community
     system = "system"  # the linked booking moving it
     none = "none"  # may not even see it
-
-
-class Verdict(enum.Enum):
-    ALLOWED = "allowed"
-    NOT_FOUND = "not_found"
-    FORBIDDEN = "forbidden"
-    CONFLICT = "conflict"
 
 
 class Outcome(enum.StrEnum):
@@ -161,14 +157,14 @@ MAX_PHOTOS = 3
 
 def decide(action: Action | str, status: ConcernStatus | str, relation: Relation | str) -> Verdict:
     """Judge one attempted move, in the order 404, 403, 409 (as bookings do)."""
-    action, status, relation = Action(action), ConcernStatus(status), Relation(relation)
-    if relation is Relation.none:
-        return Verdict.NOT_FOUND
-    if relation not in ACTORS[action]:
-        return Verdict.FORBIDDEN
-    if (status, action) not in TRANSITIONS:
-        return Verdict.CONFLICT
-    return Verdict.ALLOWED
+    return statemachine.decide(
+        Action(action),
+        ConcernStatus(status),
+        Relation(relation),
+        nobody=Relation.none,
+        actors=ACTORS,
+        transitions=TRANSITIONS,
+    )
 
 
 def next_status(status: ConcernStatus | str, action: Action | str) -> ConcernStatus:

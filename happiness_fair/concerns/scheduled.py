@@ -11,13 +11,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..accounts.models import Role, User, UserRole
+from ..accounts.models import Role
 from ..bookings.notices import grid_watchers
+from ..claims import active_with_role, claim_each
 from ..extensions import db
 from ..notifications.service import notify
 from ..places.clock import service_date_of
 from . import rules
-from .models import Concern, ConcernEvent, Handler
+from .models import Concern, Handler, record_event
 from .rules import ConcernStatus
 
 
@@ -29,37 +30,13 @@ def escalate_unaccepted(now: datetime) -> int:
         Concern.escalated.is_(False),
         Concern.raised_clock_at <= now - rules.ESCALATE_AFTER,
     )
-    stale = db.session.execute(sa.select(Concern).where(due).order_by(Concern.id)).scalars().all()
     count = 0
-    for concern in stale:
-        claimed = db.session.execute(
-            sa.update(Concern)
-            .where(Concern.id == concern.id, due)
-            .values(escalated=True, escalated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
-            continue
+    for concern in claim_each(Concern, due, escalated=True, escalated_at=now):
         count += 1
         _event(concern, now, "escalate", "")
         for user_id in grid_watchers(concern.community_id, concern.grid_id):
             notify(user_id, "concern_escalated", concern=concern)
     return count
-
-
-def _office_of(community_id: int) -> list[int]:
-    return list(
-        db.session.execute(
-            sa.select(User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                UserRole.role == Role.office,
-                User.active.is_(True),
-                User.community_id == community_id,
-            )
-            .order_by(User.id)
-        ).scalars()
-    )
 
 
 def report_overdue(now: datetime) -> int:
@@ -71,23 +48,16 @@ def report_overdue(now: datetime) -> int:
         Concern.due_on < today,
         Concern.overdue_reported_at.is_(None),
     )
-    late = db.session.execute(sa.select(Concern).where(due).order_by(Concern.id)).scalars().all()
     count = 0
+    late = claim_each(Concern, due, overdue_reported_at=now, escalated=True, escalated_at=now)
     for concern in late:
-        claimed = db.session.execute(
-            sa.update(Concern)
-            .where(Concern.id == concern.id, due)
-            .values(overdue_reported_at=now, escalated=True, escalated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
-            continue
         count += 1
         handler = db.session.get(Handler, concern.handler_id) if concern.handler_id else None
         name = handler.name if handler else ""
         _event(concern, now, "overdue", f"{name} · {concern.due_on.isoformat()}")
         people = dict.fromkeys(
-            grid_watchers(concern.community_id, concern.grid_id) + _office_of(concern.community_id)
+            grid_watchers(concern.community_id, concern.grid_id)
+            + active_with_role(concern.community_id, Role.office)
         )
         for user_id in people:
             notify(
@@ -101,14 +71,5 @@ def report_overdue(now: datetime) -> int:
 
 
 def _event(concern: Concern, now: datetime, action: str, note: str) -> None:
-    db.session.add(
-        ConcernEvent(
-            concern_id=concern.id,
-            at=now,
-            actor_id=None,
-            from_status=concern.status,
-            to_status=concern.status,
-            action=action,
-            note=note,
-        )
-    )
+    """A flag raised on the timeline: the state stays as it is."""
+    record_event(concern.id, action, concern.status, from_status=concern.status, note=note, at=now)

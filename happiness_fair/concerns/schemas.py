@@ -10,6 +10,7 @@ from marshmallow import fields
 from ..api.base import PageArgs
 from ..bookings.schemas import PERIODS, EventSchema, PhotoSchema, id_field, note_field
 from ..validation import BaseSchema, TrimmedString, length, one_of
+from ..validation import id_field as query_id_field
 from .models import HandlerKind
 from .rules import ConcernStatus, Outcome, place_is_valid
 
@@ -133,7 +134,15 @@ class ConcernSchema(ma.Schema):
     overdue = fields.Boolean()
     done_note = fields.String()
     done_by = fields.String()
-    outcome = fields.String(allow_none=True, metadata={"enum": OUTCOMES})
+    # None until the report-back call: the enum names null too, so a concern without one is valid
+    # against the document (OpenAPI 3.0 enums list every allowed value, null included).
+    outcome = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": [*OUTCOMES, None],
+            "description": "The report-back call's result; null before the call.",
+        },
+    )
     report_note = fields.String(allow_none=True)
     created_at = fields.DateTime()
     accepted_at = fields.DateTime(allow_none=True)
@@ -149,7 +158,35 @@ class ConcernSchema(ma.Schema):
 
 class ConcernCategorySchema(ma.Schema):
     code = fields.String()
-    name = fields.String()
+    name = fields.String(metadata={"description": "In the caller's language."})
+    name_zh = fields.String()
+    name_en = fields.String()
+    active = fields.Boolean(metadata={"description": "False: retired, no longer offered."})
+    concern_count = fields.Integer(
+        allow_none=True, metadata={"description": "To the office: how many concerns have it."}
+    )
+
+
+class ConcernCategoryArgs(BaseSchema):
+    community_id = query_id_field(allow_none=True)
+
+
+CATEGORY_CODE = ma.validate.Regexp(
+    r"^[a-z][a-z0-9_]{0,29}$",
+    error=_l("Use small letters, digits and _ (at most 30, starting with a letter)."),
+)
+
+
+class NewConcernCategorySchema(BaseSchema):
+    code = fields.String(allow_none=True, load_default=None, validate=CATEGORY_CODE)
+    name_zh = TrimmedString(required=True, validate=length(1, 40))
+    name_en = TrimmedString(required=True, validate=length(1, 60))
+
+
+class ConcernCategoryPatchSchema(BaseSchema):
+    name_zh = TrimmedString(validate=length(1, 40))
+    name_en = TrimmedString(validate=length(1, 60))
+    active = fields.Boolean()
 
 
 class HandlerSchema(ma.Schema):

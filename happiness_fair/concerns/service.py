@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer
 
-from .. import audit
+from .. import audit, photo_uploads
 from ..accounts import access as account_access
 from ..accounts.models import Resident, Role, User, UserRole
 from ..bookings import photos, raising
@@ -30,20 +30,21 @@ from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..notifications.service import notify
+from ..photo_uploads import claim_photo_place
 from ..places.clock import service_date_of
-from ..places.models import Building, Compound
+from ..places.models import Building, Community, Compound
 from ..validation import MAX_ID
 from . import access, rules
 from .models import (
-    CONCERN_CATEGORIES,
     Concern,
     ConcernCategory,
-    ConcernEvent,
     ConcernMeToo,
     ConcernPhoto,
     Handler,
     HandlerKind,
     MicroGridBuilding,
+    default_categories,
+    record_event,
 )
 from .rules import MAX_PHOTOS, Action, ConcernStatus, Outcome, Relation
 
@@ -60,27 +61,152 @@ def today() -> date:
 
 
 def ensure_concern_categories() -> None:
-    """Keep the shared concern categories filled (init-db, seed-demo and tests call this)."""
-    existing = set(db.session.execute(sa.select(ConcernCategory.code)).scalars())
-    for position, (code, name_zh, name_en) in enumerate(CONCERN_CATEGORIES):
-        if code not in existing:
-            db.session.add(
-                ConcernCategory(code=code, name_zh=name_zh, name_en=name_en, position=position)
-            )
+    """Give every community that has none the default categories (init-db, seed-demo and tests
+    call this; a community created later gets them as it is inserted, models.py)."""
+    have = set(db.session.execute(sa.select(ConcernCategory.community_id).distinct()).scalars())
+    for community_id in db.session.execute(sa.select(Community.id)).scalars().all():
+        if community_id not in have:
+            db.session.execute(sa.insert(ConcernCategory), default_categories(community_id))
     db.session.flush()
 
 
-def categories(*, active_only: bool = True) -> list[ConcernCategory]:
-    stmt = sa.select(ConcernCategory).order_by(ConcernCategory.position, ConcernCategory.id)
+def categories(community_id: int | None, *, active_only: bool = True) -> list[ConcernCategory]:
+    """A community's categories in the office's order (none without a community)."""
+    stmt = (
+        sa.select(ConcernCategory)
+        .where(ConcernCategory.community_id == (community_id or 0))
+        .order_by(ConcernCategory.position, ConcernCategory.id)
+    )
     if active_only:
         stmt = stmt.where(ConcernCategory.active.is_(True))
     return list(db.session.execute(stmt).scalars())
 
 
-def category_by_code(code: str) -> ConcernCategory | None:
+def category_by_code(community_id: int, code: str) -> ConcernCategory | None:
     return db.session.execute(
-        sa.select(ConcernCategory).where(ConcernCategory.code == code)
+        sa.select(ConcernCategory).where(
+            ConcernCategory.community_id == community_id, ConcernCategory.code == code
+        )
     ).scalar_one_or_none()
+
+
+def _office_category(user: User, code: str) -> ConcernCategory:
+    category = category_by_code(user.community_id, code) if len(code) <= 30 else None
+    if category is None:
+        raise NotFound()
+    if not user.is_office:
+        raise Forbidden(_l("Only the office keeps the kinds of concern."))
+    return category
+
+
+def _category_name_taken(user: User, data: dict, except_id: int | None = None) -> dict:
+    """The fields whose name another of the community's categories already has."""
+    taken = {}
+    for field in ("name_zh", "name_en"):
+        if field not in data:
+            continue
+        column = getattr(ConcernCategory, field)
+        stmt = sa.select(ConcernCategory.id).where(
+            ConcernCategory.community_id == user.community_id,
+            sa.func.lower(column) == data[field].lower(),
+        )
+        if except_id is not None:
+            stmt = stmt.where(ConcernCategory.id != except_id)
+        if db.session.execute(stmt).first() is not None:
+            taken[field] = [_l("Another kind of concern has this name.")]
+    return taken
+
+
+def create_category(user: User, data: dict) -> ConcernCategory:
+    """(Office) a new kind of concern for the community, named in both languages. Without a
+    `code` one is made (`c` and a number)."""
+    if not user.is_office:
+        raise Forbidden(_l("Only the office keeps the kinds of concern."))
+    taken = _category_name_taken(user, data)
+    if taken:
+        raise Conflict(_l("Another kind of concern has this name."), fields=taken)
+    code = data.get("code")
+    if code is None:
+        count = db.session.execute(
+            sa.select(sa.func.count()).where(ConcernCategory.community_id == user.community_id)
+        ).scalar_one()
+        code = f"c{count + 1}"
+        while category_by_code(user.community_id, code) is not None:
+            count += 1
+            code = f"c{count + 1}"
+    elif category_by_code(user.community_id, code) is not None:
+        raise Conflict(_l("There is already a kind of concern with this code."))
+    last = db.session.execute(
+        sa.select(sa.func.max(ConcernCategory.position)).where(
+            ConcernCategory.community_id == user.community_id
+        )
+    ).scalar_one()
+    category = ConcernCategory(
+        community_id=user.community_id,
+        code=code,
+        name_zh=data["name_zh"],
+        name_en=data["name_en"],
+        position=(last or 0) + 1,
+        active=True,
+    )
+    db.session.add(category)
+    db.session.flush()
+    audit.record(
+        "concern_category.create",
+        community_id=user.community_id,
+        actor_id=user.id,
+        subject_type="concern_category",
+        subject_id=category.id,
+        code=code,
+    )
+    return category
+
+
+def update_category(user: User, code: str, data: dict) -> ConcernCategory:
+    """(Office) rename a kind of concern (either language) or retire it (`active` false) or use
+    it again. Never deleted: its concerns keep it, and a retired one is only not offered."""
+    category = _office_category(user, code)
+    taken = _category_name_taken(user, data, category.id)
+    if taken:
+        raise Conflict(_l("Another kind of concern has this name."), fields=taken)
+    changed = {k: v for k, v in data.items() if getattr(category, k) != v}
+    if changed.get("active") is False:
+        others = db.session.execute(
+            sa.select(sa.func.count()).where(
+                ConcernCategory.community_id == user.community_id,
+                ConcernCategory.active.is_(True),
+                ConcernCategory.id != category.id,
+            )
+        ).scalar_one()
+        if not others:
+            raise Conflict(_l("Keep at least one kind of concern in use."))
+    for key, value in changed.items():
+        setattr(category, key, value)
+    db.session.flush()
+    if changed:
+        action = "concern_category.update"
+        if set(changed) == {"active"}:
+            action = "concern_category." + ("reactivate" if changed["active"] else "retire")
+        audit.record(
+            action,
+            community_id=user.community_id,
+            actor_id=user.id,
+            subject_type="concern_category",
+            subject_id=category.id,
+            fields=sorted(changed),
+        )
+    return category
+
+
+def category_counts(community_id: int) -> dict[int, int]:
+    """How many concerns each category of the community has (the office sees what is in use)."""
+    return dict(
+        db.session.execute(
+            sa.select(Concern.category_id, sa.func.count())
+            .where(Concern.community_id == community_id)
+            .group_by(Concern.category_id)
+        ).all()
+    )
 
 
 # --- raising a concern -----------------------------------------------------------------------
@@ -219,7 +345,7 @@ def raise_concern(user: User, data: dict, idempotency_key: str | None = None) ->
         existing = concern_by_key(user.id, idempotency_key)
         if existing is not None:
             return existing
-    category = category_by_code(data["category"])
+    category = category_by_code(user.community_id, data["category"])
     if category is None or not category.active:
         raise _invalid("category", _l("Choose a kind of concern."))
     if data.get("private", True) and data.get("public_area", False):
@@ -250,22 +376,17 @@ def raise_concern(user: User, data: dict, idempotency_key: str | None = None) ->
     try:
         with db.session.begin_nested():
             db.session.flush()
-    except IntegrityError:
+    except IntegrityError as exc:
         existing = concern_by_key(user.id, idempotency_key) if idempotency_key else None
-        if existing is None:
-            raise
-        return existing
-    db.session.add(
-        ConcernEvent(
-            concern_id=concern.id,
-            at=now,
-            actor_id=user.id,
-            from_status=None,
-            to_status=ConcernStatus.raised,
-            action="raise",
-            note="",
-        )
-    )
+        if existing is not None:
+            return existing
+        if idempotency_key:
+            # The first request with this key is still being saved (not committed yet).
+            raise Conflict(
+                _l("This concern is still being sent. Wait a moment and look at your concerns.")
+            ) from exc
+        raise
+    record_event(concern.id, "raise", ConcernStatus.raised, actor_id=user.id, at=now)
     return concern
 
 
@@ -464,16 +585,14 @@ def transition(concern: Concern, actor: User | None, action: Action | str, **det
 
 
 def _record(concern_id, actor, action, from_status, to_status, note, now) -> None:
-    db.session.add(
-        ConcernEvent(
-            concern_id=concern_id,
-            at=now,
-            actor_id=actor.id if actor else None,
-            from_status=from_status,
-            to_status=to_status,
-            action=str(action),
-            note=note,
-        )
+    record_event(
+        concern_id,
+        action,
+        to_status,
+        from_status=from_status,
+        actor_id=actor.id if actor else None,
+        note=note,
+        at=now,
     )
 
 
@@ -659,7 +778,7 @@ def concerns_for(
     if grid_id is not None:
         where.append(Concern.grid_id == grid_id)
     if category:
-        found = category_by_code(category)
+        found = category_by_code(user.community_id, category)
         where.append(Concern.category_id == (found.id if found else 0))
     stmt = with_timeline(
         sa.select(Concern).where(*where).order_by(Concern.created_at.desc(), Concern.id.desc())
@@ -680,27 +799,13 @@ def add_photo(user: User, concern_id: int, photo: photos.CleanPhoto) -> ConcernP
         raise access.state_conflict(concern)
     if concern.photo_count >= MAX_PHOTOS:
         raise Conflict(_l("A concern has at most 3 photos."))
-    claimed = db.session.execute(
-        sa.update(Concern)
-        .where(
-            Concern.id == concern.id,
-            Concern.photo_count < MAX_PHOTOS,
-            Concern.status != ConcernStatus.closed,
-        )
-        .values(photo_count=Concern.photo_count + 1)
-        .execution_options(synchronize_session=False)
+    claim_photo_place(
+        Concern,
+        concern.id,
+        Concern.status != ConcernStatus.closed,
+        full=_l("A concern has at most 3 photos."),
     )
-    if claimed.rowcount != 1:
-        raise Conflict(_l("A concern has at most 3 photos."))
-    stored = ConcernPhoto(
-        concern_id=concern.id,
-        uploaded_by_id=user.id,
-        content_type=photo.content_type,
-        data=photo.data,
-    )
-    db.session.add(stored)
-    db.session.flush()
-    return stored
+    return photo_uploads.store(ConcernPhoto, "concern_id", concern.id, user.id, photo)
 
 
 def photo_for(user: User, concern_id: int, photo_id: int) -> ConcernPhoto:
@@ -808,6 +913,14 @@ def update_handler(user: User, handler_id: int, data: dict) -> Handler:
             value = HandlerKind(value)
         setattr(handler, key, value)
     db.session.flush()
+    audit.record(
+        "handler.update",
+        community_id=user.community_id,
+        actor_id=user.id,
+        subject_type="handler",
+        subject_id=handler.id,
+        fields=sorted(data),
+    )
     return handler
 
 
@@ -855,6 +968,39 @@ def appoint_micro_grid_helper(user: User, resident_id: int, building_ids: list[i
         subject_id=resident.id,
     )
     return wanted
+
+
+def micro_grid_helpers(user: User) -> list[tuple[Resident, list[Building]]]:
+    """(Office) the community's micro-grid helpers, each with the buildings he serves."""
+    if not user.is_office:
+        raise Forbidden(_l("Only the office appoints micro-grid helpers."))
+    rows = db.session.execute(
+        sa.select(Resident, Building)
+        .join(MicroGridBuilding, MicroGridBuilding.user_id == Resident.user_id)
+        .join(Building, Building.id == MicroGridBuilding.building_id)
+        .where(Resident.community_id == user.community_id)
+        .order_by(Resident.name, Resident.id, Building.compound_id, Building.id)
+    ).all()
+    helpers: dict[int, tuple[Resident, list[Building]]] = {}
+    for resident, building in rows:
+        helpers.setdefault(resident.id, (resident, []))[1].append(building)
+    return list(helpers.values())
+
+
+def resident_with_account(user: User, phone: str) -> Resident:
+    """(Office) the resident of the community whose own account has this phone number."""
+    resident = db.session.execute(
+        sa.select(Resident)
+        .join(User, User.id == Resident.user_id)
+        .where(
+            User.phone == phone,
+            Resident.community_id == user.community_id,
+            Resident.active.is_(True),
+        )
+    ).scalar_one_or_none()
+    if resident is None:
+        raise _invalid("phone", _l("No resident of the community has an account with this number."))
+    return resident
 
 
 # --- the grid's desk -------------------------------------------------------------------------

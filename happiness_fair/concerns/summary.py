@@ -245,7 +245,7 @@ def problems(user: User, *, start: date, end: date, grid_id: int | None = None) 
         if start <= _day(c.created_at) <= end
     ][:MAX_PROBLEMS]
     handlers = handler_names({c.handler_id for c in found if c.handler_id})
-    kinds = {c.id: c for c in categories(active_only=False)}
+    kinds = {c.id: c for c in categories(user.community_id, active_only=False)}
     from flask_babel import get_locale
 
     locale = str(get_locale() or "zh_CN")

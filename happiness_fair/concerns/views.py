@@ -18,11 +18,12 @@ from flask_babel import lazy_gettext as _l
 from ..accounts import service as accounts
 from ..accounts.limits import photo_uploads, photos_sent
 from ..accounts.models import Resident, Role, User
-from ..bookings.photos import MAX_BYTES, CleanPhoto, clean_uploads, photo_form_body
+from ..bookings.photos import photo_form_body
 from ..catalogue import service as catalogue
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
+from ..photo_uploads import photos_sent as form_photos
 from ..places.models import Building, Community, Compound, Grid
 from ..web import me, page_number, signed_in
 from . import access, rules, service
@@ -30,9 +31,11 @@ from . import summary as lists
 from .models import HandlerKind
 from .rules import MAX_PHOTOS, Action, ConcernStatus
 from .schemas import (
+    ConcernCategoryPatchSchema,
     ConcernNoteSchema,
     DoneSchema,
     HandOverSchema,
+    NewConcernCategorySchema,
     NewConcernSchema,
     NewHandlerSchema,
     ReportBackSchema,
@@ -193,7 +196,9 @@ def _categories():
     from flask import g
 
     if "concern_category_map" not in g:
-        g.concern_category_map = {c.id: c for c in service.categories(active_only=False)}
+        g.concern_category_map = {
+            c.id: c for c in service.categories(me().community_id, active_only=False)
+        }
     return g.concern_category_map
 
 
@@ -233,7 +238,7 @@ def _new_context(user, form: dict, errors: dict) -> dict:
         "errors": errors,
         "people": people,
         "buildings": _buildings(user),
-        "categories": service.categories(),
+        "categories": service.categories(user.community_id),
         "max_photos": MAX_PHOTOS,
         "staff": user.is_staff,
     }
@@ -264,23 +269,6 @@ def _form_to_data(user, form: dict) -> dict:
     return data
 
 
-def _photos_sent() -> tuple[list[CleanPhoto], dict]:
-    """The chosen photos, checked and re-encoded before anything is written (no lock held)."""
-    uploads = [f for f in request.files.getlist("photos") if f and f.filename]
-    if len(uploads) > MAX_PHOTOS:
-        return [], {"photos": [_("Choose at most 3 photos.")]}
-    raws = []
-    for upload in uploads:
-        try:
-            raws.append(upload.stream.read(MAX_BYTES + 1))
-        finally:
-            upload.close()
-    try:
-        return clean_uploads(raws, "photos"), {}
-    except ValidationFailed as err:
-        return [], {k: [str(m) for m in v] for k, v in err.fields.items()}
-
-
 @bp.get("/concerns/new")
 @signed_in
 def new():
@@ -299,7 +287,7 @@ def create():
     user = me()
     form = kept_input()
     data, errors = load_form(NewConcernSchema, _form_to_data(user, form))
-    cleaned, photo_errors = _photos_sent()
+    cleaned, photo_errors = form_photos()
     errors.update(photo_errors)
     people = _people(user)
     if (
@@ -642,6 +630,129 @@ def handlers_page():
             handlers=service.handlers_of(user, include_inactive=True),
             compounds={c.id: c.name for c in compounds},
             kinds={k.value: str(v) for k, v in KIND_NAMES.items()},
+            form=form,
+            errors=errors,
+        ),
+        status,
+    )
+
+
+# --- the office: kinds of concern ------------------------------------------------------------
+
+
+@bp.route("/office/concern-categories", methods=["GET", "POST"])
+@signed_in
+def categories_page():
+    """The community's kinds of concern: add one, rename one in both languages, retire one or
+    use it again. Never deleted (its concerns keep it)."""
+    user = me()
+    if not user.is_office:
+        raise Forbidden(_("Only the office keeps the kinds of concern."))
+    form: dict = {}
+    errors: dict = {}
+    editing = None  # the code whose rename form the errors belong to
+    status = 200
+    if request.method == "POST":
+        form = kept_input()
+        code = form.get("code", "")
+        try:
+            if form.get("retire") or form.get("restore"):
+                target = form.get("retire") or form.get("restore")
+                service.update_category(user, target, {"active": bool(form.get("restore"))})
+                flash(
+                    _("The kind of concern is used again.")
+                    if form.get("restore")
+                    else _("The kind of concern is retired: it is no longer offered."),
+                    "success",
+                )
+                return redirect(url_for(".categories_page"), code=303)
+            schema = ConcernCategoryPatchSchema if code else NewConcernCategorySchema
+            editing = code or None
+            data, errors = load_form(schema)
+            if not errors:
+                if code:
+                    service.update_category(user, code, data)
+                    flash(_("The kind of concern is renamed."), "success")
+                else:
+                    service.create_category(user, data)
+                    flash(_("The kind of concern is added."), "success")
+                return redirect(url_for(".categories_page"), code=303)
+            status = 422
+        except DomainError as err:
+            db.session.rollback()
+            errors = refusal_messages(err)
+            status = err.status
+    return (
+        render_template(
+            "concerns/categories.html",
+            categories=service.categories(user.community_id, active_only=False),
+            counts=service.category_counts(user.community_id),
+            form=form,
+            errors=errors,
+            editing=editing,
+        ),
+        status,
+    )
+
+
+# --- the office: micro-grid helpers (微网格员) -------------------------------------------------
+
+
+def _checked_ids(values: list[str]) -> list[int]:
+    return sorted({int(v) for v in values if v.isdigit() and len(v) < 10})
+
+
+@bp.route("/office/micro-grid", methods=["GET", "POST"])
+@signed_in
+def helpers_page():
+    """Appoint a resident (by the phone of her own account) as micro-grid helper for some
+    buildings, change his buildings, or end the appointment."""
+    user = me()
+    if not user.is_office:
+        raise Forbidden(_("Only the office appoints micro-grid helpers."))
+    form: dict = {}
+    errors: dict = {}
+    chosen: list[int] = []
+    status = 200
+    if request.method == "POST":
+        form = kept_input()
+        chosen = _checked_ids(request.form.getlist("building_ids"))
+        try:
+            if form.get("end"):
+                ended = form["end"]
+                if ended.isdigit() and len(ended) < 10:
+                    service.appoint_micro_grid_helper(user, int(ended), [])
+                    flash(_("The appointment is ended."), "success")
+                return redirect(url_for(".helpers_page"), code=303)
+            phone = form.get("phone", "").strip()
+            if not phone:
+                errors = {"phone": [_("Enter the resident's phone number.")]}
+            elif not chosen:
+                errors = {"building_ids": [_("Choose at least one building.")]}
+            else:
+                resident = service.resident_with_account(user, phone)
+                service.appoint_micro_grid_helper(user, resident.id, chosen)
+                message = _("%(name)s now helps in these buildings.", name=resident.name)
+                flash(message, "success")
+                return redirect(url_for(".helpers_page"), code=303)
+            status = 422
+        except DomainError as err:
+            db.session.rollback()
+            errors = refusal_messages(err)
+            status = err.status
+    compounds = {
+        c.id: c.name
+        for c in db.session.execute(
+            sa.select(Compound).where(Compound.community_id == user.community_id)
+        ).scalars()
+    }
+    return (
+        render_template(
+            "concerns/helpers.html",
+            helpers=service.micro_grid_helpers(user),
+            buildings=_buildings(user),
+            compounds=compounds,
+            chosen=chosen,
             form=form,
             errors=errors,
         ),

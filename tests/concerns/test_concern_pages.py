@@ -231,6 +231,7 @@ def test_to_booking_asks_for_the_volunteers_text_and_refuses_a_shared_place(app,
     town.as_("worker").post(f"/concerns/{pid}/accept", json={})
     page = worker.get(f"/concerns/{pid}").get_data(as_text=True)
     assert f"/concerns/{pid}/to-booking" not in page
+    assert "公共地方的问题不能转成志愿者预约" in page  # said before anyone tries
     refused = _post(
         worker,
         f"/concerns/{pid}/to-booking",
