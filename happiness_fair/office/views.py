@@ -416,15 +416,8 @@ def refuse_certificate_request(request_id):
 @signed_in
 def certificate_page(certificate_id):
     """Print-ready on A4; the office, or the volunteer himself."""
-    certificate = service.visible_certificate(me(), certificate_id)
-    volunteer = db.session.get(Volunteer, certificate.volunteer_id)
     return render_template(
-        "office/certificate.html",
-        c=certificate,
-        volunteer=volunteer,
-        community=db.session.get(service.Community, certificate.community_id),
-        lines=service.service_lines(volunteer.id, certificate.first_day, certificate.last_day),
-        walk_ins=service.walk_in_lines(volunteer.id, certificate.first_day, certificate.last_day),
+        "office/certificate.html", **service.certificate_to_print(me(), certificate_id)
     )
 
 
