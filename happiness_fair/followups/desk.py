@@ -47,6 +47,18 @@ def resident_for(user: User, resident_id: int) -> Resident:
     return resident
 
 
+def open_bookings_of(resident: Resident) -> int:
+    """How many of her bookings closing her record would cancel (bookings.people.OPEN), for the
+    page that asks staff to confirm."""
+    from ..bookings.people import OPEN
+
+    return db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(Booking)
+        .where(Booking.beneficiary_id == resident.id, Booking.status.in_(OPEN))
+    ).scalar_one()
+
+
 def booking_in_scope(user: User, booking: Booking) -> bool:
     return account_access.is_staff_for(user, booking.community_id, booking.grid_id)
 

@@ -12,11 +12,23 @@ def test_a_grid_worker_closes_a_record_from_her_page(browser_for, api, book, wor
     assert "注销档案" in page
     missing = browser.post(f"/grid/residents/{world.grandma.id}/close", {})
     assert missing.status_code == 422
-    done = browser.post(f"/grid/residents/{world.grandma.id}/close", {"inactive_reason": "moved"})
+    asked = browser.post(f"/grid/residents/{world.grandma.id}/close", {"inactive_reason": "moved"})
+    assert asked.status_code == 200  # a page asks first; nothing is closed yet
+    question = text_of(asked)
+    assert "注销 张奶奶 的档案？" in question and "将被取消的未完成预约：1 个" in question
+    assert "确认注销档案" in question and "返回" in question
+    assert api.as_(world.son).get(f"/bookings/{booking}").json["status"] != "cancelled"
+    path = f"/grid/residents/{world.grandma.id}/close"
+    done = browser.post(path, {"inactive_reason": "moved", "confirmed": "yes"})
     assert done.status_code == 303
-    after = text_of(browser.get(f"/grid/residents/{world.grandma.id}"))
+    after_page = browser.get(f"/grid/residents/{world.grandma.id}")
+    after = text_of(after_page)
     assert "档案已注销：已搬离" in after
     assert "注销档案" not in after.replace("档案已注销", "")
+    # A closed record offers no forms: no age check, no flags, no reset code.
+    html = after_page.get_data(as_text=True)
+    for action in ("/verify-age", "/flags", "/reset-code", "/close"):
+        assert f'{world.grandma.id}{action}"' not in html, action
     found = text_of(browser.get("/grid/residents?q=张"))
     assert "张奶奶" not in found
     assert api.as_(world.son).get(f"/bookings/{booking}").json["status"] == "cancelled"
