@@ -57,8 +57,7 @@ class TeamSchema(ma.Schema):
             "name": team.name,
             "leader_volunteer_id": team.leader_volunteer_id,
             "members": [
-                {"volunteer_id": v.id, "name": _shown(v, full=leads)}
-                for v in service.members(team)
+                {"volunteer_id": v.id, "name": _shown(v, full=leads)} for v in service.members(team)
             ],
             "created_at": team.created_at,
         }
