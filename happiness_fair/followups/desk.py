@@ -14,6 +14,7 @@ from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus, volunteer_categories, volunteer_grids
 from ..errors import Forbidden, NotFound
 from ..extensions import db
+from ..places import service as places
 from ..places.models import Building, Compound
 
 
@@ -33,7 +34,7 @@ def buildings_for(user: User) -> list[Building]:
     )
     if not user.is_office:
         stmt = stmt.where(Building.grid_id.in_(user.grid_ids))
-    return list(db.session.execute(stmt).scalars())
+    return places.in_natural_order(list(db.session.execute(stmt).scalars()))
 
 
 def resident_for(user: User, resident_id: int) -> Resident:

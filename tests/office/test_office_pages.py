@@ -124,7 +124,15 @@ def test_a_certificate_is_issued_and_printed_with_the_fields_the_rules_ask_for(a
     page = office.get(issued.headers["Location"])
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    for text in ("志愿服务记录证明", "沈林益", "2.5", "社区义修活动", "平台记录", "（盖章）"):
+    # One formatter for time (hours_text), as on 我的时长: 2 小时 30 分钟, not 2.5 小时.
+    for text in (
+        "志愿服务记录证明",
+        "沈林益",
+        "2 小时 30 分钟",
+        "社区义修活动",
+        "平台记录",
+        "（盖章）",
+    ):
         assert text in html, text
     assert (
         _browser(app, world.plumber.account_user).get(issued.headers["Location"]).status_code == 200

@@ -74,3 +74,11 @@ def test_the_certificate_request_comes_before_his_records_on_my_hours(app, world
     html = Browser(app).sign_in(world.plumber.account_user).get("/my-hours").get_data(as_text=True)
     assert html.index('id="certificates"') < html.index('id="records"')
     assert html.index("/my-hours/certificate-requests") < html.index('id="records"')
+
+
+def test_a_cancelled_fair_day_offers_no_poster_and_no_attendance(app, api, world):
+    _cancelled_fair_day(api, world)
+    [day] = api.as_(world.office).get(f"/fair-days?community_id={world.community.id}").json["items"]
+    html = Browser(app).sign_in(world.office).get(f"/fairs/{day['id']}").get_data(as_text=True)
+    assert "A4" not in html  # the poster hint
+    assert f"/fairs/{day['id']}/attendance" not in html

@@ -46,3 +46,15 @@ def test_the_office_withdraws_a_listing_from_its_page(browser_for, api, book, wo
     assert done.status_code == 303
     assert "这项服务已下架" in text_of(office.get(f"/services/{world.listing.id}"))
     assert api.as_(world.grandma_user).get(f"/bookings/{waiting}").json["volunteer_id"] is None
+
+
+def test_a_withdrawn_service_says_so_kindly_to_a_resident(browser_for, api, world):
+    withdrawn = api.as_(world.office).post(
+        f"/listings/{world.listing.id}/withdraw", json={"reason": "多次投诉"}
+    )
+    assert withdrawn.status_code == 200, withdrawn.json
+    page = browser_for(world.grandma_user).get(f"/services/{world.listing.id}")
+    assert page.status_code == 410
+    text = text_of(page)
+    assert "这项服务已不再提供" in text and "看看其他服务" in text
+    assert browser_for(world.grandma_user).get("/services/999999").status_code == 404
