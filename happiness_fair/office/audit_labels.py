@@ -61,6 +61,35 @@ SUBJECT_NAMES = {
 }
 
 
+DETAIL_NAMES = {
+    "after": _l("after"),
+    "asked": _l("asked for"),
+    "before": _l("before"),
+    "changed": _l("changed"),
+    "code": _l("code"),
+    "correction_id": _l("correction no."),
+    "date": _l("date"),
+    "days": _l("days"),
+    "fair_day_id": _l("fair day no."),
+    "from_status": _l("from"),
+    "leader_volunteer_id": _l("leader (volunteer no.)"),
+    "minutes": _l("minutes"),
+    "name": _l("name"),
+    "note": _l("note"),
+    "reason": _l("reason"),
+    "serial": _l("serial no."),
+    "sessions_ended": _l("sessions ended"),
+    "tags": _l("tags"),
+    "to_status": _l("to"),
+    "volunteer_id": _l("volunteer no."),
+}
+
+
+def detail_name(key: str) -> str:
+    name = DETAIL_NAMES.get(key)
+    return str(name) if name is not None else key
+
+
 def action_name(action: str) -> str:
     """The entry's meaning in the reader's language; an unknown code is shown as it is."""
     name = ACTION_NAMES.get(action)
