@@ -145,11 +145,25 @@
     if (e.target.closest && e.target.closest('[data-keeps-form]')) saveForms();
   });
 
+  // --- a print button (the certificate): shown only with JavaScript, prints the page ---------
+  function showPrintButtons() {
+    if (typeof window.print !== 'function') return;
+    Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (b) { b.hidden = false; });
+  }
+  document.addEventListener('click', function (e) {
+    var btn = e.target.closest ? e.target.closest('[data-print]') : null;
+    if (!btn) return;
+    e.preventDefault();
+    window.print();
+  });
+
   document.addEventListener('htmx:load', refresh); // buttons inside swapped content
   if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', showPrintButtons);
     document.addEventListener('DOMContentLoaded', refresh);
     document.addEventListener('DOMContentLoaded', restoreForms);
   } else {
+    showPrintButtons();
     refresh();
     restoreForms();
   }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+import happiness_fair
 from happiness_fair import create_app
 from happiness_fair.demo import DEMO_PASSWORD
 from happiness_fair.extensions import db
@@ -148,3 +152,46 @@ def test_create_user_makes_a_grid_worker_for_the_given_grids(app, database, runn
         ]
     )
     assert bad.exit_code != 0
+
+
+@pytest.mark.slow
+def test_the_person_in_charge_migration_backfills_the_verified_records(scratch_app):
+    """Order 67 art. 7 columns on the demo's verified hours, filled by the migration's backfill
+    as hours.service._verify fills them: the confirming staff member, else the grid's first grid
+    worker; the organising unit is the community's committee."""
+    versions = Path(happiness_fair.__file__).parent / "migrations" / "versions"
+    path = versions / "e4f1a7b9c2d0_hours_person_in_charge.py"
+    spec = importlib.util.spec_from_file_location("person_in_charge_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    runner = scratch_app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with scratch_app.app_context():
+        kept = db.session.execute(
+            sa.text("SELECT id, person_in_charge_id FROM hours_records WHERE status = 'verified'")
+        ).all()
+        db.session.execute(  # as before the migration
+            sa.text(
+                "UPDATE hours_records SET organising_unit = '', person_in_charge = '', "
+                "person_in_charge_id = NULL"
+            )
+        )
+        for statement in migration.BACKFILL:
+            db.session.execute(sa.text(statement))
+        rows = db.session.execute(
+            sa.text(
+                "SELECT h.id, h.organising_unit, h.person_in_charge, h.person_in_charge_id, "
+                "h.status, c.street || c.name || '居民委员会' AS unit "
+                "FROM hours_records h JOIN communities c ON c.id = h.community_id"
+            )
+        ).all()
+        verified = [r for r in rows if r.status == "verified"]
+        assert verified, "the demo has verified hours"
+        assert all(r.organising_unit == r.unit for r in verified)
+        # The backfill names whom the app itself named when it verified the demo's hours.
+        assert {r.id: r.person_in_charge_id for r in verified} == dict(kept)
+        assert all(r.person_in_charge for r in verified if r.person_in_charge_id)
+        assert all(r.organising_unit == "" for r in rows if r.status != "verified")
+        db.session.rollback()
+        db.session.remove()

@@ -120,6 +120,8 @@ ROWS: list[tuple[str, str, object, list[int]]] = [
     # --- hours and rankings -------------------------------------------------------------------
     ("get", "/hours", None, [401, 403, 403, 403, 200, 200, 200, 200, 200, 200]),
     ("post", "/hours", {"volunteer_id": "{vol}", "minutes": 60, "date": "{today}", "grid_id": "{grid_a}", "reason": "社区活动"}, [401, 403, 403, 403, 403, 403, 403, 403, 201, 422]),
+    ("get", "/hours/person-in-charge", None, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    ("put", "/hours/person-in-charge", {"name": "周主任"}, [401, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     ("get", "/hours/summary", None, [401, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
     ("post", "/hours/{pending_record}/corrections", {"minutes": 60, "reason": "多换了一个阀门"}, [401, 404, 404, 404, 201, 404, 403, 404, 403, 404]),
     ("get", "/hours/corrections", None, [401, 403, 403, 403, 200, 200, 403, 403, 200, 200]),

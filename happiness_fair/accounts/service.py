@@ -239,6 +239,7 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
             for name in Resident.FLAG_NAMES:
                 setattr(resident, name, name in chosen)
         closing = staff_only.get("active") is False and resident.active
+        was_active, reason_before = resident.active, resident.inactive_reason
         if "active" in staff_only:
             resident.active = staff_only["active"]
             resident.inactive_reason = (
@@ -246,14 +247,25 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
             )
         elif "inactive_reason" in staff_only and not resident.active:
             resident.inactive_reason = staff_only["inactive_reason"]
-        audit.record(
-            "resident.flags",
-            community_id=resident.community_id,
-            actor_id=actor.id,
-            subject_type="resident",
-            subject_id=resident.id,
-            changed=sorted(staff_only),  # which fields, never her flags themselves
-        )
+        if "flags" in staff_only:
+            audit.record(
+                "resident.flags",
+                community_id=resident.community_id,
+                actor_id=actor.id,
+                subject_type="resident",
+                subject_id=resident.id,
+                changed=["flags"],  # that they changed, never her flags themselves
+            )
+        if (was_active, reason_before) != (resident.active, resident.inactive_reason):
+            # Closing (or reopening) her record is its own act in the log, with its reason.
+            audit.record(
+                "resident.reopen" if resident.active else "resident.close",
+                community_id=resident.community_id,
+                actor_id=actor.id,
+                subject_type="resident",
+                subject_id=resident.id,
+                reason=resident.inactive_reason or "",
+            )
         if "flags" in staff_only and set(resident.flags) != flags_before:
             resident_fee_facts_changed.send(resident, actor=actor)
         if closing:

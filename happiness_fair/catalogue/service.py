@@ -451,6 +451,12 @@ def visible_listing(user: User | None, listing_id: int) -> Listing:
     return listing
 
 
+def listing_once_offered(listing_id: int) -> bool:
+    """A listing that exists but is no longer in the catalogue (withdrawn by the office, paused
+    by its volunteer, or its volunteer suspended): a page says so instead of "not found"."""
+    return 0 < listing_id <= MAX_ID and db.session.get(Listing, listing_id) is not None
+
+
 def update_listing(user: User, listing: Listing, data: dict) -> Listing:
     """Only its volunteer, while he is approved, changes a listing (or reopens a withdrawn one)."""
     volunteer = listing.volunteer

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import versions
-from ..errors import Conflict, DomainError, Forbidden
+from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..hours import rules as hours_rules
@@ -86,7 +86,14 @@ def services():
 @bp.get("/services/<int:listing_id>")
 @versions.conditional_get(versions.CATALOGUE)
 def listing(listing_id: int):
-    return _listing_page(service.visible_listing(_viewer(), listing_id))
+    try:
+        item = service.visible_listing(_viewer(), listing_id)
+    except NotFound:
+        if not service.listing_once_offered(listing_id):
+            raise
+        # Withdrawn or paused: say so kindly (410 Gone), and point to the other services.
+        return render_template("catalogue/withdrawn.html"), 410
+    return _listing_page(item)
 
 
 def _listing_page(item, errors=None, form=None, status=200):

@@ -14,6 +14,7 @@ from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus, volunteer_categories, volunteer_grids
 from ..errors import Forbidden, NotFound
 from ..extensions import db
+from ..places import service as places
 from ..places.models import Building, Compound
 
 
@@ -33,7 +34,7 @@ def buildings_for(user: User) -> list[Building]:
     )
     if not user.is_office:
         stmt = stmt.where(Building.grid_id.in_(user.grid_ids))
-    return list(db.session.execute(stmt).scalars())
+    return places.in_natural_order(list(db.session.execute(stmt).scalars()))
 
 
 def resident_for(user: User, resident_id: int) -> Resident:
@@ -45,6 +46,18 @@ def resident_for(user: User, resident_id: int) -> Resident:
     ):
         raise NotFound()
     return resident
+
+
+def open_bookings_of(resident: Resident) -> int:
+    """How many of her bookings closing her record would cancel (bookings.people.OPEN), for the
+    page that asks staff to confirm."""
+    from ..bookings.people import OPEN
+
+    return db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(Booking)
+        .where(Booking.beneficiary_id == resident.id, Booking.status.in_(OPEN))
+    ).scalar_one()
 
 
 def booking_in_scope(user: User, booking: Booking) -> bool:

@@ -293,6 +293,11 @@ def close_record(resident_id: int):
     user = me()
     resident = desk.resident_for(user, resident_id)
     data, errors = load_form(_CloseRecordForm)
+    if not errors and request.form.get("confirmed") != "yes":  # a page asks first
+        return render_template(
+            "grid/close_confirm.html", resident=resident, reason=data["inactive_reason"],
+            open_bookings=desk.open_bookings_of(resident),
+        )  # fmt: skip
     if not errors:
         try:
             accounts.update_resident(

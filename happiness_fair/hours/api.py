@@ -28,6 +28,7 @@ from .schemas import (
     HoursListArgs,
     HoursRecordSchema,
     ManualHoursSchema,
+    PersonInChargeSchema,
     SummarySchema,
     VolunteerRankingArgs,
     VolunteerRankingSchema,
@@ -88,6 +89,38 @@ def add_hours(data):
     - 422: a field is invalid (no such volunteer or grid here, a date in the future, minutes out
       of range, no reason)."""
     return service.add_manual(current_user, data)
+
+
+@blp.get("/hours/person-in-charge")
+@blp.doc(operationId="getPersonInCharge")
+@blp.response(200, PersonInChargeSchema)
+@blp.errors(401, 403)
+@login_required
+def get_person_in_charge():
+    """The 负责人 the office names for records no staff member or grid worker answers for.
+
+    Who: the office.
+
+    - 403: the caller is not the office."""
+    service.require_office(current_user)
+    return {"name": db.session.get(Community, current_user.community_id).person_in_charge}
+
+
+@blp.put("/hours/person-in-charge")
+@blp.doc(operationId="setPersonInCharge")
+@blp.arguments(PersonInChargeSchema)
+@blp.response(200, PersonInChargeSchema)
+@blp.errors(400, 401, 403, 422)
+@login_required
+def set_person_in_charge(data):
+    """Name the community's 负责人 for volunteer service; records verified later use it. Audited.
+
+    Who: the office.
+
+    - 403: the caller is not the office.
+    - 422: the name is longer than 40 characters."""
+    community = service.set_person_in_charge(current_user, data["name"])
+    return {"name": community.person_in_charge}
 
 
 @blp.get("/hours/summary")

@@ -63,6 +63,11 @@ class HoursRecord(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Order 67 art. 7: who organised the service and who answers for it, fixed when the record
+    # is verified (hours.service._verify), so a later change of staff never rewrites it.
+    organising_unit: Mapped[str] = mapped_column(sa.String(200), default="")
+    person_in_charge: Mapped[str] = mapped_column(sa.String(40), default="")
+    person_in_charge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     volunteer: Mapped[Volunteer] = relationship(lazy="raise")
 

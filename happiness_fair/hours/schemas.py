@@ -46,6 +46,19 @@ class HoursRecordSchema(ma.Schema):
     booking_id = fields.Integer(allow_none=True)
     status = fields.String(metadata={"enum": [s.value for s in HoursStatus]})
     reason = fields.String()
+    organising_unit = fields.String(
+        metadata={"description": "order 67 art. 7; fixed when verified, empty before"}
+    )
+    person_in_charge = fields.String(
+        metadata={"description": "order 67 art. 7; fixed when verified, empty before"}
+    )
+
+
+class PersonInChargeSchema(BaseSchema):
+    """The community's 负责人 for volunteer service (the last fallback of a record's person in
+    charge); empty when the office has named none."""
+
+    name = TrimmedString(required=True, validate=length(max=40))
 
 
 class ManualHoursSchema(BaseSchema):

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..accounts.models import User
+from ..accounts.models import Role, User, UserRole, staff_grids
 from ..bookings.events import booking_moved
 from ..bookings.models import Booking, BookingEvent
-from ..bookings.rules import Action
+from ..bookings.rules import Action, BookingStatus
 from ..catalogue.models import Volunteer
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -23,13 +23,12 @@ from ..extensions import db
 from ..notifications.service import notify
 from ..places import clock
 from ..places.clock import service_date_of
-from ..places.models import Grid
+from ..places.models import Community, Grid
 from ..validation import MAX_ID
 from . import totals
 from .models import (
     CorrectionStatus,
     HoursCorrection,
-    HoursMonthTotal,
     HoursRecord,
     HoursStatus,
     Source,
@@ -48,7 +47,60 @@ def _verify(record: HoursRecord) -> None:
     if record.status is HoursStatus.verified:
         return
     record.status, record.decided_at = HoursStatus.verified, utcnow()
+    _fix_person_in_charge(record)
     totals.add(record, +1)
+
+
+def _is_staff_here(user: User | None, community_id: int) -> bool:
+    return user is not None and user.community_id == community_id and user.is_staff
+
+
+def _confirmer(record: HoursRecord) -> User | None:
+    """Who confirmed the service: a booking's confirming step (its people, staff, or nobody when
+    the scheduler confirmed it), else whoever entered the record (the office, for a fair's duty
+    or a manual entry)."""
+    actor_id = record.created_by_id
+    if record.booking_id is not None:
+        actor_id = db.session.execute(
+            sa.select(BookingEvent.actor_id)
+            .where(
+                BookingEvent.booking_id == record.booking_id,
+                BookingEvent.to_status == BookingStatus.confirmed,
+            )
+            .order_by(BookingEvent.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+    return db.session.get(User, actor_id) if actor_id is not None else None
+
+
+def first_grid_worker(grid_id: int) -> User | None:
+    """The grid's first grid worker (the longest-serving account), if it has one."""
+    return db.session.execute(
+        sa.select(User)
+        .join(staff_grids, staff_grids.c.user_id == User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            staff_grids.c.grid_id == grid_id,
+            UserRole.role == Role.grid_worker,
+            User.active.is_(True),
+            User.deleted_at.is_(None),
+        )
+        .order_by(User.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _fix_person_in_charge(record: HoursRecord) -> None:
+    """Order 67 art. 7, fixed at verification: the organising unit is the community's committee;
+    the person in charge is the staff member who confirmed, else the grid's first grid worker,
+    else the 负责人 the office names."""
+    community = db.session.get(Community, record.community_id)
+    record.organising_unit = community.office_name
+    person = _confirmer(record)
+    if not _is_staff_here(person, record.community_id):
+        person = first_grid_worker(record.grid_id)
+    record.person_in_charge_id = person.id if person is not None else None
+    record.person_in_charge = person.name if person is not None else community.person_in_charge
 
 
 def _reject(record: HoursRecord, reason: str) -> None:
@@ -138,6 +190,9 @@ def init_app(app) -> None:
 def _office_only(actor: User) -> None:
     if not actor.is_office:
         raise Forbidden(_l("Only the community office does this."))
+
+
+require_office = _office_only
 
 
 def add_manual(actor: User, data: dict[str, Any]) -> HoursRecord:
@@ -336,18 +391,33 @@ def corrections_for(user: User, status: str | None, page: int, per_page: int):
     return page_of(stmt.order_by(HoursCorrection.id), page, per_page)
 
 
+def set_person_in_charge(actor: User, name: str) -> Community:
+    """The office names the community's 负责人 for volunteer service: the person in charge of
+    records verified with no staff member and no grid worker to answer for them. Audited."""
+    _office_only(actor)
+    community = db.session.get(Community, actor.community_id)
+    community.person_in_charge = name
+    audit.record(
+        "community.person_in_charge",
+        community_id=community.id,
+        actor_id=actor.id,
+        subject_type="community",
+        subject_id=community.id,
+        name=name,
+    )
+    db.session.flush()
+    return community
+
+
 def summary_of(user: User) -> dict[str, Any]:
-    """A volunteer's own standing: all-time verified minutes, services, his star level and how
-    far the next one is."""
+    """A volunteer's own standing: all-time verified minutes, services (walk-ins at his fair
+    stalls included), his star level and how far the next one is."""
     volunteer = _own_volunteer(user)
     if volunteer is None:
         raise Forbidden(_l("Only volunteers have hours."))
     minutes = volunteer.verified_minutes
-    services = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(HoursMonthTotal.services), 0)).where(
-            HoursMonthTotal.volunteer_id == volunteer.id
-        )
-    ).scalar_one()
+    # Services by the one rule of hours.totals: his home visits and his walk-ins at fair stalls.
+    _minutes, services = totals.volunteer_sums(volunteer.community_id, volunteer.id, None, None)
     upcoming = [h * 60 for h in star_thresholds() if h * 60 > minutes]
     return {
         "volunteer_id": volunteer.id,

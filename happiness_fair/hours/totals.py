@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..catalogue.models import Volunteer
 from ..extensions import db
+from ..fairs.models import FairDay, WalkIn
 from .models import HoursDayTotal, HoursMonthTotal, HoursRecord, Source
 
 
@@ -83,9 +84,38 @@ def split_range(first: date | None, last: date | None):
     return (month_from, month_to), days
 
 
-def rows_in_range(community_id: int, first: date | None, last: date | None, *, grid_id=None):
-    """A selectable of (volunteer_id, grid_id, minutes, services) total rows covering the range
-    in one community, possibly one grid; sum them per volunteer or per grid."""
+def walk_in_rows(
+    community_id: int, first: date | None, last: date | None, *, grid_id=None, volunteer_id=None
+) -> sa.Select:
+    """Walk-ins served at fair stalls as total rows: one service each and no minutes of their
+    own (the stall duty holds the time), in the venue's grid on the fair day."""
+    stmt = (
+        sa.select(
+            WalkIn.volunteer_id,
+            FairDay.grid_id,
+            sa.literal(0).label("minutes"),
+            sa.literal(1).label("services"),
+        )
+        .join(FairDay, FairDay.id == WalkIn.fair_day_id)
+        .where(FairDay.community_id == community_id)
+    )
+    if first is not None:
+        stmt = stmt.where(FairDay.date.between(first, last))
+    if grid_id is not None:
+        stmt = stmt.where(FairDay.grid_id == grid_id)
+    if volunteer_id is not None:
+        stmt = stmt.where(WalkIn.volunteer_id == volunteer_id)
+    return stmt
+
+
+def rows_in_range(
+    community_id: int, first: date | None, last: date | None, *, grid_id=None, volunteer_id=None
+):
+    """A selectable of (volunteer_id, grid_id, minutes, services) rows covering the range in one
+    community, possibly one grid or one volunteer; sum them per volunteer, grid or team. This is
+    the one rule of what counts: verified minutes and services from the kept totals, and the
+    walk-ins at fair stalls as services without minutes (rankings, their files, team totals,
+    certificates and a volunteer's summary all read it)."""
     months, day_spans = split_range(first, last)
     parts = []
     if months is not None:
@@ -99,6 +129,8 @@ def rows_in_range(community_id: int, first: date | None, last: date | None, *, g
             stmt = stmt.where(HoursMonthTotal.month.between(months[0], months[1]))
         if grid_id is not None:
             stmt = stmt.where(HoursMonthTotal.grid_id == grid_id)
+        if volunteer_id is not None:
+            stmt = stmt.where(HoursMonthTotal.volunteer_id == volunteer_id)
         parts.append(stmt)
     for span_first, span_last in day_spans:
         stmt = sa.select(
@@ -112,7 +144,24 @@ def rows_in_range(community_id: int, first: date | None, last: date | None, *, g
         )
         if grid_id is not None:
             stmt = stmt.where(HoursDayTotal.grid_id == grid_id)
+        if volunteer_id is not None:
+            stmt = stmt.where(HoursDayTotal.volunteer_id == volunteer_id)
         parts.append(stmt)
-    return (
-        sa.union_all(*parts).subquery("totals") if len(parts) > 1 else parts[0].subquery("totals")
+    parts.append(
+        walk_in_rows(community_id, first, last, grid_id=grid_id, volunteer_id=volunteer_id)
     )
+    return sa.union_all(*parts).subquery("totals")
+
+
+def volunteer_sums(
+    community_id: int, volunteer_id: int, first: date | None, last: date | None
+) -> tuple[int, int]:
+    """One volunteer's (minutes, services) over the range, by the rule of rows_in_range."""
+    rows = rows_in_range(community_id, first, last, volunteer_id=volunteer_id)
+    minutes, services = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(rows.c.minutes), 0),
+            sa.func.coalesce(sa.func.sum(rows.c.services), 0),
+        )
+    ).one()
+    return int(minutes), int(services)

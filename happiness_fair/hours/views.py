@@ -103,8 +103,7 @@ def _hours_page(
         return redirect(url_for("volunteer_web.apply"), code=303)
     page = page_number()
     summary = dict(service.summary_of(user))
-    walk_ins = office_service.walk_in_lines(volunteer.id, None, None)
-    summary["services"] += sum(line.count for line in walk_ins)  # services, no hours of their own
+    walk_ins = office_service.walk_in_lines(volunteer.id, None, None)  # counted in the summary
     records, total = service.records_for(user, {"volunteer_id": volunteer.id}, page, PER_PAGE)
     corrections, _total = service.corrections_for(user, None, 1, 100)
     corrections = [c for c in corrections if c.volunteer_id == volunteer.id]
@@ -177,6 +176,26 @@ def correction(record_id: int):
         ),
         status,
     )
+
+
+@bp.app_template_global()
+def community_person_in_charge() -> str:
+    """The 负责人 the signed-in office named (the office's hours page shows and changes it)."""
+    community = db.session.get(Community, current_user.community_id)
+    return community.person_in_charge if community else ""
+
+
+@bp.post("/office/hours/person-in-charge")
+@signed_in
+def set_person_in_charge():
+    """The office names its 负责人 (the same service as PUT /hours/person-in-charge)."""
+    name = request.form.get("name", "").strip()
+    if len(name) > 40:
+        flash(_("Keep the name to 40 characters."), "error")
+    else:
+        service.set_person_in_charge(me(), name)
+        flash(_("The person in charge is saved."), "success")
+    return redirect(url_for("office.hours_page") + "#person-in-charge", code=303)
 
 
 @bp.get("/honour-board")

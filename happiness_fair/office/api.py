@@ -19,7 +19,7 @@ from ..hours.schemas import RangeArgs, RankedVolunteerSchema
 from ..places.clock import today
 from ..teams.schemas import TeamLineSchema
 from ..validation import BaseSchema, TrimmedString, between, length, one_of
-from . import calendar, dashboard, service
+from . import audit_labels, calendar, dashboard, service
 from .models import DayKind
 
 blp = ApiBlueprint("office_api", __name__, description="The community office")
@@ -108,6 +108,7 @@ class AuditEventSchema(ma.Schema):
     actor_id = fields.Integer(allow_none=True)
     actor_name = fields.String(allow_none=True)
     action = fields.String()
+    action_name = fields.String(metadata={"description": "the action in the request's language"})
     subject_type = fields.String()
     subject_id = fields.Integer()
     detail = fields.Dict()
@@ -385,6 +386,7 @@ def audit_events(args):
             "actor_id": e.actor_id,
             "actor_name": name,
             "action": e.action,
+            "action_name": audit_labels.action_name(e.action),
             "subject_type": e.subject_type,
             "subject_id": e.subject_id,
             "detail": e.detail,

@@ -105,6 +105,68 @@ def holidays_and_makeup(community_id: int, first: date, last: date) -> tuple[fro
     return versions.cached(versions.CALENDAR, (community_id, first, last), read)
 
 
+# --- the calendar page's form: one row a day, the kind chosen from a list -------------------------
+
+BLANK_ROWS = 3  # empty rows under the year's days, to add new ones without JavaScript
+MAX_ROWS = 200
+
+KIND_NAMES = {
+    DayKind.holiday.value: _l("Day off (休息日)"),
+    DayKind.makeup.value: _l("Make-up working day (调休上班日)"),
+}
+
+
+def rows_of(days: list[CalendarDay]) -> list[dict]:
+    """The page's rows for the year's days, and a few empty ones to add more."""
+    rows = [{"day": d.day.isoformat(), "kind": d.kind.value, "name": d.name} for d in days]
+    return rows + [{"day": "", "kind": DayKind.holiday.value, "name": ""}] * BLANK_ROWS
+
+
+def rows_from_form(form) -> list[dict]:
+    """The rows as sent (day-0, kind-0, name-0, remove-0, …), kept to show them again."""
+    rows = []
+    for i in range(MAX_ROWS):
+        if f"day-{i}" not in form:
+            break
+        rows.append(
+            {
+                "day": form.get(f"day-{i}", "").strip(),
+                "kind": form.get(f"kind-{i}", ""),
+                "name": form.get(f"name-{i}", "").strip()[:40],
+                "remove": form.get(f"remove-{i}") == "1",
+            }
+        )
+    return rows
+
+
+def days_from_rows(rows: list[dict]) -> tuple[list[dict], dict[int, list], list[int]]:
+    """The days to save (rows with a date, not marked for removal), errors by row index, and
+    the row each day came from."""
+    items, errors, where = [], {}, []
+    for index, row in enumerate(rows):
+        if row.get("remove") or not row["day"]:
+            continue
+        try:
+            day = date.fromisoformat(row["day"])
+            kind = DayKind(row["kind"])
+        except ValueError:
+            errors[index] = [_l("Choose a date and whether it is a day off or a working day.")]
+            continue
+        items.append({"day": day, "kind": kind.value, "name": row["name"]})
+        where.append(index)
+    return items, errors, where
+
+
+def row_errors(fields: dict, where: list[int]) -> dict[int, list]:
+    """set_year's refusals ("items.3.day") placed on the page's rows."""
+    errors: dict[int, list] = {}
+    for key, messages in fields.items():
+        parts = str(key).split(".")
+        index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1
+        errors.setdefault(where[index] if 0 <= index < len(where) else -1, []).extend(messages)
+    return errors
+
+
 def set_year(actor: User, year: int, items: list[dict]) -> list[CalendarDay]:
     """Replace the year's special days with the list given (the office types in the State
     Council's notice once a year). A holiday on a weekend or a make-up day on a weekday is a

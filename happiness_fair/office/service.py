@@ -14,6 +14,7 @@ from ..audit import AuditEvent
 from ..bookings import reading
 from ..bookings.models import Booking
 from ..bookings.rules import BookingStatus
+from ..catalogue import record as volunteer_record
 from ..catalogue.models import Category, Listing, Volunteer
 from ..database import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -84,6 +85,8 @@ def service_lines(volunteer_id: int, first: date | None, last: date | None):
             HoursRecord.minutes,
             HoursRecord.source,
             HoursRecord.reason,
+            HoursRecord.organising_unit,
+            HoursRecord.person_in_charge,
             Grid.name.label("grid"),
             Category.name_zh,
             Listing.title,
@@ -132,15 +135,8 @@ def issue_certificate(
     volunteer = _volunteer_here(user, volunteer_id)
     if (first is None) != (last is None) or (first is not None and first > last):
         raise ValidationFailed(fields={"to": [_l("Give a start and an end, the end not first.")]})
-    rows = totals.rows_in_range(user.community_id, first, last)
-    minutes, services = db.session.execute(
-        sa.select(
-            sa.func.coalesce(sa.func.sum(rows.c.minutes), 0),
-            sa.func.coalesce(sa.func.sum(rows.c.services), 0),
-        ).where(rows.c.volunteer_id == volunteer.id)
-    ).one()
+    minutes, services = totals.volunteer_sums(user.community_id, volunteer.id, first, last)
     walk_ins = walk_in_lines(volunteer.id, first, last)
-    services += sum(line.count for line in walk_ins)
     kinds = sorted(
         {line.name_zh for line in service_lines(volunteer.id, first, last) if line.name_zh}
         | {line.name_zh for line in walk_ins}
@@ -197,6 +193,36 @@ def visible_certificate(user: User, certificate_id: int) -> Certificate:
     if own is None and not (user.is_office and user.community_id == certificate.community_id):
         raise NotFound()
     return certificate
+
+
+def certificate_to_print(user: User, certificate_id: int) -> dict:
+    """Everything a certificate prints: its lines, and the volunteer's record (order 67 art. 5:
+    gender, date of birth, area, skills) with his ID document number whole when he gave it. The
+    certificate is the only place the whole number is shown, so each showing is audited (who,
+    which certificate; never the number)."""
+    certificate = visible_certificate(user, certificate_id)
+    volunteer = db.session.get(Volunteer, certificate.volunteer_id)
+    id_number = volunteer_record.full_id_number(volunteer)
+    if id_number:
+        audit.record(
+            "certificate.id_number_printed",
+            community_id=certificate.community_id,
+            actor_id=user.id,
+            subject_type="certificate",
+            subject_id=certificate.id,
+            serial=certificate.serial,
+            volunteer_id=volunteer.id,
+        )
+    return {
+        "c": certificate,
+        "volunteer": volunteer,
+        "community": db.session.get(Community, certificate.community_id),
+        "record": volunteer_record.view(volunteer),
+        "id_number": id_number,
+        "skills": [c.name_zh for c in volunteer.categories],
+        "lines": service_lines(volunteer.id, certificate.first_day, certificate.last_day),
+        "walk_ins": walk_in_lines(volunteer.id, certificate.first_day, certificate.last_day),
+    }
 
 
 def certificates_of(user: User, volunteer_id: int) -> list[Certificate]:

@@ -31,10 +31,12 @@ from ..teams import totals as team_totals
 from ..validation import FormSchema, TrimmedString, length
 from ..waivers import service as waivers
 from ..web import me, signed_in
-from . import calendar, dashboard, service
-from .models import DayKind
+from . import audit_labels, calendar, dashboard, service
 
 bp = Blueprint("office", __name__, url_prefix="/office")
+bp.add_app_template_global(audit_labels.action_name, "audit_action_name")
+bp.add_app_template_global(audit_labels.subject_name, "audit_subject_name")
+bp.add_app_template_global(audit_labels.detail_name, "audit_detail_name")
 
 
 def office_page(view):
@@ -252,43 +254,26 @@ def calendar_page():
     if not 2000 <= year <= 2100:
         year = today().year
     errors = {}
-    text = None
-    if request.method == "POST":
-        text = request.form.get("days", "")
-        items, errors = _parse_days(text)
+    rows = None
+    if request.method == "POST":  # one row a day, its kind chosen from a list (calendar.py)
+        rows = calendar.rows_from_form(request.form)
+        items, errors, where = calendar.days_from_rows(rows)
         if not errors:
             try:
                 calendar.set_year(me(), year, items)
             except DomainError as err:
-                errors = refusal_messages(err)
+                errors = calendar.row_errors(err.fields or {-1: [err.text()]}, where)
             else:
                 flash(_("The calendar for %(year)s is saved.", year=year), "success")
                 return redirect(url_for(".calendar_page", year=year), code=303)
     days = calendar.days_of(current_user.community_id, date(year, 1, 1), date(year, 12, 31))
-    if text is None:
-        text = "\n".join(f"{d.day.isoformat()} {d.kind} {d.name}".rstrip() for d in days)
+    rows = rows if rows is not None else calendar.rows_of(days)
     status = 422 if errors else 200
     source = calendar.year_source(current_user.community_id, year)
     return render_template(
-        "office/calendar.html", year=year, days=days, text=text, errors=errors, source=source
-    ), status
-
-
-def _parse_days(text: str) -> tuple[list[dict], dict]:
-    """One day a line: "2026-10-01 holiday 国庆节" or "2026-10-11 makeup"."""
-    items, errors = [], {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        parts = line.split(maxsplit=2)
-        if not parts:
-            continue
-        try:
-            day = date.fromisoformat(parts[0])
-            kind = DayKind(parts[1] if len(parts) > 1 else "")
-        except ValueError:
-            errors[f"line {number}"] = [_("Write a date, then holiday or makeup.")]
-            continue
-        items.append({"day": day, "kind": kind.value, "name": parts[2] if len(parts) > 2 else ""})
-    return items, errors
+        "office/calendar.html", year=year, rows=rows, errors=errors, source=source,
+        kinds=calendar.KIND_NAMES,
+    ), status  # fmt: skip
 
 
 @bp.get("/hours")
@@ -416,15 +401,8 @@ def refuse_certificate_request(request_id):
 @signed_in
 def certificate_page(certificate_id):
     """Print-ready on A4; the office, or the volunteer himself."""
-    certificate = service.visible_certificate(me(), certificate_id)
-    volunteer = db.session.get(Volunteer, certificate.volunteer_id)
     return render_template(
-        "office/certificate.html",
-        c=certificate,
-        volunteer=volunteer,
-        community=db.session.get(service.Community, certificate.community_id),
-        lines=service.service_lines(volunteer.id, certificate.first_day, certificate.last_day),
-        walk_ins=service.walk_in_lines(volunteer.id, certificate.first_day, certificate.last_day),
+        "office/certificate.html", **service.certificate_to_print(me(), certificate_id)
     )
 
 

@@ -18,6 +18,15 @@ class Community(db.Model):
     street: Mapped[str] = mapped_column(sa.String(80), default="")  # 街道
     district: Mapped[str] = mapped_column(sa.String(80), default="")  # 区
     city: Mapped[str] = mapped_column(sa.String(80), default="")
+    # The 负责人 the office names for volunteer service: the person in charge of an hours record
+    # when neither a confirming staff member nor a grid worker of its grid answers for it.
+    person_in_charge: Mapped[str] = mapped_column(sa.String(40), default="")
+
+    @property
+    def office_name(self) -> str:
+        """The organising unit of its volunteer service (order 67 art. 7): the community's
+        residents' committee, as it signs a certificate."""
+        return f"{self.street}{self.name}居民委员会"
 
 
 class Grid(db.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from ..extensions import db
@@ -12,14 +14,29 @@ def communities() -> list[Community]:
     return list(db.session.execute(sa.select(Community).order_by(Community.id)).scalars())
 
 
+def natural_key(name: str) -> tuple:
+    """Names as people count them: 1幢, 2幢, 10幢 (numbers by value), not 1幢, 10幢, 2幢."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", name)
+        if part
+    )
+
+
+def in_natural_order(buildings: list[Building]) -> list[Building]:
+    """By compound, then building, each in natural order (then by id)."""
+    return sorted(
+        buildings, key=lambda b: (natural_key(b.compound.name), natural_key(b.name), b.id)
+    )
+
+
 def buildings_of(community_id: int) -> list[Building]:
-    return list(
-        db.session.execute(
-            sa.select(Building)
-            .join(Compound)
-            .where(Building.community_id == community_id)
-            .order_by(Compound.name, Building.id)
-        ).scalars()
+    return in_natural_order(
+        list(
+            db.session.execute(
+                sa.select(Building).join(Compound).where(Building.community_id == community_id)
+            ).scalars()
+        )
     )
 
 

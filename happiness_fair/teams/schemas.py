@@ -12,9 +12,13 @@ from ..validation import BaseSchema, TrimmedString, id_field, length
 from . import service
 
 
-def _shown(volunteer) -> str:
-    """Staff see full names; team mates see each other as each chose for the public."""
-    if current_user.is_authenticated and current_user.is_staff:
+def _shown(volunteer, full: bool = False) -> str:
+    """Staff, and a team's leader for its members (full=True: they are his team), see full
+    names; so does each volunteer his own; team mates see each other as each chose for the
+    public."""
+    if full or (current_user.is_authenticated and current_user.is_staff):
+        return volunteer.name
+    if current_user.is_authenticated and volunteer.user_id == current_user.id:
         return volunteer.name
     return volunteer.name if volunteer.show_full_name else mask_name(volunteer.name)
 
@@ -34,8 +38,8 @@ class TeamMemberSchema(BaseSchema):
 
 
 class MemberSchema(ma.Schema):
-    volunteer_id = fields.Integer(attribute="id")
-    name = fields.Function(_shown, metadata={"type": "string", "example": "沈林益"})
+    volunteer_id = fields.Integer()
+    name = fields.String(metadata={"example": "沈林益"})
 
 
 class TeamSchema(ma.Schema):
@@ -47,11 +51,14 @@ class TeamSchema(ma.Schema):
 
     @ma.pre_dump
     def with_members(self, team, **kwargs):
+        leads = current_user.is_authenticated and service.is_leader(current_user, team)
         return {
             "id": team.id,
             "name": team.name,
             "leader_volunteer_id": team.leader_volunteer_id,
-            "members": service.members(team),
+            "members": [
+                {"volunteer_id": v.id, "name": _shown(v, full=leads)} for v in service.members(team)
+            ],
             "created_at": team.created_at,
         }
 

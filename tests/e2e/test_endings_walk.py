@@ -87,6 +87,9 @@ def test_the_office_closes_the_record_of_a_resident_who_passed_away(new_page, pe
     _check(page)
     page.get_by_label("已去世").check()
     page.get_by_role("button", name="注销档案").click()
+    assert page.get_by_text("将被取消的未完成预约").is_visible()  # a page asks first
+    _check(page)
+    page.get_by_role("button", name="确认注销档案").click()
     assert page.get_by_text("档案已注销：已去世").is_visible()
     _check(page)
 

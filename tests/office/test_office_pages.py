@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 
 from happiness_fair.catalogue.models import VolunteerStatus
+from happiness_fair.office import calendar
 from happiness_fair.places.clock import today
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token_of, sign_in_page
+from tests.web.conftest import text_of
 
 PAGES = [
     "/office/",
@@ -122,7 +124,15 @@ def test_a_certificate_is_issued_and_printed_with_the_fields_the_rules_ask_for(a
     page = office.get(issued.headers["Location"])
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    for text in ("志愿服务记录证明", "沈林益", "2.5", "社区义修活动", "平台记录", "（盖章）"):
+    # One formatter for time (hours_text), as on 我的时长: 2 小时 30 分钟, not 2.5 小时.
+    for text in (
+        "志愿服务记录证明",
+        "沈林益",
+        "2 小时 30 分钟",
+        "社区义修活动",
+        "平台记录",
+        "（盖章）",
+    ):
         assert text in html, text
     assert (
         _browser(app, world.plumber.account_user).get(issued.headers["Location"]).status_code == 200
@@ -134,18 +144,67 @@ def test_a_certificate_is_issued_and_printed_with_the_fields_the_rules_ask_for(a
     assert _browser(app, world.stranger_office).get(issued.headers["Location"]).status_code == 404
 
 
-def test_the_calendar_form_names_a_mistake_and_keeps_the_text(app, world):
+def test_the_calendar_form_names_a_mistake_and_keeps_the_rows(app, world):
     office = _browser(app, world.office)
     year = today().year + 1
     saturday = date(year, 6, 1)
     while saturday.weekday() != 5:
         saturday = saturday.replace(day=saturday.day + 1)
-    text = f"{saturday.isoformat()} holiday 端午节"
-    answer = _post(office, "/office/calendar", "/office/calendar", {"year": year, "days": text})
+    row = {"day-0": saturday.isoformat(), "kind-0": "holiday", "name-0": "端午节"}
+    answer = _post(office, "/office/calendar", "/office/calendar", {"year": year, **row})
     assert answer.status_code == 422
-    assert "端午节" in answer.get_data(as_text=True)
-    nonsense = _post(office, "/office/calendar", "/office/calendar", {"year": year, "days": "soon"})
+    html = answer.get_data(as_text=True)
+    assert 'value="端午节"' in html and f'value="{saturday.isoformat()}"' in html
+    assert "周末本来就休息" in html or "weekend" in html.lower()
+    nonsense = _post(
+        office,
+        "/office/calendar",
+        "/office/calendar",
+        {"year": year, "day-0": "soon", "kind-0": "x"},
+    )
     assert nonsense.status_code == 422
+
+
+def test_the_calendar_offers_the_kind_of_day_as_a_choice_not_a_word_to_type(app, world, in_app):
+    """The office picks 休息日 or 调休上班日 from a list; rows are added, renamed and removed."""
+    office = _browser(app, world.office)
+    year = today().year + 1
+    response = office.get(f"/office/calendar?year={year}")
+    page, visible = response.get_data(as_text=True), text_of(response)
+    assert '<select id="kind-0" name="kind-0">' in page
+    assert "休息日" in visible and "调休上班日" in visible
+    assert "holiday" not in visible and "makeup" not in visible
+    monday = date(year, 3, 2)
+    while monday.weekday() != 0:
+        monday = monday.replace(day=monday.day + 1)
+    sunday = monday.replace(day=monday.day - 1)
+    rows = {
+        "year": year,
+        "day-0": monday.isoformat(), "kind-0": "holiday", "name-0": "社区休息日",
+        "day-1": sunday.isoformat(), "kind-1": "makeup", "name-1": "",
+        "day-2": "", "kind-2": "holiday", "name-2": "",
+    }  # fmt: skip
+    saved = _post(office, f"/office/calendar?year={year}", "/office/calendar", rows)
+    assert saved.status_code == 303
+    with in_app():
+        days = calendar.days_of(world.community.id, date(year, 1, 1), date(year, 12, 31))
+        assert [(d.day, d.kind.value, d.name) for d in days] == [
+            (sunday, "makeup", ""),
+            (monday, "holiday", "社区休息日"),
+        ]
+    shown = office.get(f"/office/calendar?year={year}").get_data(as_text=True)
+    assert f'value="{monday.isoformat()}"' in shown and 'value="社区休息日"' in shown
+    removed = _post(
+        office,
+        f"/office/calendar?year={year}",
+        "/office/calendar",
+        {"year": year, "day-0": sunday.isoformat(), "kind-0": "makeup", "name-0": "",
+         "day-1": monday.isoformat(), "kind-1": "holiday", "name-1": "社区休息日", "remove-1": "1"},
+    )  # fmt: skip
+    assert removed.status_code == 303
+    with in_app():
+        days = calendar.days_of(world.community.id, date(year, 1, 1), date(year, 12, 31))
+        assert [d.day for d in days] == [sunday]
 
 
 def test_the_fee_rules_page_switches_a_rule(app, world, api):

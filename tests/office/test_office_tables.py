@@ -91,5 +91,5 @@ def test_the_audit_log_shows_a_reason_in_chinese(app, world, api):
     office = app.test_client()
     assert sign_in_page(office, world.office.phone, PASSWORD).status_code == 303
     html = office.get("/office/audit").get_data(as_text=True)
-    assert "reason: 社区义修活动" in html
+    assert "原因：社区义修活动" in html  # the detail's name in her language too
     assert "\\u793e" not in html

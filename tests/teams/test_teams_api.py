@@ -164,3 +164,32 @@ def test_export_and_erasure_cover_team_membership(api, make, in_app):
         assert list(left) == [leader.id]
     shown = api.as_(office).get("/teams").json["items"][0]["members"]
     assert [m["name"] for m in shown] == ["沈林益"]
+
+
+def test_the_leader_sees_his_members_full_names_a_member_sees_them_as_each_chose(app, api, make):
+    """Review finding: the leader saw his own team as 沈**. They are his team: he sees full
+    names; a member sees his mates as each chose for the public, and himself in full."""
+    from tests.web.conftest import Browser, text_of
+
+    community = make.community()
+    grid = make.grid(community)
+    office = make.office(community)
+    leader = make.volunteer([grid], name="沈林益")
+    member = make.volunteer([grid], name="王建国")
+    mate = make.volunteer([grid], name="李大海")
+    team = _team(api, office, leader)
+    for volunteer in (member, mate):
+        added = api.as_(leader.account_user).post(
+            f"/teams/{team['id']}/members", json={"volunteer_id": volunteer.id}
+        )
+        assert added.status_code == 201, added.json
+    names = {m["name"] for m in added.json["members"]}
+    assert names == {"沈林益", "王建国", "李大海"}
+    [seen] = api.as_(leader.account_user).get("/teams").json["items"]
+    assert {m["name"] for m in seen["members"]} == {"沈林益", "王建国", "李大海"}
+    [as_member] = api.as_(member.account_user).get("/teams").json["items"]
+    assert {m["name"] for m in as_member["members"]} == {"沈**", "王建国", "李**"}
+    page = text_of(Browser(app).sign_in(leader.account_user).get("/teams/"))
+    assert "王建国" in page and "李大海" in page and "王**" not in page
+    member_page = text_of(Browser(app).sign_in(member.account_user).get("/teams/"))
+    assert "李**" in member_page and "李大海" not in member_page

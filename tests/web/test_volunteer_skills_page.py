@@ -30,6 +30,10 @@ def test_a_volunteer_changes_his_skills_and_grids(browser_for, make, world, api)
     assert set(me["pending_category_ids"]) == {haircut.id}
     assert set(me["grid_ids"]) == {world.grid.id}
     assert set(me["pending_grid_ids"]) == {world.other_grid.id}
+    # 我的服务 shows what waits for the office, marked 待审核 (review finding f).
+    shown = text_of(browser.get("/volunteer"))
+    assert "理发 待审核" in shown
+    assert f"{world.other_grid.name} 待审核" in shown
     approved = api.as_(world.office).post(f"/volunteers/{world.plumber.id}/approve", json={})
     assert approved.status_code == 200, approved.json
     assert set(approved.json["category_ids"]) == {plumbing.id, haircut.id}
