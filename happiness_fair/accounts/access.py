@@ -60,8 +60,3 @@ def visible_resident(user: User, resident_id: int) -> Resident:
 def require_staff_for(user: User, resident: Resident) -> None:
     if not is_staff_for(user, resident.community_id, resident.grid_id):
         raise Forbidden()
-
-
-def require_self_or_manager(user: User, resident: Resident) -> None:
-    if not is_self_or_manager(user, resident):
-        raise Forbidden()

@@ -164,7 +164,7 @@ def me():
     Who: any signed-in caller.
 
     - 401: no or bad credentials."""
-    user = current_user._get_current_object()
+    user = security.me()
     return {
         **user_view(user),
         "resident": service.own_resident(user),
@@ -195,7 +195,7 @@ def change_password(data):
     - 422: the current password is wrong, or the new one is too short.
     - 429: too many wrong current passwords from this address."""
     service.change_password(
-        current_user._get_current_object(),
+        security.me(),
         data["current_password"],
         data["new_password"],
         keep_token=security.current_token(),
@@ -213,9 +213,7 @@ def export_my_data():
     Who: any signed-in caller, about himself only: account, resident records, bookings made and
     received, jobs done as a volunteer, notifications."""
     long_statements()  # everything about one person, however long her history
-    body = json.dumps(
-        privacy.export(current_user._get_current_object()), ensure_ascii=False, indent=1
-    )
+    body = json.dumps(privacy.export(security.me()), ensure_ascii=False, indent=1)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="happiness-fair-my-data.json"'
     return response
@@ -236,7 +234,7 @@ def delete_my_account(data):
     volunteer hours stay in the rankings as an anonymous volunteer.
 
     - 422: the password is wrong."""
-    privacy.erase(current_user._get_current_object(), data["password"])
+    privacy.erase(security.me(), data["password"])
 
 
 @blp.get("/me/totp")
@@ -248,7 +246,7 @@ def totp_status():
     """Is two-step sign-in on, and how many recovery codes are left.
 
     Who: any signed-in caller."""
-    user = current_user._get_current_object()
+    user = security.me()
     left = totp.recovery_codes_left(user) if user.totp_enabled else 0
     return {"enabled": user.totp_enabled, "recovery_codes_left": left}
 
@@ -266,7 +264,7 @@ def totp_begin():
 
     - 403: the caller is not staff.
     - 409: two-step sign-in is already on."""
-    user = current_user._get_current_object()
+    user = security.me()
     secret = totp.begin(user)
     uri = totp.provisioning_uri(user)
     return {"secret": secret, "otpauth_uri": uri, "qr_svg": totp.qr_svg(uri, "otpauth")}
@@ -286,7 +284,7 @@ def totp_confirm(data):
     - 403: the caller is not staff.
     - 409: no set-up was begun, or it is already on.
     - 422: the code is wrong or malformed."""
-    codes = totp.confirm(current_user._get_current_object(), data["otp"])
+    codes = totp.confirm(security.me(), data["otp"])
     return {"enabled": True, "recovery_codes": codes}
 
 
@@ -303,7 +301,7 @@ def totp_disable(data):
     Who: any signed-in caller (nothing to do when it is off). Audited.
 
     - 422: the password is wrong."""
-    totp.disable(current_user._get_current_object(), data["password"])
+    totp.disable(security.me(), data["password"])
     return {"enabled": False, "recovery_codes_left": 0}
 
 
@@ -318,7 +316,7 @@ def list_staff():
     Who: office staff; each sees the staff of his own community.
 
     - 403: the caller is not office staff."""
-    return {"items": totp.community_staff(current_user._get_current_object())}
+    return {"items": totp.community_staff(security.me())}
 
 
 @blp.post("/staff/<int:user_id>/totp/reset")
@@ -335,7 +333,7 @@ def reset_staff_totp(user_id):
     - 403: the caller is not office staff.
     - 404: no staff account of my community with that id.
     - 409: my own account (use `disableTwoStep` with my password)."""
-    office = current_user._get_current_object()
+    office = security.me()
     user = totp.colleague(office, user_id)
     totp.reset_by_office(office, user)
     return user
@@ -381,7 +379,7 @@ def set_my_address(data):
     (he can then book for himself); with one it moves (past bookings keep their grid).
 
     - 422: no such building in the caller's community, or the unit or room is missing."""
-    return service.set_own_address(current_user._get_current_object(), data)
+    return service.set_own_address(security.me(), data)
 
 
 @blp.post("/residents/<int:resident_id>/managers")
@@ -403,7 +401,7 @@ def add_manager(data, resident_id):
     - 422: the phone is malformed, or is the caller's own.
     - 429: more than 10 invitations by this account today."""
     resident = access.visible_resident(current_user, resident_id)
-    invitation = invitations.invite(current_user._get_current_object(), resident, data["phone"])
+    invitation = invitations.invite(security.me(), resident, data["phone"])
     expires_at = invitation.expires_at if invitation is not None else None
     return {"status": "invited", "expires_at": expires_at}
 
@@ -437,7 +435,7 @@ def remove_manager(resident_id, user_id):
     - 403: anyone else who may see her.
     - 404: no such resident, the account does not manage her, or the caller may not see her."""
     resident = access.visible_resident(current_user, resident_id)
-    invitations.remove_manager(current_user._get_current_object(), resident, user_id)
+    invitations.remove_manager(security.me(), resident, user_id)
 
 
 @blp.get("/me/invitations")
@@ -449,7 +447,7 @@ def my_invitations():
     """Invitations waiting for my number: who asks me to book for whom, until when.
 
     Who: any signed-in caller; only invitations sent to his own number."""
-    return {"items": invitations.pending_for(current_user._get_current_object())}
+    return {"items": invitations.pending_for(security.me())}
 
 
 @blp.post("/invitations/<int:invitation_id>/accept")
@@ -464,7 +462,7 @@ def accept_invitation(invitation_id):
 
     - 404: no such invitation, or it was not sent to my number.
     - 409: it was already answered or withdrawn, has expired, or is for another community."""
-    return invitations.accept(current_user._get_current_object(), invitation_id)
+    return invitations.accept(security.me(), invitation_id)
 
 
 @blp.post("/invitations/<int:invitation_id>/decline")
@@ -479,7 +477,7 @@ def decline_invitation(invitation_id):
 
     - 404: no such invitation, or it was not sent to my number.
     - 409: it was already answered or has expired."""
-    return invitations.decline(current_user._get_current_object(), invitation_id)
+    return invitations.decline(security.me(), invitation_id)
 
 
 @blp.delete("/invitations/<int:invitation_id>")
@@ -494,7 +492,7 @@ def withdraw_invitation(invitation_id):
 
     - 404: no such invitation, or the caller may not withdraw it.
     - 409: it was already answered."""
-    invitations.withdraw(current_user._get_current_object(), invitation_id)
+    invitations.withdraw(security.me(), invitation_id)
 
 
 @blp.post("/residents")

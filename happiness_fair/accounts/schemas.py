@@ -21,8 +21,6 @@ from ..validation import (
 from . import access, rules
 from .models import Resident
 
-FLAG_CHOICES = Resident.FLAG_NAMES
-
 
 class RegisterSchema(BaseSchema):
     phone = phone_field(required=True)
@@ -151,7 +149,7 @@ class ResidentPatchSchema(BaseSchema):
     building_id = id_field()
     unit = TrimmedString(validate=length(1, 10))
     room = TrimmedString(validate=length(1, 10))
-    flags = fields.List(fields.String(validate=one_of(FLAG_CHOICES)))
+    flags = fields.List(fields.String(validate=one_of(Resident.FLAG_CODES)))
     active = fields.Boolean()
     inactive_reason = fields.String(
         validate=one_of(Resident.INACTIVE_REASONS),

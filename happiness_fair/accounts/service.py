@@ -236,7 +236,7 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
         if "flags" in staff_only:
             chosen = set(staff_only["flags"])
             flags_before = set(resident.flags)
-            for name in Resident.FLAG_NAMES:
+            for name in Resident.FLAG_CODES:
                 setattr(resident, name, name in chosen)
         closing = staff_only.get("active") is False and resident.active
         if "active" in staff_only:

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..accounts import access as account_access
 from ..accounts.models import Resident, ResidentManager, Role, User, UserRole, staff_grids
 from ..catalogue import service as catalogue_service
+from ..catalogue import stats as catalogue_stats
 from ..catalogue.models import Category, Listing, Volunteer
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -452,20 +453,6 @@ def _tell_grid(booking: Booking, kind: str, **params) -> None:
         notify(user_id, kind, booking, **params)
 
 
-def _count_for_volunteer(volunteer_id: int, rating: int | None) -> None:
-    """Keep the catalogue's counters in step: one more job done, and its stars."""
-    values: dict[str, Any] = {"completed_count": Volunteer.completed_count + 1}
-    if rating is not None:
-        values["rating_sum"] = Volunteer.rating_sum + rating
-        values["rating_count"] = Volunteer.rating_count + 1
-    db.session.execute(
-        sa.update(Volunteer)
-        .where(Volunteer.id == volunteer_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def _accept(booking, actor, relation, details, now) -> _Move:
     if relation in (Relation.volunteer, Relation.candidate):
         volunteer_id = access.viewer_of(actor).volunteer.id
@@ -547,7 +534,7 @@ def _complete(booking, actor, relation, details, now) -> _Move:
 def _confirm(booking, actor, relation, details, now) -> _Move:
     rating = details.get("rating")
     volunteer_id = booking.volunteer_id
-    after = [lambda: _count_for_volunteer(volunteer_id, rating)]
+    after = [lambda: catalogue_stats.count_job_done(volunteer_id, rating)]
     if actor is None:
         after.append(lambda: _tell_booker(booking, "booking_auto_confirmed", None))
     return _Move(
@@ -571,7 +558,7 @@ def _resolve_confirm(booking, actor, relation, details, now) -> _Move:
     return _Move(
         values={"confirmed_at": now},
         note=details.get("note") or "",
-        after=[lambda: _count_for_volunteer(volunteer_id, None)],
+        after=[lambda: catalogue_stats.count_job_done(volunteer_id, None)],
     )
 
 

@@ -20,6 +20,7 @@ from ..catalogue import service as catalogue
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
+from ..notifications.service import PERIOD_NAMES
 from ..web import me, signed_in
 from . import access, contact, fees, reading, service
 from .models import MAX_PHOTOS
@@ -41,12 +42,6 @@ bp = Blueprint("bookings_web", __name__)
 bp.url_value_preprocessor(photo_form_body("bookings_web.create"))
 
 PER_PAGE = 20
-
-PERIOD_NAMES = {
-    "morning": _l("Morning"),
-    "afternoon": _l("Afternoon"),
-    "evening": _l("Evening"),
-}
 
 # What a resident (the booker, the person served or her manager) may do, one page each.
 RESIDENT_ACTIONS = {
@@ -123,7 +118,8 @@ def status_name(status) -> str:
 
 @bp.app_template_global()
 def period_name(period) -> str:
-    return str(PERIOD_NAMES.get(str(period), period))
+    name = str(PERIOD_NAMES.get(str(period), period))
+    return name[:1].upper() + name[1:]
 
 
 @bp.app_template_global()

@@ -425,12 +425,6 @@ def release_seat(booking_id: int) -> bool:
     return True
 
 
-def slot_of_booking(booking_id: int) -> SlotBooking | None:
-    return db.session.execute(
-        sa.select(SlotBooking).where(SlotBooking.booking_id == booking_id)
-    ).scalar_one_or_none()
-
-
 def on_booking_transition(
     booking: Booking, action: str, from_status: BookingStatus, actor: User | None
 ) -> None:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import service as accounts
+from ..accounts.security import me
 from ..bookings import access as booking_access
 from ..bookings import service as bookings
 from ..catalogue import service as catalogue
@@ -16,7 +17,6 @@ from ..catalogue.models import Listing
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
-from ..hours.rules import mask_name
 from ..places.models import Grid
 from . import rules, service
 from .schemas import (
@@ -29,17 +29,6 @@ from .schemas import (
 )
 
 bp = Blueprint("fairs", __name__, url_prefix="/fairs")
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-def _shown_name(volunteer) -> str:
-    viewer = _user() if current_user.is_authenticated else None
-    if catalogue.sees_full_name(viewer, volunteer):
-        return volunteer.name
-    return mask_name(volunteer.name)
 
 
 # --- residents: the list and the fair-day page (also the poster) -------------------------------
@@ -65,9 +54,9 @@ def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
     )
     people, volunteer = [], None
     if current_user.is_authenticated and current_user.community_id == fair_day.community_id:
-        own = accounts.own_resident(_user())
-        people = ([own] if own else []) + accounts.household(_user())
-        volunteer = catalogue.volunteer_of(_user())
+        own = accounts.own_resident(me())
+        people = ([own] if own else []) + accounts.household(me())
+        volunteer = catalogue.volunteer_of(me())
     grid = db.session.get(Grid, fair_day.grid_id)
     return (
         render_template(
@@ -77,7 +66,7 @@ def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
             views=views,
             people=people,
             volunteer=volunteer,
-            names={v.stall.id: _shown_name(v.volunteer) for v in views},
+            names={v.stall.id: catalogue.name_shown_to(me(), v.volunteer) for v in views},
             form=form or {},
             errors=errors or {},
             hhmm=rules.hhmm,
@@ -105,7 +94,7 @@ def book(fair_day_id):
         period = rules.period_of(slot) if slot else None
         try:
             booking = bookings.create_booking(
-                _user(),
+                me(),
                 {
                     "listing_id": data["listing_id"],
                     "beneficiary_id": data.get("beneficiary_id"),
@@ -143,7 +132,7 @@ def book(fair_day_id):
 
 
 def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
-    user = _user()
+    user = me()
     volunteer = catalogue.volunteer_of(user)
     listings = []
     if volunteer is not None:
@@ -184,7 +173,7 @@ def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
 
 def _own_fair_day(fair_day_id):
     try:
-        return service.fair_day_of_community(_user(), fair_day_id)
+        return service.fair_day_of_community(me(), fair_day_id)
     except NotFound:
         abort(404)
 
@@ -205,7 +194,7 @@ def sign_up(fair_day_id):
     status = 422
     if not errors:
         try:
-            service.sign_up_stall(_user(), fair_day.id, data)
+            service.sign_up_stall(me(), fair_day.id, data)
         except (ValidationFailed, Conflict, Forbidden) as err:
             errors, status = refusal_messages(err), err.status
         else:
@@ -223,7 +212,7 @@ def withdraw(fair_day_id, stall_id):
     status = 422
     if not errors:
         try:
-            service.withdraw_stall(_user(), fair_day.id, stall_id, data.get("reason", ""))
+            service.withdraw_stall(me(), fair_day.id, stall_id, data.get("reason", ""))
         except (ValidationFailed, Conflict, Forbidden) as err:
             db.session.rollback()
             errors, status = refusal_messages(err), err.status
@@ -242,7 +231,7 @@ def walk_in(fair_day_id):
     status = 422
     if not errors:
         try:
-            service.record_walk_in(_user(), fair_day.id, data)
+            service.record_walk_in(me(), fair_day.id, data)
         except (ValidationFailed, Conflict, Forbidden) as err:
             errors, status = refusal_messages(err), err.status
         else:
@@ -255,7 +244,7 @@ def walk_in(fair_day_id):
 
 
 def _office():
-    user = _user()
+    user = me()
     if not user.is_office:
         abort(403)
     return user

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import fields
 
+from ..accounts.security import me
 from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
 from ..bookings import access
@@ -44,7 +45,7 @@ class BoardSchema(ma.Schema):
 
 
 def _views(items) -> list[dict]:
-    viewer = access.viewer_of(current_user._get_current_object())
+    viewer = access.viewer_of(me())
     return [list_view(b, viewer) for b in items]
 
 
@@ -65,7 +66,7 @@ def follow_up(data, booking_id):
     - 404: no such booking, or the caller may not see it.
     - 409: the booking is not completed or confirmed, or its call is already recorded.
     - 422: an unknown `outcome`, `satisfaction` outside 1–5."""
-    user = current_user._get_current_object()
+    user = me()
     booking = service.record_call(user, booking_id, data)
     return booking_view(bookings.load_booking(booking.id), access.viewer_of(user))
 

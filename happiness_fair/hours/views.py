@@ -48,7 +48,8 @@ CORRECTION_STATUS_NAMES = {
     "accepted": _l("accepted by the office"),
     "rejected": _l("turned down by the office"),
 }
-PERIOD_NAMES = {"month": _l("This month"), "year": _l("This year")}
+# The honour board's choice of ranking period (hours.rules.RankingPeriod), in words.
+RANKING_PERIOD_NAMES = {"month": _l("This month"), "year": _l("This year")}
 
 
 @bp.app_template_global()
@@ -198,7 +199,7 @@ def honour_board():
             "hours/honour_board.html", community=None, communities=places.communities()
         )
     period = request.args.get("period", "month")
-    period = period if period in PERIOD_NAMES else "month"
+    period = period if period in RANKING_PERIOD_NAMES else "month"
     first, last = rankings.rules.period_range(period, today())
     items = rankings.volunteer_ranking(community.id, first, last, limit=HONOUR_BOARD_SIZE)
     return render_template(
@@ -206,7 +207,7 @@ def honour_board():
         community=community,
         communities=[],
         period=period,
-        periods=PERIOD_NAMES,
+        periods=RANKING_PERIOD_NAMES,
         first=first,
         last=last,
         items=items,

@@ -23,7 +23,7 @@ from ..followups import rules as followup_rules
 from ..hours import totals
 from ..hours.models import HoursRecord, HoursStatus
 from ..notifications.service import notify
-from ..places.models import Community, Grid
+from ..places.models import Grid
 from ..validation import MAX_ID
 from . import calendar
 from .models import Certificate, CertificateRequest
@@ -343,10 +343,6 @@ def certificate_by_serial(user: User, serial: str) -> list[Certificate]:
             )
         ).scalars()
     )
-
-
-def community_of(user: User) -> Community:
-    return db.session.get(Community, user.community_id)
 
 
 # --- the audit log ------------------------------------------------------------------------------

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_login import current_user
 from marshmallow import fields
 
-from ..hours.rules import mask_name
+from ..accounts.security import me
+from ..catalogue import service as catalogue
 from ..hours.schemas import GridRankingArgs
 from ..validation import BaseSchema, TrimmedString, id_field, length
 from . import service
 
 
 def _shown(volunteer) -> str:
-    """Staff see full names; team mates see each other as each chose for the public."""
-    if current_user.is_authenticated and current_user.is_staff:
-        return volunteer.name
-    return volunteer.name if volunteer.show_full_name else mask_name(volunteer.name)
+    """His community's staff see full names; team mates see each other as each chose for the
+    public (the catalogue's rule)."""
+    return catalogue.name_shown_to(me(), volunteer)
 
 
 class NewTeamSchema(BaseSchema):

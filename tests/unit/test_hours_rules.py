@@ -7,15 +7,12 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from happiness_fair.catalogue.rules import DEFAULT_STAR_THRESHOLDS_HOURS, mask_name, star_level
 from happiness_fair.hours.rules import (
-    DEFAULT_STAR_THRESHOLDS_HOURS,
-    Period,
-    assign_ranks,
-    mask_name,
+    RankingPeriod,
     period_range,
     ranking_sort_key,
     service_date_of,
-    star_level,
 )
 
 HOUR = 60
@@ -79,7 +76,7 @@ def test_negative_minutes_or_muddled_thresholds_are_refused(
 def test_a_ranking_period_is_the_calendar_period_containing_today(
     period: str, today: date, first: date | None, last: date | None
 ) -> None:
-    assert period_range(Period(period), today) == (first, last)
+    assert period_range(RankingPeriod(period), today) == (first, last)
     assert period_range(period, today) == (first, last)
 
 
@@ -102,26 +99,11 @@ ROWS = [
 
 
 def test_rankings_order_by_hours_then_services_then_name_then_id() -> None:
-    ranked = assign_ranks(ROWS)
-    assert [(rank, row.volunteer_id) for rank, row in ranked] == [
-        (1, 3),
-        (2, 9),
-        (3, 2),
-        (4, 4),
-        (5, 7),
-        (6, 5),
-    ]
-
-
-def test_the_sort_key_gives_the_same_order_as_the_ranks() -> None:
-    by_key = sorted(
-        ROWS, key=lambda r: ranking_sort_key(r.minutes, r.services, r.name, r.volunteer_id)
-    )
-    assert by_key == [row for _, row in assign_ranks(reversed(ROWS))]
-
-
-def test_an_empty_ranking_has_no_ranks() -> None:
-    assert assign_ranks([]) == []
+    for rows in (ROWS, list(reversed(ROWS))):
+        ranked = sorted(
+            rows, key=lambda r: ranking_sort_key(r.minutes, r.services, r.name, r.volunteer_id)
+        )
+        assert [row.volunteer_id for row in ranked] == [3, 9, 2, 4, 7, 5]
 
 
 @pytest.mark.parametrize(
