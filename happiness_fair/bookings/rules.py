@@ -42,10 +42,11 @@ class Action(enum.StrEnum):
 
 
 class Relation(enum.StrEnum):
-    """How the acting user stands to one booking; worked out by the service, which sees the data.
+    """How the acting user stands to one booking; worked out by access.py, which sees the data.
 
-    If a user stands in several relations (a volunteer who is also the booker), the service
-    passes the one that matters for the action; these rules judge one relation at a time.
+    A user may stand in several relations (a volunteer who is also the booker): access.py
+    works them all out (relations()) and judge() keeps whichever lets them go furthest; these
+    rules judge one relation at a time.
     """
 
     volunteer = "volunteer"  # the booking's named or assigned volunteer

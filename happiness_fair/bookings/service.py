@@ -139,10 +139,7 @@ def _beneficiary_for(booker: User, beneficiary_id: int | None) -> Resident:
         resident = db.session.get(Resident, beneficiary_id)
         if resident is None or resident.community_id != booker.community_id:
             raise _invalid("beneficiary_id", _l("There is no such person here."))
-        if not (
-            account_access.is_self_or_manager(booker, resident)
-            or account_access.is_staff_for(booker, resident.community_id, resident.grid_id)
-        ):
+        if not account_access.may_book_for(booker, resident):
             raise _invalid("beneficiary_id", _l("You cannot book for this person."))
     if not resident.active:
         raise _invalid("beneficiary_id", _l("This person's record is closed."))

@@ -12,10 +12,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..accounts import access as account_access
 from ..accounts import service as accounts
 from ..accounts.limits import photo_uploads, photos_sent
-from ..accounts.models import Resident
 from ..catalogue import service as catalogue
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -40,6 +38,8 @@ from .schemas import (
 
 bp = Blueprint("bookings_web", __name__)
 bp.url_value_preprocessor(photo_form_body("bookings_web.create"))
+# The fee-waiver code the quote and the office's rules page name, from fees, never spelled out.
+bp.add_app_template_global(fees.AGE_80, "AGE_80")
 
 PER_PAGE = 20
 
@@ -133,24 +133,9 @@ def event_name(action: str) -> str:
 def _people(user, chosen=None) -> list:
     """Who this person can book for: herself (with an address here) and those she manages;
     for a grid worker or the office also the resident of their grids chosen (?for=)."""
-    own = accounts.own_resident(user)
-    people = [own] if own is not None and own.active else []
-    people += [r for r in accounts.household(user) if r.active]
     text = str(chosen or "").strip()
-    if (
-        user.is_staff
-        and text.isdigit()
-        and len(text) < 10
-        and all(str(p.id) != text for p in people)
-    ):
-        resident = db.session.get(Resident, int(text))
-        if (
-            resident is not None
-            and resident.active
-            and account_access.is_staff_for(user, resident.community_id, resident.grid_id)
-        ):
-            people.append(resident)
-    return people
+    chosen_id = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    return accounts.people_to_book_for(user, chosen_id)
 
 
 def _listing(value) -> object | None:

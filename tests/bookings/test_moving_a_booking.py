@@ -12,8 +12,7 @@ from happiness_fair.bookings.service import today
 from happiness_fair.catalogue.models import Volunteer, VolunteerStatus
 from happiness_fair.database import utcnow
 from happiness_fair.notifications.models import Notification
-
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 def kinds_for(in_app, user) -> list[str]:

@@ -9,8 +9,7 @@ from datetime import timedelta
 import pytest
 
 from happiness_fair.bookings.service import today
-
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 @pytest.fixture

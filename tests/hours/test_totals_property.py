@@ -26,8 +26,7 @@ from happiness_fair.hours.models import (
     Source,
 )
 from happiness_fair.hours.rules import ranking_sort_key
-
-from ..bookings.conftest import tomorrow
+from tests.factories import tomorrow
 
 VOLUNTEERS, RESIDENTS, GRIDS = 3, 2, 2
 
