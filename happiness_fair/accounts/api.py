@@ -348,7 +348,7 @@ def my_household():
     """The family members I manage (I may book for them).
 
     Who: any signed-in caller."""
-    return {"items": service.household(current_user)}
+    return {"items": service.household(security.me())}
 
 
 @blp.post("/me/household")
@@ -363,7 +363,7 @@ def add_household_member(data):
     Who: any signed-in caller; the member lives at the caller's address unless another is given.
 
     - 422: a field is invalid, or no address is given and the caller has none."""
-    return service.add_household_member(current_user, data)
+    return service.add_household_member(security.me(), data)
 
 
 @blp.put("/me/address")
@@ -400,7 +400,7 @@ def add_manager(data, resident_id):
     - 404: no such resident, or the caller may not see her.
     - 422: the phone is malformed, or is the caller's own.
     - 429: more than 10 invitations by this account today."""
-    resident = access.visible_resident(current_user, resident_id)
+    resident = access.visible_resident(security.me(), resident_id)
     invitation = invitations.invite(security.me(), resident, data["phone"])
     expires_at = invitation.expires_at if invitation is not None else None
     return {"status": "invited", "expires_at": expires_at}
@@ -417,7 +417,7 @@ def list_managers(resident_id):
     Who: anyone who may see her record: herself, her managers, staff of her grid.
 
     - 404: no such resident, or the caller may not see her."""
-    resident = access.visible_resident(current_user, resident_id)
+    resident = access.visible_resident(security.me(), resident_id)
     managers, waiting = invitations.managers_and_invitations(resident)
     return {"items": managers, "invitations": waiting}
 
@@ -434,7 +434,7 @@ def remove_manager(resident_id, user_id):
 
     - 403: anyone else who may see her.
     - 404: no such resident, the account does not manage her, or the caller may not see her."""
-    resident = access.visible_resident(current_user, resident_id)
+    resident = access.visible_resident(security.me(), resident_id)
     invitations.remove_manager(security.me(), resident, user_id)
 
 
@@ -510,7 +510,7 @@ def create_resident(data):
     - 422: a field is invalid (an unknown building, a birth date in the future)."""
     if not current_user.is_staff:
         raise Forbidden()
-    return service.create_resident(current_user, data)
+    return service.create_resident(security.me(), data)
 
 
 @blp.get("/residents/<int:resident_id>")
@@ -525,7 +525,7 @@ def get_resident(resident_id):
     only his own record or one he manages. `flags` only to her, her managers and staff.
 
     - 404: no such resident, or the caller may not see her."""
-    return access.visible_resident(current_user, resident_id)
+    return access.visible_resident(security.me(), resident_id)
 
 
 @blp.patch("/residents/<int:resident_id>")
@@ -543,8 +543,8 @@ def patch_resident(data, resident_id):
     - 403: the caller may see her but may not change these fields.
     - 404: no such resident, or the caller may not see her.
     - 422: a field is invalid (an unknown building, a missing `inactive_reason`)."""
-    resident = access.visible_resident(current_user, resident_id)
-    return service.update_resident(current_user, resident, data)
+    resident = access.visible_resident(security.me(), resident_id)
+    return service.update_resident(security.me(), resident, data)
 
 
 @blp.post("/residents/<int:resident_id>/verify-age")
@@ -561,8 +561,8 @@ def verify_age(data, resident_id):
     - 403: the caller may see her but is not her grid's staff.
     - 404: no such resident, or the caller may not see her.
     - 422: the birth date is missing or in the future."""
-    resident = access.visible_resident(current_user, resident_id)
-    return service.verify_age(current_user, resident, data["birth_date"])
+    resident = access.visible_resident(security.me(), resident_id)
+    return service.verify_age(security.me(), resident, data["birth_date"])
 
 
 @blp.post("/residents/<int:resident_id>/reset-code")
@@ -578,6 +578,6 @@ def reset_code(resident_id):
     - 403: the caller may see her but is not her grid's staff.
     - 404: no such resident, or the caller may not see her.
     - 409: she has no account to reset."""
-    resident = access.visible_resident(current_user, resident_id)
-    code, row = service.issue_reset_code(current_user, resident)
+    resident = access.visible_resident(security.me(), resident_id)
+    code, row = service.issue_reset_code(security.me(), resident)
     return {"code": code, "expires_at": row.expires_at}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_login import current_user
 from marshmallow import fields
 
 from ..accounts.security import me
@@ -84,7 +83,7 @@ def list_follow_ups(args):
 
     - 403: the caller is not staff.
     - 422: a query argument is invalid."""
-    items, total = service.awaiting(current_user, args["page"], args["per_page"])
+    items, total = service.awaiting(me(), args["page"], args["per_page"])
     return paged(_views(items), total, args)
 
 
@@ -102,5 +101,5 @@ def grid_board():
     - 403: the caller is not staff."""
     return {
         name: {"total": total, "items": _views(items)}
-        for name, (items, total) in service.board(current_user).items()
+        for name, (items, total) in service.board(me()).items()
     }
