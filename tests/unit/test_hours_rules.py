@@ -1,4 +1,4 @@
-"""Star levels, ranking periods and order, masked names, and the service date in Nantong."""
+"""Ranking periods and order, and the service date in Nantong."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from happiness_fair.catalogue.rules import DEFAULT_STAR_THRESHOLDS_HOURS, mask_name, star_level
 from happiness_fair.hours.rules import (
     RankingPeriod,
     period_range,
@@ -16,47 +15,6 @@ from happiness_fair.hours.rules import (
 )
 
 HOUR = 60
-
-
-@pytest.mark.parametrize(
-    ("minutes", "stars"),
-    [
-        (0, 0),
-        (100 * HOUR - 1, 0),
-        (100 * HOUR, 1),
-        (300 * HOUR - 1, 1),
-        (300 * HOUR, 2),
-        (600 * HOUR, 3),
-        (999 * HOUR, 3),
-        (1000 * HOUR, 4),
-        (1500 * HOUR - 1, 4),
-        (1500 * HOUR, 5),
-        (10_000 * HOUR, 5),
-    ],
-)
-def test_star_level_follows_the_national_thresholds_by_verified_hours(
-    minutes: int, stars: int
-) -> None:
-    assert DEFAULT_STAR_THRESHOLDS_HOURS == (100, 300, 600, 1000, 1500)
-    assert star_level(minutes) == stars
-
-
-@pytest.mark.parametrize(
-    ("hours", "stars"), [(99, 0), (100, 1), (200, 2), (500, 3), (800, 4), (1000, 5)]
-)
-def test_a_community_may_use_its_own_thresholds_such_as_beijings(hours: int, stars: int) -> None:
-    assert star_level(hours * HOUR, (100, 200, 500, 800, 1000)) == stars
-
-
-@pytest.mark.parametrize(
-    ("minutes", "thresholds"),
-    [(-1, DEFAULT_STAR_THRESHOLDS_HOURS), (0, (300, 100)), (0, (0, 100)), (0, (100, 100))],
-)
-def test_negative_minutes_or_muddled_thresholds_are_refused(
-    minutes: int, thresholds: tuple[int, ...]
-) -> None:
-    with pytest.raises(ValueError):
-        star_level(minutes, thresholds)
 
 
 @pytest.mark.parametrize(
@@ -104,22 +62,6 @@ def test_rankings_order_by_hours_then_services_then_name_then_id() -> None:
             rows, key=lambda r: ranking_sort_key(r.minutes, r.services, r.name, r.volunteer_id)
         )
         assert [row.volunteer_id for row in ranked] == [3, 9, 2, 4, 7, 5]
-
-
-@pytest.mark.parametrize(
-    ("name", "masked"),
-    [
-        ("沈林益", "沈**"),
-        ("李明", "李*"),
-        ("欧阳娜娜", "欧***"),
-        ("John Smith", "J********"),
-        ("  沈林益 ", "沈**"),
-        ("沈", "沈*"),  # never shown whole
-        ("", ""),
-    ],
-)
-def test_a_masked_name_shows_only_the_first_character(name: str, masked: str) -> None:
-    assert mask_name(name) == masked
 
 
 @pytest.mark.parametrize(
