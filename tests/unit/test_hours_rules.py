@@ -14,8 +14,6 @@ from happiness_fair.hours.rules import (
     service_date_of,
 )
 
-HOUR = 60
-
 
 @pytest.mark.parametrize(
     ("period", "today", "first", "last"),
