@@ -24,6 +24,12 @@ from . import rules, totals
 
 # The period shown when none is asked for; the period selectors show the same one.
 DEFAULT_PERIOD = rules.RankingPeriod.month
+# The calendar periods in words, as the period selectors offer them (all time has no button).
+RANKING_PERIOD_NAMES = {
+    rules.RankingPeriod.month: _l("This month"),
+    rules.RankingPeriod.quarter: _l("This quarter"),
+    rules.RankingPeriod.year: _l("This year"),
+}
 
 
 def date_range(

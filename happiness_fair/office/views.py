@@ -26,7 +26,7 @@ from ..forms import kept_input, load_form, refusal_messages
 from ..hours import rankings
 from ..hours import service as hours
 from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
-from ..places.models import Grid
+from ..places.models import Community, Grid
 from ..teams import totals as team_totals
 from ..validation import FormSchema, TrimmedString, length
 from ..waivers import service as waivers
@@ -422,7 +422,7 @@ def certificate_page(certificate_id):
         "office/certificate.html",
         c=certificate,
         volunteer=volunteer,
-        community=db.session.get(service.Community, certificate.community_id),
+        community=db.session.get(Community, certificate.community_id),
         lines=service.service_lines(volunteer.id, certificate.first_day, certificate.last_day),
         walk_ins=service.walk_in_lines(volunteer.id, certificate.first_day, certificate.last_day),
     )
