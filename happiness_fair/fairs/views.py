@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import service as accounts
-from ..accounts.security import me
 from ..bookings import access as booking_access
 from ..bookings import service as bookings
 from ..catalogue import service as catalogue
@@ -18,6 +17,7 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..places.models import Grid
+from ..web import me
 from . import rules, service
 from .schemas import (
     FairBookingForm,
@@ -29,6 +29,10 @@ from .schemas import (
 )
 
 bp = Blueprint("fairs", __name__, url_prefix="/fairs")
+
+
+def _user():
+    return current_user._get_current_object()
 
 
 # --- residents: the list and the fair-day page (also the poster) -------------------------------
@@ -54,9 +58,9 @@ def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
     )
     people, volunteer = [], None
     if current_user.is_authenticated and current_user.community_id == fair_day.community_id:
-        own = accounts.own_resident(me())
-        people = ([own] if own else []) + accounts.household(me())
-        volunteer = catalogue.volunteer_of(me())
+        own = accounts.own_resident(_user())
+        people = ([own] if own else []) + accounts.household(_user())
+        volunteer = catalogue.volunteer_of(_user())
     grid = db.session.get(Grid, fair_day.grid_id)
     return (
         render_template(
@@ -94,7 +98,7 @@ def book(fair_day_id):
         period = rules.period_of(slot) if slot else None
         try:
             booking = bookings.create_booking(
-                me(),
+                _user(),
                 {
                     "listing_id": data["listing_id"],
                     "beneficiary_id": data.get("beneficiary_id"),
@@ -132,7 +136,7 @@ def book(fair_day_id):
 
 
 def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
-    user = me()
+    user = _user()
     volunteer = catalogue.volunteer_of(user)
     listings = []
     if volunteer is not None:
@@ -173,7 +177,7 @@ def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
 
 def _own_fair_day(fair_day_id):
     try:
-        return service.fair_day_of_community(me(), fair_day_id)
+        return service.fair_day_of_community(_user(), fair_day_id)
     except NotFound:
         abort(404)
 
@@ -194,7 +198,7 @@ def sign_up(fair_day_id):
     status = 422
     if not errors:
         try:
-            service.sign_up_stall(me(), fair_day.id, data)
+            service.sign_up_stall(_user(), fair_day.id, data)
         except (ValidationFailed, Conflict, Forbidden) as err:
             errors, status = refusal_messages(err), err.status
         else:
@@ -212,7 +216,7 @@ def withdraw(fair_day_id, stall_id):
     status = 422
     if not errors:
         try:
-            service.withdraw_stall(me(), fair_day.id, stall_id, data.get("reason", ""))
+            service.withdraw_stall(_user(), fair_day.id, stall_id, data.get("reason", ""))
         except (ValidationFailed, Conflict, Forbidden) as err:
             db.session.rollback()
             errors, status = refusal_messages(err), err.status
@@ -231,7 +235,7 @@ def walk_in(fair_day_id):
     status = 422
     if not errors:
         try:
-            service.record_walk_in(me(), fair_day.id, data)
+            service.record_walk_in(_user(), fair_day.id, data)
         except (ValidationFailed, Conflict, Forbidden) as err:
             errors, status = refusal_messages(err), err.status
         else:
@@ -244,7 +248,7 @@ def walk_in(fair_day_id):
 
 
 def _office():
-    user = me()
+    user = _user()
     if not user.is_office:
         abort(403)
     return user
