@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from marshmallow import fields
 
 from ..catalogue.schemas import VolunteerSchema
@@ -20,6 +19,7 @@ from ..validation import (
 )
 from . import access, rules
 from .models import Resident
+from .security import me
 
 
 class RegisterSchema(BaseSchema):
@@ -91,8 +91,8 @@ class MaskedPhone(fields.String):
 
     def _serialize(self, value, attr, obj, **kwargs):
         phone = super()._serialize(value, attr, obj, **kwargs)
-        viewer = current_user.phone if current_user.is_authenticated else None
-        return rules.phone_for_list(phone, viewer)
+        viewer = me()
+        return rules.phone_for_list(phone, viewer.phone if viewer else None)
 
 
 class ResetSchema(BaseSchema):
@@ -179,11 +179,11 @@ class ResidentSchema(ma.Schema):
 
     @ma.post_dump(pass_original=True)
     def hide_private(self, data, resident, **kwargs):
-        user = current_user
-        if not user.is_authenticated or not access.can_see(user, resident):
+        user = me()
+        if user is None or not access.can_see(user, resident):
             for key in ("birth_date", "building_id", "unit", "room", "grid_id"):
                 data[key] = None
-        if not user.is_authenticated or not access.can_see_flags(user, resident):
+        if user is None or not access.can_see_flags(user, resident):
             data["flags"] = None
         return data
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from marshmallow import fields, validate
 
 from ..accounts.security import me
@@ -180,7 +179,7 @@ class VolunteerSchema(ma.Schema):
 
     @ma.post_dump(pass_original=True)
     def hide_decision(self, data, volunteer, **kwargs):
-        viewer = current_user if current_user.is_authenticated else None
+        viewer = me()
         if not service.sees_record(viewer, volunteer):
             # The public card: what the catalogue needs, never his tags (在职党员 is a political
             # affiliation), his grids or his account.
