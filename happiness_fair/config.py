@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 
@@ -46,6 +47,23 @@ def _instance_secret(instance_path: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _star_thresholds() -> tuple[int, ...] | None:
+    """STAR_THRESHOLDS_HOURS="100,200,500,800,1000": a local scheme's hours for one to five
+    service-hours stars; unset means the national ones (catalogue.rules)."""
+    value = os.environ.get("STAR_THRESHOLDS_HOURS", "").strip()
+    if not value:
+        return None
+    try:
+        hours = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        hours = ()
+    if not hours or any(h <= 0 for h in hours) or any(a >= b for a, b in pairwise(hours)):
+        raise ConfigError(
+            f"STAR_THRESHOLDS_HOURS must be rising whole hours, e.g. 100,300,600,1000,1500: {value}"
+        )
+    return hours
 
 
 def _pool() -> dict:
@@ -160,6 +178,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # ICP 备案号 (e.g. 苏ICP备12345678号-1): in every page's footer, linked to MIIT's site.
         "ICP_BEIAN": os.environ.get("ICP_BEIAN", "").strip(),
+        # Hours for one to five service-hours stars; None: the national thresholds.
+        "STAR_THRESHOLDS_HOURS": _star_thresholds(),
         # argon2id parameters; tests lower them so the suite stays fast.
         "PASSWORD_HASH_TIME_COST": 3,
         "PASSWORD_HASH_MEMORY_KIB": 65536,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import g, redirect, request, url_for
 from flask_login import current_user
 
-from .accounts.models import User
+from .accounts.security import me  # noqa: F401  (pages ask for the signed-in person here)
 from .extensions import db
 
 
@@ -64,10 +64,6 @@ def shell_facts() -> tuple[int, object]:
         row = db.session.execute(sa.select(unread, status)).one()
         facts = g._shell_facts = (row[0], row[1])
     return facts
-
-
-def me() -> User:
-    return current_user._get_current_object()
 
 
 def is_htmx() -> bool:

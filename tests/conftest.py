@@ -61,8 +61,10 @@ def app(database_url, tmp_path_factory):
 def database(app):
     """Everything a test writes is rolled back at its end (requests commit to a savepoint)."""
     with app.app_context():
-        engines = db._app_engines[app]
-        engine = engines[None]
+        # Flask-SQLAlchemy's session asks db.engines for its bind on every statement: the
+        # test's connection, with its outer transaction, stands in for the engine meanwhile.
+        engines = db.engines
+        engine = db.engine
         connection = engine.connect()
         outer = connection.begin()
         engines[None] = connection
@@ -92,6 +94,21 @@ def committed_db(app):
             else:
                 for table in tables:
                     conn.execute(sa.text(f'DELETE FROM "{table}"'))  # noqa: S608 (table names)
+
+
+@pytest.fixture
+def _categories_back(app):
+    """committed_db empties every table, the shared categories too: put them back after it."""
+    yield
+    with app.app_context():
+        ensure_categories()
+        db.session.commit()
+
+
+@pytest.fixture
+def committed(_categories_back, committed_db, app) -> Factories:
+    """Real commits that several threads can see; factories that write through them."""
+    return Factories(app)
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +158,7 @@ def count_queries(app):
     def counting():
         counter = QueryCounter()
         with app.app_context():
-            engine = db._app_engines[app][None]
+            engine = db.engine
         target = engine.engine if isinstance(engine, sa.engine.Connection) else engine
         sa.event.listen(target, "before_cursor_execute", counter)
         try:

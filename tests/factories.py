@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from happiness_fair.accounts import security
 from happiness_fair.accounts.models import Resident, ResidentManager, Role, User, UserRole
@@ -11,10 +11,16 @@ from happiness_fair.catalogue.categories import category_by_code
 from happiness_fair.catalogue.models import Listing, Volunteer, VolunteerStatus, VolunteerTag
 from happiness_fair.database import utcnow
 from happiness_fair.extensions import db
+from happiness_fair.places.clock import today
 from happiness_fair.places.models import Building, Community, Compound, Grid
 
 PASSWORD = "correct-horse-9"
 _seq = itertools.count(1)
+
+
+def tomorrow() -> date:
+    """The service date after today in Asia/Shanghai: the day most test bookings are for."""
+    return today() + timedelta(days=1)
 
 
 def _phone() -> str:

@@ -399,7 +399,7 @@ def test_every_role_gets_exactly_its_rights_and_refusals_change_nothing(app, api
     cannot see each other, and the world is built once."""
     people, names = cast
     with app.app_context():
-        connection = db._app_engines[app][None]
+        connection = db.engine  # the test's connection (tests/conftest.py database)
         world = _fingerprint()
     wrong = []
     for method, path, body, expected in ROWS:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bookings.conftest import World, act, advance, book, plumbing, tomorrow, world  # noqa: F401
+from tests.bookings.conftest import World, act, advance, book, plumbing, world  # noqa: F401
+from tests.factories import tomorrow  # noqa: F401
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.bookings.conftest import World, act, advance, book, plumbing, tomorrow, world  # noqa: F401
+from tests.bookings.conftest import World, act, advance, book, plumbing, world  # noqa: F401
+from tests.factories import tomorrow
 from tests.web.conftest import browser_for  # noqa: F401
 
 READS = 3

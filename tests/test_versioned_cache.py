@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from happiness_fair.catalogue import service as catalogue
 from happiness_fair.catalogue.models import Category
 from happiness_fair.waivers import service as waivers
-from tests.bookings.conftest import World, act, advance, book, plumbing, tomorrow, world  # noqa: F401
+from tests.bookings.conftest import World, act, advance, book, plumbing, world  # noqa: F401
+from tests.factories import tomorrow  # noqa: F401
 
 
 def _age_rule(community_id):

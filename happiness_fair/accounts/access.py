@@ -33,6 +33,16 @@ def is_self_or_manager(user: User, resident: Resident) -> bool:
     return resident.user_id == user.id or manages(user, resident)
 
 
+def may_book_for(user: User, resident: Resident) -> bool:
+    """Who may raise a request for her: herself, her managers, and on her behalf staff of her
+    grid or her community's office (the one rule for the form's choices and the booking)."""
+    if user.community_id != resident.community_id:
+        return False
+    return is_staff_for(user, resident.community_id, resident.grid_id) or is_self_or_manager(
+        user, resident
+    )
+
+
 def can_see(user: User, resident: Resident) -> bool:
     """Herself, her managers, staff of her grid and the office. A volunteer never: he sees of
     her only what a booking shows him (bookings/access.py), never her birth date or flags."""
@@ -59,9 +69,4 @@ def visible_resident(user: User, resident_id: int) -> Resident:
 
 def require_staff_for(user: User, resident: Resident) -> None:
     if not is_staff_for(user, resident.community_id, resident.grid_id):
-        raise Forbidden()
-
-
-def require_self_or_manager(user: User, resident: Resident) -> None:
-    if not is_self_or_manager(user, resident):
         raise Forbidden()

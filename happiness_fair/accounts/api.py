@@ -165,7 +165,7 @@ def me():
     Who: any signed-in caller.
 
     - 401: no or bad credentials."""
-    user = current_user._get_current_object()
+    user = security.me()
     return {
         **user_view(user),
         "resident": service.own_resident(user),
@@ -196,7 +196,7 @@ def change_password(data):
     - 422: the current password is wrong, or the new one is too short.
     - 429: too many wrong current passwords from this address."""
     service.change_password(
-        current_user._get_current_object(),
+        security.me(),
         data["current_password"],
         data["new_password"],
         keep_token=security.current_token(),
@@ -214,9 +214,7 @@ def export_my_data():
     Who: any signed-in caller, about himself only: account, resident records, bookings made and
     received, jobs done as a volunteer, notifications."""
     long_statements()  # everything about one person, however long her history
-    body = json.dumps(
-        privacy.export(current_user._get_current_object()), ensure_ascii=False, indent=1
-    )
+    body = json.dumps(privacy.export(security.me()), ensure_ascii=False, indent=1)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="happiness-fair-my-data.json"'
     return response
@@ -237,7 +235,7 @@ def delete_my_account(data):
     volunteer hours stay in the rankings as an anonymous volunteer.
 
     - 422: the password is wrong."""
-    privacy.erase(current_user._get_current_object(), data["password"])
+    privacy.erase(security.me(), data["password"])
 
 
 @blp.get("/me/totp")
@@ -249,7 +247,7 @@ def totp_status():
     """Is two-step sign-in on, and how many recovery codes are left.
 
     Who: any signed-in caller."""
-    user = current_user._get_current_object()
+    user = security.me()
     left = totp.recovery_codes_left(user) if user.totp_enabled else 0
     return {"enabled": user.totp_enabled, "recovery_codes_left": left}
 
@@ -267,7 +265,7 @@ def totp_begin():
 
     - 403: the caller is not staff.
     - 409: two-step sign-in is already on."""
-    user = current_user._get_current_object()
+    user = security.me()
     secret = totp.begin(user)
     uri = totp.provisioning_uri(user)
     return {"secret": secret, "otpauth_uri": uri, "qr_svg": totp.qr_svg(uri, "otpauth")}
@@ -287,7 +285,7 @@ def totp_confirm(data):
     - 403: the caller is not staff.
     - 409: no set-up was begun, or it is already on.
     - 422: the code is wrong or malformed."""
-    codes = totp.confirm(current_user._get_current_object(), data["otp"])
+    codes = totp.confirm(security.me(), data["otp"])
     return {"enabled": True, "recovery_codes": codes}
 
 
@@ -304,7 +302,7 @@ def totp_disable(data):
     Who: any signed-in caller (nothing to do when it is off). Audited.
 
     - 422: the password is wrong."""
-    totp.disable(current_user._get_current_object(), data["password"])
+    totp.disable(security.me(), data["password"])
     return {"enabled": False, "recovery_codes_left": 0}
 
 
@@ -319,7 +317,7 @@ def list_staff():
     Who: office staff; each sees the staff of his own community.
 
     - 403: the caller is not office staff."""
-    return {"items": totp.community_staff(current_user._get_current_object())}
+    return {"items": totp.community_staff(security.me())}
 
 
 @blp.post("/staff/<int:user_id>/totp/reset")
@@ -336,7 +334,7 @@ def reset_staff_totp(user_id):
     - 403: the caller is not office staff.
     - 404: no staff account of my community with that id.
     - 409: my own account (use `disableTwoStep` with my password)."""
-    office = current_user._get_current_object()
+    office = security.me()
     user = totp.colleague(office, user_id)
     totp.reset_by_office(office, user)
     return user
@@ -351,7 +349,7 @@ def my_household():
     """The family members I manage (I may book for them).
 
     Who: any signed-in caller."""
-    return {"items": service.household(current_user)}
+    return {"items": service.household(security.me())}
 
 
 @blp.post("/me/household")
@@ -366,7 +364,7 @@ def add_household_member(data):
     Who: any signed-in caller; the member lives at the caller's address unless another is given.
 
     - 422: a field is invalid, or no address is given and the caller has none."""
-    return service.add_household_member(current_user, data)
+    return service.add_household_member(security.me(), data)
 
 
 @blp.put("/me/address")
@@ -382,7 +380,7 @@ def set_my_address(data):
     (he can then book for himself); with one it moves (past bookings keep their grid).
 
     - 422: no such building in the caller's community, or the unit or room is missing."""
-    return service.set_own_address(current_user._get_current_object(), data)
+    return service.set_own_address(security.me(), data)
 
 
 @blp.post("/residents/<int:resident_id>/managers")
@@ -403,8 +401,8 @@ def add_manager(data, resident_id):
     - 404: no such resident, or the caller may not see her.
     - 422: the phone is malformed, or is the caller's own.
     - 429: more than 10 invitations by this account today."""
-    resident = access.visible_resident(current_user, resident_id)
-    invitation = invitations.invite(current_user._get_current_object(), resident, data["phone"])
+    resident = access.visible_resident(security.me(), resident_id)
+    invitation = invitations.invite(security.me(), resident, data["phone"])
     expires_at = invitation.expires_at if invitation is not None else None
     return {"status": "invited", "expires_at": expires_at}
 
@@ -420,7 +418,7 @@ def list_managers(resident_id):
     Who: anyone who may see her record: herself, her managers, staff of her grid.
 
     - 404: no such resident, or the caller may not see her."""
-    resident = access.visible_resident(current_user, resident_id)
+    resident = access.visible_resident(security.me(), resident_id)
     managers, waiting = invitations.managers_and_invitations(resident)
     return {"items": managers, "invitations": waiting}
 
@@ -437,8 +435,8 @@ def remove_manager(resident_id, user_id):
 
     - 403: anyone else who may see her.
     - 404: no such resident, the account does not manage her, or the caller may not see her."""
-    resident = access.visible_resident(current_user, resident_id)
-    invitations.remove_manager(current_user._get_current_object(), resident, user_id)
+    resident = access.visible_resident(security.me(), resident_id)
+    invitations.remove_manager(security.me(), resident, user_id)
 
 
 @blp.get("/me/invitations")
@@ -450,7 +448,7 @@ def my_invitations():
     """Invitations waiting for my number: who asks me to book for whom, until when.
 
     Who: any signed-in caller; only invitations sent to his own number."""
-    return {"items": invitations.pending_for(current_user._get_current_object())}
+    return {"items": invitations.pending_for(security.me())}
 
 
 @blp.post("/invitations/<int:invitation_id>/accept")
@@ -465,7 +463,7 @@ def accept_invitation(invitation_id):
 
     - 404: no such invitation, or it was not sent to my number.
     - 409: it was already answered or withdrawn, has expired, or is for another community."""
-    return invitations.accept(current_user._get_current_object(), invitation_id)
+    return invitations.accept(security.me(), invitation_id)
 
 
 @blp.post("/invitations/<int:invitation_id>/decline")
@@ -480,7 +478,7 @@ def decline_invitation(invitation_id):
 
     - 404: no such invitation, or it was not sent to my number.
     - 409: it was already answered or has expired."""
-    return invitations.decline(current_user._get_current_object(), invitation_id)
+    return invitations.decline(security.me(), invitation_id)
 
 
 @blp.delete("/invitations/<int:invitation_id>")
@@ -495,7 +493,7 @@ def withdraw_invitation(invitation_id):
 
     - 404: no such invitation, or the caller may not withdraw it.
     - 409: it was already answered."""
-    invitations.withdraw(current_user._get_current_object(), invitation_id)
+    invitations.withdraw(security.me(), invitation_id)
 
 
 @blp.post("/residents")
@@ -513,7 +511,7 @@ def create_resident(data):
     - 422: a field is invalid (an unknown building, a birth date in the future)."""
     if not current_user.is_staff:
         raise Forbidden()
-    return service.create_resident(current_user, data)
+    return service.create_resident(security.me(), data)
 
 
 @blp.get("/residents/<int:resident_id>")
@@ -528,7 +526,7 @@ def get_resident(resident_id):
     only his own record or one he manages. `flags` only to her, her managers and staff.
 
     - 404: no such resident, or the caller may not see her."""
-    return access.visible_resident(current_user, resident_id)
+    return access.visible_resident(security.me(), resident_id)
 
 
 @blp.patch("/residents/<int:resident_id>")
@@ -546,8 +544,8 @@ def patch_resident(data, resident_id):
     - 403: the caller may see her but may not change these fields.
     - 404: no such resident, or the caller may not see her.
     - 422: a field is invalid (an unknown building, a missing `inactive_reason`)."""
-    resident = access.visible_resident(current_user, resident_id)
-    return service.update_resident(current_user, resident, data)
+    resident = access.visible_resident(security.me(), resident_id)
+    return service.update_resident(security.me(), resident, data)
 
 
 @blp.post("/residents/<int:resident_id>/verify-age")
@@ -564,8 +562,8 @@ def verify_age(data, resident_id):
     - 403: the caller may see her but is not her grid's staff.
     - 404: no such resident, or the caller may not see her.
     - 422: the birth date is missing or in the future."""
-    resident = access.visible_resident(current_user, resident_id)
-    return service.verify_age(current_user, resident, data["birth_date"])
+    resident = access.visible_resident(security.me(), resident_id)
+    return service.verify_age(security.me(), resident, data["birth_date"])
 
 
 @blp.post("/residents/<int:resident_id>/reset-code")
@@ -581,6 +579,6 @@ def reset_code(resident_id):
     - 403: the caller may see her but is not her grid's staff.
     - 404: no such resident, or the caller may not see her.
     - 409: she has no account to reset."""
-    resident = access.visible_resident(current_user, resident_id)
-    code, row = service.issue_reset_code(current_user, resident)
+    resident = access.visible_resident(security.me(), resident_id)
+    code, row = service.issue_reset_code(security.me(), resident)
     return {"code": code, "expires_at": row.expires_at}

@@ -129,7 +129,7 @@ class Resident(db.Model):
     building: Mapped[Building] = relationship(lazy="joined", innerjoin=True)
     account: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
 
-    FLAG_NAMES = ("dibao", "disabled", "living_alone")
+    FLAG_CODES = ("dibao", "disabled", "living_alone")  # in words: followups.views.FLAG_NAMES
     INACTIVE_REASONS = ("moved", "passed_away", "other")
 
     @property
@@ -138,7 +138,7 @@ class Resident(db.Model):
 
     @property
     def flags(self) -> list[str]:
-        return [name for name in self.FLAG_NAMES if getattr(self, name)]
+        return [name for name in self.FLAG_CODES if getattr(self, name)]
 
     @property
     def address(self) -> str:

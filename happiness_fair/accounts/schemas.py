@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from marshmallow import fields
 
 from ..catalogue.schemas import VolunteerSchema
@@ -20,8 +19,7 @@ from ..validation import (
 )
 from . import access, rules
 from .models import Resident
-
-FLAG_CHOICES = Resident.FLAG_NAMES
+from .security import me
 
 
 class RegisterSchema(BaseSchema):
@@ -93,8 +91,8 @@ class MaskedPhone(fields.String):
 
     def _serialize(self, value, attr, obj, **kwargs):
         phone = super()._serialize(value, attr, obj, **kwargs)
-        viewer = current_user.phone if current_user.is_authenticated else None
-        return rules.phone_for_list(phone, viewer)
+        viewer = me()
+        return rules.phone_for_list(phone, viewer.phone if viewer else None)
 
 
 class ResetSchema(BaseSchema):
@@ -151,7 +149,7 @@ class ResidentPatchSchema(BaseSchema):
     building_id = id_field()
     unit = TrimmedString(validate=length(1, 10))
     room = TrimmedString(validate=length(1, 10))
-    flags = fields.List(fields.String(validate=one_of(FLAG_CHOICES)))
+    flags = fields.List(fields.String(validate=one_of(Resident.FLAG_CODES)))
     active = fields.Boolean()
     inactive_reason = fields.String(
         validate=one_of(Resident.INACTIVE_REASONS),
@@ -181,11 +179,11 @@ class ResidentSchema(ma.Schema):
 
     @ma.post_dump(pass_original=True)
     def hide_private(self, data, resident, **kwargs):
-        user = current_user
-        if not user.is_authenticated or not access.can_see(user, resident):
+        user = me()
+        if user is None or not access.can_see(user, resident):
             for key in ("birth_date", "building_id", "unit", "room", "grid_id"):
                 data[key] = None
-        if not user.is_authenticated or not access.can_see_flags(user, resident):
+        if user is None or not access.can_see_flags(user, resident):
             data["flags"] = None
         return data
 

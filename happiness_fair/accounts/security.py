@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, has_request_context, request, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from ..database import utcnow
@@ -32,6 +32,12 @@ def _hasher() -> PasswordHasher:
         time_cost=current_app.config["PASSWORD_HASH_TIME_COST"],
         memory_cost=current_app.config["PASSWORD_HASH_MEMORY_KIB"],
     )
+
+
+def me() -> User | None:
+    """The signed-in person, or None for a visitor: the one way pages, the API and schemas ask
+    who is calling (flask_login's proxy unwrapped, so it can be compared and stored)."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def hash_password(password: str) -> str:

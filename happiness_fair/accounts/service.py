@@ -134,6 +134,20 @@ def household(user: User) -> list[Resident]:
     )
 
 
+def people_to_book_for(user: User, chosen_id: int | None = None) -> list[Resident]:
+    """Whom this person can book for: herself (with an address here) and those she manages;
+    for a grid worker or the office also the resident chosen, if access.may_book_for allows.
+    Closed records are left out, as create_booking() refuses them."""
+    own = own_resident(user)
+    people = [own] if own is not None and own.active else []
+    people += [r for r in household(user) if r.active]
+    if user.is_staff and chosen_id is not None and all(p.id != chosen_id for p in people):
+        resident = db.session.get(Resident, chosen_id)
+        if resident is not None and resident.active and access.may_book_for(user, resident):
+            people.append(resident)
+    return people
+
+
 def add_household_member(user: User, data: dict) -> Resident:
     """A family member without an account, at the caller's address unless another is given."""
     _check_birth_date(data.get("birth_date"))
@@ -236,7 +250,7 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
         if "flags" in staff_only:
             chosen = set(staff_only["flags"])
             flags_before = set(resident.flags)
-            for name in Resident.FLAG_NAMES:
+            for name in Resident.FLAG_CODES:
                 setattr(resident, name, name in chosen)
         closing = staff_only.get("active") is False and resident.active
         was_active, reason_before = resident.active, resident.inactive_reason

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..accounts.limits import photo_uploads
 from ..accounts.rules import phone_for_list
+from ..accounts.security import me
 from ..api import examples
 from ..api.base import (
     IDEMPOTENCY_KEY,
@@ -51,7 +51,7 @@ IDEMPOTENCY_HEADER = IDEMPOTENCY_KEY  # the shared parameter component
 def _viewer() -> access.Viewer:
     """How the caller stands to bookings, worked out once per request."""
     if "booking_viewer" not in g:
-        g.booking_viewer = access.viewer_of(current_user._get_current_object())
+        g.booking_viewer = access.viewer_of(me())
     return g.booking_viewer
 
 
@@ -169,7 +169,7 @@ def create_booking(data):
     - 409: the fair-day slot is full, or the fair day is over.
     - 422: a field is invalid: a date in the past, both or neither of `listing_id` and
       `category_id`, a beneficiary the caller may not book for, a bad `Idempotency-Key`."""
-    booking = raising.create_booking(current_user._get_current_object(), data, _idempotency_key())
+    booking = raising.create_booking(me(), data, _idempotency_key())
     return _present(booking.id, booking)
 
 
@@ -243,12 +243,12 @@ def change_details(data, booking_id):
     - 404: no such booking, or the caller may not see it.
     - 409: the work has started (or it is over), or someone else changed it just now.
     - 422: not a mobile number, or a door note over 200 characters."""
-    moving.change_details(current_user._get_current_object(), booking_id, data)
+    moving.change_details(me(), booking_id, data)
     return _present(booking_id)
 
 
 def _act(booking_id: int, action: Action, **details) -> dict:
-    user = current_user._get_current_object()
+    user = me()
     booking = reading.booking_for_action(booking_id)
     moving.transition(booking, user, action, **details)
     # Taking a job changes the booking row and adds a step, nothing else: answer from memory.
@@ -504,7 +504,7 @@ def add_photo(data, booking_id):
     finally:
         upload.close()  # a large upload is spooled to a temporary file
     (clean,) = clean_uploads([raw])  # decoded before any write: no lock held meanwhile
-    user = current_user._get_current_object()
+    user = me()
     photo = photos.add_photo(user, booking_id, clean)
     return {"id": photo.id, "url": _photo_url(booking_id, photo.id)}
 
@@ -533,7 +533,7 @@ def get_photo(booking_id, photo_id):
     - 404: no such photo, or the caller may not see it."""
     if photo_id > MAX_ID:
         raise NotFound()  # beyond any id the database can hold
-    photo = photos.photo_for(current_user._get_current_object(), booking_id, photo_id)
+    photo = photos.photo_for(me(), booking_id, photo_id)
     response = current_app.response_class(photo.data, mimetype=photo.content_type)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = "inline"

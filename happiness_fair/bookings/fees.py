@@ -188,10 +188,3 @@ def quote_for(
         waiver_rule=None,
         waiver_pending_verification=pending,
     )
-
-
-def format_fen(fen: int) -> str:
-    """Fen as the price people read: 1250 → "¥12.50" (no thousands separator)."""
-    sign = "-" if fen < 0 else ""
-    yuan, rest = divmod(abs(fen), 100)
-    return f"{sign}¥{yuan}.{rest:02d}"

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import Resident, ResidentManager, User
 from ..catalogue import service as catalogue_service
+from ..catalogue import stats as catalogue_stats
 from ..catalogue.models import Volunteer
 from ..database import utcnow
 from ..errors import Conflict
@@ -89,20 +90,6 @@ def transition(booking: Booking, actor: User | None, action: Action, **details) 
         step()
     booking_moved.send(booking, action=action, actor=actor, from_status=from_status)
     return booking
-
-
-def _count_for_volunteer(volunteer_id: int, rating: int | None) -> None:
-    """Keep the catalogue's counters in step: one more job done, and its stars."""
-    values: dict[str, Any] = {"completed_count": Volunteer.completed_count + 1}
-    if rating is not None:
-        values["rating_sum"] = Volunteer.rating_sum + rating
-        values["rating_count"] = Volunteer.rating_count + 1
-    db.session.execute(
-        sa.update(Volunteer)
-        .where(Volunteer.id == volunteer_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def _accept(booking, actor, relation, details, now) -> _Move:
@@ -188,7 +175,7 @@ def _complete(booking, actor, relation, details, now) -> _Move:
 def _confirm(booking, actor, relation, details, now) -> _Move:
     rating = details.get("rating")
     volunteer_id = booking.volunteer_id
-    after = [lambda: _count_for_volunteer(volunteer_id, rating)]
+    after = [lambda: catalogue_stats.count_job_done(volunteer_id, rating)]
     if actor is None:
         after.append(lambda: notices.tell_booker(booking, "booking_auto_confirmed", None))
     return _Move(
@@ -212,7 +199,7 @@ def _resolve_confirm(booking, actor, relation, details, now) -> _Move:
     return _Move(
         values={"confirmed_at": now},
         note=details.get("note") or "",
-        after=[lambda: _count_for_volunteer(volunteer_id, None)],
+        after=[lambda: catalogue_stats.count_job_done(volunteer_id, None)],
     )
 
 

@@ -54,10 +54,7 @@ def beneficiary_for(booker: User, beneficiary_id: int | None) -> Resident:
         resident = db.session.get(Resident, beneficiary_id)
         if resident is None or resident.community_id != booker.community_id:
             raise invalid("beneficiary_id", _l("There is no such person here."))
-        if not (
-            account_access.is_self_or_manager(booker, resident)
-            or account_access.is_staff_for(booker, resident.community_id, resident.grid_id)
-        ):
+        if not account_access.may_book_for(booker, resident):
             raise invalid("beneficiary_id", _l("You cannot book for this person."))
     if not resident.active:
         raise invalid("beneficiary_id", _l("This person's record is closed."))

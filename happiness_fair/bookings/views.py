@@ -12,14 +12,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..accounts import access as account_access
 from ..accounts import service as accounts
 from ..accounts.limits import photo_uploads, photos_sent
-from ..accounts.models import Resident
 from ..catalogue import service as catalogue
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
+from ..notifications.service import PERIOD_NAMES
 from ..places import clock
 from ..web import me, signed_in
 from . import access, contact, fees, moving, photos, pricing, raising, reading
@@ -40,14 +39,10 @@ from .schemas import (
 
 bp = Blueprint("bookings_web", __name__)
 bp.url_value_preprocessor(photo_form_body("bookings_web.create"))
+# The fee-waiver code the quote and the office's rules page name, from fees, never spelled out.
+bp.add_app_template_global(fees.AGE_80, "AGE_80")
 
 PER_PAGE = 20
-
-PERIOD_NAMES = {
-    "morning": _l("Morning"),
-    "afternoon": _l("Afternoon"),
-    "evening": _l("Evening"),
-}
 
 # What a resident (the booker, the person served or her manager) may do, one page each.
 RESIDENT_ACTIONS = {
@@ -124,7 +119,8 @@ def status_name(status) -> str:
 
 @bp.app_template_global()
 def period_name(period) -> str:
-    return str(PERIOD_NAMES.get(str(period), period))
+    name = str(PERIOD_NAMES.get(str(period), period))
+    return name[:1].upper() + name[1:]
 
 
 @bp.app_template_global()
@@ -138,24 +134,9 @@ def event_name(action: str) -> str:
 def _people(user, chosen=None) -> list:
     """Who this person can book for: herself (with an address here) and those she manages;
     for a grid worker or the office also the resident of their grids chosen (?for=)."""
-    own = accounts.own_resident(user)
-    people = [own] if own is not None and own.active else []
-    people += [r for r in accounts.household(user) if r.active]
     text = str(chosen or "").strip()
-    if (
-        user.is_staff
-        and text.isdigit()
-        and len(text) < 10
-        and all(str(p.id) != text for p in people)
-    ):
-        resident = db.session.get(Resident, int(text))
-        if (
-            resident is not None
-            and resident.active
-            and account_access.is_staff_for(user, resident.community_id, resident.grid_id)
-        ):
-            people.append(resident)
-    return people
+    chosen_id = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    return accounts.people_to_book_for(user, chosen_id)
 
 
 def _listing(value) -> object | None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
-from flask_login import current_user
 
 from .. import versions
-from ..accounts.models import User
+from ..accounts.security import me
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required, page_schema, paged
 from . import record, service
@@ -30,11 +29,6 @@ from .schemas import (
 blp = ApiBlueprint(
     "catalogue_api", __name__, description="Volunteers, their vetting, and the public catalogue"
 )
-
-
-def _viewer() -> User | None:
-    """The signed-in user, or None for an anonymous reader of the public catalogue."""
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 @blp.get("/categories")
@@ -68,7 +62,7 @@ def apply(data):
 
     - 409: the caller has already applied.
     - 422: a field is invalid (an unknown category, a grid outside the caller's community)."""
-    return service.apply(_viewer(), data)
+    return service.apply(me(), data)
 
 
 @blp.get("/me/volunteer")
@@ -82,7 +76,7 @@ def my_volunteer():
     Who: any signed-in caller.
 
     - 404: the caller has not applied to volunteer."""
-    return service.own_volunteer(_viewer())
+    return service.own_volunteer(me())
 
 
 @blp.patch("/me/volunteer")
@@ -100,7 +94,7 @@ def update_my_volunteer(data):
 
     - 404: the caller has not applied to volunteer.
     - 422: a field is invalid (an unknown category or grid)."""
-    return service.update_own(_viewer(), data)
+    return service.update_own(me(), data)
 
 
 @blp.get("/volunteers")
@@ -118,7 +112,7 @@ def community_volunteers(args):
     - 403: the caller is not staff.
     - 422: a query argument is invalid, or the category is unknown."""
     items, total = service.community_volunteers(
-        _viewer(),
+        me(),
         status=args.get("status"),
         grid_id=args.get("grid_id"),
         q=args.get("q"),
@@ -140,7 +134,7 @@ def my_volunteer_record():
     Who: a volunteer (of any status), for himself.
 
     - 403: the caller is not a volunteer."""
-    return record.own_record(_viewer())
+    return record.own_record(me())
 
 
 @blp.patch("/me/volunteer/record")
@@ -158,7 +152,7 @@ def update_my_volunteer_record(data):
     - 403: the caller is not a volunteer.
     - 422: a field is invalid (a gender other than male or female, an ID number that is not 6 to
       20 letters or digits, an area or contact over 100 characters)."""
-    return record.update_own(_viewer(), data)
+    return record.update_own(me(), data)
 
 
 @blp.get("/volunteers/<int:volunteer_id>/record")
@@ -173,7 +167,7 @@ def volunteer_record(volunteer_id):
 
     - 403: the caller is not the office.
     - 404: no such volunteer, or another community's."""
-    return record.record_for_office(_viewer(), volunteer_id)
+    return record.record_for_office(me(), volunteer_id)
 
 
 @blp.get("/volunteers/<int:volunteer_id>")
@@ -186,7 +180,7 @@ def get_volunteer(volunteer_id):
     Who: anyone; an unapproved volunteer only to himself and his community's office.
 
     - 404: no such volunteer, or one not approved that the caller may not see."""
-    return service.visible_volunteer(_viewer(), volunteer_id)
+    return service.visible_volunteer(me(), volunteer_id)
 
 
 @blp.patch("/volunteers/<int:volunteer_id>")
@@ -203,8 +197,8 @@ def tag_volunteer(data, volunteer_id):
     - 403: the caller is not the office.
     - 404: no such volunteer in the caller's community.
     - 422: a tag is empty or too long."""
-    volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
-    return service.set_tags(_viewer(), volunteer, data["tags"])
+    volunteer = service.vettable_volunteer(me(), volunteer_id)
+    return service.set_tags(me(), volunteer, data["tags"])
 
 
 @blp.post("/volunteers/<int:volunteer_id>/approve")
@@ -224,8 +218,8 @@ def approve(data, volunteer_id):
     - 404: no such volunteer in the caller's community.
     - 409: he is already approved and asked to add nothing.
     - 422: the note is too long."""
-    volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
-    return service.approve(_viewer(), volunteer, data["reason"])
+    volunteer = service.vettable_volunteer(me(), volunteer_id)
+    return service.approve(me(), volunteer, data["reason"])
 
 
 @blp.post("/volunteers/<int:volunteer_id>/refuse")
@@ -244,8 +238,8 @@ def refuse(data, volunteer_id):
     - 404: no such volunteer in the caller's community.
     - 409: the application is not pending and he asked to add nothing.
     - 422: no reason given."""
-    volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
-    return service.refuse(_viewer(), volunteer, data["reason"])
+    volunteer = service.vettable_volunteer(me(), volunteer_id)
+    return service.refuse(me(), volunteer, data["reason"])
 
 
 @blp.post("/volunteers/<int:volunteer_id>/suspend")
@@ -263,8 +257,8 @@ def suspend(data, volunteer_id):
     - 404: no such volunteer in the caller's community.
     - 409: he is not approved.
     - 422: no reason given."""
-    volunteer = service.vettable_volunteer(_viewer(), volunteer_id)
-    return service.suspend(_viewer(), volunteer, data["reason"])
+    volunteer = service.vettable_volunteer(me(), volunteer_id)
+    return service.suspend(me(), volunteer, data["reason"])
 
 
 @blp.get("/listings")
@@ -285,7 +279,7 @@ def catalogue(args):
     Anonymous answers carry an `ETag` (`Cache-Control: no-cache`): send it back in
     `If-None-Match` and the answer is 304 while nothing it shows has changed."""
     items, total = service.catalogue(
-        _viewer(),
+        me(),
         community_id=args.get("community_id"),
         category=args.get("category"),
         mode=args.get("mode"),
@@ -311,7 +305,7 @@ def create_listing(data):
     - 403: the caller is not an approved volunteer.
     - 422: a field is invalid (a category that is not his skill, a fee or duration out of
       range)."""
-    return service.create_listing(_viewer(), data)
+    return service.create_listing(me(), data)
 
 
 @blp.get("/listings/<int:listing_id>")
@@ -325,7 +319,7 @@ def get_listing(listing_id):
     Who: anyone; a withdrawn listing only to its volunteer and his office.
 
     - 404: no such listing, or a withdrawn one the caller may not see."""
-    return service.visible_listing(_viewer(), listing_id)
+    return service.visible_listing(me(), listing_id)
 
 
 @blp.patch("/listings/<int:listing_id>")
@@ -342,8 +336,8 @@ def update_listing(data, listing_id):
     - 403: the caller is not its approved volunteer.
     - 404: no such listing, or a withdrawn one the caller may not see.
     - 422: a field is invalid."""
-    listing = service.visible_listing(_viewer(), listing_id)
-    return service.update_listing(_viewer(), listing, data)
+    listing = service.visible_listing(me(), listing_id)
+    return service.update_listing(me(), listing, data)
 
 
 @blp.post("/listings/<int:listing_id>/withdraw")
@@ -361,8 +355,8 @@ def withdraw_listing_by_office(data, listing_id):
     - 404: no such listing, or the caller may not see it.
     - 409: it is already withdrawn.
     - 422: no reason given."""
-    listing = service.visible_listing(_viewer(), listing_id)
-    return service.withdraw_listing_by_office(_viewer(), listing, data["reason"])
+    listing = service.visible_listing(me(), listing_id)
+    return service.withdraw_listing_by_office(me(), listing, data["reason"])
 
 
 @blp.delete("/listings/<int:listing_id>")
@@ -377,5 +371,5 @@ def withdraw_listing(listing_id):
 
     - 403: the caller is neither.
     - 404: no such listing, or a withdrawn one the caller may not see."""
-    listing = service.visible_listing(_viewer(), listing_id)
-    service.withdraw_listing(_viewer(), listing)
+    listing = service.visible_listing(me(), listing_id)
+    service.withdraw_listing(me(), listing)

@@ -1,6 +1,11 @@
-"""The shared categories: codes the API fixes, names in both languages, display order."""
+"""The catalogue's pure rules: the shared categories (codes the API fixes, names in both
+languages, display order), vetting moves, a volunteer's name as the public sees it and his star
+level for the hours he has given."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
 
 CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("plumbing", "水电维修", "Plumbing & electrics"),
@@ -36,3 +41,40 @@ VETTING_MOVES: dict[tuple[str, str], str] = {
 def vetting_result(status: str, action: str) -> str | None:
     """The status a vetting action leads to from this status, or None when it is not allowed."""
     return VETTING_MOVES.get((str(status), str(action)))
+
+
+# 《中国社区志愿者注册管理办法》 art. 18: 一星 … 五星 at these cumulative verified hours.
+DEFAULT_STAR_THRESHOLDS_HOURS: tuple[int, ...] = (100, 300, 600, 1000, 1500)
+
+
+def check_star_thresholds(thresholds_hours: Sequence[int]) -> None:
+    """Refuse thresholds that are not positive and rising (configuration is checked at start)."""
+    if any(h <= 0 for h in thresholds_hours) or any(a >= b for a, b in pairwise(thresholds_hours)):
+        raise ValueError(f"star thresholds must be positive and rising: {thresholds_hours}")
+
+
+def star_level(
+    verified_minutes: int, thresholds_hours: Sequence[int] = DEFAULT_STAR_THRESHOLDS_HOURS
+) -> int:
+    """Service-hours stars earned (0 = none yet) by cumulative verified minutes; thresholds are
+    configuration because local schemes differ (Beijing: 100/200/500/800/1000)."""
+    if verified_minutes < 0:
+        raise ValueError(f"verified minutes cannot be negative: {verified_minutes}")
+    check_star_thresholds(thresholds_hours)
+    return sum(1 for hours in thresholds_hours if verified_minutes >= hours * 60)
+
+
+def mask_name(name: str) -> str:
+    """The public name of a volunteer who has not chosen to show it in full: the first
+    character, then one * per remaining non-space character (at least one), so "沈林益" → "沈**",
+    "李明" → "李*", "John Smith" → "J********" and a one-character name is not shown whole."""
+    name = name.strip()
+    if not name:
+        return ""
+    hidden = sum(1 for ch in name[1:] if not ch.isspace())
+    return name[0] + "*" * max(1, hidden)
+
+
+def public_name(name: str, full: bool) -> str:
+    """A volunteer's name as shown: whole when he chose so (or the viewer may see it), else 沈**."""
+    return name if full else mask_name(name)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from marshmallow import fields, validate
 
+from ..accounts.security import me
 from ..api.base import PageArgs
-from ..hours import rankings
-from ..hours import rules as hours_rules
 from ..teams import service as teams_service
 from ..validation import MAX_ID, BaseSchema, TrimmedString, between, length, one_of
-from . import rules, service
+from . import rules, service, stats
 
 MAX_TAGS = 10
 
@@ -132,15 +130,12 @@ class CatalogueArgs(PageArgs):
 
 
 def _stars(volunteer) -> int:
-    return rankings.stars_for(volunteer.verified_minutes)
+    return stats.stars_for(volunteer.verified_minutes)
 
 
 def _shown_name(volunteer) -> str:
     """Full name for himself, his community's staff, or when he chose it; else 沈**."""
-    viewer = current_user if current_user.is_authenticated else None
-    if service.sees_full_name(viewer, volunteer):
-        return volunteer.name
-    return hours_rules.mask_name(volunteer.name)
+    return service.name_shown_to(me(), volunteer)
 
 
 PUBLIC_CARD = ("id", "name", "bio", "category_ids", "star_level", "rating", "completed_count")
@@ -184,7 +179,7 @@ class VolunteerSchema(ma.Schema):
 
     @ma.post_dump(pass_original=True)
     def hide_decision(self, data, volunteer, **kwargs):
-        viewer = current_user if current_user.is_authenticated else None
+        viewer = me()
         if not service.sees_record(viewer, volunteer):
             # The public card: what the catalogue needs, never his tags (在职党员 is a political
             # affiliation), his grids or his account.

@@ -80,6 +80,11 @@ def sees_full_name(user: User | None, volunteer: Volunteer) -> bool:
     return user is not None and user.is_staff and user.community_id == volunteer.community_id
 
 
+def name_shown_to(user: User | None, volunteer: Volunteer) -> str:
+    """His name as this person may see it (sees_full_name): 沈林益, or 沈** for the public."""
+    return rules.public_name(volunteer.name, sees_full_name(user, volunteer))
+
+
 def sees_record(user: User | None, volunteer: Volunteer) -> bool:
     """His whole volunteer record (account, grids, tags, minutes): he and his community's staff;
     everyone else sees the public card."""

@@ -5,25 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from .. import versions
+from ..accounts.security import me
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
-from ..hours import rules as hours_rules
 from ..web import is_htmx, page_number
-from . import service
+from . import service, stats
 from .models import Category, Volunteer
 from .schemas import ListingWithdrawSchema
 
 bp = Blueprint("catalogue_web", __name__)
 
 PER_PAGE = 20
-
-
-def _viewer():
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 @bp.app_template_global()
@@ -34,14 +29,13 @@ def category_name(category: Category) -> str:
 @bp.app_template_global()
 def volunteer_name(volunteer: Volunteer) -> str:
     """Full name only to those the catalogue's rule allows; else 沈**."""
-    if service.sees_full_name(_viewer(), volunteer):
-        return volunteer.name
-    return hours_rules.mask_name(volunteer.name)
+    return service.name_shown_to(me(), volunteer)
 
 
 @bp.app_template_global()
 def star_level(volunteer: Volunteer) -> int:
-    return hours_rules.star_level(volunteer.verified_minutes)
+    """His service-hours star level by the configured thresholds, as the API gives it."""
+    return stats.stars_for(volunteer.verified_minutes)
 
 
 @bp.get("/services")
@@ -58,7 +52,7 @@ def services():
     error = None
     try:
         items, total = service.catalogue(
-            _viewer(),
+            me(),
             category=chosen.code if chosen else None,
             mode=mode,
             q=q or None,
@@ -87,7 +81,7 @@ def services():
 @versions.conditional_get(versions.CATALOGUE)
 def listing(listing_id: int):
     try:
-        item = service.visible_listing(_viewer(), listing_id)
+        item = service.visible_listing(me(), listing_id)
     except NotFound:
         if not service.listing_once_offered(listing_id):
             raise
@@ -98,7 +92,7 @@ def listing(listing_id: int):
 
 def _listing_page(item, errors=None, form=None, status=200):
     category = next(c for c in service.categories() if c.id == item.category_id)
-    viewer = _viewer()
+    viewer = me()
     can_withdraw = item.active and service.is_office_of(viewer, item.community_id)
     html = render_template(
         "catalogue/listing.html",
@@ -114,7 +108,7 @@ def _listing_page(item, errors=None, form=None, status=200):
 @bp.post("/services/<int:listing_id>/withdraw")
 def withdraw(listing_id: int):
     """The office takes a listing out of the catalogue, with a reason its volunteer is told."""
-    viewer = _viewer()
+    viewer = me()
     if viewer is None:
         abort(401)
     item = service.visible_listing(viewer, listing_id)

@@ -23,10 +23,10 @@ from ..bookings.schemas import STATUSES, AcceptSchema, CompleteSchema, EmptySche
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed, translate_fields
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
-from ..hours import rules as hours_rules
 from ..places import service as places
 from ..web import me, page_number, shell_facts, signed_in
 from . import record, service
+from . import rules as catalogue_rules
 from .models import VolunteerStatus
 from .schemas import (
     ListingPatchSchema,
@@ -86,7 +86,7 @@ def volunteer_status_name(status) -> str:
 
 @bp.app_template_global()
 def masked_name(name: str) -> str:
-    return hours_rules.mask_name(name)
+    return catalogue_rules.mask_name(name)
 
 
 def _load(schema_cls, raw: dict) -> tuple[dict, dict]:

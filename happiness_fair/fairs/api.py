@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.security import me
 from ..api.base import ApiBlueprint, list_schema, login_required, page_schema, paged
 from ..errors import ValidationFailed
 from ..hours.schemas import HoursRecordSchema
@@ -31,10 +32,6 @@ blp = ApiBlueprint(
     description="Fair days (事集日): stalls, slots, walk-ins",
     tag="fair-days",
 )
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 @blp.get("/fair-days")
@@ -74,7 +71,7 @@ def schedule_fair_day(data):
     - 403: the caller is not the office.
     - 422: a day in the past, an end before the start, a day over 12 hours, a slot that does not
       fit, a grid not in the community."""
-    return service.schedule(_user(), data)
+    return service.schedule(me(), data)
 
 
 @blp.get("/fair-days/<int:fair_day_id>")
@@ -105,7 +102,7 @@ def sign_up_stall(data, fair_day_id):
     - 404: no such fair day, or it is another community's.
     - 409: the day is over, or this listing already has a stall that day.
     - 422: no such listing, or one not offered at fairs."""
-    return service.sign_up_stall(_user(), fair_day_id, data)
+    return service.sign_up_stall(me(), fair_day_id, data)
 
 
 @blp.post("/fair-days/<int:fair_day_id>/cancel")
@@ -124,7 +121,7 @@ def cancel_fair_day(data, fair_day_id):
     - 404: no such fair day, or it is another community's.
     - 409: the day is already cancelled, or it is over.
     - 422: no reason given, or one over 500 characters."""
-    return service.cancel_fair_day(_user(), fair_day_id, data["reason"])
+    return service.cancel_fair_day(me(), fair_day_id, data["reason"])
 
 
 @blp.post("/fair-days/<int:fair_day_id>/stalls/<int:stall_id>/withdraw")
@@ -144,7 +141,7 @@ def withdraw_stall(data, fair_day_id, stall_id):
     - 404: no such fair day or stall on that day, or the day is another community's.
     - 409: the stall is already withdrawn (or the day cancelled), or the day is over.
     - 422: a reason over 500 characters."""
-    return service.withdraw_stall(_user(), fair_day_id, stall_id, data["reason"])
+    return service.withdraw_stall(me(), fair_day_id, stall_id, data["reason"])
 
 
 @blp.get("/fair-days/<int:fair_day_id>/slots")
@@ -176,7 +173,7 @@ def record_walk_in(data, fair_day_id):
     - 404: no such fair day, or it is another community's.
     - 409: it is not the fair day itself.
     - 422: no such stall that day, or no kind of service."""
-    return service.record_walk_in(_user(), fair_day_id, data)
+    return service.record_walk_in(me(), fair_day_id, data)
 
 
 @blp.get("/fair-days/<int:fair_day_id>/walk-ins")
@@ -191,7 +188,7 @@ def list_walk_ins(fair_day_id):
 
     - 403: the caller is neither.
     - 404: no such fair day, or it is another community's."""
-    return {"items": service.walk_ins_of(_user(), fair_day_id)}
+    return {"items": service.walk_ins_of(me(), fair_day_id)}
 
 
 @blp.post("/fair-days/<int:fair_day_id>/attendance")
@@ -211,4 +208,4 @@ def confirm_attendance(data, fair_day_id):
     - 404: no such fair day, or it is another community's.
     - 409: the fair day has not come yet.
     - 422: a volunteer without a stall that day, or a correction for one not confirmed."""
-    return {"items": service.confirm_attendance(_user(), fair_day_id, data)}
+    return {"items": service.confirm_attendance(me(), fair_day_id, data)}

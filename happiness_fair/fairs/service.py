@@ -423,12 +423,6 @@ def release_seat(booking_id: int) -> bool:
     return True
 
 
-def slot_of_booking(booking_id: int) -> SlotBooking | None:
-    return db.session.execute(
-        sa.select(SlotBooking).where(SlotBooking.booking_id == booking_id)
-    ).scalar_one_or_none()
-
-
 def raise_fair_booking(
     booker: User, beneficiary: Resident, data: dict, idempotency_key: str | None
 ) -> Booking:

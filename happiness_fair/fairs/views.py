@@ -16,9 +16,9 @@ from ..catalogue.models import Listing
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
-from ..hours.rules import mask_name
 from ..places import clock
 from ..places.models import Grid
+from ..web import me
 from . import rules, service
 from .schemas import (
     FairBookingForm,
@@ -34,13 +34,6 @@ bp = Blueprint("fairs", __name__, url_prefix="/fairs")
 
 def _user():
     return current_user._get_current_object()
-
-
-def _shown_name(volunteer) -> str:
-    viewer = _user() if current_user.is_authenticated else None
-    if catalogue.sees_full_name(viewer, volunteer):
-        return volunteer.name
-    return mask_name(volunteer.name)
 
 
 # --- residents: the list and the fair-day page (also the poster) -------------------------------
@@ -78,7 +71,7 @@ def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
             views=views,
             people=people,
             volunteer=volunteer,
-            names={v.stall.id: _shown_name(v.volunteer) for v in views},
+            names={v.stall.id: catalogue.name_shown_to(me(), v.volunteer) for v in views},
             form=form or {},
             errors=errors or {},
             hhmm=rules.hhmm,

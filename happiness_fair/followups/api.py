@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_login import current_user
 from marshmallow import fields
 
+from ..accounts.security import me
 from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
 from ..bookings import access, reading
@@ -43,7 +43,7 @@ class BoardSchema(ma.Schema):
 
 
 def _views(items) -> list[dict]:
-    viewer = access.viewer_of(current_user._get_current_object())
+    viewer = access.viewer_of(me())
     return [list_view(b, viewer) for b in items]
 
 
@@ -64,7 +64,7 @@ def follow_up(data, booking_id):
     - 404: no such booking, or the caller may not see it.
     - 409: the booking is not completed or confirmed, or its call is already recorded.
     - 422: an unknown `outcome`, `satisfaction` outside 1–5."""
-    user = current_user._get_current_object()
+    user = me()
     booking = service.record_call(user, booking_id, data)
     return booking_view(reading.load_booking(booking.id), access.viewer_of(user))
 
@@ -82,7 +82,7 @@ def list_follow_ups(args):
 
     - 403: the caller is not staff.
     - 422: a query argument is invalid."""
-    items, total = service.awaiting(current_user, args["page"], args["per_page"])
+    items, total = service.awaiting(me(), args["page"], args["per_page"])
     return paged(_views(items), total, args)
 
 
@@ -100,5 +100,5 @@ def grid_board():
     - 403: the caller is not staff."""
     return {
         name: {"total": total, "items": _views(items)}
-        for name, (items, total) in service.board(current_user).items()
+        for name, (items, total) in service.board(me()).items()
     }

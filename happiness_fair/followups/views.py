@@ -263,7 +263,7 @@ def verify_age(resident_id: int):
 def set_flags(resident_id: int):
     user = me()
     resident = desk.resident_for(user, resident_id)
-    chosen = [f for f in request.form.getlist("flags") if f in Resident.FLAG_NAMES]
+    chosen = [f for f in request.form.getlist("flags") if f in Resident.FLAG_CODES]
     accounts.update_resident(user, resident, {"flags": chosen})
     flash(_("The flags are saved."), "success")
     return redirect(url_for(".resident", resident_id=resident_id), code=303)

@@ -1,4 +1,4 @@
-"""Rankings of volunteers and the grid table, read from the kept totals, and star levels.
+"""Rankings of volunteers and the grid table, read from the kept totals.
 
 Only verified minutes count (the totals hold nothing else). Volunteers are ordered by minutes,
 then services, then name, then id (hours.rules.ranking_sort_key, done here in SQL): names by
@@ -11,30 +11,25 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
+from ..catalogue import rules as catalogue_rules
+from ..catalogue import stats
 from ..catalogue.models import Volunteer, VolunteerTag
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..places.models import Grid
 from . import rules, totals
 
-
-def star_thresholds() -> tuple[int, ...]:
-    """Hours for one to five stars: configuration (STAR_THRESHOLDS_HOURS), national by default."""
-    return tuple(
-        current_app.config.get("STAR_THRESHOLDS_HOURS", rules.DEFAULT_STAR_THRESHOLDS_HOURS)
-    )
-
-
-def stars_for(verified_minutes: int) -> int:
-    return rules.star_level(verified_minutes, star_thresholds())
-
-
 # The period shown when none is asked for; the period selectors show the same one.
-DEFAULT_PERIOD = rules.Period.month
+DEFAULT_PERIOD = rules.RankingPeriod.month
+# The calendar periods in words, as the period selectors offer them (all time has no button).
+RANKING_PERIOD_NAMES = {
+    rules.RankingPeriod.month: _l("This month"),
+    rules.RankingPeriod.quarter: _l("This quarter"),
+    rules.RankingPeriod.year: _l("This year"),
+}
 
 
 def date_range(
@@ -65,7 +60,7 @@ class RankedVolunteer:
     @property
     def public_name(self) -> str:
         """The name on the public honour board: in full only if he chose so."""
-        return self.name if self.show_full_name else rules.mask_name(self.name)
+        return catalogue_rules.public_name(self.name, self.show_full_name)
 
 
 def volunteer_ranking(
@@ -125,7 +120,7 @@ def volunteer_ranking(
             name=row.name,
             minutes=int(row.minutes),
             services=int(row.services),
-            star_level=stars_for(row.verified_minutes),
+            star_level=stats.stars_for(row.verified_minutes),
             show_full_name=row.show_full_name,
         )
         for rank, row in enumerate(db.session.execute(stmt), start=1)

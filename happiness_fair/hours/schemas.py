@@ -8,7 +8,7 @@ from marshmallow import fields
 from ..api.base import PageArgs
 from ..validation import BaseSchema, TrimmedString, between, id_field, length, one_of
 from .models import CorrectionStatus, HoursStatus, Source
-from .rules import Period
+from .rules import RankingPeriod
 
 MAX_MINUTES = 1440
 FORMATS = ("json", "csv", "xlsx")
@@ -111,7 +111,7 @@ class SummarySchema(ma.Schema):
 
 
 class GridRankingArgs(RangeArgs):
-    period = fields.String(load_default=None, validate=one_of(p.value for p in Period))
+    period = fields.String(load_default=None, validate=one_of(p.value for p in RankingPeriod))
     format = fields.String(load_default="json", validate=one_of(FORMATS))
 
 

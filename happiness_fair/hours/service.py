@@ -17,6 +17,7 @@ from ..bookings.events import booking_moved
 from ..bookings.models import Booking, BookingEvent
 from ..bookings.rules import Action, BookingStatus
 from ..catalogue.models import Volunteer
+from ..catalogue.stats import star_thresholds, stars_for
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -33,7 +34,6 @@ from .models import (
     HoursStatus,
     Source,
 )
-from .rankings import star_thresholds, stars_for
 
 
 def _invalid(field: str, message) -> ValidationFailed:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..catalogue.models import Volunteer
+from ..catalogue import stats
 from ..extensions import db
 from ..fairs.models import FairDay, WalkIn
 from .models import HoursDayTotal, HoursMonthTotal, HoursRecord, Source
@@ -39,7 +39,8 @@ def _upsert(model, keys: dict, minutes: int, services: int) -> None:
 
 def add(record: HoursRecord, sign: int) -> None:
     """Count a record into the totals (sign 1) or take it out again (sign -1), together with the
-    volunteer's all-time verified minutes that his star level reads."""
+    volunteer's all-time verified minutes on his row, which his star level reads. Every
+    verification, rejection and correction passes here."""
     minutes = sign * record.minutes
     services = sign * (1 if counts_as_service(record.source) else 0)
     common = {
@@ -49,12 +50,7 @@ def add(record: HoursRecord, sign: int) -> None:
     }
     _upsert(HoursDayTotal, {**common, "day": record.date}, minutes, services)
     _upsert(HoursMonthTotal, {**common, "month": record.date.replace(day=1)}, minutes, services)
-    db.session.execute(
-        sa.update(Volunteer)
-        .where(Volunteer.id == record.volunteer_id)
-        .values(verified_minutes=Volunteer.verified_minutes + minutes)
-        .execution_options(synchronize_session=False)
-    )
+    stats.add_verified_minutes(record.volunteer_id, minutes)
 
 
 def _next_month(day: date) -> date:

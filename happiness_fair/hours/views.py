@@ -27,6 +27,7 @@ from ..web import me, page_number, signed_in
 from . import rankings, service
 from .api import HONOUR_BOARD_SIZE
 from .models import HoursStatus
+from .rules import RankingPeriod
 from .schemas import CorrectionRequestSchema
 
 bp = Blueprint("hours_web", __name__)
@@ -48,7 +49,16 @@ CORRECTION_STATUS_NAMES = {
     "accepted": _l("accepted by the office"),
     "rejected": _l("turned down by the office"),
 }
-PERIOD_NAMES = {"month": _l("This month"), "year": _l("This year")}
+# The honour board offers this month and this year (the office's pages also the quarter).
+HONOUR_BOARD_PERIODS = {
+    p: rankings.RANKING_PERIOD_NAMES[p] for p in (rankings.DEFAULT_PERIOD, RankingPeriod.year)
+}
+
+
+@bp.app_template_global()
+def ranking_periods():
+    """(value, name) of every period the office's period selector offers."""
+    return rankings.RANKING_PERIOD_NAMES.items()
 
 
 @bp.app_template_global()
@@ -217,7 +227,7 @@ def honour_board():
             "hours/honour_board.html", community=None, communities=places.communities()
         )
     period = request.args.get("period", "month")
-    period = period if period in PERIOD_NAMES else "month"
+    period = period if period in HONOUR_BOARD_PERIODS else rankings.DEFAULT_PERIOD
     first, last = rankings.rules.period_range(period, today())
     items = rankings.volunteer_ranking(community.id, first, last, limit=HONOUR_BOARD_SIZE)
     return render_template(
@@ -225,7 +235,7 @@ def honour_board():
         community=community,
         communities=[],
         period=period,
-        periods=PERIOD_NAMES,
+        periods=HONOUR_BOARD_PERIODS,
         first=first,
         last=last,
         items=items,

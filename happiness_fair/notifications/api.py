@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from marshmallow import fields
 
+from ..accounts.security import me
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
 from ..bookings import access as booking_access
 from ..bookings import contact as booking_contact
@@ -48,7 +49,7 @@ def _view(row: Notification, categories, locale: str, phones=None) -> dict:
 
 def _phones(rows) -> dict[int, str]:
     """The volunteer's phone for those that name him, by the booking's rule as it stands now."""
-    user = current_user._get_current_object()
+    user = me()
     return booking_contact.phones_for_notifications(booking_access.viewer_of(user), rows)
 
 

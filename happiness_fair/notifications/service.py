@@ -106,6 +106,7 @@ MESSAGES = {
 }
 KINDS = tuple(MESSAGES)
 
+# A booking's part of the day in words, as inside a sentence; pages capitalise it (period_name).
 PERIOD_NAMES = {
     Period.morning: _l("morning"),
     Period.afternoon: _l("afternoon"),

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from marshmallow import fields
 
+from ..accounts.security import me
 from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page_schema, paged
 from ..bookings import access
 from ..bookings.api import list_view
@@ -213,7 +214,7 @@ def overdue_jobs():
     Who: the office.
 
     - 403: the caller is not the office."""
-    viewer = access.viewer_of(current_user._get_current_object())
+    viewer = access.viewer_of(me())
     return {"items": [list_view(b, viewer) for b in service.overdue_jobs(current_user)]}
 
 

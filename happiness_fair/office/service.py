@@ -372,10 +372,6 @@ def certificate_by_serial(user: User, serial: str) -> list[Certificate]:
     )
 
 
-def community_of(user: User) -> Community:
-    return db.session.get(Community, user.community_id)
-
-
 # --- the audit log ------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user
 
+from ..accounts.security import me
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..database import long_statements
 from ..hours.api import _as_file, _hours, _staff_range, file_formats_doc
@@ -22,10 +23,6 @@ from .schemas import (
 blp = ApiBlueprint("teams_api", __name__, description="Volunteer teams (志愿服务队)")
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 @blp.get("/teams")
 @blp.doc(operationId="listTeams")
 @blp.response(200, list_schema(TeamSchema, "TeamList"))
@@ -36,7 +33,7 @@ def list_teams():
 
     Who: anyone signed in. Staff see every team of their community; a volunteer the teams he
     leads or belongs to; anyone else an empty list."""
-    return {"items": service.visible_teams(_user())}
+    return {"items": service.visible_teams(me())}
 
 
 @blp.post("/teams")
@@ -53,7 +50,7 @@ def create_team(data):
     - 403: the caller is not the office.
     - 409: the community already has a team of this name.
     - 422: the leader is not an approved volunteer of the community, or the name is empty."""
-    return service.create_team(_user(), data["name"], data["leader_volunteer_id"])
+    return service.create_team(me(), data["name"], data["leader_volunteer_id"])
 
 
 @blp.patch("/teams/<int:team_id>")
@@ -71,8 +68,8 @@ def change_team(data, team_id):
     - 404: no such team in the caller's community.
     - 409: the community already has a team of this name.
     - 422: the leader is not an approved volunteer of the community."""
-    team = service.get_team(_user(), team_id)
-    return service.change_team(_user(), team, **data)
+    team = service.get_team(me(), team_id)
+    return service.change_team(me(), team, **data)
 
 
 @blp.post("/teams/<int:team_id>/members")
@@ -90,8 +87,8 @@ def add_member(data, team_id):
     - 404: no such team in the caller's community.
     - 409: the volunteer is already in the team.
     - 422: not an approved volunteer of the community."""
-    team = service.get_team(_user(), team_id)
-    return service.add_member(_user(), team, data["volunteer_id"])
+    team = service.get_team(me(), team_id)
+    return service.add_member(me(), team, data["volunteer_id"])
 
 
 @blp.delete("/teams/<int:team_id>/members/<int:volunteer_id>")
@@ -107,8 +104,8 @@ def remove_member(team_id, volunteer_id):
     - 403: the caller is none of these.
     - 404: no such team in the caller's community, or the volunteer is not in it.
     - 409: the leader cannot leave; the office names another leader first."""
-    team = service.get_team(_user(), team_id)
-    service.remove_member(_user(), team, volunteer_id)
+    team = service.get_team(me(), team_id)
+    service.remove_member(me(), team, volunteer_id)
     return ""
 
 

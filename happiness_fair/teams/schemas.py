@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_login import current_user
 from marshmallow import fields
 
-from ..hours.rules import mask_name
+from ..accounts.security import me
+from ..catalogue import service as catalogue
 from ..hours.schemas import GridRankingArgs
 from ..validation import BaseSchema, TrimmedString, id_field, length
 from . import service
 
 
 def _shown(volunteer, full: bool = False) -> str:
-    """Staff, and a team's leader for its members (full=True: they are his team), see full
-    names; so does each volunteer his own; team mates see each other as each chose for the
-    public."""
-    if full or (current_user.is_authenticated and current_user.is_staff):
-        return volunteer.name
-    if current_user.is_authenticated and volunteer.user_id == current_user.id:
-        return volunteer.name
-    return volunteer.name if volunteer.show_full_name else mask_name(volunteer.name)
+    """A team's leader sees his members' full names (full=True: they are his team); otherwise
+    the catalogue's rule (staff and the volunteer himself see it whole, others as he chose)."""
+    return volunteer.name if full else catalogue.name_shown_to(me(), volunteer)
 
 
 class NewTeamSchema(BaseSchema):
@@ -51,7 +46,8 @@ class TeamSchema(ma.Schema):
 
     @ma.pre_dump
     def with_members(self, team, **kwargs):
-        leads = current_user.is_authenticated and service.is_leader(current_user, team)
+        user = me()
+        leads = user is not None and service.is_leader(user, team)
         return {
             "id": team.id,
             "name": team.name,

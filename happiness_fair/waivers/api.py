@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_login import current_user
 from marshmallow import fields
 
+from ..accounts.security import me
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..bookings import fees
 from ..validation import BaseSchema, between
@@ -54,4 +55,4 @@ def update_rule(changes, code):
     - 403: the caller is not the office.
     - 404: no rule has that code.
     - 422: a field is invalid (an age outside 0–150)."""
-    return service.update_rule(current_user, code, changes).to_dict()
+    return service.update_rule(me(), code, changes).to_dict()

@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from happiness_fair.accounts.models import Resident, User
-from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.catalogue.models import Listing, Volunteer
-from happiness_fair.extensions import db
-from happiness_fair.places.clock import today
-from tests.factories import Factories
-
-
-@pytest.fixture
-def _categories_back(app):
-    """committed_db empties every table, the shared categories too: put them back after it."""
-    yield
-    with app.app_context():
-        ensure_categories()
-        db.session.commit()
-
-
-@pytest.fixture
-def committed(_categories_back, committed_db, app) -> Factories:
-    """Real commits that several threads can see; factories that write through them."""
-    return Factories(app)
-
-
-def tomorrow() -> date:
-    return today() + timedelta(days=1)
+from tests.factories import tomorrow
 
 
 @dataclass

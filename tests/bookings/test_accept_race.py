@@ -10,9 +10,8 @@ import sqlalchemy as sa
 
 from happiness_fair.bookings.models import Booking, BookingEvent
 from happiness_fair.extensions import db
+from tests.factories import tomorrow
 from tests.helpers import ApiClient
-
-from .conftest import tomorrow
 
 VOLUNTEERS = 20
 

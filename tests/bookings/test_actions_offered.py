@@ -10,8 +10,7 @@ import pytest
 
 from happiness_fair.bookings.rules import Action, path_segments
 from happiness_fair.places.clock import today
-
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 # Every path segment there is: POST /api/v1/bookings/{id}/<segment>.
 SEGMENTS = path_segments(list(Action))

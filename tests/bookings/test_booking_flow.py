@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 def test_grandma_books_a_named_plumber_and_it_is_free_because_she_is_over_80(book, world):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 def test_closing_the_record_cancels_her_open_bookings_and_tells_her_son(api, act, book, world):

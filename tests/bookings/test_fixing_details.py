@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 def _notes(api, user):

@@ -12,8 +12,7 @@ from happiness_fair.catalogue.models import Volunteer, VolunteerStatus
 from happiness_fair.database import utcnow
 from happiness_fair.notifications.models import Notification
 from happiness_fair.places.clock import today
-
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 def kinds_for(in_app, user) -> list[str]:

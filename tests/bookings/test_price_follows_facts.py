@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ import sqlalchemy as sa
 
 from happiness_fair.bookings.models import Booking
 from happiness_fair.places.clock import today
-
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 def test_an_open_request_names_no_volunteer_and_has_no_labour_fee(book, world):

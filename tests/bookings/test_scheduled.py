@@ -13,9 +13,8 @@ from happiness_fair.database import utcnow
 from happiness_fair.extensions import db
 from happiness_fair.notifications.models import Notification
 from happiness_fair.scheduled import run_scheduled
+from tests.factories import tomorrow
 from tests.helpers import ApiClient
-
-from .conftest import tomorrow
 
 
 def _post(client, path, **body):

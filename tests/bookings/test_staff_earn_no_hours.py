@@ -9,8 +9,7 @@ from datetime import timedelta
 import pytest
 
 from happiness_fair.places.clock import today
-
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 @pytest.fixture

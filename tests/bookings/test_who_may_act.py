@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from happiness_fair.places.clock import today
-
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 # Who acts, as people in the world fixture. The booking is made by the son for 张奶奶.
 PEOPLE = {

@@ -4,7 +4,7 @@ residents young and old, and people of another community; helpers to schedule an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -14,8 +14,7 @@ from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.catalogue.models import Listing, Volunteer, VolunteerStatus
 from happiness_fair.extensions import db
 from happiness_fair.fairs.models import FairDay
-from happiness_fair.places.clock import today
-from tests.factories import Factories
+from tests.factories import tomorrow
 
 
 @pytest.fixture(autouse=True)
@@ -25,25 +24,6 @@ def _categories_present(app):
         ensure_categories()
         db.session.commit()
     yield
-
-
-@pytest.fixture
-def _categories_back(app):
-    """committed_db empties every table, the shared categories too: put them back after it."""
-    yield
-    with app.app_context():
-        ensure_categories()
-        db.session.commit()
-
-
-@pytest.fixture
-def committed(_categories_back, committed_db, app) -> Factories:
-    """Real commits that several threads can see; factories that write through them."""
-    return Factories(app)
-
-
-def tomorrow() -> date:
-    return today() + timedelta(days=1)
 
 
 @dataclass

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from happiness_fair.extensions import db
 from happiness_fair.hours.models import HoursMonthTotal, HoursRecord
+from tests.factories import tomorrow
 from tests.helpers import ApiClient
 
-from .conftest import DAY, tomorrow
+from .conftest import DAY
 
 
 def _past_fair(schedule, stall, fair, move_fair_day):

@@ -12,8 +12,7 @@ from happiness_fair.bookings.scheduled import escalate_stale_requests
 from happiness_fair.database import utcnow
 from happiness_fair.extensions import db
 from happiness_fair.notifications.models import Notification
-
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 
 def test_the_office_schedules_a_fair_day_and_everyone_sees_its_free_slots(

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, tomorrow
 from tests.helpers import csrf_token_of, sign_in_page
-
-from .conftest import tomorrow
 
 
 def _signed_in(app, user):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from .conftest import tomorrow
+from tests.factories import tomorrow
 
 WHO = {
     "anonymous": lambda f: None,

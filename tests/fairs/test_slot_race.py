@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from happiness_fair.bookings.models import Booking
 from happiness_fair.extensions import db
 from happiness_fair.fairs.models import SlotBooking, StallSlot
+from tests.factories import tomorrow
 from tests.helpers import ApiClient
 
-from .conftest import DAY, tomorrow
+from .conftest import DAY
 
 RESIDENTS = 20
 SEATS = 3

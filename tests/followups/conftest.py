@@ -1,11 +1,9 @@
 """The bookings tests' small community and helpers, for the hours that bookings give."""
 
 from tests.bookings.conftest import (  # noqa: F401  (fixtures)
-    _categories_back,
     act,
     advance,
     book,
-    committed,
     plumbing,
     world,
 )

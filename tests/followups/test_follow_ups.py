@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from happiness_fair.places.clock import today
-
-from ..bookings.conftest import tomorrow
+from tests.factories import tomorrow
 
 
 def _call(api, user, booking_id, **body):

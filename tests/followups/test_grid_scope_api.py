@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ..bookings.conftest import tomorrow
+from tests.factories import tomorrow
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ volunteers by name and skill (GET /volunteers?q=&category=)."""
 
 from __future__ import annotations
 
-from tests.bookings.conftest import tomorrow  # noqa: F401  (the world fixtures)
-
 
 def _open(book):
     return book()["id"]  # an open plumbing request for 张奶奶 in world.grid

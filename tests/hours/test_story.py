@@ -12,8 +12,7 @@ import openpyxl
 
 from happiness_fair.hours.rules import period_range
 from happiness_fair.places.clock import today
-
-from ..bookings.conftest import tomorrow
+from tests.factories import tomorrow
 
 
 def test_zhang_nainai_is_served_free_li_ming_pays_and_grid_1_counts_the_minutes(api, make, act):

@@ -27,8 +27,7 @@ from happiness_fair.hours.models import (
 )
 from happiness_fair.hours.rules import ranking_sort_key
 from happiness_fair.places import clock
-
-from ..bookings.conftest import tomorrow
+from tests.factories import tomorrow
 
 VOLUNTEERS, RESIDENTS, GRIDS = 3, 2, 2
 

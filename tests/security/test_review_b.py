@@ -60,7 +60,7 @@ def her(api, make):
     resident = make.resident(make.grid(make.community()), name="张奶奶")
     user = resident.account_user
     category = make.category("plumbing")
-    from tests.bookings.conftest import tomorrow
+    from tests.factories import tomorrow
 
     booking = api.as_(user).post(
         "/bookings",
@@ -260,7 +260,7 @@ def test_an_approved_volunteer_adds_skills_and_grids_only_through_the_office(api
 
     # A haircut asked for in the other grid is not his to take yet.
     her = make.resident(other, name="王秀英").account_user
-    from tests.bookings.conftest import tomorrow
+    from tests.factories import tomorrow
 
     booking = api.as_(her).post(
         "/bookings",

@@ -123,7 +123,7 @@ def request_of(api, make):
     resident = make.resident(make.grid(make.community()), name="张奶奶")
     user = resident.account_user
     category = make.category("plumbing")
-    from tests.bookings.conftest import tomorrow
+    from tests.factories import tomorrow
 
     response = api.as_(user).post(
         "/bookings",
@@ -193,7 +193,7 @@ def test_erasure_blanks_every_free_text_she_wrote_or_that_was_written_about_her(
     worker = make.grid_worker(grid)
     plumber = make.volunteer([grid], name="沈林益")
     listing = make.listing(plumber, fee_fen=0, title="修水龙头")
-    from tests.bookings.conftest import tomorrow
+    from tests.factories import tomorrow
 
     her = resident.account_user
     booking = (

@@ -15,11 +15,11 @@ from happiness_fair.bookings.fees import (
     Quote,
     WaiverRule,
     age_on,
-    format_fen,
     quote_for,
     rules_from_snapshot,
     rules_to_snapshot,
 )
+from happiness_fair.i18n import money
 
 LABOUR = 2000  # ¥20.00
 MATERIALS = 350  # ¥3.50
@@ -283,10 +283,11 @@ def test_a_quote_is_kept_as_plain_json() -> None:
         (1250, "¥12.50"),
         (123456, "¥1234.56"),
         (-50, "-¥0.50"),
+        (None, ""),
     ],
 )
-def test_money_is_shown_in_yuan_with_two_decimals(fen: int, shown: str) -> None:
-    assert format_fen(fen) == shown
+def test_money_is_shown_in_yuan_with_two_decimals(fen: int | None, shown: str) -> None:
+    assert money(fen) == shown
 
 
 waiver_rules = st.tuples(

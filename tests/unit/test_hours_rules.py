@@ -1,4 +1,4 @@
-"""Star levels, ranking periods and order, masked names, and the service date in Nantong."""
+"""Ranking periods and order, and the service date in Nantong."""
 
 from __future__ import annotations
 
@@ -8,58 +8,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from happiness_fair.hours.rules import (
-    DEFAULT_STAR_THRESHOLDS_HOURS,
-    Period,
-    assign_ranks,
-    mask_name,
+    RankingPeriod,
     period_range,
     ranking_sort_key,
-    star_level,
 )
 from happiness_fair.places.clock import service_date_of
-
-HOUR = 60
-
-
-@pytest.mark.parametrize(
-    ("minutes", "stars"),
-    [
-        (0, 0),
-        (100 * HOUR - 1, 0),
-        (100 * HOUR, 1),
-        (300 * HOUR - 1, 1),
-        (300 * HOUR, 2),
-        (600 * HOUR, 3),
-        (999 * HOUR, 3),
-        (1000 * HOUR, 4),
-        (1500 * HOUR - 1, 4),
-        (1500 * HOUR, 5),
-        (10_000 * HOUR, 5),
-    ],
-)
-def test_star_level_follows_the_national_thresholds_by_verified_hours(
-    minutes: int, stars: int
-) -> None:
-    assert DEFAULT_STAR_THRESHOLDS_HOURS == (100, 300, 600, 1000, 1500)
-    assert star_level(minutes) == stars
-
-
-@pytest.mark.parametrize(
-    ("hours", "stars"), [(99, 0), (100, 1), (200, 2), (500, 3), (800, 4), (1000, 5)]
-)
-def test_a_community_may_use_its_own_thresholds_such_as_beijings(hours: int, stars: int) -> None:
-    assert star_level(hours * HOUR, (100, 200, 500, 800, 1000)) == stars
-
-
-@pytest.mark.parametrize(
-    ("minutes", "thresholds"),
-    [(-1, DEFAULT_STAR_THRESHOLDS_HOURS), (0, (300, 100)), (0, (0, 100)), (0, (100, 100))],
-)
-def test_negative_minutes_or_muddled_thresholds_are_refused(
-    minutes: int, thresholds: tuple[int, ...]
-) -> None:
-    with pytest.raises(ValueError):
-        star_level(minutes, thresholds)
 
 
 @pytest.mark.parametrize(
@@ -79,7 +32,7 @@ def test_negative_minutes_or_muddled_thresholds_are_refused(
 def test_a_ranking_period_is_the_calendar_period_containing_today(
     period: str, today: date, first: date | None, last: date | None
 ) -> None:
-    assert period_range(Period(period), today) == (first, last)
+    assert period_range(RankingPeriod(period), today) == (first, last)
     assert period_range(period, today) == (first, last)
 
 
@@ -102,42 +55,11 @@ ROWS = [
 
 
 def test_rankings_order_by_hours_then_services_then_name_then_id() -> None:
-    ranked = assign_ranks(ROWS)
-    assert [(rank, row.volunteer_id) for rank, row in ranked] == [
-        (1, 3),
-        (2, 9),
-        (3, 2),
-        (4, 4),
-        (5, 7),
-        (6, 5),
-    ]
-
-
-def test_the_sort_key_gives_the_same_order_as_the_ranks() -> None:
-    by_key = sorted(
-        ROWS, key=lambda r: ranking_sort_key(r.minutes, r.services, r.name, r.volunteer_id)
-    )
-    assert by_key == [row for _, row in assign_ranks(reversed(ROWS))]
-
-
-def test_an_empty_ranking_has_no_ranks() -> None:
-    assert assign_ranks([]) == []
-
-
-@pytest.mark.parametrize(
-    ("name", "masked"),
-    [
-        ("沈林益", "沈**"),
-        ("李明", "李*"),
-        ("欧阳娜娜", "欧***"),
-        ("John Smith", "J********"),
-        ("  沈林益 ", "沈**"),
-        ("沈", "沈*"),  # never shown whole
-        ("", ""),
-    ],
-)
-def test_a_masked_name_shows_only_the_first_character(name: str, masked: str) -> None:
-    assert mask_name(name) == masked
+    for rows in (ROWS, list(reversed(ROWS))):
+        ranked = sorted(
+            rows, key=lambda r: ranking_sort_key(r.minutes, r.services, r.name, r.volunteer_id)
+        )
+        assert [row.volunteer_id for row in ranked] == [3, 9, 2, 4, 7, 5]
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,11 @@ import re
 
 import pytest
 
-from tests.bookings.conftest import World, act, advance, book, plumbing, tomorrow, world  # noqa: F401
-from tests.factories import PASSWORD
+from tests.bookings.conftest import World, act, advance, book, plumbing, world  # noqa: F401
+from tests.factories import (
+    PASSWORD,
+    tomorrow,  # noqa: F401
+)
 from tests.helpers import csrf_token_of, sign_in_page
 
 

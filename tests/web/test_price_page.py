@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.bookings.conftest import tomorrow
+from tests.factories import tomorrow
 
 from .conftest import text_of
 
