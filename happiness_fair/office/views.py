@@ -18,7 +18,6 @@ from ..accounts import totp
 from ..bookings import fees
 from ..bookings.service import today
 from ..catalogue import service as catalogue
-from ..catalogue.models import Volunteer
 from ..catalogue.schemas import VolunteerTagsSchema
 from ..errors import DomainError, translate_fields
 from ..extensions import db
@@ -26,12 +25,12 @@ from ..forms import kept_input, load_form, refusal_messages
 from ..hours import rankings
 from ..hours import service as hours
 from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
-from ..places.models import Grid
+from ..places import service as places
 from ..teams import totals as team_totals
 from ..validation import FormSchema, TrimmedString, length
 from ..waivers import service as waivers
-from ..web import me, signed_in
-from . import calendar, dashboard, service
+from ..web import attempt, done, me, page_number, signed_in
+from . import calendar, dashboard, reading, service
 from .models import DayKind
 
 bp = Blueprint("office", __name__, url_prefix="/office")
@@ -71,15 +70,7 @@ def default_period() -> str:
 
 
 def _grids():
-    return (
-        db.session.execute(
-            db.select(Grid)
-            .where(Grid.community_id == current_user.community_id)
-            .order_by(Grid.number)
-        )
-        .scalars()
-        .all()
-    )
+    return places.grids_of(current_user.community_id)
 
 
 @bp.get("/")
@@ -138,6 +129,14 @@ class _VetForm(FormSchema):
     reason = TrimmedString(load_default="", validate=length(max=500))
 
 
+# The office's decisions on a volunteer, each the catalogue's service for it.
+VETTING = {
+    "approve": catalogue.approve,
+    "refuse": catalogue.refuse,
+    "suspend": catalogue.suspend,
+}
+
+
 @bp.get("/volunteers")
 @office_page
 def volunteers_page():
@@ -164,7 +163,7 @@ def vet_volunteer(volunteer_id, action):
         flash(_("Please give a reason."), "error")
         return redirect(url_for(".volunteers_page"), code=303)
     try:
-        getattr(catalogue, action)(me(), volunteer, reason)
+        VETTING[action](me(), volunteer, reason)
     except DomainError as err:
         flash(err.text(), "error")
     else:
@@ -316,16 +315,14 @@ def hours_page(form=None, errors=None, status=200):
 @office_page
 def add_hours():
     data, errors = load_form(ManualHoursForm)
-    if not errors:
-        try:
-            hours.add_manual(me(), data)
-        except DomainError as err:
-            errors = refusal_messages(err)
-        else:
-            flash(_("The hours are recorded."), "success")
-            return redirect(url_for(".hours_page"), code=303)
-    form = kept_input()
-    return hours_page(form=form, errors=errors, status=422)
+    return attempt(
+        lambda: hours.add_manual(me(), data),
+        errors=errors,
+        refusals=(DomainError,),
+        status=422,
+        again=lambda errors, status: hours_page(form=kept_input(), errors=errors, status=status),
+        then=lambda _record: done(_("The hours are recorded."), url_for(".hours_page")),
+    )
 
 
 @bp.post("/corrections/<int:correction_id>/<any(accept, reject):decision>")
@@ -371,12 +368,7 @@ def certificate_requests_page():
     serial = request.args.get("serial", "").strip()[:30]
     found = service.certificate_by_serial(me(), serial) if serial else None
     rows = service.certificate_requests(me(), None)
-    names = {
-        v.id: v.name
-        for v in db.session.execute(
-            db.select(Volunteer).where(Volunteer.id.in_({r.volunteer_id for r in rows}))
-        ).scalars()
-    }
+    names = reading.volunteer_names(r.volunteer_id for r in rows)
     return render_template(
         "office/certificate_requests.html", rows=rows, names=names, serial=serial, found=found
     )
@@ -417,12 +409,12 @@ def refuse_certificate_request(request_id):
 def certificate_page(certificate_id):
     """Print-ready on A4; the office, or the volunteer himself."""
     certificate = service.visible_certificate(me(), certificate_id)
-    volunteer = db.session.get(Volunteer, certificate.volunteer_id)
+    volunteer, community = reading.certificate_people(certificate)
     return render_template(
         "office/certificate.html",
         c=certificate,
         volunteer=volunteer,
-        community=db.session.get(service.Community, certificate.community_id),
+        community=community,
         lines=service.service_lines(volunteer.id, certificate.first_day, certificate.last_day),
         walk_ins=service.walk_in_lines(volunteer.id, certificate.first_day, certificate.last_day),
     )
@@ -431,6 +423,6 @@ def certificate_page(certificate_id):
 @bp.get("/audit")
 @office_page
 def audit_page():
-    page = max(1, min(request.args.get("page", 1, type=int), 100000))
+    page = page_number(last=100_000)
     rows, total = service.audit_events(me(), request.args.get("action") or None, page, 50)
     return render_template("office/audit.html", rows=rows, total=total, page=page)
