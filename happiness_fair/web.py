@@ -110,16 +110,35 @@ def attempt(
     errors: dict | None = None,
     refusals: tuple[type[DomainError], ...] = REFUSALS,
     status: int | None = None,
+    field: str = "_schema",
+    roll_back: bool = True,
 ):
     """The one way a form page sends. With messages from reading the form, show it again (422)
     without acting; else run the service: a refusal (errors.py) is rolled back and the form shown
-    again with its messages, at the refusal's status (or `status`); success answers then(result).
-    `again(errors, status)` renders the form with what the person typed."""
+    again with its messages (on `field` when it names none), at the refusal's status (or
+    `status`); success answers then(result). `again(errors, status)` renders the form with what
+    the person typed. roll_back=False where the refusal itself is kept (a wrong password counts
+    towards its limit)."""
     if errors:
         return again(errors, 422)
     try:
         result = act()
     except refusals as err:
-        db.session.rollback()
-        return again(refusal_messages(err), status or err.status)
+        if roll_back:
+            db.session.rollback()
+        return again(refusal_messages(err, field), status or err.status)
     return then(result)
+
+
+def said_and_gone(act: Callable[[], T], *, said, go: str, refusals=(DomainError,)):
+    """A button with no form to show again: run the service, then say how it went (its refusal
+    rolled back and shown as an error, or `said`, text or a function of the result) and go
+    (303) to `go`."""
+    try:
+        result = act()
+    except refusals as err:
+        db.session.rollback()
+        flash(err.text(), "error")
+    else:
+        flash(str(said(result) if callable(said) else said), "success")
+    return redirect(go, code=303)

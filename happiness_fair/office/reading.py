@@ -9,11 +9,10 @@ from ..places.models import Community
 
 def volunteer_names(volunteer_ids) -> dict[int, str]:
     """Volunteer id -> name, for a list of certificate requests, in one statement."""
-    ids = set(volunteer_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(db.select(Volunteer.id, Volunteer.name).where(Volunteer.id.in_(ids)))
-    return {volunteer_id: name for volunteer_id, name in rows}
+    volunteers = db.session.execute(
+        db.select(Volunteer).where(Volunteer.id.in_(set(volunteer_ids)))
+    ).scalars()
+    return {v.id: v.name for v in volunteers}
 
 
 def certificate_people(certificate) -> tuple[Volunteer | None, Community | None]:

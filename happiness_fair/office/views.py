@@ -21,7 +21,7 @@ from ..catalogue import service as catalogue
 from ..catalogue.schemas import VolunteerTagsSchema
 from ..errors import DomainError, translate_fields
 from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
+from ..forms import kept_input, load_form
 from ..hours import rankings
 from ..hours import service as hours
 from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
@@ -29,7 +29,7 @@ from ..places import service as places
 from ..teams import totals as team_totals
 from ..validation import FormSchema, TrimmedString, length
 from ..waivers import service as waivers
-from ..web import attempt, done, me, page_number, signed_in
+from ..web import attempt, done, me, page_number, said_and_gone, signed_in
 from . import calendar, dashboard, reading, service
 from .models import DayKind
 
@@ -162,13 +162,11 @@ def vet_volunteer(volunteer_id, action):
     if action != "approve" and not reason:
         flash(_("Please give a reason."), "error")
         return redirect(url_for(".volunteers_page"), code=303)
-    try:
-        VETTING[action](me(), volunteer, reason)
-    except DomainError as err:
-        flash(err.text(), "error")
-    else:
-        flash(_("Done: %(name)s.", name=volunteer.name), "success")
-    return redirect(url_for(".volunteers_page"), code=303)
+    return said_and_gone(
+        lambda: VETTING[action](me(), volunteer, reason),
+        said=_("Done: %(name)s.", name=volunteer.name),
+        go=url_for(".volunteers_page"),
+    )
 
 
 @bp.get("/staff")
@@ -182,23 +180,19 @@ def staff_page():
 @office_page
 def reset_staff_totp(user_id):
     user = totp.colleague(me(), user_id)
-    try:
-        was_on = totp.reset_by_office(me(), user)
-    except DomainError as err:
-        flash(err.text(), "error")
-    else:
+
+    def said(was_on: bool) -> str:
         if was_on:
-            flash(
-                _(
-                    "Two-step sign-in of %(name)s is off. They sign in with their password and "
-                    "set it up again on the new phone.",
-                    name=user.name,
-                ),
-                "success",
+            return _(
+                "Two-step sign-in of %(name)s is off. They sign in with their password and "
+                "set it up again on the new phone.",
+                name=user.name,
             )
-        else:
-            flash(_("%(name)s had no two-step sign-in to turn off.", name=user.name), "success")
-    return redirect(url_for(".staff_page"), code=303)
+        return _("%(name)s had no two-step sign-in to turn off.", name=user.name)
+
+    return said_and_gone(
+        lambda: totp.reset_by_office(me(), user), said=said, go=url_for(".staff_page")
+    )
 
 
 @bp.post("/volunteers/<int:volunteer_id>/tags")
@@ -233,13 +227,11 @@ def rules_page():
                 flash(_("Enter an age from 0 to 150."), "error")
                 return redirect(url_for(".rules_page"), code=303)
             changes["min_age"] = int(raw)
-        try:
-            waivers.update_rule(me(), code, changes)
-        except DomainError as err:
-            flash(err.text(), "error")
-        else:
-            flash(_("The rule is saved. Bookings already made keep their rules."), "success")
-        return redirect(url_for(".rules_page"), code=303)
+        return said_and_gone(
+            lambda: waivers.update_rule(me(), code, changes),
+            said=_("The rule is saved. Bookings already made keep their rules."),
+            go=url_for(".rules_page"),
+        )
     rules = waivers.rules_in_force(current_user.community_id)
     return render_template("office/rules.html", rules=rules)
 
@@ -250,27 +242,32 @@ def calendar_page():
     year = request.values.get("year", type=int) or today().year
     if not 2000 <= year <= 2100:
         year = today().year
-    errors = {}
-    text = None
-    if request.method == "POST":
-        text = request.form.get("days", "")
-        items, errors = _parse_days(text)
-        if not errors:
-            try:
-                calendar.set_year(me(), year, items)
-            except DomainError as err:
-                errors = refusal_messages(err)
-            else:
-                flash(_("The calendar for %(year)s is saved.", year=year), "success")
-                return redirect(url_for(".calendar_page", year=year), code=303)
-    days = calendar.days_of(current_user.community_id, date(year, 1, 1), date(year, 12, 31))
-    if text is None:
-        text = "\n".join(f"{d.day.isoformat()} {d.kind} {d.name}".rstrip() for d in days)
-    status = 422 if errors else 200
-    source = calendar.year_source(current_user.community_id, year)
-    return render_template(
-        "office/calendar.html", year=year, days=days, text=text, errors=errors, source=source
-    ), status
+
+    def page(text: str | None, errors: dict, status: int = 200):
+        days = calendar.days_of(current_user.community_id, date(year, 1, 1), date(year, 12, 31))
+        if text is None:
+            text = "\n".join(f"{d.day.isoformat()} {d.kind} {d.name}".rstrip() for d in days)
+        source = calendar.year_source(current_user.community_id, year)
+        return render_template(
+            "office/calendar.html", year=year, days=days, text=text, errors=errors, source=source
+        ), status
+
+    if request.method == "GET":
+        return page(None, {})
+    text = request.form.get("days", "")
+    items, errors = _parse_days(text)
+    return attempt(
+        lambda: calendar.set_year(me(), year, items),
+        errors=errors,
+        refusals=(DomainError,),
+        status=422,
+        roll_back=False,
+        again=lambda errors, status: page(text, errors, status),
+        then=lambda _days: done(
+            _("The calendar for %(year)s is saved.", year=year),
+            url_for(".calendar_page", year=year),
+        ),
+    )
 
 
 def _parse_days(text: str) -> tuple[list[dict], dict]:
@@ -329,13 +326,11 @@ def add_hours():
 @office_page
 def decide_correction(correction_id, decision):
     note = (request.form.get("note") or "").strip()[:500]
-    try:
-        hours.decide_correction(me(), correction_id, decision == "accept", note)
-    except DomainError as err:
-        flash(err.text(), "error")
-    else:
-        flash(_("The correction is decided."), "success")
-    return redirect(url_for(".hours_page"), code=303)
+    return said_and_gone(
+        lambda: hours.decide_correction(me(), correction_id, decision == "accept", note),
+        said=_("The correction is decided."),
+        go=url_for(".hours_page"),
+    )
 
 
 class _CertificateForm(FormSchema):
@@ -394,14 +389,11 @@ def refuse_certificate_request(request_id):
     if not reason:
         flash(_("Say why, so the volunteer knows."), "error")
         return redirect(url_for(".certificate_requests_page"), code=303)
-    try:
-        service.refuse_requested(me(), request_id, reason)
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.text(), "error")
-    else:
-        flash(_("The volunteer has been told."), "success")
-    return redirect(url_for(".certificate_requests_page"), code=303)
+    return said_and_gone(
+        lambda: service.refuse_requested(me(), request_id, reason),
+        said=_("The volunteer has been told."),
+        go=url_for(".certificate_requests_page"),
+    )
 
 
 @bp.get("/certificates/<int:certificate_id>")
