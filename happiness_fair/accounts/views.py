@@ -211,14 +211,25 @@ def totp_confirm():
 @signed_in
 def totp_disable():
     data, errors = load_form(PasswordConfirmSchema)
-    return attempt(
+    return _with_password(
         lambda: totp.disable(me(), data["password"]),
+        errors,
+        on_page="totp_errors",
+        then=lambda _off: redirect(url_for("accounts.account"), code=303),
+    )
+
+
+def _with_password(act, errors: dict, *, on_page: str, then):
+    """A form on the account page that asks for the password: a wrong one is said on its field
+    (and counts towards the limit: not rolled back)."""
+    return attempt(
+        act,
         errors=errors,
         refusals=(ValidationFailed,),
         field="password",
         roll_back=False,
-        again=lambda errors, _status: _account_page(422, totp_errors=errors),
-        then=lambda _off: redirect(url_for("accounts.account"), code=303),
+        again=lambda errors, _status: _account_page(422, **{on_page: errors}),
+        then=then,
     )
 
 
@@ -245,12 +256,9 @@ def delete_account():
         security.sign_out()
         return render_template("accounts/deleted.html")
 
-    return attempt(
+    return _with_password(
         lambda: privacy.erase(me(), data["password"]),
-        errors=errors,
-        refusals=(ValidationFailed,),
-        field="password",
-        roll_back=False,
-        again=lambda errors, _status: _account_page(422, delete_errors=errors),
+        errors,
+        on_page="delete_errors",
         then=erased,
     )

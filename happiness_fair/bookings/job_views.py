@@ -64,29 +64,36 @@ def _to_apply():
     return redirect(url_for("volunteer_web.apply"), code=303)
 
 
-def _board(error: str | None = None, status: int = 200):
+def _jobs_page(template: str, read, answer_status: int = 200, **context):
+    """A page of jobs for a volunteer (without a record, off to apply): read(viewer, page) gives
+    the page's jobs, their total and what else the page says."""
     viewer = _volunteer_viewer()
-    page = page_number()
     if viewer is None:
         return _to_apply()
-    items, total, refused = [], 0, None
-    try:
-        items, total = service.jobs_for(viewer, page=page, per_page=PER_PAGE)
-    except Forbidden as err:
-        refused = err.text()
-    return (
-        render_template(
-            "jobs/board.html",
-            items=items,
-            names=reading.names_for(items),
-            refused=refused,
-            error=error,
-            page=page,
-            pages=pages_for(total, PER_PAGE),
-            total=total,
-        ),
-        status,
+    page = page_number()
+    items, total, said = read(viewer, page)
+    html = render_template(
+        template,
+        items=items,
+        names=reading.names_for(items),
+        page=page,
+        pages=pages_for(total, PER_PAGE),
+        total=total,
+        **said,
+        **context,
     )
+    return html, answer_status
+
+
+def _board(error: str | None = None, status: int = 200):
+    def read(viewer, page):
+        try:
+            items, total = service.jobs_for(viewer, page=page, per_page=PER_PAGE)
+        except Forbidden as err:
+            return [], 0, {"refused": err.text()}
+        return items, total, {"refused": None}
+
+    return _jobs_page("jobs/board.html", read, status, error=error)
 
 
 @bp.get("/jobs")
@@ -98,22 +105,14 @@ def job_board():
 @bp.get("/jobs/mine")
 @signed_in
 def my_jobs():
-    viewer = _volunteer_viewer()
-    if viewer is None:
-        return _to_apply()
     status = request.args.get("status") or None
     status = status if status in STATUSES else None
-    page = page_number()
-    items, total = service.jobs_of(viewer, status=status, page=page, per_page=PER_PAGE)
-    return render_template(
-        "jobs/mine.html",
-        items=items,
-        names=reading.names_for(items),
-        status=status,
-        statuses=STATUSES,
-        page=page,
-        pages=pages_for(total, PER_PAGE),
-    )
+
+    def read(viewer, page):
+        items, total = service.jobs_of(viewer, status=status, page=page, per_page=PER_PAGE)
+        return items, total, {}
+
+    return _jobs_page("jobs/mine.html", read, status=status, statuses=STATUSES)
 
 
 def _job_context(booking_id: int) -> dict:

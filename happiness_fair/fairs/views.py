@@ -189,25 +189,29 @@ def volunteer(fair_day_id):
 def sign_up(fair_day_id):
     fair_day = _own_fair_day(fair_day_id)
     data, errors = load_form(StallForm)
-    return attempt(
+    return _stall_form(
+        fair_day,
         lambda: service.sign_up_stall(_user(), fair_day.id, data),
-        errors=errors,
-        refusals=REFUSED,
-        again=_volunteer_again(fair_day),
-        then=lambda _stall: _back_to_stall(fair_day, _("Your stall is signed up.")),
+        errors,
+        _("Your stall is signed up."),
     )
 
 
-def _volunteer_again(fair_day, *, keep: bool = True):
+def _stall_form(fair_day, act, errors: dict, message, *, keep: bool = True):
+    """The stall page's forms: refused, the page again (with what was typed, if `keep`); done,
+    back to it saying `message`."""
+
     def again(errors: dict, status: int):
         form = kept_input() if keep else None
         return _volunteer_page(fair_day, form=form, errors=errors, status=status)
 
-    return again
-
-
-def _back_to_stall(fair_day, message):
-    return done(message, url_for("fairs.volunteer", fair_day_id=fair_day.id))
+    return attempt(
+        act,
+        errors=errors,
+        refusals=REFUSED,
+        again=again,
+        then=lambda _result: done(message, url_for("fairs.volunteer", fair_day_id=fair_day.id)),
+    )
 
 
 @bp.post("/<int:fair_day_id>/stalls/<int:stall_id>/withdraw")
@@ -216,14 +220,13 @@ def withdraw(fair_day_id, stall_id):
     """The volunteer withdraws his stall: its booked residents are told, their seats cancelled."""
     fair_day = _own_fair_day(fair_day_id)
     data, errors = load_form(StallWithdrawSchema)
-    return attempt(
-        lambda: service.withdraw_stall(_user(), fair_day.id, stall_id, data.get("reason", "")),
-        errors=errors,
-        refusals=REFUSED,
-        again=_volunteer_again(fair_day, keep=False),
-        then=lambda _stall: _back_to_stall(
-            fair_day, _("Your stall is withdrawn. The residents who booked have been told.")
-        ),
+    reason = data.get("reason", "")
+    return _stall_form(
+        fair_day,
+        lambda: service.withdraw_stall(_user(), fair_day.id, stall_id, reason),
+        errors,
+        _("Your stall is withdrawn. The residents who booked have been told."),
+        keep=False,
     )
 
 
@@ -232,12 +235,11 @@ def withdraw(fair_day_id, stall_id):
 def walk_in(fair_day_id):
     fair_day = _own_fair_day(fair_day_id)
     data, errors = load_form(WalkInForm)
-    return attempt(
+    return _stall_form(
+        fair_day,
         lambda: service.record_walk_in(_user(), fair_day.id, data),
-        errors=errors,
-        refusals=REFUSED,
-        again=_volunteer_again(fair_day),
-        then=lambda _walk_in: _back_to_stall(fair_day, _("Walk-in recorded.")),
+        errors,
+        _("Walk-in recorded."),
     )
 
 
