@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import views as accounts_views
     from .api import base as api_base
     from .bookings import api as bookings_api
+    from .bookings import job_views
     from .bookings import views as bookings_views
     from .catalogue import api as catalogue_api
     from .catalogue import views as catalogue_views
@@ -96,6 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         notifications_views.bp,
         fairs_views.bp,
         volunteer_views.bp,
+        job_views.bp,
         hours_views.bp,
         followups_views.bp,
         concerns_views.bp,

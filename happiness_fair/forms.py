@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 from flask import request
+from flask_babel import gettext as _
 
 from .errors import translate_fields
+
+_YUAN = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 
 
 def _as_typed(schema: ma.Schema, raw: dict) -> dict:
@@ -43,3 +48,17 @@ def refusal_messages(err, default_field: str = "_schema") -> dict[str, list[str]
     if err.fields:
         return {k: [str(m) for m in v] for k, v in err.fields.items()}
     return {default_field: [err.text()]}
+
+
+def fen_typed(name: str, errors: dict, *, required: bool = False) -> int | None:
+    """Money typed in yuan (20 or 12.50) as integer fen; a message on the field if it is not."""
+    text = request.form.get(name, "").strip().replace("¥", "")
+    if not text:
+        if required:
+            errors.setdefault(name, []).append(_("Enter an amount, 0 if free."))
+        return None
+    if not _YUAN.match(text):
+        errors.setdefault(name, []).append(_("Enter an amount in yuan, like 20 or 12.50."))
+        return None
+    whole, _dot, cents = text.partition(".")
+    return int(whole) * 100 + int((cents + "00")[:2])

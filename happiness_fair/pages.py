@@ -11,7 +11,7 @@ from flask_login import current_user
 from .catalogue import service as catalogue
 from .database import ping
 from .i18n import LANG_COOKIE, LOCALES
-from .web import safe_next
+from .web import safe_next, shell_facts
 
 bp = Blueprint("pages", __name__)
 
@@ -63,7 +63,13 @@ def toggle_elder_mode():
 
 @bp.app_context_processor
 def shell_context():
+    """What the shell around every page shows: 长辈版, the language, and the menu's two facts
+    (the unread count, and the volunteer's entries for anyone with a volunteer record), read in
+    one statement once per request (web.shell_facts), not by each part's own helper."""
+    unread_count, volunteer_status = shell_facts()
     return {
         "elder_mode": request.cookies.get(ELDER_COOKIE) == "1",
         "current_locale": str(get_locale()),
+        "unread_count": unread_count,
+        "volunteer_status": volunteer_status,
     }

@@ -1,17 +1,27 @@
-"""What every signed-in page needs: the signed-in person, or a trip to the sign-in page."""
+"""What every page needs: the signed-in person (or a trip to the sign-in page), the page number
+of a list, and the one way a form is sent: run the service; on a refusal show the form again."""
 
 from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from .accounts.security import me  # noqa: F401  (pages ask for the signed-in person here)
+from .errors import Conflict, DomainError, ValidationFailed
 from .extensions import db
+from .forms import refusal_messages
+
+T = TypeVar("T")
+
+# The refusals a form page answers by showing the form again (others go to the error page).
+REFUSALS: tuple[type[DomainError], ...] = (ValidationFailed, Conflict)
 
 
 def signed_in(view):
@@ -71,7 +81,60 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def page_number() -> int:
+def page_number(last: int = 9_999) -> int:
     """?page=N of a list page; anything else is the first page."""
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    return int(page) if page.isdigit() and 0 < int(page) <= last else 1
+
+
+def pages_for(total: int, per_page: int) -> int:
+    """How many pages a list of `total` has (at least one, for the pager)."""
+    return max(1, -(-total // per_page))
+
+
+def done(message, url: str):
+    """A form's success: say so once, then go (303) where the result is shown."""
+    flash(str(message), "success")
+    return redirect(url, code=303)
+
+
+def attempt(
+    act: Callable[[], T],
+    *,
+    again: Callable[[dict, int], object],
+    then: Callable[[T], object],
+    errors: dict | None = None,
+    refusals: tuple[type[DomainError], ...] = REFUSALS,
+    status: int | None = None,
+    field: str = "_schema",
+    roll_back: bool = True,
+):
+    """The one way a form page sends. With messages from reading the form, show it again (422)
+    without acting; else run the service: a refusal (errors.py) is rolled back and the form shown
+    again with its messages (on `field` when it names none), at the refusal's status (or
+    `status`); success answers then(result). `again(errors, status)` renders the form with what
+    the person typed. roll_back=False where the refusal itself is kept (a wrong password counts
+    towards its limit)."""
+    if errors:
+        return again(errors, 422)
+    try:
+        result = act()
+    except refusals as err:
+        if roll_back:
+            db.session.rollback()
+        return again(refusal_messages(err, field), status or err.status)
+    return then(result)
+
+
+def said_and_gone(act: Callable[[], T], *, said, go: str, refusals=(DomainError,)):
+    """A button with no form to show again: run the service, then say how it went (its refusal
+    rolled back and shown as an error, or `said`, text or a function of the result) and go
+    (303) to `go`."""
+    try:
+        result = act()
+    except refusals as err:
+        db.session.rollback()
+        flash(err.text(), "error")
+    else:
+        flash(str(said(result) if callable(said) else said), "success")
+    return redirect(go, code=303)

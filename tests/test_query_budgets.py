@@ -204,3 +204,92 @@ def test_lean_answers_are_what_their_schema_gives(api, app, world, scene, path, 
             {"from_": first, "to": last, "items": items}
         )
     assert response.json == expected
+
+
+# --- an action button costs no query (issue 18) ------------------------------------------------
+# The buttons are asked of rules over what the page has read once (the booking, the Viewer):
+# the same page with its buttons and with none, or with one job or five, sends as many statements.
+
+
+def _statements(count_queries, browser, path) -> int:
+    return _warm_then_count(count_queries, lambda: browser.get(path)).count
+
+
+def _buttons(browser, path, href_part) -> int:
+    return browser.get(path).get_data(as_text=True).count(href_part)
+
+
+@pytest.mark.parametrize(
+    ("who", "state", "href_part"),
+    [
+        ("grandma_user", "accepted", "/bookings/{id}/"),
+        ("grandma_user", "completed", "/bookings/{id}/"),
+        ("grid_worker", "accepted", "/grid/bookings/{id}/"),
+        ("grid_worker", "in_progress", "/grid/bookings/{id}/"),
+    ],
+)
+def test_a_booking_pages_action_buttons_cost_no_query(
+    browser_for, world, book, advance, count_queries, monkeypatch, who, state, href_part
+):
+    from happiness_fair.bookings import staff_moves
+    from happiness_fair.bookings import views as booking_views
+
+    booking = book(listing_id=world.listing.id)
+    advance(booking["id"], state)
+    browser = browser_for(_person(world, who))
+    path, href = f"/bookings/{booking['id']}", href_part.format(id=booking["id"])
+    shown = _buttons(browser, path, href)
+    assert shown >= 1, "the page offers moves"
+    with_buttons = _statements(count_queries, browser, path)
+
+    monkeypatch.setattr(booking_views, "RESIDENT_MOVES", {})
+    monkeypatch.setattr(staff_moves, "STAFF_MOVES", {})
+    monkeypatch.setattr(staff_moves, "FOR_THE_VOLUNTEER", {})
+    assert _buttons(browser, path, href) < shown
+    assert _statements(count_queries, browser, path) == with_buttons
+
+
+def test_a_jobs_action_buttons_cost_no_query(browser_for, world, book, count_queries, monkeypatch):
+    from happiness_fair.bookings import job_views
+
+    booking = book(listing_id=world.listing.id)
+    browser = browser_for(world.plumber.account_user)
+    path = f"/jobs/{booking['id']}"
+    assert _buttons(browser, path, f"/jobs/{booking['id']}/") >= 1
+    with_buttons = _statements(count_queries, browser, path)
+    monkeypatch.setattr(job_views, "JOB_MOVES", {})
+    assert _buttons(browser, path, f"/jobs/{booking['id']}/") == 0
+    assert _statements(count_queries, browser, path) == with_buttons
+
+
+@pytest.mark.parametrize("path", ["/jobs", "/jobs/mine"])
+def test_the_job_boards_statements_do_not_grow_with_its_jobs(
+    browser_for, world, book, advance, count_queries, path
+):
+    """One job or five, each with its button: as many statements."""
+    browser = browser_for(world.plumber.account_user)
+
+    def add_job():
+        job = book(listing_id=world.listing.id)
+        if path == "/jobs/mine":
+            advance(job["id"], "accepted")
+
+    add_job()
+    assert _buttons(browser, path, 'href="/jobs/') >= 1
+    one = _statements(count_queries, browser, path)
+    for _ in range(4):
+        add_job()
+    assert browser.get(path).get_data(as_text=True).count("card") >= 5
+    assert _statements(count_queries, browser, path) == one
+
+
+def test_my_bookings_statements_do_not_grow_with_the_bookings(
+    browser_for, world, book, advance, count_queries
+):
+    browser = browser_for(world.grandma_user)
+    advance(book(listing_id=world.listing.id)["id"], "accepted")
+    one = _statements(count_queries, browser, "/bookings")
+    for state in ("accepted", "completed", "confirmed"):
+        advance(book(listing_id=world.listing.id)["id"], state)
+    book()
+    assert _statements(count_queries, browser, "/bookings") == one

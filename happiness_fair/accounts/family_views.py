@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from ..errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
+from ..forms import kept_input, load_form
 from ..places import service as places
-from ..web import me, signed_in
+from ..web import attempt, done, me, signed_in
 from . import access, invitations, rules, service
 from .models import Resident
 from .schemas import AddressSchema, HouseholdMemberSchema, ManagerSchema
@@ -53,42 +53,41 @@ def family():
 def add_member():
     kept = kept_input()
     data, errors = load_form(HouseholdMemberSchema)
-    if not errors:
-        try:
-            member = service.add_household_member(me(), data)
-        except ValidationFailed as err:
-            db.session.rollback()
-            errors = refusal_messages(err)
-        else:
-            flash(
-                _("%(name)s is added. You can now book for her or him.", name=member.name),
-                "success",
-            )
-            return redirect(url_for(".family"), code=303)
-    return _family_page(member_form=kept, member_errors=errors), 422
+    return attempt(
+        lambda: service.add_household_member(me(), data),
+        errors=errors,
+        refusals=(ValidationFailed,),
+        status=422,
+        again=lambda errors, _status: (
+            _family_page(member_form=kept, member_errors=errors),
+            422,
+        ),
+        then=lambda member: done(
+            _("%(name)s is added. You can now book for her or him.", name=member.name),
+            url_for(".family"),
+        ),
+    )
 
 
 def _invite(resident, kept: dict):
     data, errors = load_form(ManagerSchema)
-    if not errors:
-        try:
-            invitations.invite(me(), resident, data["phone"])
-        except (ValidationFailed, Forbidden, RateLimited) as err:
-            db.session.rollback()
-            errors = refusal_messages(err, "phone")
-            status = err.status
-        else:
-            flash(
-                _(
-                    "The invitation is sent. If this number has an account, its owner sees it now;"
-                    " if not, they can register within 7 days and accept it."
-                ),
-                "success",
-            )
-            return redirect(url_for(".family"), code=303)
-    else:
-        status = 422
-    return _family_page(manager_form=kept, manager_errors=errors), status
+    return attempt(
+        lambda: invitations.invite(me(), resident, data["phone"]),
+        errors=errors,
+        refusals=(ValidationFailed, Forbidden, RateLimited),
+        field="phone",
+        again=lambda errors, status: (
+            _family_page(manager_form=kept, manager_errors=errors),
+            status,
+        ),
+        then=lambda _invitation: done(
+            _(
+                "The invitation is sent. If this number has an account, its owner sees it now;"
+                " if not, they can register within 7 days and accept it."
+            ),
+            url_for(".family"),
+        ),
+    )
 
 
 @bp.post("/family/managers")
@@ -177,13 +176,13 @@ def change_address():
     the grid they had), or gives an address she did not give when registering."""
     kept = kept_input()
     data, errors = load_form(AddressSchema)
-    if not errors:
-        try:
-            service.set_own_address(me(), data)
-        except ValidationFailed as err:
-            db.session.rollback()
-            errors = refusal_messages(err)
-        else:
-            flash(_("Your address is changed."), "success")
-            return redirect(url_for(".profile"), code=303)
-    return _profile_page(address_form=kept, address_errors=errors), 422
+    return attempt(
+        lambda: service.set_own_address(me(), data),
+        errors=errors,
+        refusals=(ValidationFailed,),
+        again=lambda errors, _status: (
+            _profile_page(address_form=kept, address_errors=errors),
+            422,
+        ),
+        then=lambda _resident: done(_("Your address is changed."), url_for(".profile")),
+    )

@@ -20,7 +20,7 @@ from ..errors import (
 from ..extensions import limiter
 from ..forms import load_form, refusal_messages
 from ..places import service as places
-from ..web import me, safe_next, signed_in
+from ..web import attempt, me, safe_next, signed_in
 from . import limits, security, service, totp
 from .schemas import (
     OtpSchema,
@@ -105,16 +105,23 @@ def register():
     if request.method == "GET":
         return render_template("accounts/register.html", form={}, errors={}, **context)
     data, errors = load_form(RegisterSchema)
-    if not errors:
-        try:
-            user = service.register(data)
-        except (ValidationFailed, Conflict) as err:
-            errors = refusal_messages(err, "phone")
-        else:
-            security.sign_in(user)
-            return redirect(url_for("pages.index"), code=303)
     form = {k: v for k, v in request.form.items() if k not in {"password", "csrf_token"}}
-    return render_template("accounts/register.html", form=form, errors=errors, **context), 422
+
+    def signed_up(user):
+        security.sign_in(user)
+        return redirect(url_for("pages.index"), code=303)
+
+    return attempt(
+        lambda: service.register(data),
+        errors=errors,
+        field="phone",
+        roll_back=False,
+        again=lambda errors, _status: (
+            render_template("accounts/register.html", form=form, errors=errors, **context),
+            422,
+        ),
+        then=signed_up,
+    )
 
 
 def _account_page(status=200, **context):
@@ -143,16 +150,22 @@ def change_password():
     if request.method == "GET":
         return render_template("accounts/password.html", errors={}, done=False)
     data, errors = load_form(PasswordChangeSchema)
-    if not errors:
-        try:
-            ended = service.change_password(
-                me(), data["current_password"], data["new_password"], security.current_token()
-            )
-        except ValidationFailed as err:
-            errors = refusal_messages(err, "current_password")
-        else:
-            return render_template("accounts/password.html", errors={}, done=True, ended=ended)
-    return render_template("accounts/password.html", errors=errors, done=False), 422
+    return attempt(
+        lambda: service.change_password(
+            me(), data["current_password"], data["new_password"], security.current_token()
+        ),
+        errors=errors,
+        refusals=(ValidationFailed,),
+        field="current_password",
+        roll_back=False,
+        again=lambda errors, _status: (
+            render_template("accounts/password.html", errors=errors, done=False),
+            422,
+        ),
+        then=lambda ended: render_template(
+            "accounts/password.html", errors={}, done=True, ended=ended
+        ),
+    )
 
 
 @bp.post("/account/totp/start")
@@ -199,14 +212,26 @@ def totp_confirm():
 @signed_in
 def totp_disable():
     data, errors = load_form(PasswordConfirmSchema)
-    if not errors:
-        try:
-            totp.disable(me(), data["password"])
-        except ValidationFailed as err:
-            errors = refusal_messages(err, "password")
-        else:
-            return redirect(url_for("accounts.account"), code=303)
-    return _account_page(422, totp_errors=errors)
+    return _with_password(
+        lambda: totp.disable(me(), data["password"]),
+        errors,
+        on_page="totp_errors",
+        then=lambda _off: redirect(url_for("accounts.account"), code=303),
+    )
+
+
+def _with_password(act, errors: dict, *, on_page: str, then):
+    """A form on the account page that asks for the password: a wrong one is said on its field
+    (and counts towards the limit: not rolled back)."""
+    return attempt(
+        act,
+        errors=errors,
+        refusals=(ValidationFailed,),
+        field="password",
+        roll_back=False,
+        again=lambda errors, _status: _account_page(422, **{on_page: errors}),
+        then=then,
+    )
 
 
 @bp.get("/account/export")
@@ -227,12 +252,14 @@ def delete_account():
     data, errors = load_form(PasswordConfirmSchema)
     if not errors and request.form.get("confirm") != "yes":
         errors = {"confirm": [_("Tick the box to say you understand.")]}
-    if not errors:
-        try:
-            privacy.erase(me(), data["password"])
-        except ValidationFailed as err:
-            errors = refusal_messages(err, "password")
-        else:
-            security.sign_out()
-            return render_template("accounts/deleted.html")
-    return _account_page(422, delete_errors=errors)
+
+    def erased(_result):
+        security.sign_out()
+        return render_template("accounts/deleted.html")
+
+    return _with_password(
+        lambda: privacy.erase(me(), data["password"]),
+        errors,
+        on_page="delete_errors",
+        then=erased,
+    )

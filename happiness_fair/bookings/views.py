@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -16,13 +16,24 @@ from ..accounts import service as accounts
 from ..accounts.limits import photo_uploads, photos_sent
 from ..catalogue import service as catalogue
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
+from ..forms import kept_input, load_form
 from ..notifications.service import PERIOD_NAMES
 from ..places import clock
-from ..web import me, signed_in
-from . import access, contact, fees, moving, photos, pricing, raising, reading
+from ..web import attempt, done, me, page_number, pages_for, signed_in
+from . import (
+    access,
+    contact,
+    fees,
+    move_pages,
+    moving,
+    photos,
+    pricing,
+    raising,
+    reading,
+    staff_moves,
+)
 from .models import MAX_PHOTOS
+from .move_pages import MovePage
 from .photos import MAX_BYTES, CleanPhoto, clean_uploads, photo_form_body
 from .rules import Action, BookingStatus
 from .schemas import (
@@ -45,29 +56,35 @@ bp.add_app_template_global(fees.AGE_80, "AGE_80")
 PER_PAGE = 20
 
 # What a resident (the booker, the person served or her manager) may do, one page each.
-RESIDENT_ACTIONS = {
-    "confirm": (Action.confirm, ConfirmSchema),
-    "dispute": (Action.dispute, DisputeSchema),
-    "reschedule": (Action.reschedule, RescheduleSchema),
-    "no-show": (Action.no_show, NoteSchema),
-    "cancel": (Action.cancel, ReasonSchema),
-    "paid": (Action.paid, EmptySchema),
-}
-ACTION_TITLES = {
-    "confirm": _l("Confirm the job is done"),
-    "dispute": _l("The job was not done"),
-    "reschedule": _l("Change the day"),
-    "no-show": _l("The volunteer did not come"),
-    "cancel": _l("Cancel this booking"),
-    "paid": _l("I have paid"),
-}
-ACTION_DONE = {
-    "confirm": _l("Thank you. The job is confirmed."),
-    "dispute": _l("Your grid worker has been told and will call you."),
-    "reschedule": _l("The day is changed. The volunteer has been told."),
-    "no-show": _l("Your grid worker has been told and will follow it up."),
-    "cancel": _l("The booking is cancelled."),
-    "paid": _l("Marked as paid."),
+RESIDENT_MOVES = {
+    "confirm": MovePage(
+        Action.confirm,
+        ConfirmSchema,
+        _l("Confirm the job is done"),
+        _l("Thank you. The job is confirmed."),
+    ),
+    "dispute": MovePage(
+        Action.dispute,
+        DisputeSchema,
+        _l("The job was not done"),
+        _l("Your grid worker has been told and will call you."),
+    ),
+    "reschedule": MovePage(
+        Action.reschedule,
+        RescheduleSchema,
+        _l("Change the day"),
+        _l("The day is changed. The volunteer has been told."),
+    ),
+    "no-show": MovePage(
+        Action.no_show,
+        NoteSchema,
+        _l("The volunteer did not come"),
+        _l("Your grid worker has been told and will follow it up."),
+    ),
+    "cancel": MovePage(
+        Action.cancel, ReasonSchema, _l("Cancel this booking"), _l("The booking is cancelled.")
+    ),
+    "paid": MovePage(Action.paid, EmptySchema, _l("I have paid"), _l("Marked as paid.")),
 }
 EVENT_NAMES = {
     "create": _l("Request raised"),
@@ -251,25 +268,29 @@ def create():
         )
     data, errors = load_form(NewBookingSchema)
     cleaned, photo_errors = _photos_sent()
-    errors.update(photo_errors)
-    if not errors:
-        try:
-            booking = raising.create_booking(user, data, form.get("request_key") or None)
-            for photo in cleaned:
-                photos.add_photo(user, booking.id, photo)
-        except (ValidationFailed, Conflict) as err:
-            db.session.rollback()
-            fields = {("photos" if k == "photo" else k): v for k, v in err.fields.items()}
-            errors = {k: [str(m) for m in v] for k, v in fields.items()} or {
-                "_schema": [err.text()]
-            }
-        else:
-            flash(_("Your request is sent. You will be told when a volunteer takes it."), "success")
-            return redirect(url_for(".booking", booking_id=booking.id), code=303)
-    user = me()
-    return render_template(
-        "bookings/book.html", **_form_context(user, form, errors), photos_lost=photos_sent() > 0
-    ), 422
+
+    def raise_request():
+        booking = raising.create_booking(user, data, form.get("request_key") or None)
+        for photo in cleaned:
+            photos.add_photo(user, booking.id, photo)
+        return booking
+
+    def again(errors: dict, status: int):
+        if "photo" in errors:  # the photos' field in the form is "photos"
+            errors["photos"] = errors.pop("photo")
+        context = _form_context(me(), form, errors)
+        html = render_template("bookings/book.html", **context, photos_lost=photos_sent() > 0)
+        return html, 422
+
+    return attempt(
+        raise_request,
+        errors={**errors, **photo_errors},
+        again=again,
+        then=lambda booking: done(
+            _("Your request is sent. You will be told when a volunteer takes it."),
+            url_for(".booking", booking_id=booking.id),
+        ),
+    )
 
 
 # --- my bookings and one booking ---------------------------------------------------------
@@ -280,8 +301,7 @@ def create():
 def my_bookings():
     status = request.args.get("status") or None
     status = status if status in STATUSES else None
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = page_number()
     viewer = access.viewer_of(me())
     items, total = reading.bookings_for(viewer, status=status, page=page, per_page=PER_PAGE)
     return render_template(
@@ -291,7 +311,7 @@ def my_bookings():
         status=status,
         statuses=STATUSES,
         page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        pages=pages_for(total, PER_PAGE),
         total=total,
     )
 
@@ -300,21 +320,19 @@ def _booking_context(booking_id: int) -> dict:
     user = me()
     viewer = access.viewer_of(user)
     booking = reading.visible_booking(user, booking_id, viewer)
-    actions = [
-        slug for slug, (action, _s) in RESIDENT_ACTIONS.items() if access.can(action, user, booking)
-    ]
     return {
         "booking": booking,
         "names": reading.names_for([booking], with_actors=True, viewer=viewer),
-        "actions": actions,
-        "can_edit": access.can(access.EDIT, user, booking),
+        "actions": move_pages.offered(RESIDENT_MOVES, viewer, booking),
+        "can_edit": access.can(access.EDIT, user, booking, viewer),
         "contact": contact.volunteer_contact(viewer, booking),
         "quote": access.quote_for(viewer, booking),
         "private": access.sees_private(viewer, booking),
         "address": access.sees_address(viewer, booking),
         "photos": booking.photos if access.sees_photos(viewer, booking) else [],
         "me_id": user.id,
-        "action_titles": {slug: str(title) for slug, title in ACTION_TITLES.items()},
+        "action_titles": move_pages.titles(RESIDENT_MOVES),
+        "grid_actions": staff_moves.offered_to_staff(viewer, booking),
     }
 
 
@@ -331,27 +349,25 @@ def change_details(booking_id: int):
     context = _booking_context(booking_id)  # 404 to anyone who may not see it
     booking = context["booking"]
     form = {"contact_phone": booking.contact_phone or "", "door_note": booking.door_note or ""}
-    errors: dict = {}
-    status = 200
-    if request.method == "POST":
-        form = kept_input()
-        data, errors = load_form(BookingDetailsSchema)
-        if not errors:
-            data.setdefault("door_note", "")
-            try:
-                moving.change_details(me(), booking_id, data)
-            except (ValidationFailed, Conflict) as err:
-                db.session.rollback()
-                errors, status = refusal_messages(err), err.status
-            else:
-                flash(_("Saved. The volunteer has been told."), "success")
-                return redirect(url_for(".booking", booking_id=booking_id), code=303)
-        else:
-            status = 422
-    elif not context["can_edit"]:
-        raise Conflict(_("This cannot be done now."))
-    html = render_template("bookings/details.html", form=form, errors=errors, **context)
-    return html, status
+
+    def page(form: dict, errors: dict, status: int = 200):
+        html = render_template("bookings/details.html", form=form, errors=errors, **context)
+        return html, status
+
+    if request.method == "GET":
+        if not context["can_edit"]:
+            raise Conflict(_("This cannot be done now."))
+        return page(form, {})
+    data, errors = load_form(BookingDetailsSchema)
+    data.setdefault("door_note", "")
+    return attempt(
+        lambda: moving.change_details(me(), booking_id, data),
+        errors=errors,
+        again=lambda errors, status: page(kept_input(), errors, status),
+        then=lambda _booking: done(
+            _("Saved. The volunteer has been told."), url_for(".booking", booking_id=booking_id)
+        ),
+    )
 
 
 @bp.route(
@@ -361,44 +377,38 @@ def change_details(booking_id: int):
 @signed_in
 def act(booking_id: int, slug: str):
     """One move per page: what it means, its few fields, one button. No pop-ups."""
-    action, schema = RESIDENT_ACTIONS[slug]
-    user = me()
+    move = RESIDENT_MOVES[slug]
     context = _booking_context(booking_id)  # 404 to anyone who may not see it
-    form = {}
-    if context["booking"].status in (BookingStatus.requested, BookingStatus.accepted):
-        form = {
-            "date": context["booking"].date.isoformat(),
-            "period": context["booking"].period.value,
-        }
-    errors: dict = {}
-    status = 200
-    if request.method == "POST":
-        form = kept_input()
-        data, errors = load_form(schema)
-        if not errors:
-            try:
-                moving.transition(reading.booking_for_action(booking_id), user, action, **data)
-            except (ValidationFailed, Conflict) as err:
-                db.session.rollback()
-                errors = refusal_messages(err)
-                status = err.status
-            else:
-                flash(str(ACTION_DONE[slug]), "success")
-                return redirect(url_for(".booking", booking_id=booking_id), code=303)
-        else:
-            status = 422
-        context = _booking_context(booking_id)
-    elif slug not in context["actions"]:
-        raise Conflict(_("This cannot be done now."))
-    return (
-        render_template(
+
+    def page(form: dict, errors: dict, status: int = 200):
+        html = render_template(
             "bookings/act.html",
             slug=slug,
-            title=str(ACTION_TITLES[slug]),
+            title=str(move.title),
             form=form,
             errors=errors,
             today=clock.today().isoformat(),
             **context,
-        ),
-        status,
+        )
+        return html, status
+
+    if request.method == "GET":
+        if slug not in context["actions"]:
+            raise Conflict(_("This cannot be done now."))
+        booking = context["booking"]
+        form = {}
+        if booking.status in (BookingStatus.requested, BookingStatus.accepted):
+            form = {"date": booking.date.isoformat(), "period": booking.period.value}
+        return page(form, {})
+    data, errors = load_form(move.schema)
+
+    def again(errors: dict, status: int):
+        context.update(_booking_context(booking_id))
+        return page(kept_input(), errors, status)
+
+    return attempt(
+        lambda: move_pages.make(move, booking_id, me(), data),
+        errors=errors,
+        again=again,
+        then=lambda _booking: done(move.done, url_for(".booking", booking_id=booking_id)),
     )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import versions
 from ..accounts.security import me
 from ..errors import Conflict, DomainError, Forbidden, NotFound
-from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
-from ..web import is_htmx, page_number
+from ..forms import kept_input, load_form
+from ..web import attempt, done, is_htmx, page_number, pages_for
 from . import service, stats
 from .models import Category, Volunteer
 from .schemas import ListingWithdrawSchema
@@ -69,7 +68,7 @@ def services():
         "items": items,
         "total": total,
         "page": page,
-        "pages": max(1, -(-total // PER_PAGE)),
+        "pages": pages_for(total, PER_PAGE),
         "error": error,
     }
     if is_htmx() and request.headers.get("HX-Target") == "results":
@@ -113,14 +112,15 @@ def withdraw(listing_id: int):
         abort(401)
     item = service.visible_listing(viewer, listing_id)
     data, errors = load_form(ListingWithdrawSchema)
-    status = 422
-    if not errors:
-        try:
-            service.withdraw_listing_by_office(viewer, item, data["reason"])
-        except (Conflict, Forbidden) as err:
-            db.session.rollback()
-            errors, status = refusal_messages(err), err.status
-        else:
-            flash(_("The service is withdrawn. Its volunteer has been told."), "success")
-            return redirect(url_for(".listing", listing_id=listing_id), code=303)
-    return _listing_page(service.visible_listing(viewer, listing_id), errors, kept_input(), status)
+    return attempt(
+        lambda: service.withdraw_listing_by_office(viewer, item, data["reason"]),
+        errors=errors,
+        refusals=(Conflict, Forbidden),
+        again=lambda errors, status: _listing_page(
+            service.visible_listing(viewer, listing_id), errors, kept_input(), status
+        ),
+        then=lambda _listing: done(
+            _("The service is withdrawn. Its volunteer has been told."),
+            url_for(".listing", listing_id=listing_id),
+        ),
+    )

@@ -3,23 +3,20 @@ the office's pages to schedule days and confirm attendance. The same services as
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..accounts import service as accounts
 from ..bookings import access as booking_access
 from ..bookings import raising
 from ..catalogue import service as catalogue
-from ..catalogue.models import Listing
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
+from ..forms import kept_input, load_form
 from ..places import clock
-from ..places.models import Grid
-from ..web import me
-from . import rules, service
+from ..places import service as places
+from ..web import attempt, done, me, signed_in
+from . import reading, rules, service
 from .schemas import (
     FairBookingForm,
     FairDayCancelSchema,
@@ -30,6 +27,9 @@ from .schemas import (
 )
 
 bp = Blueprint("fairs", __name__, url_prefix="/fairs")
+
+# A fair-day form refused: the page again with the messages, at the refusal's status.
+REFUSED = (ValidationFailed, Conflict, Forbidden)
 
 
 def _user():
@@ -62,7 +62,7 @@ def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
         own = accounts.own_resident(_user())
         people = ([own] if own else []) + accounts.household(_user())
         volunteer = catalogue.volunteer_of(_user())
-    grid = db.session.get(Grid, fair_day.grid_id)
+    grid = reading.grid_of(fair_day)
     return (
         render_template(
             "fairs/day.html",
@@ -88,17 +88,17 @@ def day(fair_day_id):
 
 
 @bp.post("/<int:fair_day_id>/book")
-@login_required
+@signed_in
 def book(fair_day_id):
     """Take a seat in a slot: the same create_booking as POST /api/v1/bookings."""
     fair_day = service.get_fair_day(fair_day_id)
     data, errors = load_form(FairBookingForm)
-    form = kept_input()
-    if not errors:
+
+    def take_seat():
         slot = rules.parse_hhmm(data["slot_start"])
         period = rules.period_of(slot) if slot else None
         try:
-            booking = raising.create_booking(
+            return raising.create_booking(
                 _user(),
                 {
                     "listing_id": data["listing_id"],
@@ -113,24 +113,23 @@ def book(fair_day_id):
             )
         except NotFound:
             abort(404)
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            errors = refusal_messages(err)
-            status = err.status
-        else:
-            flash(
-                _(
-                    "Booked: %(slot)s on %(date)s. The volunteer expects you.",
-                    slot=data["slot_start"],
-                    date=fair_day.date.isoformat(),
-                ),
-                "success",
-            )
-            return redirect(
-                url_for("fairs.day", fair_day_id=fair_day.id, booked=booking.id), code=303
-            )
-    else:
-        status = 422
-    return _fair_day_page(fair_day, form=form, errors=errors, status=status)
+
+    return attempt(
+        take_seat,
+        errors=errors,
+        refusals=REFUSED,
+        again=lambda errors, status: _fair_day_page(
+            fair_day, form=kept_input(), errors=errors, status=status
+        ),
+        then=lambda booking: done(
+            _(
+                "Booked: %(slot)s on %(date)s. The volunteer expects you.",
+                slot=data["slot_start"],
+                date=fair_day.date.isoformat(),
+            ),
+            url_for("fairs.day", fair_day_id=fair_day.id, booked=booking.id),
+        ),
+    )
 
 
 # --- volunteers: sign up a stall, record walk-ins ----------------------------------------------
@@ -139,19 +138,7 @@ def book(fair_day_id):
 def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
     user = _user()
     volunteer = catalogue.volunteer_of(user)
-    listings = []
-    if volunteer is not None:
-        listings = list(
-            db.session.execute(
-                sa.select(Listing)
-                .where(
-                    Listing.volunteer_id == volunteer.id,
-                    Listing.active.is_(True),
-                    Listing.fair.is_(True),
-                )
-                .order_by(Listing.id)
-            ).scalars()
-        )
+    listings = reading.fair_listings_of(volunteer) if volunteer is not None else []
     services = service.services_at_stalls(user, fair_day)
     # Names of the people who booked a seat: only within his window (bookings/access.py).
     viewer = booking_access.viewer_of(user)
@@ -184,65 +171,69 @@ def _own_fair_day(fair_day_id):
 
 
 @bp.get("/<int:fair_day_id>/stall")
-@login_required
+@signed_in
 def volunteer(fair_day_id):
     """The volunteer's page for the day: sign up a stall; on the day, record walk-ins."""
     return _volunteer_page(_own_fair_day(fair_day_id))
 
 
 @bp.post("/<int:fair_day_id>/stall")
-@login_required
+@signed_in
 def sign_up(fair_day_id):
     fair_day = _own_fair_day(fair_day_id)
     data, errors = load_form(StallForm)
-    form = kept_input()
-    status = 422
-    if not errors:
-        try:
-            service.sign_up_stall(_user(), fair_day.id, data)
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            errors, status = refusal_messages(err), err.status
-        else:
-            flash(_("Your stall is signed up."), "success")
-            return redirect(url_for("fairs.volunteer", fair_day_id=fair_day.id), code=303)
-    return _volunteer_page(fair_day, form=form, errors=errors, status=status)
+    return _stall_form(
+        fair_day,
+        lambda: service.sign_up_stall(_user(), fair_day.id, data),
+        errors,
+        _("Your stall is signed up."),
+    )
+
+
+def _stall_form(fair_day, act, errors: dict, message, *, keep: bool = True):
+    """The stall page's forms: refused, the page again (with what was typed, if `keep`); done,
+    back to it saying `message`."""
+
+    def again(errors: dict, status: int):
+        form = kept_input() if keep else None
+        return _volunteer_page(fair_day, form=form, errors=errors, status=status)
+
+    return attempt(
+        act,
+        errors=errors,
+        refusals=REFUSED,
+        again=again,
+        then=lambda _result: done(message, url_for("fairs.volunteer", fair_day_id=fair_day.id)),
+    )
 
 
 @bp.post("/<int:fair_day_id>/stalls/<int:stall_id>/withdraw")
-@login_required
+@signed_in
 def withdraw(fair_day_id, stall_id):
     """The volunteer withdraws his stall: its booked residents are told, their seats cancelled."""
     fair_day = _own_fair_day(fair_day_id)
     data, errors = load_form(StallWithdrawSchema)
-    status = 422
-    if not errors:
-        try:
-            service.withdraw_stall(_user(), fair_day.id, stall_id, data.get("reason", ""))
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            db.session.rollback()
-            errors, status = refusal_messages(err), err.status
-        else:
-            flash(_("Your stall is withdrawn. The residents who booked have been told."), "success")
-            return redirect(url_for("fairs.volunteer", fair_day_id=fair_day.id), code=303)
-    return _volunteer_page(fair_day, errors=errors, status=status)
+    reason = data.get("reason", "")
+    return _stall_form(
+        fair_day,
+        lambda: service.withdraw_stall(_user(), fair_day.id, stall_id, reason),
+        errors,
+        _("Your stall is withdrawn. The residents who booked have been told."),
+        keep=False,
+    )
 
 
 @bp.post("/<int:fair_day_id>/walk-ins")
-@login_required
+@signed_in
 def walk_in(fair_day_id):
     fair_day = _own_fair_day(fair_day_id)
     data, errors = load_form(WalkInForm)
-    form = kept_input()
-    status = 422
-    if not errors:
-        try:
-            service.record_walk_in(_user(), fair_day.id, data)
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            errors, status = refusal_messages(err), err.status
-        else:
-            flash(_("Walk-in recorded."), "success")
-            return redirect(url_for("fairs.volunteer", fair_day_id=fair_day.id), code=303)
-    return _volunteer_page(fair_day, form=form, errors=errors, status=status)
+    return _stall_form(
+        fair_day,
+        lambda: service.record_walk_in(_user(), fair_day.id, data),
+        errors,
+        _("Walk-in recorded."),
+    )
 
 
 # --- the office: schedule days, confirm attendance -----------------------------------------------
@@ -258,9 +249,7 @@ def _office():
 def _office_page(*, form=None, errors=None, status=200):
     user = _office()
     days, _total = service.fair_days(user.community_id, upcoming=False, page=1, per_page=50)
-    grids = db.session.execute(
-        sa.select(Grid).where(Grid.community_id == user.community_id).order_by(Grid.number)
-    ).scalars()
+    grids = places.grids_of(user.community_id)
     return (
         render_template(
             "fairs/office.html",
@@ -276,55 +265,55 @@ def _office_page(*, form=None, errors=None, status=200):
 
 
 @bp.get("/office")
-@login_required
+@signed_in
 def office():
     """The office schedules fair days and opens each one to confirm attendance."""
     return _office_page()
 
 
 @bp.post("/office")
-@login_required
+@signed_in
 def schedule():
     user = _office()
     data, errors = load_form(FairDayForm)
-    form = kept_input()
-    status = 422
-    if not errors:
-        try:
-            fair_day = service.schedule(user, data)
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            errors, status = refusal_messages(err), err.status
-        else:
-            flash(_("The fair day is scheduled."), "success")
-            return redirect(url_for("fairs.day", fair_day_id=fair_day.id), code=303)
-    return _office_page(form=form, errors=errors, status=status)
+    return attempt(
+        lambda: service.schedule(user, data),
+        errors=errors,
+        refusals=REFUSED,
+        again=lambda errors, status: _office_page(form=kept_input(), errors=errors, status=status),
+        then=lambda fair_day: done(
+            _("The fair day is scheduled."), url_for("fairs.day", fair_day_id=fair_day.id)
+        ),
+    )
 
 
 @bp.route("/<int:fair_day_id>/cancel", methods=["GET", "POST"])
-@login_required
+@signed_in
 def cancel(fair_day_id):
     """The office calls a fair day off, with a reason that every booked resident and stall
     volunteer is told."""
     user = _office()
     fair_day = _own_fair_day(fair_day_id)
-    form, errors, status = {}, {}, 200
-    if request.method == "POST":
-        form = kept_input()
-        data, errors = load_form(FairDayCancelSchema)
-        status = 422
-        if not errors:
-            try:
-                service.cancel_fair_day(user, fair_day.id, data["reason"])
-            except (ValidationFailed, Conflict, Forbidden) as err:
-                db.session.rollback()
-                errors, status = refusal_messages(err), err.status
-            else:
-                flash(_("The fair day is cancelled. Everyone booked has been told."), "success")
-                return redirect(url_for("fairs.office"), code=303)
-    html = render_template(
-        "fairs/cancel.html", fair_day=fair_day, form=form, errors=errors, hhmm=rules.hhmm
+
+    def page(form: dict, errors: dict, status: int = 200):
+        html = render_template(
+            "fairs/cancel.html", fair_day=fair_day, form=form, errors=errors, hhmm=rules.hhmm
+        )
+        return html, status
+
+    if request.method == "GET":
+        return page({}, {})
+    data, errors = load_form(FairDayCancelSchema)
+    return attempt(
+        lambda: service.cancel_fair_day(user, fair_day.id, data["reason"]),
+        errors=errors,
+        refusals=REFUSED,
+        again=lambda errors, status: page(kept_input(), errors, status),
+        then=lambda _day: done(
+            _("The fair day is cancelled. Everyone booked has been told."),
+            url_for("fairs.office"),
+        ),
     )
-    return html, status
 
 
 def _attendance_page(fair_day, *, errors=None, status=200):
@@ -351,14 +340,14 @@ def _attendance_page(fair_day, *, errors=None, status=200):
 
 
 @bp.get("/<int:fair_day_id>/attendance")
-@login_required
+@signed_in
 def attendance(fair_day_id):
     _office()
     return _attendance_page(_own_fair_day(fair_day_id))
 
 
 @bp.post("/<int:fair_day_id>/attendance")
-@login_required
+@signed_in
 def confirm(fair_day_id):
     user = _office()
     fair_day = _own_fair_day(fair_day_id)
@@ -378,13 +367,15 @@ def confirm(fair_day_id):
             corrections.append({"volunteer_id": volunteer_id, "minutes": int(raw)})
     if not volunteer_ids:
         errors["volunteer_ids"] = [_("Tick the volunteers who kept their stall.")]
-    if errors:
-        return _attendance_page(fair_day, errors=errors, status=422)
-    try:
-        created = service.confirm_attendance(
+    return attempt(
+        lambda: service.confirm_attendance(
             user, fair_day.id, {"volunteer_ids": volunteer_ids, "corrections": corrections}
-        )
-    except (ValidationFailed, Conflict, Forbidden) as err:
-        return _attendance_page(fair_day, errors=refusal_messages(err), status=err.status)
-    flash(_("Duty hours recorded for %(count)s volunteers.", count=len(created)), "success")
-    return redirect(url_for("fairs.attendance", fair_day_id=fair_day.id), code=303)
+        ),
+        errors=errors,
+        refusals=REFUSED,
+        again=lambda errors, status: _attendance_page(fair_day, errors=errors, status=status),
+        then=lambda created: done(
+            _("Duty hours recorded for %(count)s volunteers.", count=len(created)),
+            url_for("fairs.attendance", fair_day_id=fair_day.id),
+        ),
+    )

@@ -8,7 +8,7 @@ Everything is scoped to the grid worker's grids (the office: its community).
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields
@@ -17,21 +17,12 @@ from ..accounts import directory
 from ..accounts import service as accounts
 from ..accounts.models import Resident
 from ..accounts.schemas import NewResidentSchema, VerifyAgeSchema
-from ..bookings import access, moving, reading
-from ..bookings.rules import Action
-from ..bookings.schemas import (
-    AcceptSchema,
-    AssignSchema,
-    CompleteSchema,
-    NoteSchema,
-    ReasonSchema,
-    ResolveSchema,
-)
+from ..bookings import access as booking_access
+from ..bookings import move_pages, reading, staff_moves
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
+from ..forms import kept_input, load_form
 from ..validation import BaseSchema, one_of
-from ..web import me, signed_in
+from ..web import attempt, done, me, page_number, pages_for, signed_in
 from . import desk, service
 from .api import FollowUpSchema
 from .models import Outcome
@@ -58,70 +49,11 @@ OUTCOME_NAMES = {
     Outcome.not_solved: _l("Not solved (opens a new request)"),
     Outcome.unreachable: _l("Could not reach them"),
 }
-# What staff do on a booking from these pages: slug -> (action, schema, title, done message).
-STAFF_ACTIONS = {
-    "hand-over": (
-        Action.assign,
-        AssignSchema,
-        _l("Hand to a volunteer"),
-        _l("Handed over. The volunteer has been told and will accept or decline."),
-    ),
-    "resolve": (None, ResolveSchema, _l("Settle the dispute"), _l("The dispute is settled.")),
-    "accept": (
-        Action.accept,
-        AcceptSchema,
-        _l("Accept for the volunteer"),
-        _l("Accepted for the volunteer."),
-    ),
-    "decline": (
-        Action.decline,
-        ReasonSchema,
-        _l("Decline for the volunteer"),
-        _l("Declined for the volunteer; the request is open again."),
-    ),
-    "start": (
-        Action.start,
-        NoteSchema,
-        _l("Start the work for the volunteer"),
-        _l("Marked as started."),
-    ),
-    "complete": (
-        Action.complete,
-        CompleteSchema,
-        _l("Record the finished work for the volunteer"),
-        _l("The work is recorded as done."),
-    ),
-}
-
-
-@bp.app_template_global()
-def staff_actions(booking) -> list[str]:
-    """The grid worker's buttons on a booking page: what service.can() allows him now (the
-    follow-up call included, once the job is done and until a call is answered)."""
-    user = me()
-    if not user.is_authenticated or not user.is_staff or not desk.booking_in_scope(user, booking):
-        return []
-    slugs = []
-    if access.can(Action.assign, user, booking):
-        slugs.append("hand-over")
-    if access.can(Action.resolve_confirm, user, booking):
-        slugs.append("resolve")
-    if booking.volunteer_id is not None:
-        slugs += [
-            slug
-            for slug in ("accept", "decline", "start", "complete")
-            if access.can(STAFF_ACTIONS[slug][0], user, booking)
-        ]
-    if access.can(Action.follow_up, user, booking):
-        slugs.append("follow-up")
-    return slugs
 
 
 @bp.app_template_global()
 def staff_action_title(slug: str) -> str:
-    if slug == "follow-up":
-        return _("Record the follow-up call")
-    return str(STAFF_ACTIONS[slug][2])
+    return staff_moves.staff_title(slug)
 
 
 # --- the board -----------------------------------------------------------------------------
@@ -144,15 +76,14 @@ def board():
 @bp.get("/follow-ups")
 @signed_in
 def follow_ups():
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = page_number()
     items, total = service.awaiting(me(), page, PER_PAGE)
     return render_template(
         "grid/follow_ups.html",
         items=items,
         names=reading.names_for(items),
         page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        pages=pages_for(total, PER_PAGE),
     )
 
 
@@ -170,8 +101,7 @@ def residents():
     building_id = int(building) if building.isdigit() and len(building) < 10 else None
     searched = bool(q or room or building_id)
     items, total = [], 0
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = page_number()
     if searched:
         items, total = directory.find_residents(
             user,
@@ -189,7 +119,7 @@ def residents():
         form={"q": q, "room": room, "building_id": building},
         buildings=desk.buildings_for(user),
         page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        pages=pages_for(total, PER_PAGE),
     )
 
 
@@ -198,23 +128,26 @@ def residents():
 def new_resident():
     user = me()
     buildings = desk.buildings_for(user)
-    form, errors, status = {}, {}, 200
-    if request.method == "POST":
-        form = kept_input()
-        data, errors = load_form(NewResidentSchema)
-        if not errors:
-            try:
-                resident = accounts.create_resident(user, data)
-            except DomainError as err:
-                db.session.rollback()
-                errors = refusal_messages(err)
-            else:
-                flash(_("%(name)s is added.", name=resident.name), "success")
-                return redirect(url_for(".resident", resident_id=resident.id), code=303)
-        status = 422
-    return (
-        render_template("grid/new_resident.html", form=form, errors=errors, buildings=buildings),
-        status,
+
+    def page(form: dict, errors: dict, status: int = 200):
+        html = render_template(
+            "grid/new_resident.html", form=form, errors=errors, buildings=buildings
+        )
+        return html, status
+
+    if request.method == "GET":
+        return page({}, {})
+    data, errors = load_form(NewResidentSchema)
+    return attempt(
+        lambda: accounts.create_resident(user, data),
+        errors=errors,
+        refusals=(DomainError,),
+        status=422,
+        again=lambda errors, status: page(kept_input(), errors, status),
+        then=lambda resident: done(
+            _("%(name)s is added.", name=resident.name),
+            url_for(".resident", resident_id=resident.id),
+        ),
     )
 
 
@@ -245,17 +178,26 @@ def verify_age(resident_id: int):
     user = me()
     resident = desk.resident_for(user, resident_id)
     data, errors = load_form(VerifyAgeSchema)
-    if not errors:
-        try:
-            accounts.verify_age(user, resident, data["birth_date"])
-        except ValidationFailed as err:
-            db.session.rollback()
-            errors = refusal_messages(err)
-        else:
-            flash(_("The age is verified."), "success")
-            return redirect(url_for(".resident", resident_id=resident_id), code=303)
-    resident = desk.resident_for(user, resident_id)
-    return _resident_page(resident, errors=errors, form=kept_input(), status=422)
+    return attempt(
+        lambda: accounts.verify_age(user, resident, data["birth_date"]),
+        errors=errors,
+        refusals=(ValidationFailed,),
+        status=422,
+        again=_resident_again(resident_id),
+        then=lambda _result: done(
+            _("The age is verified."), url_for(".resident", resident_id=resident_id)
+        ),
+    )
+
+
+def _resident_again(resident_id: int):
+    """A form on the resident's page refused: the page again, read anew, with what was typed."""
+
+    def again(errors: dict, status: int):
+        resident = desk.resident_for(me(), resident_id)
+        return _resident_page(resident, errors=errors, form=kept_input(), status=status)
+
+    return again
 
 
 @bp.post("/residents/<int:resident_id>/flags")
@@ -265,8 +207,7 @@ def set_flags(resident_id: int):
     resident = desk.resident_for(user, resident_id)
     chosen = [f for f in request.form.getlist("flags") if f in Resident.FLAG_CODES]
     accounts.update_resident(user, resident, {"flags": chosen})
-    flash(_("The flags are saved."), "success")
-    return redirect(url_for(".resident", resident_id=resident_id), code=303)
+    return done(_("The flags are saved."), url_for(".resident", resident_id=resident_id))
 
 
 INACTIVE_REASON_NAMES = {
@@ -298,19 +239,19 @@ def close_record(resident_id: int):
             "grid/close_confirm.html", resident=resident, reason=data["inactive_reason"],
             open_bookings=desk.open_bookings_of(resident),
         )  # fmt: skip
-    if not errors:
-        try:
-            accounts.update_resident(
-                user, resident, {"active": False, "inactive_reason": data["inactive_reason"]}
-            )
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            db.session.rollback()
-            errors = refusal_messages(err)
-        else:
-            flash(_("The record is closed. Her open bookings are cancelled."), "success")
-            return redirect(url_for(".resident", resident_id=resident_id), code=303)
-    resident = desk.resident_for(user, resident_id)
-    return _resident_page(resident, errors=errors, form=kept_input(), status=422)
+    return attempt(
+        lambda: accounts.update_resident(
+            user, resident, {"active": False, "inactive_reason": data["inactive_reason"]}
+        ),
+        errors=errors,
+        refusals=(ValidationFailed, Conflict, Forbidden),
+        status=422,
+        again=_resident_again(resident_id),
+        then=lambda _result: done(
+            _("The record is closed. Her open bookings are cancelled."),
+            url_for(".resident", resident_id=resident_id),
+        ),
+    )
 
 
 @bp.post("/residents/<int:resident_id>/reset-code")
@@ -319,13 +260,16 @@ def reset_code(resident_id: int):
     """The code is shown once, on this page, to be handed over in person."""
     user = me()
     resident = desk.resident_for(user, resident_id)
-    try:
-        code, row = accounts.issue_reset_code(user, resident)
-    except Conflict as err:
-        db.session.rollback()
-        resident = desk.resident_for(user, resident_id)
-        return _resident_page(resident, errors={"_schema": [err.text()]}, status=409)
-    return _resident_page(resident, code={"code": code, "expires_at": row.expires_at})
+    return attempt(
+        lambda: accounts.issue_reset_code(user, resident),
+        refusals=(Conflict,),
+        again=lambda errors, status: _resident_page(
+            desk.resident_for(user, resident_id), errors=errors, status=status
+        ),
+        then=lambda issued: _resident_page(
+            resident, code={"code": issued[0], "expires_at": issued[1].expires_at}
+        ),
+    )
 
 
 # --- acting on a booking -------------------------------------------------------------------
@@ -341,22 +285,30 @@ def _booking_for_staff(booking_id: int):
 
 
 def _act_page(booking, slug, form, errors, status=200):
+    viewer = booking_access.viewer_of(me())
     context = {
         "booking": booking,
         "names": reading.names_for([booking]),
         "slug": slug,
-        "title": staff_action_title(slug),
+        "title": staff_moves.staff_title(slug),
         "form": form,
         "errors": errors,
-        "allowed": slug in staff_actions(booking),
+        "allowed": slug in staff_moves.offered_to_staff(viewer, booking),
     }
     if slug == "hand-over":
         context["q"] = request.args.get("q", "").strip()[:40]
         context["volunteers"] = desk.hand_over_choices(booking, context["q"])
         context["in_grid"] = {v.id for v in context["volunteers"] if booking.grid_id in v.grid_ids}
-    if slug == "follow-up":
+    if slug == staff_moves.FOLLOW_UP:
         context["outcomes"] = {o.value: str(n) for o, n in OUTCOME_NAMES.items()}
     return render_template("grid/act.html", **context), status
+
+
+def _staff_page_again(booking_id: int, slug: str):
+    def again(errors: dict, status: int):
+        return _act_page(_booking_for_staff(booking_id), slug, kept_input(), errors, status)
+
+    return again
 
 
 @bp.route(
@@ -367,52 +319,43 @@ def _act_page(booking, slug, form, errors, status=200):
 def act(booking_id: int, slug: str):
     """One staff move per page, through transition() as the API makes it; recorded as the grid
     worker who did it."""
-    user = me()
     booking = _booking_for_staff(booking_id)
-    action, schema, _title, done = STAFF_ACTIONS[slug]
+    move = staff_moves.ALL_STAFF_MOVES[slug]
     if request.method == "GET":
         return _act_page(booking, slug, {}, {})
-    form = kept_input()
-    data, errors = load_form(schema)
-    status = 422
-    if not errors:
-        if slug == "resolve":
-            outcome = data.pop("outcome")
-            action = Action.resolve_confirm if outcome == "confirm" else Action.resolve_reopen
-        try:
-            moving.transition(reading.booking_for_action(booking_id), user, action, **data)
-        except DomainError as err:
-            db.session.rollback()
-            errors, status = refusal_messages(err), err.status
-        else:
-            flash(str(done), "success")
-            return redirect(url_for("bookings_web.booking", booking_id=booking_id), code=303)
-    return _act_page(_booking_for_staff(booking_id), slug, form, errors, status)
+    data, errors = load_form(move.schema)
+    return attempt(
+        lambda: move_pages.make(move, booking_id, me(), data),
+        errors=errors,
+        refusals=(DomainError,),
+        again=_staff_page_again(booking_id, slug),
+        then=lambda _booking: done(
+            move.done, url_for("bookings_web.booking", booking_id=booking_id)
+        ),
+    )
+
+
+def _call_recorded(booking_id: int, outcome: Outcome):
+    new_id = service.linked_request_of(booking_id)
+    if outcome in (Outcome.partly, Outcome.not_solved) and new_id:
+        return done(
+            _("The call is recorded. New request no. %(id)s is open.", id=new_id),
+            url_for("bookings_web.booking", booking_id=new_id),
+        )
+    return done(_("The call is recorded."), url_for("bookings_web.booking", booking_id=booking_id))
 
 
 @bp.route("/bookings/<int:booking_id>/follow-up", methods=["GET", "POST"])
 @signed_in
 def follow_up(booking_id: int):
-    user = me()
     booking = _booking_for_staff(booking_id)
     if request.method == "GET":
-        return _act_page(booking, "follow-up", {}, {})
-    form = kept_input()
+        return _act_page(booking, staff_moves.FOLLOW_UP, {}, {})
     data, errors = load_form(FollowUpSchema)
-    status = 422
-    if not errors:
-        try:
-            service.record_call(user, booking_id, data)
-        except DomainError as err:
-            db.session.rollback()
-            errors, status = refusal_messages(err), err.status
-        else:
-            new_id = service.linked_request_of(booking_id)
-            if data["outcome"] in (Outcome.partly, Outcome.not_solved) and new_id:
-                flash(
-                    _("The call is recorded. New request no. %(id)s is open.", id=new_id), "success"
-                )
-                return redirect(url_for("bookings_web.booking", booking_id=new_id), code=303)
-            flash(_("The call is recorded."), "success")
-            return redirect(url_for("bookings_web.booking", booking_id=booking_id), code=303)
-    return _act_page(_booking_for_staff(booking_id), "follow-up", form, errors, status)
+    return attempt(
+        lambda: service.record_call(me(), booking_id, data),
+        errors=errors,
+        refusals=(DomainError,),
+        again=_staff_page_again(booking_id, staff_moves.FOLLOW_UP),
+        then=lambda _call: _call_recorded(booking_id, data["outcome"]),
+    )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import get_locale
 
 from ..bookings import access as booking_access
 from ..bookings import contact as booking_contact
-from ..web import me, shell_facts, signed_in
+from ..web import me, page_number, pages_for, signed_in
 from . import service
 
 bp = Blueprint("notifications_web", __name__)
@@ -15,17 +15,10 @@ bp = Blueprint("notifications_web", __name__)
 PER_PAGE = 20
 
 
-@bp.app_context_processor
-def unread_badge():
-    """The unread count shows on every page."""
-    return {"unread_count": shell_facts()[0]}
-
-
 @bp.get("/notifications")
 @signed_in
 def notifications():
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = page_number()
     rows, total = service.notifications_for(
         me().id, unread_only=False, page=page, per_page=PER_PAGE
     )
@@ -36,7 +29,7 @@ def notifications():
         "notifications/list.html",
         items=items,
         page=page,
-        pages=max(1, -(-total // PER_PAGE)),
+        pages=pages_for(total, PER_PAGE),
     )
 
 

@@ -17,21 +17,20 @@ from marshmallow import fields
 from ..accounts import totp
 from ..bookings import fees
 from ..catalogue import service as catalogue
-from ..catalogue.models import Volunteer
 from ..catalogue.schemas import VolunteerTagsSchema
 from ..errors import DomainError, translate_fields
 from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
+from ..forms import kept_input, load_form
 from ..hours import rankings
 from ..hours import service as hours
 from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
+from ..places import service as places
 from ..places.clock import today
-from ..places.models import Grid
 from ..teams import totals as team_totals
 from ..validation import FormSchema, TrimmedString, length
 from ..waivers import service as waivers
-from ..web import me, signed_in
-from . import audit_labels, calendar, dashboard, service
+from ..web import attempt, done, me, page_number, said_and_gone, signed_in
+from . import audit_labels, calendar, dashboard, reading, service
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 bp.add_app_template_global(audit_labels.action_name, "audit_action_name")
@@ -73,15 +72,7 @@ def default_period() -> str:
 
 
 def _grids():
-    return (
-        db.session.execute(
-            db.select(Grid)
-            .where(Grid.community_id == current_user.community_id)
-            .order_by(Grid.number)
-        )
-        .scalars()
-        .all()
-    )
+    return places.grids_of(current_user.community_id)
 
 
 @bp.get("/")
@@ -140,6 +131,14 @@ class _VetForm(FormSchema):
     reason = TrimmedString(load_default="", validate=length(max=500))
 
 
+# The office's decisions on a volunteer, each the catalogue's service for it.
+VETTING = {
+    "approve": catalogue.approve,
+    "refuse": catalogue.refuse,
+    "suspend": catalogue.suspend,
+}
+
+
 @bp.get("/volunteers")
 @office_page
 def volunteers_page():
@@ -165,13 +164,11 @@ def vet_volunteer(volunteer_id, action):
     if action != "approve" and not reason:
         flash(_("Please give a reason."), "error")
         return redirect(url_for(".volunteers_page"), code=303)
-    try:
-        getattr(catalogue, action)(me(), volunteer, reason)
-    except DomainError as err:
-        flash(err.text(), "error")
-    else:
-        flash(_("Done: %(name)s.", name=volunteer.name), "success")
-    return redirect(url_for(".volunteers_page"), code=303)
+    return said_and_gone(
+        lambda: VETTING[action](me(), volunteer, reason),
+        said=_("Done: %(name)s.", name=volunteer.name),
+        go=url_for(".volunteers_page"),
+    )
 
 
 @bp.get("/staff")
@@ -185,23 +182,19 @@ def staff_page():
 @office_page
 def reset_staff_totp(user_id):
     user = totp.colleague(me(), user_id)
-    try:
-        was_on = totp.reset_by_office(me(), user)
-    except DomainError as err:
-        flash(err.text(), "error")
-    else:
+
+    def said(was_on: bool) -> str:
         if was_on:
-            flash(
-                _(
-                    "Two-step sign-in of %(name)s is off. They sign in with their password and "
-                    "set it up again on the new phone.",
-                    name=user.name,
-                ),
-                "success",
+            return _(
+                "Two-step sign-in of %(name)s is off. They sign in with their password and "
+                "set it up again on the new phone.",
+                name=user.name,
             )
-        else:
-            flash(_("%(name)s had no two-step sign-in to turn off.", name=user.name), "success")
-    return redirect(url_for(".staff_page"), code=303)
+        return _("%(name)s had no two-step sign-in to turn off.", name=user.name)
+
+    return said_and_gone(
+        lambda: totp.reset_by_office(me(), user), said=said, go=url_for(".staff_page")
+    )
 
 
 @bp.post("/volunteers/<int:volunteer_id>/tags")
@@ -236,13 +229,11 @@ def rules_page():
                 flash(_("Enter an age from 0 to 150."), "error")
                 return redirect(url_for(".rules_page"), code=303)
             changes["min_age"] = int(raw)
-        try:
-            waivers.update_rule(me(), code, changes)
-        except DomainError as err:
-            flash(err.text(), "error")
-        else:
-            flash(_("The rule is saved. Bookings already made keep their rules."), "success")
-        return redirect(url_for(".rules_page"), code=303)
+        return said_and_gone(
+            lambda: waivers.update_rule(me(), code, changes),
+            said=_("The rule is saved. Bookings already made keep their rules."),
+            go=url_for(".rules_page"),
+        )
     rules = waivers.rules_in_force(current_user.community_id)
     return render_template("office/rules.html", rules=rules)
 
@@ -301,29 +292,25 @@ def hours_page(form=None, errors=None, status=200):
 @office_page
 def add_hours():
     data, errors = load_form(ManualHoursForm)
-    if not errors:
-        try:
-            hours.add_manual(me(), data)
-        except DomainError as err:
-            errors = refusal_messages(err)
-        else:
-            flash(_("The hours are recorded."), "success")
-            return redirect(url_for(".hours_page"), code=303)
-    form = kept_input()
-    return hours_page(form=form, errors=errors, status=422)
+    return attempt(
+        lambda: hours.add_manual(me(), data),
+        errors=errors,
+        refusals=(DomainError,),
+        status=422,
+        again=lambda errors, status: hours_page(form=kept_input(), errors=errors, status=status),
+        then=lambda _record: done(_("The hours are recorded."), url_for(".hours_page")),
+    )
 
 
 @bp.post("/corrections/<int:correction_id>/<any(accept, reject):decision>")
 @office_page
 def decide_correction(correction_id, decision):
     note = (request.form.get("note") or "").strip()[:500]
-    try:
-        hours.decide_correction(me(), correction_id, decision == "accept", note)
-    except DomainError as err:
-        flash(err.text(), "error")
-    else:
-        flash(_("The correction is decided."), "success")
-    return redirect(url_for(".hours_page"), code=303)
+    return said_and_gone(
+        lambda: hours.decide_correction(me(), correction_id, decision == "accept", note),
+        said=_("The correction is decided."),
+        go=url_for(".hours_page"),
+    )
 
 
 class _CertificateForm(FormSchema):
@@ -356,12 +343,7 @@ def certificate_requests_page():
     serial = request.args.get("serial", "").strip()[:30]
     found = service.certificate_by_serial(me(), serial) if serial else None
     rows = service.certificate_requests(me(), None)
-    names = {
-        v.id: v.name
-        for v in db.session.execute(
-            db.select(Volunteer).where(Volunteer.id.in_({r.volunteer_id for r in rows}))
-        ).scalars()
-    }
+    names = reading.volunteer_names(r.volunteer_id for r in rows)
     return render_template(
         "office/certificate_requests.html", rows=rows, names=names, serial=serial, found=found
     )
@@ -387,14 +369,11 @@ def refuse_certificate_request(request_id):
     if not reason:
         flash(_("Say why, so the volunteer knows."), "error")
         return redirect(url_for(".certificate_requests_page"), code=303)
-    try:
-        service.refuse_requested(me(), request_id, reason)
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.text(), "error")
-    else:
-        flash(_("The volunteer has been told."), "success")
-    return redirect(url_for(".certificate_requests_page"), code=303)
+    return said_and_gone(
+        lambda: service.refuse_requested(me(), request_id, reason),
+        said=_("The volunteer has been told."),
+        go=url_for(".certificate_requests_page"),
+    )
 
 
 @bp.get("/certificates/<int:certificate_id>")
@@ -409,6 +388,6 @@ def certificate_page(certificate_id):
 @bp.get("/audit")
 @office_page
 def audit_page():
-    page = max(1, min(request.args.get("page", 1, type=int), 100000))
+    page = page_number(last=100_000)
     rows, total = service.audit_events(me(), request.args.get("action") or None, page, 50)
     return render_template("office/audit.html", rows=rows, total=total, page=page)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ..errors import DomainError
 from ..forms import load_form
 from ..validation import BaseSchema
-from ..web import me, signed_in
+from ..web import me, said_and_gone, signed_in
 from . import service
 from .schemas import NewTeamSchema, TeamMemberSchema, _shown
 
@@ -62,13 +61,11 @@ def create_team():
     if errors:
         _refused(errors)
         return _back()
-    try:
-        team = service.create_team(me(), data["name"], data["leader_volunteer_id"])
-    except DomainError as err:
-        flash(err.text(), "error")
-    else:
-        flash(_("Done: %(name)s.", name=team.name), "success")
-    return _back()
+    return said_and_gone(
+        lambda: service.create_team(me(), data["name"], data["leader_volunteer_id"]),
+        said=lambda team: _("Done: %(name)s.", name=team.name),
+        go=url_for(".teams_page"),
+    )
 
 
 @bp.post("/<int:team_id>/members")
@@ -79,13 +76,11 @@ def add_member(team_id):
     if errors:
         _refused(errors)
         return _back()
-    try:
-        service.add_member(me(), team, data["volunteer_id"])
-    except DomainError as err:
-        flash(err.text(), "error")
-    else:
-        flash(_("Done: %(name)s.", name=team.name), "success")
-    return _back()
+    return said_and_gone(
+        lambda: service.add_member(me(), team, data["volunteer_id"]),
+        said=_("Done: %(name)s.", name=team.name),
+        go=url_for(".teams_page"),
+    )
 
 
 @bp.post("/<int:team_id>/members/<int:volunteer_id>/remove")
@@ -93,10 +88,8 @@ def add_member(team_id):
 def remove_member(team_id, volunteer_id):
     load_form(_Empty)
     team = service.get_team(me(), team_id)
-    try:
-        service.remove_member(me(), team, volunteer_id)
-    except DomainError as err:
-        flash(err.text(), "error")
-    else:
-        flash(_("Done: %(name)s.", name=team.name), "success")
-    return _back()
+    return said_and_gone(
+        lambda: service.remove_member(me(), team, volunteer_id),
+        said=_("Done: %(name)s.", name=team.name),
+        go=url_for(".teams_page"),
+    )

@@ -4,6 +4,7 @@ volunteer signs up and records walk-ins, the office schedules and confirms atten
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import unquote
 
 from tests.factories import PASSWORD, tomorrow
 from tests.helpers import csrf_token_of, sign_in_page
@@ -146,3 +147,31 @@ def test_the_office_schedules_and_confirms_attendance_on_its_pages(
     resident = _signed_in(app, fair.neighbour.account_user)
     assert resident.get(path).status_code == 403
     assert resident.get("/fairs/office").status_code == 403
+
+
+def test_a_signed_out_visitor_is_sent_to_sign_in_and_back_from_every_fair_page(
+    app, fair, schedule, database
+):
+    """Like every other page: the sign-in page (303, then back here), not a bare 401."""
+    fair_day = schedule()
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    for path in (
+        f"/fairs/{fair_day['id']}/stall",
+        "/fairs/office",
+        f"/fairs/{fair_day['id']}/attendance",
+        f"/fairs/{fair_day['id']}/cancel",
+    ):
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["Location"].startswith("/login?next="), path
+        assert path in unquote(response.headers["Location"]), path
+    page = client.get(f"/fairs/{fair_day['id']}")
+    token = csrf_token_of(page.get_data(as_text=True))
+    booking = client.post(
+        f"/fairs/{fair_day['id']}/book",
+        data={"listing_id": str(fair.haircut.id), "slot_start": "09:30", "csrf_token": token},
+    )
+    assert booking.status_code == 303
+    assert booking.headers["Location"].startswith("/login?next=")
+    assert client.get(booking.headers["Location"]).status_code == 200  # the sign-in page
