@@ -118,7 +118,8 @@ def test_booking_a_slot_checks_what_it_names(fair, schedule, stall, book_slot, m
     home = book_slot(her, fair_day, mode="home")
     assert home.status_code == 422 and "mode" in home.json["error"]["fields"]
     assert book_slot(her, fair_day, fair_day_id=2**31 - 1).status_code == 404
-    move_fair_day(fair_day, tomorrow() - timedelta(days=1))
+    # Yesterday: whatever the hour (today's 09:00 slot is still ahead just after midnight).
+    move_fair_day(fair_day, tomorrow() - timedelta(days=2))
     assert book_slot(her, fair_day).status_code == 409  # the day is over
 
 
