@@ -6,6 +6,8 @@ catalogue translates them, and validators used by the schemas carry their own tr
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
@@ -125,6 +127,10 @@ class TrimmedString(fields.String):
         return result
 
 
+# The dates a person may send (service dates, ranges, births).
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
 class BaseSchema(ma.Schema):
     """API request schemas refuse unknown fields (422), as API.md asks."""
 
@@ -135,6 +141,18 @@ class BaseSchema(ma.Schema):
         "unknown": _l("Unknown field."),
         "type": _l("Invalid input type."),
     }
+
+    @ma.validates_schema
+    def _dates_within_reach(self, data, **kwargs):
+        """Every date a person sends lies within years the calendar can count with (past
+        9999-12, month arithmetic in totals and ranges overflows): a clear 422, never a 500."""
+        errors = {}
+        for name, field in self.fields.items():
+            value = data.get(field.attribute or name) if isinstance(data, dict) else None
+            if type(value) is date and not EARLIEST_DAY <= value <= LATEST_DAY:
+                errors[field.data_key or name] = [str(_l("Choose a date from 1900 to 2199."))]
+        if errors:
+            raise ma.ValidationError(errors)
 
 
 class FormSchema(BaseSchema):

@@ -533,7 +533,7 @@ def get_resident(resident_id):
 @blp.doc(operationId="updateResident")
 @blp.arguments(ResidentPatchSchema)
 @blp.response(200, ResidentSchema)
-@blp.errors(400, 401, 403, 404, 422)
+@blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def patch_resident(data, resident_id):
     """Change a resident's record.
@@ -543,6 +543,7 @@ def patch_resident(data, resident_id):
 
     - 403: the caller may see her but may not change these fields.
     - 404: no such resident, or the caller may not see her.
+    - 409: her record is closed; only reopening it (`active: true`) changes it.
     - 422: a field is invalid (an unknown building, a missing `inactive_reason`)."""
     resident = access.visible_resident(security.me(), resident_id)
     return service.update_resident(security.me(), resident, data)
@@ -552,7 +553,7 @@ def patch_resident(data, resident_id):
 @blp.doc(operationId="verifyResidentAge")
 @blp.arguments(VerifyAgeSchema)
 @blp.response(200, ResidentSchema)
-@blp.errors(400, 401, 403, 404, 422)
+@blp.errors(400, 401, 403, 404, 409, 422)
 @login_required
 def verify_age(data, resident_id):
     """Staff checked the ID card: the birth date counts for fee waivers.
@@ -561,6 +562,7 @@ def verify_age(data, resident_id):
 
     - 403: the caller may see her but is not her grid's staff.
     - 404: no such resident, or the caller may not see her.
+    - 409: her record is closed.
     - 422: the birth date is missing or in the future."""
     resident = access.visible_resident(security.me(), resident_id)
     return service.verify_age(security.me(), resident, data["birth_date"])

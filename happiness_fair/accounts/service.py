@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
@@ -222,10 +223,24 @@ def set_own_address(user: User, data: dict) -> Resident:
     return resident
 
 
+def _refuse_on_closed_record(actor: User, resident: Resident) -> None:
+    """A closed record (moved away, passed away) is kept as it was closed: only reopening it
+    changes it. Who may not act on her at all is told so first (403), not that it is closed."""
+    if not (
+        access.is_self_or_manager(actor, resident)
+        or access.is_staff_for(actor, resident.community_id, resident.grid_id)
+    ):
+        raise Forbidden()
+    if not resident.active:
+        raise Conflict(_l("This record is closed. Reopen it first to change it."))
+
+
 def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
     """Name and address by the person or her managers; flags and active by her grid's staff."""
     personal = {k: data[k] for k in ("name", "building_id", "unit", "room") if k in data}
     staff_only = {k: data[k] for k in ("flags", "active", "inactive_reason") if k in data}
+    if not resident.active and data.get("active") is not True:
+        _refuse_on_closed_record(actor, resident)
     if personal:
         if not (
             access.is_self_or_manager(actor, resident)
@@ -292,6 +307,7 @@ def update_resident(actor: User, resident: Resident, data: dict) -> Resident:
 def verify_age(staff: User, resident: Resident, birth_date: date) -> Resident:
     """Staff have checked the ID: the birth date is now trusted for waivers."""
     access.require_staff_for(staff, resident)
+    _refuse_on_closed_record(staff, resident)
     _check_birth_date(birth_date)
     resident.birth_date = birth_date
     resident.age_verified = True

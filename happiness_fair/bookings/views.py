@@ -118,8 +118,13 @@ FOLLOW_UP_OUTCOMES = {
 
 @bp.app_template_global()
 def event_note(event) -> str:
-    """An event's note as the timeline shows it: a follow-up's outcome code in words."""
+    """An event's note as the timeline shows it: a follow-up's outcome and a new period in words."""
     note = event.note or ""
+    if event.action == "reschedule":  # "2026-12-09 afternoon": the new day and its period
+        day, _sep, period = note.partition(" ")
+        if period in PERIOD_NAMES:
+            return f"{day} {PERIOD_NAMES[period]}"
+        return note
     if event.action != "follow_up":
         return note
     code, _sep, rest = note.partition(": ")

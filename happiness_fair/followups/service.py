@@ -95,7 +95,9 @@ def record_call(user: User, booking_id: int, data: dict[str, Any]) -> Booking:
     )
     if outcome is Outcome.solved and status is BookingStatus.completed:
         moving.transition(booking, user, Action.confirm, rating=data.get("satisfaction"))
-    elif outcome in (Outcome.partly, Outcome.not_solved):
+    elif outcome in (Outcome.partly, Outcome.not_solved) and status is not BookingStatus.disputed:
+        # A disputed job's open problem is settled by resolving the dispute (which can open it
+        # again): a linked request as well would send two volunteers to the same fault.
         call.new_booking_id = _reopen(user, booking, call.note)
     db.session.flush()
     return booking

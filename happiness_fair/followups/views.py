@@ -294,6 +294,9 @@ def _act_page(booking, slug, form, errors, status=200):
         "form": form,
         "errors": errors,
         "allowed": slug in staff_moves.offered_to_staff(viewer, booking),
+        # Whom the job is for, and where: the grid's staff see it, as on the booking's page.
+        "private": booking_access.sees_private(viewer, booking),
+        "address": booking_access.sees_address(viewer, booking),
     }
     if slug == "hand-over":
         context["q"] = request.args.get("q", "").strip()[:40]

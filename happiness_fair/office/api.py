@@ -232,7 +232,8 @@ def issue_certificate(data, volunteer_id):
 
     - 403: the caller is not the office.
     - 404: no such volunteer in the caller's community.
-    - 409: another certificate was issued at the same moment; try again.
+    - 409: the volunteer is an applicant the office has not approved (or refused), or another
+      certificate was issued at the same moment; try again.
     - 422: a range whose end comes before its start."""
     return service.issue_certificate(
         current_user, volunteer_id, data["from_"], data["to"], data["with_seal"]
@@ -248,11 +249,11 @@ def issue_certificate(data, volunteer_id):
 def request_certificate(data):
     """Ask the office for a certificate over a range (all time without one).
 
-    Who: a volunteer (of any status), for himself, with or without the seal; the office finds it
-    on its requests page.
+    Who: a volunteer the office has approved (or since suspended: he still served), for himself,
+    with or without the seal; the office finds it on its requests page.
 
     - 403: the caller is not a volunteer.
-    - 409: five of his requests are already waiting for an answer.
+    - 409: he is an applicant not (yet) approved, or five of his requests are already waiting.
     - 422: a bad range: only one of `from` and `to`, or an end before the start."""
     return service.request_certificate(current_user, data["from_"], data["to"], data["with_seal"])
 

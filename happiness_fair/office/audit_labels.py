@@ -18,9 +18,14 @@ ACTION_NAMES = {
     "certificate.id_number_printed": _l("Certificate shown with the whole ID number"),
     "certificate_issued": _l("Certificate issued"),
     "community.person_in_charge": _l("Person in charge of volunteer service named"),
+    "concern_category.create": _l("Kind of concern added"),
+    "concern_category.reactivate": _l("Kind of concern used again"),
+    "concern_category.retire": _l("Kind of concern retired"),
+    "concern_category.update": _l("Kind of concern renamed"),
     "fair_attendance_confirmed": _l("Fair-day attendance confirmed"),
     "fair_day.cancel": _l("Fair day cancelled"),
     "handler.create": _l("Handling body added"),
+    "handler.update": _l("Handling body changed"),
     "hours_added": _l("Hours added by hand"),
     "hours_correction_accepted": _l("Hours correction accepted"),
     "hours_correction_rejected": _l("Hours correction rejected"),
@@ -49,6 +54,7 @@ SUBJECT_NAMES = {
     "certificate": _l("certificate"),
     "community": _l("community"),
     "concern": _l("concern"),
+    "concern_category": _l("kind of concern"),
     "fair_day": _l("fair day"),
     "handler": _l("handling body"),
     "hours_record": _l("hours record"),
@@ -71,6 +77,7 @@ DETAIL_NAMES = {
     "date": _l("date"),
     "days": _l("days"),
     "fair_day_id": _l("fair day no."),
+    "fields": _l("fields"),
     "from_status": _l("from"),
     "leader_volunteer_id": _l("leader (volunteer no.)"),
     "minutes": _l("minutes"),
@@ -88,6 +95,28 @@ DETAIL_NAMES = {
 def detail_name(key: str) -> str:
     name = DETAIL_NAMES.get(key)
     return str(name) if name is not None else key
+
+
+# Codes a detail may hold (a closed record's reason, the fields changed), in words.
+VALUE_NAMES = {
+    "moved": _l("moved away"),
+    "passed_away": _l("passed away"),
+    "other": _l("other"),
+    "active": _l("in use"),
+    "flags": _l("flags"),
+    "name_zh": _l("Chinese name"),
+    "name_en": _l("English name"),
+}
+
+
+def detail_value(value) -> str:
+    """A detail's value as the office reads it: codes in words, lists joined, never JSON."""
+    if isinstance(value, list | tuple):
+        return "、".join(detail_value(v) for v in value)
+    if isinstance(value, str):
+        name = VALUE_NAMES.get(value)
+        return str(name) if name is not None else value
+    return str(value)
 
 
 def action_name(action: str) -> str:

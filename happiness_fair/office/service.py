@@ -15,7 +15,7 @@ from ..bookings import reading
 from ..bookings.models import Booking
 from ..bookings.rules import BookingStatus
 from ..catalogue import record as volunteer_record
-from ..catalogue.models import Category, Listing, Volunteer
+from ..catalogue.models import Category, Listing, Volunteer, VolunteerStatus
 from ..database import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -133,6 +133,7 @@ def issue_certificate(
     range (all time without one), the kinds of service, a seal only if asked (art. 15). Audited."""
     require_office(user)
     volunteer = _volunteer_here(user, volunteer_id)
+    _check_certifiable(volunteer)
     if (first is None) != (last is None) or (first is not None and first > last):
         raise ValidationFailed(fields={"to": [_l("Give a start and an end, the end not first.")]})
     minutes, services = totals.volunteer_sums(user.community_id, volunteer.id, first, last)
@@ -255,12 +256,20 @@ def own_volunteer(user: User) -> Volunteer:
     return volunteer
 
 
+def _check_certifiable(volunteer: Volunteer) -> None:
+    """A certificate vouches for service the office accepted: not for an applicant it has not
+    approved (or refused), whose skills nobody has checked. A suspended volunteer still served."""
+    if volunteer.status in (VolunteerStatus.pending, VolunteerStatus.refused):
+        raise Conflict(_l("A certificate is for volunteers the office has approved."))
+
+
 def request_certificate(
     user: User, first: date | None, last: date | None, with_seal: bool
 ) -> CertificateRequest:
     """He asks for a certificate for a range (all his time without one), with or without the
     seal; the office is told on its requests page."""
     volunteer = own_volunteer(user)
+    _check_certifiable(volunteer)
     _check_range(first, last)
     waiting = db.session.execute(
         sa.select(sa.func.count())

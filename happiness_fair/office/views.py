@@ -36,6 +36,7 @@ bp = Blueprint("office", __name__, url_prefix="/office")
 bp.add_app_template_global(audit_labels.action_name, "audit_action_name")
 bp.add_app_template_global(audit_labels.subject_name, "audit_subject_name")
 bp.add_app_template_global(audit_labels.detail_name, "audit_detail_name")
+bp.add_app_template_global(audit_labels.detail_value, "audit_detail_value")
 
 
 def office_page(view):
