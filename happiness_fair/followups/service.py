@@ -21,7 +21,7 @@ from ..bookings import moving, raising, reading, timeline
 from ..bookings.models import Booking
 from ..bookings.rules import TRANSITIONS, Action, BookingStatus
 from ..database import page_of
-from ..errors import Forbidden
+from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..places import clock
 from .models import FollowUp, Outcome
@@ -42,17 +42,11 @@ def _staff_scope(user: User) -> sa.ColumnElement[bool]:
     raise Forbidden(_l("This is for grid workers and the community office."))
 
 
-def _answered():
-    return (
-        sa.select(FollowUp.id)
-        .where(FollowUp.booking_id == Booking.id, FollowUp.outcome != Outcome.unreachable)
-        .exists()
-    )
-
-
 def awaiting_stmt(user: User):
+    """Waiting for a call: done, and no call answered yet (the booking's own flag, which the
+    rules read too, so the list and the buttons agree)."""
     return sa.select(Booking).where(
-        _staff_scope(user), Booking.status.in_(CALLED_ABOUT), ~_answered()
+        _staff_scope(user), Booking.status.in_(CALLED_ABOUT), Booking.followed_up.is_(False)
     )
 
 
@@ -71,6 +65,19 @@ def record_call(user: User, booking_id: int, data: dict[str, Any]) -> Booking:
     if error is not None:
         raise error
     outcome = Outcome(data["outcome"])
+    status = booking.status
+    if outcome is not Outcome.unreachable:
+        # Answered: the rules offer no more calls. Conditional, so of two staff recording a
+        # call at once exactly one is recorded (and opens at most one linked request).
+        answered = db.session.execute(
+            sa.update(Booking)
+            .where(Booking.id == booking.id, Booking.followed_up.is_(False))
+            .values(followed_up=True)
+            .execution_options(synchronize_session=False)
+        )
+        if answered.rowcount != 1:
+            raise Conflict(_l("This booking has already been followed up."))
+        set_committed_value(booking, "followed_up", True)
     call = FollowUp(
         booking_id=booking.id,
         community_id=booking.community_id,
@@ -80,16 +87,6 @@ def record_call(user: User, booking_id: int, data: dict[str, Any]) -> Booking:
         caller_id=user.id,
     )
     db.session.add(call)
-    status = booking.status
-    if outcome is not Outcome.unreachable:
-        # Answered: the rules offer no more calls (bookings/rules.py reads the flag).
-        db.session.execute(
-            sa.update(Booking)
-            .where(Booking.id == booking.id)
-            .values(followed_up=True)
-            .execution_options(synchronize_session=False)
-        )
-        set_committed_value(booking, "followed_up", True)
     timeline.record(
         booking, user, Action.follow_up, status, status, f"{outcome}: {call.note}".rstrip(": ")
     )

@@ -168,6 +168,7 @@ def _visit(community, volunteer, listing, resident, booker, day, rng, key) -> No
                 at=booking.confirmed_at + timedelta(days=rng.randint(1, 3)),
             )
         )
+        booking.followed_up = True  # answered: the desk's list and the rules both read it
     volunteer.completed_count += 1
     volunteer.rating_sum += rating
     volunteer.rating_count += 1

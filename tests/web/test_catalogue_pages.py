@@ -47,15 +47,18 @@ def test_nothing_found_offers_an_open_request(browser_for, world):
     assert "不指定师傅，请人帮忙" in page
 
 
-def test_a_service_page_offers_booking_and_a_withdrawn_one_is_not_found(browser_for, world, make):
+def test_a_service_page_offers_booking_and_a_withdrawn_one_is_gone(browser_for, world, make):
     page = browser_for().get(f"/services/{world.listing.id}")
     assert page.status_code == 200
     assert f"/book?listing={world.listing.id}" in page.get_data(as_text=True)
     assert "80岁以上居民核实年龄后免工费" in text_of(page)
     withdrawn = make.listing(world.plumber, active=False)
     missing = browser_for().get(f"/services/{withdrawn.id}")
-    assert missing.status_code == 404
+    assert missing.status_code == 410  # withdrawn: said kindly, with the way to the others
+    assert "这项服务已不再提供" in text_of(missing)
     assert "跳到正文" in missing.get_data(as_text=True)  # the error page has the site's shell
+    never = browser_for().get("/services/999999")
+    assert never.status_code == 404
 
 
 def test_english_readers_see_english_names_and_money(browser_for, world):
