@@ -22,8 +22,6 @@ class Role(enum.StrEnum):
     micro_grid_helper = "micro_grid_helper"  # 微网格员: raises concerns for a few buildings
 
 
-STAFF_ROLES = frozenset({Role.grid_worker, Role.office})
-
 staff_grids = sa.Table(
     "staff_grids",
     db.metadata,

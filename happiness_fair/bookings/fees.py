@@ -19,8 +19,6 @@ LIVING_ALONE = "living_alone"  # 独居老人
 
 # The order rules are tried in; a rule's place in the office's list does not matter.
 WAIVER_CODES: tuple[str, ...] = (AGE_80, DIBAO, DISABLED, LIVING_ALONE)
-# Resident flags a staff member may set; each is also the code of the rule it triggers.
-RESIDENT_FLAGS = frozenset({DIBAO, DISABLED, LIVING_ALONE})
 DEFAULT_MIN_AGE = 80
 
 

@@ -75,7 +75,7 @@ def _jobs_page(template: str, read, answer_status: int = 200, **context):
     html = render_template(
         template,
         items=items,
-        names=reading.names_for(items),
+        names=reading.names_for(items, viewer=viewer),
         page=page,
         pages=pages_for(total, PER_PAGE),
         total=total,

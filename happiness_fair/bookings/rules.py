@@ -84,7 +84,7 @@ class Period(enum.StrEnum):
 # (state, action) -> next state. A move missing here is refused with 409.
 TRANSITIONS: dict[tuple[BookingStatus, Action], BookingStatus] = {
     (BookingStatus.requested, Action.accept): BookingStatus.accepted,
-    # A named request declined by its volunteer becomes an open request; the service un-names it.
+    # A named request declined by its volunteer opens again; moving._decline un-names it.
     (BookingStatus.requested, Action.decline): BookingStatus.requested,
     (BookingStatus.accepted, Action.decline): BookingStatus.requested,
     (BookingStatus.accepted, Action.start): BookingStatus.in_progress,
@@ -103,7 +103,7 @@ TRANSITIONS: dict[tuple[BookingStatus, Action], BookingStatus] = {
     (BookingStatus.accepted, Action.no_show): BookingStatus.accepted,
     # Hand-over (交): staff name a volunteer on a request; it stays requested.
     (BookingStatus.requested, Action.assign): BookingStatus.requested,
-    # Marking the money paid, once the job is done; the state stays (the service skips a repeat).
+    # Marked paid once the job is done; the state stays (moving.transition skips a repeat).
     (BookingStatus.completed, Action.paid): BookingStatus.completed,
     (BookingStatus.confirmed, Action.paid): BookingStatus.confirmed,
     (BookingStatus.disputed, Action.paid): BookingStatus.disputed,

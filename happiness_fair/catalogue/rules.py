@@ -19,7 +19,6 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("digital", "手机电脑", "Phone & computer help"),
     ("other", "其他", "Other"),
 )
-CATEGORY_CODES = tuple(code for code, _, _ in CATEGORIES)
 
 # Where a listing's service is given: a home visit (上门) and/or a fair stall (集市).
 MODES: tuple[str, ...] = ("home", "fair")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -1064,12 +1064,3 @@ def handler_names(ids) -> dict[int, str]:
     return dict(
         db.session.execute(sa.select(Handler.id, Handler.name).where(Handler.id.in_(ids))).all()
     )
-
-
-def timestamps_of(concern: Concern) -> dict[str, datetime | None]:
-    return {
-        "accepted_at": concern.accepted_at,
-        "handed_over_at": concern.handed_over_at,
-        "done_at": concern.done_at,
-        "reported_back_at": concern.reported_back_at,
-    }
