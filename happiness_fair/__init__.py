@@ -105,11 +105,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
-    from .bookings import people, requote
+    from .bookings import contact, people, requote
+    from .catalogue import service as catalogue_service
     from .concerns import service as concerns_service
     from .fairs import service as fairs_service
     from .hours import service as hours_service
+    from .notifications import service as notifications_service
 
+    notifications_service.init_app(
+        app, categories=catalogue_service.categories, phones=contact.notification_phones
+    )
     requote.init_app(app)
     people.init_app(app)
     # Reactions to a booking's moves, connected once at start-up (connecting again is a no-op).
