@@ -105,6 +105,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
+    from . import privacy
+    from .accounts import service as accounts_service
     from .bookings import contact, people, requote
     from .catalogue import service as catalogue_service
     from .concerns import service as concerns_service
@@ -112,6 +114,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .hours import service as hours_service
     from .notifications import service as notifications_service
 
+    accounts_service.init_app(app, export=privacy.export, erase=privacy.erase)
     notifications_service.init_app(
         app, categories=catalogue_service.categories, phones=contact.notification_phones
     )

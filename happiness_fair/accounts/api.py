@@ -7,7 +7,6 @@ import json
 from flask import current_app, g
 from flask_login import current_user
 
-from .. import privacy
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
@@ -214,7 +213,7 @@ def export_my_data():
     Who: any signed-in caller, about himself only: account, resident records, bookings made and
     received, jobs done as a volunteer, notifications."""
     long_statements()  # everything about one person, however long her history
-    body = json.dumps(privacy.export(security.me()), ensure_ascii=False, indent=1)
+    body = json.dumps(service.export_own_data(security.me()), ensure_ascii=False, indent=1)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="happiness-fair-my-data.json"'
     return response
@@ -235,7 +234,7 @@ def delete_my_account(data):
     volunteer hours stay in the rankings as an anonymous volunteer.
 
     - 422: the password is wrong."""
-    privacy.erase(security.me(), data["password"])
+    service.erase_own_data(security.me(), data["password"])
 
 
 @blp.get("/me/totp")
