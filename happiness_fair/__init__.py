@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import directory_api, family_views
     from .accounts import views as accounts_views
     from .api import base as api_base
+    from .api import me as me_api  # noqa: F401  (GET /me, on the accounts' blueprint)
     from .bookings import api as bookings_api
     from .bookings import job_views
     from .bookings import views as bookings_views

@@ -10,7 +10,6 @@ from flask_login import current_user
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
-from ..concerns.access import helper_buildings
 from ..database import long_statements
 from ..errors import Forbidden
 from ..extensions import limiter
@@ -23,7 +22,6 @@ from .schemas import (
     InvitedSchema,
     ManagerSchema,
     ManagersSchema,
-    MeSchema,
     MyInvitationSchema,
     NewResidentSchema,
     OtpSchema,
@@ -151,27 +149,6 @@ def reset(data):
     - 429: too many attempts from this address, or five wrong codes for this phone from it in
       an hour (a wrong code never invalidates the right one)."""
     service.reset_password(data["phone"], data["code"], data["new_password"])
-
-
-@blp.get("/me")
-@blp.doc(operationId="getMe")
-@blp.response(200, MeSchema)
-@blp.errors(401)
-@login_required
-def me():
-    """Who am I: roles, community, my resident and volunteer records, my grids.
-
-    Who: any signed-in caller.
-
-    - 401: no or bad credentials."""
-    user = security.me()
-    return {
-        **user_view(user),
-        "resident": service.own_resident(user),
-        "volunteer": catalogue_service.volunteer_of(user),
-        "grid_ids": user.grid_ids,
-        "building_ids": helper_buildings(user.id),
-    }
 
 
 @blp.post("/me/password")
