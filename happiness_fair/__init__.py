@@ -114,6 +114,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .fairs import service as fairs_service
     from .hours import service as hours_service
     from .notifications import service as notifications_service
+    from .teams import service as teams_service
 
     accounts_service.init_app(app, export=privacy.export, erase=privacy.erase)
     notifications_service.init_app(
@@ -125,6 +126,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     hours_service.init_app(app)
     fairs_service.init_app(app)
     concerns_service.init_app(app)
+    teams_service.init_app(app)  # rankings by team
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
