@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import directory_api, family_views
     from .accounts import views as accounts_views
     from .api import base as api_base
+    from .api import me as me_api  # noqa: F401  (GET /me, on the accounts' blueprint)
     from .bookings import api as bookings_api
     from .bookings import job_views
     from .bookings import views as bookings_views
@@ -105,17 +106,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
-    from .bookings import people, requote
+    from . import privacy
+    from .accounts import service as accounts_service
+    from .bookings import contact, people, requote
+    from .catalogue import service as catalogue_service
     from .concerns import service as concerns_service
     from .fairs import service as fairs_service
     from .hours import service as hours_service
+    from .notifications import service as notifications_service
+    from .teams import service as teams_service
 
+    accounts_service.init_app(app, export=privacy.export, erase=privacy.erase)
+    notifications_service.init_app(
+        app, categories=catalogue_service.categories, phones=contact.notification_phones
+    )
     requote.init_app(app)
     people.init_app(app)
     # Reactions to a booking's moves, connected once at start-up (connecting again is a no-op).
     hours_service.init_app(app)
     fairs_service.init_app(app)
     concerns_service.init_app(app)
+    teams_service.init_app(app)  # rankings by team
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]

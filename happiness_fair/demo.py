@@ -18,6 +18,7 @@ from .concerns import demo as concerns_demo
 from .database import utcnow
 from .extensions import db
 from .fairs import demo as fairs_demo
+from .followups.models import FollowUp, Outcome
 from .hours import demo as hours_demo
 from .office import demo as office_demo
 from .places.models import Building, Community, Compound, Grid
@@ -198,10 +199,24 @@ def seed_demo() -> bool:
     )
     catalogue_created = [catalogue_demo.seed(c, password_hash) for c in (hongxi, haobei)]
     catalogue_created.append(bookings_demo.seed(hongxi))  # needs the catalogue's volunteers
-    catalogue_created.append(hours_demo.seed(hongxi))  # needs the bookings
+    catalogue_created.append(hours_demo.seed(hongxi, follow_up=_follow_up_call))  # the bookings
     catalogue_created.append(fairs_demo.seed(hongxi))  # needs the catalogue's fair listings
     catalogue_created.append(concerns_demo.seed(hongxi, haobei))  # beside the 152幢 booking
     catalogue_created.append(office_demo.seed(hongxi))  # a certificate request waiting
     catalogue_created.append(teams_demo.seed(hongxi))  # 虹西志愿服务队, led by 沈林益
     db.session.flush()
     return created_hongxi or created_haobei or any(catalogue_created)
+
+
+def _follow_up_call(booking, satisfaction: int, caller_id: int, at) -> None:
+    """The grid's call after a demo visit of hours.demo: all was well."""
+    db.session.add(
+        FollowUp(
+            booking_id=booking.id,
+            community_id=booking.community_id,
+            outcome=Outcome.solved,
+            satisfaction=satisfaction,
+            caller_id=caller_id,
+            at=at,
+        )
+    )

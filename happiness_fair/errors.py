@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .database import is_unavailable
 from .extensions import db
+from .i18n import ELDER_COOKIE
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ _LAST_RESORT = (
 def retry_url() -> str:
     """Where the fault page's "try again" goes: the same page for a GET; after a form was sent,
     back to the page it came from (the referrer, if it is ours), else home."""
-    from .web import safe_next
+    from .http import safe_next  # http imports this module
 
     if request.method in ("GET", "HEAD"):
         return safe_next(request.full_path.rstrip("?"))
@@ -184,8 +185,6 @@ def fault_response(err: DomainError) -> Response:
         if wants_json():
             response = jsonify({"error": {"code": err.code, "message": err.text()}})
         else:
-            from .pages import ELDER_COOKIE
-
             locale = str(get_locale() or "zh_CN")
             html = current_app.jinja_env.get_template("fault.html").render(
                 error=err,

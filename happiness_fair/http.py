@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
+from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, g, request, url_for
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.routing import IntegerConverter
 
@@ -14,6 +16,23 @@ from .extensions import db
 from .validation import MAX_ID
 
 log = logging.getLogger(__name__)
+
+
+def safe_next(target, default: str | None = None) -> str:
+    """The one check for every redirect target taken from a request (?next=, a form's next, the
+    referrer): a local path only. No control characters (a tab, CR or LF is dropped by the
+    browser's URL parser after the check, so "/\t/evil.example" becomes "//evil.example"), no
+    backslash (read as a slash), no scheme, no host, not starting with "//"; else home."""
+    home = default or url_for("pages.index")
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return home
+    if "\\" in target or any(unicodedata.category(c).startswith("C") for c in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return home
+    return target
+
 
 CSP = "; ".join(
     [

@@ -10,6 +10,8 @@ from .extensions import babel
 
 LOCALES = ("zh_CN", "en")
 LANG_COOKIE = "lang"
+# Large type and plain pages for older readers (pages.py sets it), a reading preference too.
+ELDER_COOKIE = "elder"
 
 
 def select_locale() -> str:

@@ -10,12 +10,11 @@ from flask_login import current_user
 
 from .catalogue import service as catalogue
 from .database import ping
-from .i18n import LANG_COOKIE, LOCALES
+from .i18n import ELDER_COOKIE, LANG_COOKIE, LOCALES
 from .web import safe_next, shell_facts
 
 bp = Blueprint("pages", __name__)
 
-ELDER_COOKIE = "elder"
 YEAR = 365 * 24 * 3600
 
 

@@ -258,7 +258,7 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
         def wrapper(*args, **kwargs):
             if request.method not in ("GET", "HEAD") or not _anonymous() or "_flashes" in session:
                 return view(*args, **kwargs)  # a message waiting to be shown: a fresh page
-            from .pages import ELDER_COOKIE
+            from .i18n import ELDER_COOKIE
 
             csrf = ""
             if not request.path.startswith("/api/"):

@@ -4,10 +4,8 @@ of a list, and the one way a form is sent: run the service; on a refusal show th
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import flash, g, redirect, request, url_for
@@ -17,6 +15,7 @@ from .accounts.security import me  # noqa: F401  (pages ask for the signed-in pe
 from .errors import Conflict, DomainError, ValidationFailed
 from .extensions import db
 from .forms import refusal_messages
+from .http import safe_next  # noqa: F401  (pages import it from here)
 
 T = TypeVar("T")
 
@@ -35,22 +34,6 @@ def signed_in(view):
         return view(*args, **kwargs)
 
     return wrapper
-
-
-def safe_next(target, default: str | None = None) -> str:
-    """The one check for every redirect target taken from a request (?next=, a form's next, the
-    referrer): a local path only. No control characters (a tab, CR or LF is dropped by the
-    browser's URL parser after the check, so "/\t/evil.example" becomes "//evil.example"), no
-    backslash (read as a slash), no scheme, no host, not starting with "//"; else home."""
-    home = default or url_for("pages.index")
-    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
-        return home
-    if "\\" in target or any(unicodedata.category(c).startswith("C") for c in target):
-        return home
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return home
-    return target
 
 
 def shell_facts() -> tuple[int, object]:

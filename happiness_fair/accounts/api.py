@@ -7,11 +7,9 @@ import json
 from flask import current_app, g
 from flask_login import current_user
 
-from .. import privacy
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required
 from ..catalogue import service as catalogue_service
-from ..concerns.access import helper_buildings
 from ..database import long_statements
 from ..errors import Forbidden
 from ..extensions import limiter
@@ -24,7 +22,6 @@ from .schemas import (
     InvitedSchema,
     ManagerSchema,
     ManagersSchema,
-    MeSchema,
     MyInvitationSchema,
     NewResidentSchema,
     OtpSchema,
@@ -154,27 +151,6 @@ def reset(data):
     service.reset_password(data["phone"], data["code"], data["new_password"])
 
 
-@blp.get("/me")
-@blp.doc(operationId="getMe")
-@blp.response(200, MeSchema)
-@blp.errors(401)
-@login_required
-def me():
-    """Who am I: roles, community, my resident and volunteer records, my grids.
-
-    Who: any signed-in caller.
-
-    - 401: no or bad credentials."""
-    user = security.me()
-    return {
-        **user_view(user),
-        "resident": service.own_resident(user),
-        "volunteer": catalogue_service.volunteer_of(user),
-        "grid_ids": user.grid_ids,
-        "building_ids": helper_buildings(user.id),
-    }
-
-
 @blp.post("/me/password")
 @blp.doc(operationId="changePassword")
 @blp.arguments(PasswordChangeSchema)
@@ -214,7 +190,7 @@ def export_my_data():
     Who: any signed-in caller, about himself only: account, resident records, bookings made and
     received, jobs done as a volunteer, notifications."""
     long_statements()  # everything about one person, however long her history
-    body = json.dumps(privacy.export(security.me()), ensure_ascii=False, indent=1)
+    body = json.dumps(service.export_own_data(security.me()), ensure_ascii=False, indent=1)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="happiness-fair-my-data.json"'
     return response
@@ -235,7 +211,7 @@ def delete_my_account(data):
     volunteer hours stay in the rankings as an anonymous volunteer.
 
     - 422: the password is wrong."""
-    privacy.erase(security.me(), data["password"])
+    service.erase_own_data(security.me(), data["password"])
 
 
 @blp.get("/me/totp")

@@ -13,3 +13,8 @@ resident_fee_facts_changed = _signals.signal("resident-fee-facts-changed")
 # Sent with sender=the Resident, actor= and reason= (moved, passed_away, other) when staff close
 # her record: her open bookings are cancelled and her managers told (bookings/people.py).
 resident_deactivated = _signals.signal("resident-deactivated")
+
+# Sent with sender=the ManagerInvitation, owner= (the User who holds the invited number),
+# inviter= and name= (the resident's), when an invitation is made or a new account finds one
+# waiting for its number: the owner is told (notifications/service.py).
+manager_invited = _signals.signal("manager-invited")

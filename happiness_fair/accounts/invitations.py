@@ -21,6 +21,7 @@ from ..errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFaile
 from ..extensions import db
 from ..validation import MAX_ID
 from . import access
+from .events import manager_invited
 from .managers import managers_of
 from .models import InvitationStatus, ManagerInvitation, Resident, ResidentManager, User
 
@@ -85,9 +86,7 @@ def invite(actor: User, resident: Resident, phone: str) -> ManagerInvitation | N
 
 
 def tell_invitee(owner: User, invitation: ManagerInvitation, inviter: str, name: str) -> None:
-    from ..notifications.service import notify  # notifications import accounts' models
-
-    notify(owner.id, "manager_invitation", invitation=invitation.id, inviter=inviter, name=name)
+    manager_invited.send(invitation, owner=owner, inviter=inviter, name=name)
 
 
 def tell_new_account(user: User) -> None:

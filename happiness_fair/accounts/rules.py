@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 128
+from ..validation import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PHONE_RE  # noqa: F401
+
 RESET_CODE_DIGITS = 8
 RESET_CODE_HOURS = 24
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)

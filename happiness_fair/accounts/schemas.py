@@ -6,7 +6,6 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
-from ..catalogue.schemas import VolunteerSchema
 from ..validation import (
     BaseSchema,
     TrimmedString,
@@ -199,15 +198,6 @@ class UserSchema(ma.Schema):
     phone = fields.String()
     community_id = fields.Integer()
     roles = fields.List(fields.String())
-
-
-class MeSchema(UserSchema):
-    resident = fields.Nested(ResidentSchema, allow_none=True)
-    volunteer = fields.Nested(VolunteerSchema, allow_none=True)
-    grid_ids = fields.List(fields.Integer())
-    building_ids = fields.List(
-        fields.Integer(), metadata={"description": "Buildings served as a micro-grid helper."}
-    )
 
 
 class StaffSchema(ma.Schema):

@@ -6,7 +6,7 @@ import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -448,3 +448,22 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# --- one's own data -----------------------------------------------------------------------------
+# Everything held about a person is in every part, and they sit above this one: privacy.py's
+# export() and erase() are given here at start-up (create_app), for the account's pages and API.
+
+
+def init_app(app, *, export, erase) -> None:
+    app.extensions["accounts_own_data"] = {"export": export, "erase": erase}
+
+
+def export_own_data(user: User) -> dict:
+    """Everything held about the person (privacy.export)."""
+    return current_app.extensions["accounts_own_data"]["export"](user)
+
+
+def erase_own_data(user: User, password: str) -> None:
+    """Delete the account, with its password again (privacy.erase)."""
+    current_app.extensions["accounts_own_data"]["erase"](user, password)

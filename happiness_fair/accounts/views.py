@@ -8,7 +8,6 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import privacy
 from ..database import long_statements
 from ..errors import (
     Conflict,
@@ -239,7 +238,7 @@ def _with_password(act, errors: dict, *, on_page: str, then):
 def export_data():
     """The same JSON as GET /api/v1/me/export, as a file to keep."""
     long_statements()
-    body = json.dumps(privacy.export(me()), ensure_ascii=False, indent=1)
+    body = json.dumps(service.export_own_data(me()), ensure_ascii=False, indent=1)
     response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="happiness-fair-my-data.json"'
     return response
@@ -258,7 +257,7 @@ def delete_account():
         return render_template("accounts/deleted.html")
 
     return _with_password(
-        lambda: privacy.erase(me(), data["password"]),
+        lambda: service.erase_own_data(me(), data["password"]),
         errors,
         on_page="delete_errors",
         then=erased,

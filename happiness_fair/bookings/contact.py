@@ -19,7 +19,7 @@ from ..accounts.models import User
 from ..catalogue.models import Volunteer
 from ..database import utcnow
 from ..extensions import db
-from .access import Viewer, relations
+from .access import Viewer, relations, viewer_of
 from .models import Booking
 from .rules import BookingStatus, Relation
 
@@ -129,3 +129,8 @@ def phones_for_notifications(viewer: Viewer, rows: Iterable) -> dict[int, str]:
         if contact and contact["phone"]:
             phones[row.id] = contact["phone"]
     return phones
+
+
+def notification_phones(user: User, rows: Iterable) -> dict[int, str]:
+    """phones_for_notifications() for the signed-in reader (given to notifications at start)."""
+    return phones_for_notifications(viewer_of(user), rows)

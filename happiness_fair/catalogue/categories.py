@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..extensions import db
+from .events import categories_ensured
 from .models import Category
 from .rules import CATEGORIES
 
@@ -15,9 +16,7 @@ def ensure_categories() -> None:
         if code not in existing:
             db.session.add(Category(code=code, name_zh=name_zh, name_en=name_en, position=position))
     db.session.flush()
-    from ..concerns.service import ensure_concern_categories  # concerns build on the catalogue
-
-    ensure_concern_categories()
+    categories_ensured.send()
 
 
 def category_by_code(code: str) -> Category | None:

@@ -13,3 +13,7 @@ listing_withdrawn = _signals.signal("listing-withdrawn")
 # Sent with sender=the Volunteer and actor= (the office user) when the office suspends him, in
 # the same transaction: his requests and accepted jobs become open requests (bookings/people.py).
 volunteer_suspended = _signals.signal("volunteer-suspended")
+
+# Sent with no sender once the shared categories are in the table (init-db, seed-demo and tests):
+# each community gets its default concern categories too (concerns/service.py).
+categories_ensured = _signals.signal("categories-ensured")

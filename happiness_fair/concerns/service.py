@@ -26,6 +26,7 @@ from ..bookings import photos, raising
 from ..bookings.events import booking_moved
 from ..bookings.models import Booking
 from ..bookings.rules import BookingStatus
+from ..catalogue.events import categories_ensured
 from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -722,8 +723,13 @@ def after_booking_moved(booking: Booking, **_details) -> None:
         )
 
 
+def on_categories_ensured(sender) -> None:
+    ensure_concern_categories()
+
+
 def init_app(app) -> None:
     booking_moved.connect(after_booking_moved)
+    categories_ensured.connect(on_categories_ensured)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -270,10 +270,8 @@ def volunteer_ranking(args):
         if grid is None or grid.community_id != current_user.community_id:
             raise ValidationFailed(fields={"grid_id": [_l("There is no such grid here.")]})
     if args["team_id"] is not None:
-        from ..teams.models import Team
-
-        team = db.session.get(Team, args["team_id"])
-        if team is None or team.community_id != current_user.community_id:
+        community_id = rankings.team_community(args["team_id"])
+        if community_id is None or community_id != current_user.community_id:
             raise ValidationFailed(fields={"team_id": [_l("There is no such team here.")]})
     items = rankings.volunteer_ranking(
         current_user.community_id,

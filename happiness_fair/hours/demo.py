@@ -8,6 +8,7 @@ idempotency keys of its bookings. The demo bookings of bookings.demo get their r
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -19,7 +20,6 @@ from ..bookings.rules import BookingStatus, Period
 from ..catalogue.demo import office_of
 from ..catalogue.models import Listing, Volunteer, VolunteerStatus
 from ..extensions import db
-from ..followups.models import FollowUp, Outcome
 from ..places import clock
 from ..places.clock import SHANGHAI
 from ..places.models import Building, Community, Grid
@@ -96,7 +96,12 @@ def _booker_for(community: Community, grid_id: int) -> User:
     return worker if worker is not None else office_of(community)
 
 
-def _visit(community, volunteer, listing, resident, booker, day, rng, key) -> None:
+# Adds the follow-up call on a demo booking: (booking, satisfaction, caller_id, at). Given by the
+# demo above every part (followups sit above hours).
+FollowUpCall = Callable[[Booking, int, int, datetime], None]
+
+
+def _visit(community, volunteer, listing, resident, booker, day, rng, key, follow_up) -> None:
     """One confirmed home visit with its timeline and its verified hours."""
     start = datetime.combine(day, time(rng.choice((9, 10, 14, 15)), 0), SHANGHAI).astimezone(UTC)
     minutes = max(10, listing.duration_minutes + rng.randint(-10, 20))
@@ -158,15 +163,8 @@ def _visit(community, volunteer, listing, resident, booker, day, rng, key) -> No
             )
         )
     if rng.random() < 0.75:  # most get their follow-up call within a couple of days
-        db.session.add(
-            FollowUp(
-                booking_id=booking.id,
-                community_id=community.id,
-                outcome=Outcome.solved,
-                satisfaction=rating,
-                caller_id=booker.id,
-                at=booking.confirmed_at + timedelta(days=rng.randint(1, 3)),
-            )
+        follow_up(
+            booking, rating, booker.id, booking.confirmed_at + timedelta(days=rng.randint(1, 3))
         )
         booking.followed_up = True  # answered: the desk's list and the rules both read it
     volunteer.completed_count += 1
@@ -212,7 +210,7 @@ def _volunteer(phone: str) -> Volunteer | None:
     ).scalar_one_or_none()
 
 
-def seed(community: Community) -> bool:
+def seed(community: Community, *, follow_up: FollowUpCall) -> bool:
     """Add the hours history to 虹西社区; True when anything was created."""
     if community.name != "虹西社区":
         return False
@@ -247,7 +245,17 @@ def seed(community: Community) -> bool:
                     continue
                 resident = rng.choice(served)
                 booker = _booker_for(community, resident.grid_id)
-                _visit(community, volunteer, listing, resident, booker, day, rng, KEY.format(count))
+                _visit(
+                    community,
+                    volunteer,
+                    listing,
+                    resident,
+                    booker,
+                    day,
+                    rng,
+                    KEY.format(count),
+                    follow_up,
+                )
                 count += 1
     office = office_of(community)
     for phone, minutes, reason in MANUAL:

@@ -7,6 +7,7 @@ code point, so PostgreSQL compares them with the "C" collation as SQLite and Pyt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +31,22 @@ RANKING_PERIOD_NAMES = {
     rules.RankingPeriod.quarter: _l("This quarter"),
     rules.RankingPeriod.year: _l("This year"),
 }
+
+# A ranking limited to one team asks the teams part, which sits above hours and gives these at
+# start-up (teams.service.init_app): a team's community (None when there is no such team), and
+# a select of its members' volunteer ids.
+_teams: dict[str, Callable] = {}
+
+
+def register_teams(community_of: Callable[[int], int | None], members: Callable) -> None:
+    """Called once at start-up by the teams part."""
+    _teams["community_of"] = community_of
+    _teams["members"] = members
+
+
+def team_community(team_id: int) -> int | None:
+    """The community of the team, None when there is no such team."""
+    return _teams["community_of"](team_id)
 
 
 def date_range(
@@ -104,13 +121,7 @@ def volunteer_ranking(
             Volunteer.id.in_(sa.select(VolunteerTag.volunteer_id).where(VolunteerTag.tag == tag))
         )
     if team_id is not None:
-        from ..teams.models import TeamMember
-
-        stmt = stmt.where(
-            Volunteer.id.in_(
-                sa.select(TeamMember.volunteer_id).where(TeamMember.team_id == team_id)
-            )
-        )
+        stmt = stmt.where(Volunteer.id.in_(_teams["members"](team_id)))
     if limit is not None:
         stmt = stmt.limit(limit)
     return [

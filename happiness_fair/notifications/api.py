@@ -9,8 +9,6 @@ from marshmallow import fields
 
 from ..accounts.security import me
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
-from ..bookings import access as booking_access
-from ..bookings import contact as booking_contact
 from . import service
 from .models import Notification
 
@@ -50,7 +48,7 @@ def _view(row: Notification, categories, locale: str, phones=None) -> dict:
 def _phones(rows) -> dict[int, str]:
     """The volunteer's phone for those that name him, by the booking's rule as it stands now."""
     user = me()
-    return booking_contact.phones_for_notifications(booking_access.viewer_of(user), rows)
+    return service.phones_for(user, rows)
 
 
 def _locale() -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from ..bookings.rules import Period
-from ..catalogue.models import Category
+from ..accounts.events import manager_invited
 from ..database import page_of, utcnow
 from ..errors import NotFound
 from ..extensions import db
@@ -106,11 +108,12 @@ MESSAGES = {
 }
 KINDS = tuple(MESSAGES)
 
-# A booking's part of the day in words, as inside a sentence; pages capitalise it (period_name).
+# A booking's part of the day (bookings.rules.Period) in words, as inside a sentence; pages
+# capitalise it (period_name).
 PERIOD_NAMES = {
-    Period.morning: _l("morning"),
-    Period.afternoon: _l("afternoon"),
-    Period.evening: _l("evening"),
+    "morning": _l("morning"),
+    "afternoon": _l("afternoon"),
+    "evening": _l("evening"),
 }
 
 
@@ -139,21 +142,42 @@ def notify(user_id: int, kind: str, booking=None, *, concern=None, **params) -> 
     return row
 
 
+def on_manager_invited(invitation, *, owner, inviter: str, name: str) -> None:
+    notify(owner.id, "manager_invitation", invitation=invitation.id, inviter=inviter, name=name)
+
+
+def init_app(
+    app,
+    *,
+    categories: Callable[[], Iterable[Any]],
+    phones: Callable[[Any, Iterable[Notification]], dict[int, str]],
+) -> None:
+    """What a notification shows when read comes from the parts above this one, given here at
+    start-up: the shared categories (catalogue), and for a reader and a page of notifications
+    the volunteer's phone to add to those that name him, by the booking's rule now (bookings)."""
+    app.extensions["notifications"] = {"categories": categories, "phones": phones}
+    manager_invited.connect(on_manager_invited)
+
+
 class _Blank(dict):
     def __missing__(self, key):
         return ""
 
 
-def category_map() -> dict[int, Category]:
+def category_map() -> dict[int, Any]:
     """The shared categories by id (kept in memory per version of the categories)."""
-    from ..catalogue.service import categories
+    return {c.id: c for c in current_app.extensions["notifications"]["categories"]()}
 
-    return {c.id: c for c in categories()}
+
+def phones_for(reader, rows: Iterable[Notification]) -> dict[int, str]:
+    """The volunteer's phone for those of `rows` that name him, as `reader` may see it now
+    (notification id → phone)."""
+    return current_app.extensions["notifications"]["phones"](reader, rows)
 
 
 def render(
     notification: Notification,
-    categories: dict[int, Category],
+    categories: dict[int, Any],
     locale: str,
     phone: str | None = None,
 ) -> str:
@@ -169,7 +193,7 @@ def render(
     if params.get("due"):
         values["due"] = format_date(date.fromisoformat(params["due"]), "medium")
     if params.get("period") in PERIOD_NAMES:
-        values["period"] = str(PERIOD_NAMES[Period(params["period"])])
+        values["period"] = str(PERIOD_NAMES[params["period"]])
     text = str(MESSAGES.get(notification.kind, _l("Something changed."))) % values
     if phone:
         # Outside an f-string, so that pybabel finds it.

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import get_locale
 
-from ..bookings import access as booking_access
-from ..bookings import contact as booking_contact
 from ..web import me, page_number, pages_for, signed_in
 from . import service
 
@@ -23,7 +21,7 @@ def notifications():
         me().id, unread_only=False, page=page, per_page=PER_PAGE
     )
     categories, locale = service.category_map(), str(get_locale() or "zh_CN")
-    phones = booking_contact.phones_for_notifications(booking_access.viewer_of(me()), rows)
+    phones = service.phones_for(me(), rows)
     items = [(row, service.render(row, categories, locale, phones.get(row.id))) for row in rows]
     return render_template(
         "notifications/list.html",

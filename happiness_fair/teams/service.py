@@ -12,6 +12,7 @@ from ..accounts.models import User
 from ..catalogue.models import Volunteer, VolunteerStatus
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
+from ..hours import rankings
 from ..notifications.service import notify
 from .models import Team, TeamMember
 
@@ -221,3 +222,19 @@ def approved_volunteers(community_id: int) -> list[Volunteer]:
             .order_by(User.name, Volunteer.id)
         ).scalars()
     )
+
+
+# --- rankings by team ---------------------------------------------------------------------------
+
+
+def _community_of(team_id: int) -> int | None:
+    team = db.session.get(Team, team_id)
+    return team.community_id if team is not None else None
+
+
+def _member_ids(team_id: int) -> sa.Select:
+    return sa.select(TeamMember.volunteer_id).where(TeamMember.team_id == team_id)
+
+
+def init_app(app) -> None:
+    rankings.register_teams(community_of=_community_of, members=_member_ids)
