@@ -20,7 +20,7 @@ class Community(db.Model):
     city: Mapped[str] = mapped_column(sa.String(80), default="")
     # The 负责人 the office names for volunteer service: the person in charge of an hours record
     # when neither a confirming staff member nor a grid worker of its grid answers for it.
-    person_in_charge: Mapped[str] = mapped_column(sa.String(40), default="")
+    person_in_charge: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
 
     @property
     def office_name(self) -> str:

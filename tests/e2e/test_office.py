@@ -94,7 +94,7 @@ def test_the_office_approves_downloads_the_ranking_and_prints_a_certificate(
     page.locator("tr", has_text="沈林益").get_by_role("button", name="开具证明").click()
     page.wait_for_url("**/office/certificates/*")
     assert page.get_by_role("heading", name="志愿服务记录证明").is_visible()
-    assert page.get_by_text("累计志愿服务 2.5 小时").is_visible()
+    assert page.get_by_text("累计志愿服务 2 小时 30 分钟").is_visible()
     check(page)
 
     page.goto("/office/")
