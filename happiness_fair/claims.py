@@ -1,6 +1,6 @@
 """Scheduled work that must act once on each thing it finds (escalate a request nobody took, a
 hand-over past its due date): each row still due is claimed with a conditional UPDATE, so two
-runs at once never both tell anyone; and who hears when a grid is told."""
+runs at once never both tell anyone (who hears: accounts/staffing.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .accounts.models import Role, User, UserRole
 from .extensions import db
 
 
@@ -27,19 +26,3 @@ def claim_each(model, due: sa.ColumnElement, **values: Any) -> Iterator:
         )
         if claimed.rowcount == 1:
             yield row
-
-
-def active_with_role(community_id: int, role: Role) -> list[int]:
-    """The ids of the community's active accounts with this role, in a stable order."""
-    return list(
-        db.session.execute(
-            sa.select(User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                UserRole.role == role,
-                User.active.is_(True),
-                User.community_id == community_id,
-            )
-            .order_by(User.id)
-        ).scalars()
-    )

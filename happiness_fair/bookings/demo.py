@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from ..accounts import staffing
 from ..accounts.models import Resident, User
 from ..catalogue.categories import category_by_code
 from ..catalogue.models import Listing, Volunteer
@@ -21,7 +22,7 @@ from ..extensions import db
 from ..notifications.service import notify
 from ..places import clock
 from ..places.models import Community
-from . import fees, notices, pricing, raising
+from . import fees, pricing, raising
 from .models import Booking, BookingEvent
 from .rules import BookingStatus, Period
 
@@ -330,14 +331,14 @@ def _timeline(booking, spec, steps, times, booker, volunteer, community) -> None
                 action="escalate",
             )
         )
-        for user_id in notices.grid_watchers(community.id, booking.grid_id):
+        for user_id in staffing.grid_watchers(community.id, booking.grid_id):
             notify(user_id, "booking_escalated", booking)
     if volunteer is not None and spec.status is BookingStatus.requested:
         notify(volunteer.user_id, "request_for_you", booking)
     if spec.status is BookingStatus.completed:
         notify(booker.id, "booking_completed", booking, volunteer=volunteer.name)
     if spec.status is BookingStatus.disputed:
-        for user_id in notices.grid_watchers(community.id, booking.grid_id):
+        for user_id in staffing.grid_watchers(community.id, booking.grid_id):
             notify(user_id, "booking_disputed", booking, reason=spec.dispute)
     if spec.status is BookingStatus.confirmed:
         volunteer.completed_count += 1

@@ -3,9 +3,8 @@ when the grid has none). Nobody is told of their own step."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from ..accounts.models import Role, User, UserRole, staff_grids
+from ..accounts import staffing
+from ..accounts.models import User
 from ..catalogue.models import Volunteer
 from ..extensions import db
 from ..notifications.service import notify
@@ -24,40 +23,6 @@ def tell_volunteer(booking: Booking, volunteer_id: int, kind: str, actor: User |
         notify(user_id, kind, booking)
 
 
-def grid_watchers(community_id: int, grid_id: int) -> list[int]:
-    """Who hears of escalations: the grid's grid workers, or the office if it has none."""
-    workers = (
-        db.session.execute(
-            sa.select(User.id)
-            .join(staff_grids, staff_grids.c.user_id == User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                staff_grids.c.grid_id == grid_id,
-                UserRole.role == Role.grid_worker,
-                User.active.is_(True),
-                User.community_id == community_id,
-            )
-            .order_by(User.id)
-        )
-        .scalars()
-        .all()
-    )
-    if workers:
-        return list(workers)
-    return list(
-        db.session.execute(
-            sa.select(User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                UserRole.role == Role.office,
-                User.active.is_(True),
-                User.community_id == community_id,
-            )
-            .order_by(User.id)
-        ).scalars()
-    )
-
-
 def tell_grid(booking: Booking, kind: str, **params) -> None:
-    for user_id in grid_watchers(booking.community_id, booking.grid_id):
+    for user_id in staffing.grid_watchers(booking.community_id, booking.grid_id):
         notify(user_id, kind, booking, **params)

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..accounts import staffing
 from ..catalogue.models import Volunteer
 from ..errors import Conflict
 from ..extensions import db
 from ..notifications.service import notify
 from ..places.clock import service_date_of
-from . import moving, notices, rules, timeline
+from . import moving, rules, timeline
 from .models import Booking
 from .rules import Action, BookingStatus
 
@@ -48,7 +49,7 @@ def escalate_stale_requests(now: datetime) -> int:
         timeline.record(
             booking, None, "escalate", BookingStatus.requested, BookingStatus.requested, at=now
         )
-        for user_id in notices.grid_watchers(booking.community_id, booking.grid_id):
+        for user_id in staffing.grid_watchers(booking.community_id, booking.grid_id):
             notify(user_id, "booking_escalated", booking)
     return escalated
 

@@ -1,13 +1,12 @@
 """A booking's timeline: every step (a move, a change of details, a new price, an escalation)
-is one BookingEvent, written here and nowhere else."""
+is one BookingEvent, written through the one event writer (happiness_fair/timeline.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from .. import timeline
 from ..accounts.models import User
-from ..database import utcnow
-from ..extensions import db
 from .models import Booking, BookingEvent
 from .rules import BookingStatus
 
@@ -23,14 +22,14 @@ def record(
     at: datetime | None = None,
 ) -> BookingEvent:
     """Add one step to the booking's timeline (actor None: the scheduler or the system)."""
-    event = BookingEvent(
-        booking_id=booking.id,
-        at=at or utcnow(),
-        actor_id=actor.id if actor else None,
+    return timeline.record(
+        BookingEvent,
+        "booking_id",
+        booking.id,
+        action,
+        to_status,
         from_status=from_status,
-        to_status=to_status,
-        action=str(action),
+        actor_id=actor.id if actor else None,
         note=note,
+        at=at,
     )
-    db.session.add(event)
-    return event

@@ -12,8 +12,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..accounts.models import Role
-from ..bookings.notices import grid_watchers
-from ..claims import active_with_role, claim_each
+from ..accounts.staffing import active_with_role, grid_watchers
+from ..claims import claim_each
 from ..extensions import db
 from ..notifications.service import notify
 from ..places.clock import service_date_of

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..accounts.models import Role, User, UserRole, staff_grids
+from ..accounts import staffing
+from ..accounts.models import User
 from ..bookings.events import booking_moved
 from ..bookings.models import Booking, BookingEvent
 from ..bookings.rules import Action, BookingStatus
@@ -75,19 +76,8 @@ def _confirmer(record: HoursRecord) -> User | None:
 
 def first_grid_worker(grid_id: int) -> User | None:
     """The grid's first grid worker (the longest-serving account), if it has one."""
-    return db.session.execute(
-        sa.select(User)
-        .join(staff_grids, staff_grids.c.user_id == User.id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(
-            staff_grids.c.grid_id == grid_id,
-            UserRole.role == Role.grid_worker,
-            User.active.is_(True),
-            User.deleted_at.is_(None),
-        )
-        .order_by(User.id)
-        .limit(1)
-    ).scalar_one_or_none()
+    ids = staffing.grid_worker_ids(grid_id)
+    return db.session.get(User, ids[0]) if ids else None
 
 
 def _fix_person_in_charge(record: HoursRecord) -> None:
