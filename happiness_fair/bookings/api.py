@@ -19,7 +19,7 @@ from ..api.base import (
 )
 from ..errors import NotFound, ValidationFailed
 from ..validation import MAX_ID
-from . import access, contact, moving, photos, raising, reading
+from . import access, contact, moving, photos, raising, reading, rules
 from .models import Booking
 from .photos import MAX_BYTES, clean_uploads
 from .rules import Action
@@ -381,8 +381,7 @@ def resolve(data, booking_id):
     - 404: no such booking, or the caller may not see it.
     - 409: it is not disputed.
     - 422: no `outcome` or no note."""
-    action = Action.resolve_confirm if data["outcome"] == "confirm" else Action.resolve_reopen
-    return _act(booking_id, action, note=data["note"])
+    return _act(booking_id, rules.settled_as(data["outcome"]), note=data["note"])
 
 
 @blp.post("/bookings/<int:booking_id>/cancel")

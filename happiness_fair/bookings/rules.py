@@ -388,3 +388,8 @@ def minutes_are_valid(minutes: int) -> bool:
     """Minutes recorded at completion must lie in MINUTES_RANGE (1 to 720, a long day)."""
     low, high = MINUTES_RANGE
     return not isinstance(minutes, bool) and isinstance(minutes, int) and low <= minutes <= high
+
+
+def settled_as(outcome: str) -> Action:
+    """Settling a dispute: "confirm" counts the job done; anything else opens the request again."""
+    return Action.resolve_confirm if outcome == "confirm" else Action.resolve_reopen

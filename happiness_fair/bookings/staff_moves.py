@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..accounts import access as account_access
-from . import access
+from . import access, rules
 from .models import Booking
 from .move_pages import MovePage, offered
 from .rules import Action
@@ -24,7 +24,7 @@ FOLLOW_UP = "follow-up"  # the follow-up call: its own page (followups), after t
 
 def _settled_as(data: dict) -> Action:
     """Settling a dispute: the job counts as done, or the request opens again."""
-    return Action.resolve_confirm if data.pop("outcome") == "confirm" else Action.resolve_reopen
+    return rules.settled_as(data.pop("outcome"))
 
 
 # Moves that need no volunteer on the booking, then those staff make for its volunteer.

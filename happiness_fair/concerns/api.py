@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..accounts.limits import photo_uploads
+from ..accounts.security import me
 from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, list_schema, login_required, page_schema, paged
 from ..bookings.schemas import PhotoSchema, PhotoUploadSchema
@@ -75,13 +75,9 @@ def file_formats_doc(component: str) -> dict:
     }
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _viewer() -> access.Viewer:
     if "concern_viewer" not in g:
-        g.concern_viewer = access.viewer_of(_user())
+        g.concern_viewer = access.viewer_of(me())
     return g.concern_viewer
 
 
@@ -91,8 +87,8 @@ def _locale() -> str:
 
 def _categories() -> dict[int, ConcernCategory]:
     if "concern_categories" not in g:
-        user = _user()
-        community_id = user.community_id if user.is_authenticated else None
+        user = me()
+        community_id = user.community_id if user is not None else None
         g.concern_categories = {
             c.id: c for c in service.categories(community_id, active_only=False)
         }
@@ -231,7 +227,7 @@ def raise_concern(data):
     - 422: a field is invalid: an unknown or retired `category`, a place or person that is not the
       caller's to raise for, a public area without a building lacking `compound_id` and
       `location_note`, a private concern about a shared place, a bad `Idempotency-Key`."""
-    concern = service.raise_concern(_user(), data, _idempotency_key())
+    concern = service.raise_concern(me(), data, _idempotency_key())
     return _present(concern.id)
 
 
@@ -309,15 +305,15 @@ def list_concern_categories(args):
 
     - 422: `community_id` is not a valid id."""
     locale = _locale()
-    user = _user()
-    community_id = user.community_id if user.is_authenticated else args.get("community_id")
+    user = me()
+    community_id = user.community_id if user is not None else args.get("community_id")
     if community_id is None:
         return {
             "items": [
                 _category_view(ConcernCategory(**row), locale) for row in default_categories(0)
             ]
         }
-    office = user.is_authenticated and user.is_office
+    office = user is not None and user.is_office
     found = service.categories(community_id, active_only=not office)
     counts = service.category_counts(community_id) if office else None
     return {"items": [_category_view(c, locale, counts) for c in found]}
@@ -338,7 +334,7 @@ def create_concern_category(data):
     - 403: the caller is not the office.
     - 409: another kind of the community has this name (in either language) or this `code`.
     - 422: a name is missing or too long, or `code` is not small letters, digits and _."""
-    category = service.create_category(_user(), data)
+    category = service.create_category(me(), data)
     return _category_view(category, _locale(), {})
 
 
@@ -358,7 +354,7 @@ def update_concern_category(data, code):
     - 404: no such kind in the caller's community.
     - 409: another kind has this name, or retiring it would leave none in use.
     - 422: a name is empty or too long."""
-    user = _user()
+    user = me()
     category = service.update_category(user, code, data)
     return _category_view(category, _locale(), service.category_counts(user.community_id))
 
@@ -367,7 +363,7 @@ def update_concern_category(data, code):
 
 
 def _act(concern_id: int, action: Action, **details) -> dict:
-    service.transition(_concern(concern_id), _user(), action, **details)
+    service.transition(_concern(concern_id), me(), action, **details)
     return _present(concern_id)
 
 
@@ -447,7 +443,7 @@ def to_booking(data, concern_id):
       report), it is about a shared place (a booking goes to a home), or it already has one.
     - 422: `description` missing or too long; as `POST /bookings`: both or neither of
       `listing_id` and `category_id`, a date in the past, a service that is not available."""
-    service.to_booking(_concern(concern_id), _user(), data)
+    service.to_booking(_concern(concern_id), me(), data)
     return _present(concern_id)
 
 
@@ -506,7 +502,7 @@ def report_back(data, concern_id):
     - 404: no such concern, or the caller may not see it.
     - 409: it is not done now.
     - 422: an unknown `outcome`, or `note` too long."""
-    service.report_back(_concern(concern_id), _user(), data["outcome"], data.get("note"))
+    service.report_back(_concern(concern_id), me(), data["outcome"], data.get("note"))
     return _present(concern_id)
 
 
@@ -546,7 +542,7 @@ def add_me_too(data, concern_id):
       people and staff).
     - 409: it is done, reported back or closed.
     - 422: the body is not empty."""
-    service.me_too(_concern(concern_id), _user())
+    service.me_too(_concern(concern_id), me())
     return _present(concern_id)
 
 
@@ -575,7 +571,7 @@ def add_concern_photo(data, concern_id):
       before decoding).
     - 429: over 30 uploads in an hour by this account (booking and concern photos together)."""
     clean = one_upload(data["photo"])  # decoded before any write: no lock held meanwhile
-    photo = service.add_photo(_user(), concern_id, clean)
+    photo = service.add_photo(me(), concern_id, clean)
     return {"id": photo.id, "url": photo_url(concern_id, photo.id)}
 
 
@@ -591,7 +587,7 @@ def get_concern_photo(concern_id, photo_id):
     - 404: no such concern or photo, or the caller may not see the concern."""
     if photo_id > MAX_ID:
         raise NotFound()
-    photo = service.photo_for(_user(), concern_id, photo_id)
+    photo = service.photo_for(me(), concern_id, photo_id)
     return serve(photo)
 
 
@@ -612,7 +608,7 @@ def concern_board():
     - 403: the caller is neither a grid worker nor the office."""
     return {
         name: {"total": total, "items": views(items)}
-        for name, (items, total) in service.board(_user()).items()
+        for name, (items, total) in service.board(me()).items()
     }
 
 
@@ -629,7 +625,7 @@ def overdue_concerns(args):
 
     - 403: the caller is not the office.
     - 422: a query argument is invalid."""
-    items, total = service.overdue_for_office(_user(), args["page"], args["per_page"])
+    items, total = service.overdue_for_office(me(), args["page"], args["per_page"])
     return paged(views(items), total, args)
 
 
@@ -653,9 +649,9 @@ def concern_summary(args):
     - 422: an invalid period or `format`, a range backwards or over two years."""
     today = service.today()
     start, end = lists.bounds(args["period"], args.get("from_"), args.get("to"), today)
-    result = lists.summary(_user(), start=start, end=end, today=today, grid_id=args.get("grid_id"))
+    result = lists.summary(me(), start=start, end=end, today=today, grid_id=args.get("grid_id"))
     if args["format"] == "xlsx":
-        user = _user()
+        user = me()
         problem_list = lists.problems(user, start=start, end=end, grid_id=args.get("grid_id"))
         community = db.session.get(Community, user.community_id)
         response = current_app.response_class(
@@ -694,7 +690,7 @@ def list_handlers():
     Who: grid workers and the office; the office also sees retired handlers.
 
     - 403: the caller is neither a grid worker nor the office."""
-    user = _user()
+    user = me()
     return {
         "items": [
             _handler_view(h) for h in service.handlers_of(user, include_inactive=user.is_office)
@@ -716,7 +712,7 @@ def create_handler(data):
     - 403: the caller is not the office.
     - 409: the community already has a handler of this name.
     - 422: a field is invalid: an unknown `kind`, a compound of another community."""
-    return _handler_view(service.create_handler(_user(), data))
+    return _handler_view(service.create_handler(me(), data))
 
 
 @blp.patch("/handlers/<int:handler_id>")
@@ -734,7 +730,7 @@ def update_handler(data, handler_id):
     - 404: no such handler in the caller's community.
     - 409: the community already has another handler of this name.
     - 422: a field is invalid: an unknown `kind`, a compound of another community."""
-    return _handler_view(service.update_handler(_user(), handler_id, data))
+    return _handler_view(service.update_handler(me(), handler_id, data))
 
 
 @blp.put("/residents/<int:resident_id>/micro-grid")
@@ -753,5 +749,5 @@ def appoint_micro_grid_helper(data, resident_id):
     - 404: no such resident, or the caller may not see her.
     - 409: the resident has no account of her own.
     - 422: a building of another community, or more than 50."""
-    ids = service.appoint_micro_grid_helper(_user(), resident_id, data["building_ids"])
+    ids = service.appoint_micro_grid_helper(me(), resident_id, data["building_ids"])
     return {"resident_id": resident_id, "building_ids": ids}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..accounts import service as accounts
 from ..bookings import access as booking_access
@@ -32,10 +31,6 @@ bp = Blueprint("fairs", __name__, url_prefix="/fairs")
 REFUSED = (ValidationFailed, Conflict, Forbidden)
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 # --- residents: the list and the fair-day page (also the poster) -------------------------------
 
 
@@ -43,8 +38,9 @@ def _user():
 def index():
     """The coming fair days of the caller's community (or ?community_id= for anyone)."""
     community_id = request.args.get("community_id", type=int)
-    if community_id is None and current_user.is_authenticated:
-        community_id = current_user.community_id
+    user = me()
+    if community_id is None and user is not None:
+        community_id = user.community_id
     days = []
     if community_id is not None:
         days, _total = service.fair_days(community_id, upcoming=True, page=1, per_page=50)
@@ -58,10 +54,11 @@ def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
         else [v for v in service.stalls_of(fair_day) if not v.stall.withdrawn]
     )
     people, volunteer = [], None
-    if current_user.is_authenticated and current_user.community_id == fair_day.community_id:
-        own = accounts.own_resident(_user())
-        people = ([own] if own else []) + accounts.household(_user())
-        volunteer = catalogue.volunteer_of(_user())
+    user = me()
+    if user is not None and user.community_id == fair_day.community_id:
+        own = accounts.own_resident(user)
+        people = ([own] if own else []) + accounts.household(user)
+        volunteer = catalogue.volunteer_of(user)
     grid = reading.grid_of(fair_day)
     return (
         render_template(
@@ -99,7 +96,7 @@ def book(fair_day_id):
         period = rules.period_of(slot) if slot else None
         try:
             return raising.create_booking(
-                _user(),
+                me(),
                 {
                     "listing_id": data["listing_id"],
                     "beneficiary_id": data.get("beneficiary_id"),
@@ -136,7 +133,7 @@ def book(fair_day_id):
 
 
 def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
-    user = _user()
+    user = me()
     volunteer = catalogue.volunteer_of(user)
     listings = reading.fair_listings_of(volunteer) if volunteer is not None else []
     services = service.services_at_stalls(user, fair_day)
@@ -165,7 +162,7 @@ def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
 
 def _own_fair_day(fair_day_id):
     try:
-        return service.fair_day_of_community(_user(), fair_day_id)
+        return service.fair_day_of_community(me(), fair_day_id)
     except NotFound:
         abort(404)
 
@@ -184,7 +181,7 @@ def sign_up(fair_day_id):
     data, errors = load_form(StallForm)
     return _stall_form(
         fair_day,
-        lambda: service.sign_up_stall(_user(), fair_day.id, data),
+        lambda: service.sign_up_stall(me(), fair_day.id, data),
         errors,
         _("Your stall is signed up."),
     )
@@ -216,7 +213,7 @@ def withdraw(fair_day_id, stall_id):
     reason = data.get("reason", "")
     return _stall_form(
         fair_day,
-        lambda: service.withdraw_stall(_user(), fair_day.id, stall_id, reason),
+        lambda: service.withdraw_stall(me(), fair_day.id, stall_id, reason),
         errors,
         _("Your stall is withdrawn. The residents who booked have been told."),
         keep=False,
@@ -230,7 +227,7 @@ def walk_in(fair_day_id):
     data, errors = load_form(WalkInForm)
     return _stall_form(
         fair_day,
-        lambda: service.record_walk_in(_user(), fair_day.id, data),
+        lambda: service.record_walk_in(me(), fair_day.id, data),
         errors,
         _("Walk-in recorded."),
     )
@@ -240,7 +237,7 @@ def walk_in(fair_day_id):
 
 
 def _office():
-    user = _user()
+    user = me()
     if not user.is_office:
         abort(403)
     return user
