@@ -7,6 +7,8 @@ The ID number is stored encrypted (happiness_fair/crypto.py: Fernet under SECRET
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -40,9 +42,34 @@ def mask(id_number: str) -> str:
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
+# GB 11643-1999: the weights of the first 17 digits, and the check character by the sum mod 11.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def resident_id_birth_date(text: str) -> date | None:
+    """The birth date a mainland resident ID (18 characters: 17 digits and a digit or X) carries,
+    if its check character and date are right; None otherwise."""
+    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        return None
+    total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != text[17]:
+        return None
+    try:
+        return date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return None
+
+
+def _looks_like_resident_id(text: str) -> bool:
+    return len(text) == 18 and text[:17].isdigit()
+
+
 def _valid_id_number(text: str) -> bool:
-    """A mainland resident ID: 17 digits and a digit or X (other documents: 6 to 20 letters or
-    digits)."""
+    """A mainland resident ID whose check character and birth date are right (GB 11643), or
+    another document's number: 6 to 20 letters or digits."""
+    if _looks_like_resident_id(text):
+        return resident_id_birth_date(text) is not None
     return text.isascii() and text.isalnum() and 6 <= len(text) <= 20
 
 
@@ -100,6 +127,14 @@ def update_own(user: User, data: dict) -> dict:
             row.id_number_sealed, row.id_number_masked = None, None
         elif not _valid_id_number(text):
             raise ValidationFailed(fields={"id_number": [_l("Enter the number on your ID card.")]})
+        elif (
+            _looks_like_resident_id(text)
+            and row.birth_date is not None
+            and resident_id_birth_date(text) != row.birth_date
+        ):
+            raise ValidationFailed(
+                fields={"id_number": [_l("This ID number is for another date of birth.")]}
+            )
         else:
             row.id_number_sealed, row.id_number_masked = seal(text), mask(text)
     row.updated_at = utcnow()

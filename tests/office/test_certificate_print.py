@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from happiness_fair.audit import AuditEvent
 from tests.web.conftest import Browser, text_of
 
-ID = "320602195803151234"
-MASKED = "3206**********1234"
+ID = "320602195803151236"
+MASKED = "3206**********1236"
 
 
 def _printed(in_app, certificate_id: int) -> list[AuditEvent]:

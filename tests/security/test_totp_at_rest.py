@@ -85,7 +85,7 @@ def test_a_volunteers_id_number_survives_a_key_change(app, api, make, in_app, ru
 
     volunteer = make.volunteer()
     me = api.as_(volunteer.account_user)
-    number = "320602195803151234"
+    number = "320602195803151236"
     assert me.patch("/me/volunteer/record", json={"id_number": number}).status_code == 200
     keys["SECRET_KEY"], keys["SECRET_KEY_FALLBACKS"] = "a-new-secret-key", ["test-secret"]
     assert me.get("/me/export").json["volunteer_record"]["id_number"] == number
