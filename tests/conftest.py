@@ -22,12 +22,47 @@ from .factories import Factories
 from .helpers import ApiClient, QueryCounter
 
 
+@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked the browser tests
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL pass (TEST_DATABASE_URL set) runs what can differ between the databases:
+    every test that reaches one (through `database_url`, or marked `database`), but not the
+    browser walks, whose pages the API, service and deploy tests cover there. The rest (pure
+    rules, translations, the lock, the OpenAPI lint, deploy files) did the same on SQLite."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+
+    def on_postgresql(item) -> bool:
+        reaches = "database_url" in getattr(item, "fixturenames", ()) or item.get_closest_marker(
+            "database"
+        )
+        return bool(reaches) and not item.get_closest_marker("browser")
+
+    left = [item for item in items if not on_postgresql(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = [item for item in items if on_postgresql(item)]
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
+    """The suite's database; under pytest-xdist each worker gets its own (test_gw0, test_gw1, ...)
+    beside the one TEST_DATABASE_URL names, so their transactions and TRUNCATEs never meet."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return normalise_database_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    url = normalise_database_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = sa.engine.make_url(url)
+    own = f"{given.database}_{worker}"
+    admin = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        there = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own})
+        if there.first() is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{own}"')
+    admin.dispose()
+    return given.set(database=own).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -112,9 +147,12 @@ def committed(_categories_back, committed_db, app) -> Factories:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(app):
-    with app.app_context():
-        limiter.reset()
+def _fresh_rate_limits(request):
+    """Each test that serves requests starts with no sign-in attempts counted (a test that
+    needs no app, such as a pure rule's, does not start one for this)."""
+    if "app" in request.fixturenames:
+        with request.getfixturevalue("app").app_context():
+            limiter.reset()
     yield
 
 

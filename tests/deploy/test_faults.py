@@ -90,6 +90,7 @@ def _user_missing(name: str) -> bool:
     return False
 
 
+@pytest.mark.database
 @pytest.mark.skipif(not _postgresql_run(), reason="the PostgreSQL pass of CI runs this one")
 @pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL's initdb/pg_ctl are not installed")
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")

@@ -46,18 +46,12 @@ pytestmark = pytest.mark.browser
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` reads the markers
 def pytest_collection_modifyitems(config, items):
-    """Every test here is a browser test (`-m "not browser"` leaves them out); the PostgreSQL
-    pass (TEST_DATABASE_URL set) leaves them to the SQLite pass."""
+    """Every test here is a browser test (`-m "not browser"` leaves them out; the PostgreSQL
+    pass leaves them to the SQLite pass: tests/conftest.py)."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
-    if not os.environ.get("TEST_DATABASE_URL"):
-        return
-    browser = [item for item in items if item.get_closest_marker("browser")]
-    if browser:
-        config.hook.pytest_deselected(items=browser)
-        items[:] = [item for item in items if not item.get_closest_marker("browser")]
 
 
 def _has_chinese_font() -> bool:
