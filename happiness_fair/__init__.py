@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .notifications import views as notifications_views
     from .office import api as office_api
     from .office import views as office_views
+    from .office import volunteer_views as office_volunteer_views
     from .places import api as places_api
     from .teams import api as teams_api
     from .teams import views as teams_views
@@ -100,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         volunteer_views.bp,
         job_views.bp,
         hours_views.bp,
+        office_volunteer_views.bp,
         followups_views.bp,
         concerns_views.bp,
         teams_views.bp,
@@ -116,7 +118,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .notifications import service as notifications_service
     from .teams import service as teams_service
 
-    accounts_service.init_app(app, export=privacy.export, erase=privacy.erase)
+    accounts_service.init_app(
+        app,
+        export=privacy.export,
+        erase=privacy.erase,
+        earned_roles=catalogue_service.earned_roles,
+    )
     notifications_service.init_app(
         app, categories=catalogue_service.categories, phones=contact.notification_phones
     )

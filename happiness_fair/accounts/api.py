@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required
-from ..catalogue import service as catalogue_service
 from ..database import long_statements
 from ..errors import Forbidden
 from ..extensions import limiter
@@ -49,16 +48,12 @@ AUTH_ERRORS = (400, 422, 429)
 
 def user_view(user: User) -> dict:
     """The account as API.md shows it; "volunteer" is a role once his record is approved."""
-    roles = {r.role.value for r in user.roles}
-    volunteer = catalogue_service.volunteer_of(user)
-    if volunteer is not None and volunteer.is_approved:
-        roles.add("volunteer")
     return {
         "id": user.id,
         "name": user.name,
         "phone": user.phone,
         "community_id": user.community_id,
-        "roles": sorted(roles),
+        "roles": service.roles_of(user),
     }
 
 

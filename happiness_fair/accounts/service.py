@@ -453,10 +453,23 @@ def create_user(
 # --- one's own data -----------------------------------------------------------------------------
 # Everything held about a person is in every part, and they sit above this one: privacy.py's
 # export() and erase() are given here at start-up (create_app), for the account's pages and API.
+# So is earned_roles (the catalogue's): the roles a person earns in a part above, not given as a
+# UserRole ("volunteer" once his record is approved).
 
 
-def init_app(app, *, export, erase) -> None:
-    app.extensions["accounts_own_data"] = {"export": export, "erase": erase}
+def init_app(app, *, export, erase, earned_roles) -> None:
+    app.extensions["accounts_own_data"] = {
+        "export": export,
+        "erase": erase,
+        "earned_roles": earned_roles,
+    }
+
+
+def roles_of(user: User) -> list[str]:
+    """The account's roles as API.md shows them: those given, and those earned above."""
+    roles = {r.role.value for r in user.roles}
+    roles |= current_app.extensions["accounts_own_data"]["earned_roles"](user)
+    return sorted(roles)
 
 
 def export_own_data(user: User) -> dict:

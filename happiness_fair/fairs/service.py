@@ -30,6 +30,7 @@ from ..database import page_of, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..hours import service as hours
+from ..hours import totals
 from ..hours.models import HoursRecord, Source
 from ..notifications.service import notify
 from ..places import clock
@@ -465,9 +466,34 @@ def on_booking_moved(booking: Booking, *, action: Action, **_details) -> None:
 def init_app(app) -> None:
     raising.register_mode("fair", raise_fair_booking)
     booking_moved.connect(on_booking_moved)
+    totals.register_rows("walk_ins", walk_in_rows)
 
 
 # --- walk-ins -----------------------------------------------------------------------------------
+
+
+def walk_in_rows(
+    community_id: int, first: date | None, last: date | None, *, grid_id=None, volunteer_id=None
+) -> sa.Select:
+    """Walk-ins served at fair stalls as total rows: one service each and no minutes of their
+    own (the stall duty holds the time), in the venue's grid on the fair day."""
+    stmt = (
+        sa.select(
+            WalkIn.volunteer_id,
+            FairDay.grid_id,
+            sa.literal(0).label("minutes"),
+            sa.literal(1).label("services"),
+        )
+        .join(FairDay, FairDay.id == WalkIn.fair_day_id)
+        .where(FairDay.community_id == community_id)
+    )
+    if first is not None:
+        stmt = stmt.where(FairDay.date.between(first, last))
+    if grid_id is not None:
+        stmt = stmt.where(FairDay.grid_id == grid_id)
+    if volunteer_id is not None:
+        stmt = stmt.where(WalkIn.volunteer_id == volunteer_id)
+    return stmt
 
 
 def _acting_volunteer(user: User) -> Volunteer | None:
