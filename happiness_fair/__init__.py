@@ -112,7 +112,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import service as accounts_service
     from .bookings import contact, people, requote
     from .catalogue import service as catalogue_service
-    from .concerns import service as concerns_service
+    from .concerns import moving as concerns_moving
     from .fairs import service as fairs_service
     from .hours import service as hours_service
     from .notifications import service as notifications_service
@@ -132,8 +132,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Reactions to a booking's moves, connected once at start-up (connecting again is a no-op).
     hours_service.init_app(app)
     fairs_service.init_app(app)
-    concerns_service.init_app(app)
-    teams_service.init_app(app)  # rankings by team
+    concerns_moving.init_app(app)
+    teams_service.init_app(app)  # rankings by team, a volunteer's teams
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
