@@ -84,14 +84,7 @@ def register(data):
 @blp.arguments(TokenRequestSchema, example=examples.SIGN_IN)
 @blp.response(201, TokenSchema, example=examples.TOKEN)
 @blp.errors(400, 401, 422, 429)
-@limiter.limit(limits.LOGIN_PER_ADDRESS, deduct_when=limits.failed, methods=["POST"])
-@limiter.limit(
-    limits.LOGIN_PER_PHONE_AND_ADDRESS,
-    key_func=limits.phone_and_address,
-    deduct_when=limits.failed,
-    methods=["POST"],
-)
-@limits.password_checks
+@limits.sign_in
 def create_token(data):
     """Sign in: exchange phone and password for a bearer token.
 

@@ -192,13 +192,7 @@ def create_resident(staff: User, data: dict) -> Resident:
     )
     db.session.add(resident)
     db.session.flush()
-    audit.record(
-        "resident.create",
-        community_id=staff.community_id,
-        actor_id=staff.id,
-        subject_type="resident",
-        subject_id=resident.id,
-    )
+    audit.record_by(staff, "resident.create", "resident", resident.id)
     return resident
 
 
@@ -391,13 +385,7 @@ def reset_password(phone: str, code: str, new_password: str) -> User:
         g.reset_code_refused = False
     user.password_hash = security.hash_password(new_password)
     security.end_all_auth_sessions(user.id)
-    audit.record(
-        "account.reset",
-        community_id=user.community_id,
-        actor_id=user.id,
-        subject_type="user",
-        subject_id=user.id,
-    )
+    audit.record_by(user, "account.reset", "user", user.id)
     return user
 
 
@@ -414,14 +402,7 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
         )
     user.password_hash = security.hash_password(new)
     ended = security.end_other_auth_sessions(user.id, keep_token)
-    audit.record(
-        "account.password_change",
-        community_id=user.community_id,
-        actor_id=user.id,
-        subject_type="user",
-        subject_id=user.id,
-        sessions_ended=ended,
-    )
+    audit.record_by(user, "account.password_change", "user", user.id, sessions_ended=ended)
     return ended
 
 

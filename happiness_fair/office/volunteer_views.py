@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields
 
 from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, ValidationFailed
@@ -18,9 +17,9 @@ from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..hours import service as hours
 from ..hours import views as hours_views
-from ..validation import FormSchema
 from ..web import me, page_number, signed_in
 from . import service
+from .views import CertificateForm
 
 PER_PAGE = 20
 
@@ -33,18 +32,12 @@ CERTIFICATE_REQUEST_STATUS = {
 }
 
 
-class _CertificateAskForm(FormSchema):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
-    with_seal = fields.Boolean(load_default=False)
-
-
 @bp.post("/my-hours/certificate-requests")
 @signed_in
 def ask_for_certificate():
     """He asks the office for a certificate for a range, with or without the seal (办法 art. 14,
     15); the same service as POST /me/certificate-requests."""
-    data, errors = load_form(_CertificateAskForm)
+    data, errors = load_form(CertificateForm)
     status = 422
     if not errors:
         try:
