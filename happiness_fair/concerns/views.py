@@ -25,8 +25,9 @@ from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..photo_uploads import photos_sent as form_photos
 from ..places import clock
-from ..places.models import Building, Community, Compound, Grid
-from ..web import me, page_number, signed_in
+from ..places import service as places
+from ..places.models import Building, Community, Grid
+from ..web import attempt, done, me, page_number, signed_in
 from . import access, categories, desk, micro_grid, moving, photos, raising, reading, rules
 from . import handlers as concern_handlers
 from . import summary as lists
@@ -593,49 +594,38 @@ def handlers_page():
     user = me()
     if not user.is_office:
         raise Forbidden(_("Only the office keeps the handlers."))
-    form: dict = {}
-    errors: dict = {}
-    status = 200
-    if request.method == "POST":
-        form = kept_input()
-        if form.get("retire") or form.get("restore"):
-            handler_id = form.get("retire") or form.get("restore")
-            if handler_id.isdigit() and len(handler_id) < 10:
-                concern_handlers.update_handler(
-                    user, int(handler_id), {"active": bool(form.get("restore"))}
-                )
-                flash(_("The handler is changed."), "success")
-            return redirect(url_for(".handlers_page"), code=303)
-        data, errors = load_form(NewHandlerSchema)
-        if not errors:
-            try:
-                concern_handlers.create_handler(user, data)
-            except DomainError as err:
-                db.session.rollback()
-                errors = refusal_messages(err)
-                status = err.status
-            else:
-                flash(_("The handler is added."), "success")
-                return redirect(url_for(".handlers_page"), code=303)
-        else:
-            status = 422
-    compounds = list(
-        db.session.execute(
-            sa.select(Compound)
-            .where(Compound.community_id == user.community_id)
-            .order_by(Compound.id)
-        ).scalars()
-    )
-    return (
-        render_template(
-            "concerns/handlers.html",
-            handlers=concern_handlers.handlers_of(user, include_inactive=True),
-            compounds={c.id: c.name for c in compounds},
-            kinds={k.value: str(v) for k, v in KIND_NAMES.items()},
-            form=form,
-            errors=errors,
-        ),
-        status,
+
+    def page(form: dict, errors: dict, status: int = 200):
+        return (
+            render_template(
+                "concerns/handlers.html",
+                handlers=concern_handlers.handlers_of(user, include_inactive=True),
+                compounds=places.compound_names(user.community_id),
+                kinds={k.value: str(v) for k, v in KIND_NAMES.items()},
+                form=form,
+                errors=errors,
+            ),
+            status,
+        )
+
+    if request.method == "GET":
+        return page({}, {})
+    form = kept_input()
+    if form.get("retire") or form.get("restore"):
+        handler_id = form.get("retire") or form.get("restore")
+        if handler_id.isdigit() and len(handler_id) < 10:
+            concern_handlers.update_handler(
+                user, int(handler_id), {"active": bool(form.get("restore"))}
+            )
+            flash(_("The handler is changed."), "success")
+        return redirect(url_for(".handlers_page"), code=303)
+    data, errors = load_form(NewHandlerSchema)
+    return attempt(
+        lambda: concern_handlers.create_handler(user, data),
+        errors=errors,
+        refusals=(DomainError,),
+        again=lambda errors, status: page(form, errors, status),
+        then=lambda _handler: done(_("The handler is added."), url_for(".handlers_page")),
     )
 
 
@@ -742,12 +732,7 @@ def helpers_page():
             db.session.rollback()
             errors = refusal_messages(err)
             status = err.status
-    compounds = {
-        c.id: c.name
-        for c in db.session.execute(
-            sa.select(Compound).where(Compound.community_id == user.community_id)
-        ).scalars()
-    }
+    compounds = places.compound_names(user.community_id)
     return (
         render_template(
             "concerns/helpers.html",

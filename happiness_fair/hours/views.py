@@ -16,11 +16,11 @@ from .. import versions
 from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
+from ..forms import kept_input, load_form
 from ..places import service as places
 from ..places.clock import today
 from ..places.models import Community
-from ..web import me, signed_in
+from ..web import attempt, done, me, signed_in
 from . import rankings, service
 from .api import HONOUR_BOARD_SIZE
 from .models import HoursStatus
@@ -76,34 +76,31 @@ def correction(record_id: int):
     record = service.visible_record(user, record_id)
     if volunteer is None or record.volunteer_id != volunteer.id:
         raise NotFound()
-    form = {"minutes": str(record.minutes), "reason": ""}
-    errors: dict = {}
-    status = 200
-    if request.method == "POST":
-        form = kept_input()
-        data, errors = load_form(CorrectionRequestSchema)
-        if not errors:
-            try:
-                service.request_correction(user, record.id, data["minutes"], data["reason"])
-            except (ValidationFailed, Conflict, Forbidden) as err:
-                db.session.rollback()
-                errors = refusal_messages(err)
-                status = err.status
-            else:
-                flash(_("Your request is sent to the community office."), "success")
-                return redirect(url_for("my_hours.page"), code=303)
-        else:
-            status = 422
-    return (
-        render_template(
-            "hours/correction.html",
-            record=record,
-            form=form,
-            errors=errors,
-            record_status=RECORD_STATUS_NAMES,
-            verified=record.status is HoursStatus.verified,
+
+    def page(form: dict, errors: dict, status: int = 200):
+        return (
+            render_template(
+                "hours/correction.html",
+                record=record,
+                form=form,
+                errors=errors,
+                record_status=RECORD_STATUS_NAMES,
+                verified=record.status is HoursStatus.verified,
+            ),
+            status,
+        )
+
+    if request.method == "GET":
+        return page({"minutes": str(record.minutes), "reason": ""}, {})
+    data, errors = load_form(CorrectionRequestSchema)
+    return attempt(
+        lambda: service.request_correction(user, record.id, data["minutes"], data["reason"]),
+        errors=errors,
+        refusals=(ValidationFailed, Conflict, Forbidden),
+        again=lambda errors, status: page(kept_input(), errors, status),
+        then=lambda _request: done(
+            _("Your request is sent to the community office."), url_for("my_hours.page")
         ),
-        status,
     )
 
 

@@ -7,17 +7,16 @@ request_certificate(), my_certificate_requests(), my_certificates().
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, ValidationFailed
-from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
+from ..forms import kept_input, load_form
 from ..hours import service as hours
 from ..hours import views as hours_views
-from ..web import me, page_number, signed_in
+from ..web import attempt, done, me, page_number, signed_in
 from . import service
 from .views import CertificateForm
 
@@ -38,17 +37,17 @@ def ask_for_certificate():
     """He asks the office for a certificate for a range, with or without the seal (办法 art. 14,
     15); the same service as POST /me/certificate-requests."""
     data, errors = load_form(CertificateForm)
-    status = 422
-    if not errors:
-        try:
-            service.request_certificate(me(), data["from_"], data["to"], data["with_seal"])
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            db.session.rollback()
-            errors, status = refusal_messages(err), err.status
-        else:
-            flash(_("Your request is sent to the community office."), "success")
-            return redirect(url_for(".page") + "#certificates", code=303)
-    return _hours_page(cert_form=kept_input(), cert_errors=errors, status=status)
+    return attempt(
+        lambda: service.request_certificate(me(), data["from_"], data["to"], data["with_seal"]),
+        errors=errors,
+        refusals=(ValidationFailed, Conflict, Forbidden),
+        again=lambda errors, status: _hours_page(
+            cert_form=kept_input(), cert_errors=errors, status=status
+        ),
+        then=lambda _request: done(
+            _("Your request is sent to the community office."), url_for(".page") + "#certificates"
+        ),
+    )
 
 
 def _hours_page(status: int = 200, cert_form=None, cert_errors=None):
