@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .notifications import views as notifications_views
     from .office import api as office_api
     from .office import views as office_views
+    from .office import volunteer_views as office_volunteer_views
     from .places import api as places_api
     from .teams import api as teams_api
     from .teams import views as teams_views
@@ -100,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         volunteer_views.bp,
         job_views.bp,
         hours_views.bp,
+        office_volunteer_views.bp,
         followups_views.bp,
         concerns_views.bp,
         teams_views.bp,
@@ -110,13 +112,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import service as accounts_service
     from .bookings import contact, people, requote
     from .catalogue import service as catalogue_service
-    from .concerns import service as concerns_service
+    from .concerns import moving as concerns_moving
     from .fairs import service as fairs_service
     from .hours import service as hours_service
     from .notifications import service as notifications_service
     from .teams import service as teams_service
 
-    accounts_service.init_app(app, export=privacy.export, erase=privacy.erase)
+    accounts_service.init_app(
+        app,
+        export=privacy.export,
+        erase=privacy.erase,
+        earned_roles=catalogue_service.earned_roles,
+    )
     notifications_service.init_app(
         app, categories=catalogue_service.categories, phones=contact.notification_phones
     )
@@ -125,8 +132,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Reactions to a booking's moves, connected once at start-up (connecting again is a no-op).
     hours_service.init_app(app)
     fairs_service.init_app(app)
-    concerns_service.init_app(app)
-    teams_service.init_app(app)  # rankings by team
+    concerns_moving.init_app(app)
+    teams_service.init_app(app)  # rankings by team, a volunteer's teams
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]

@@ -44,3 +44,15 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_by(actor, action: str, subject_type: str, subject_id: int, **detail) -> AuditEvent:
+    """The usual event: something a person did in her own community."""
+    return record(
+        action,
+        community_id=actor.community_id,
+        actor_id=actor.id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        **detail,
+    )

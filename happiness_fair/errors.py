@@ -71,6 +71,11 @@ class ValidationFailed(DomainError):
     default_message = _l("Some fields are not valid.")
 
 
+def invalid(field: str, message) -> ValidationFailed:
+    """One field refused, with the words the form shows beside it."""
+    return ValidationFailed(fields={field: [message]})
+
+
 class RateLimited(DomainError):
     status, code = 429, "rate_limited"
     default_message = _l("Too many attempts. Please wait a moment and try again.")

@@ -478,12 +478,6 @@ def erase(user: User, password: str) -> None:
     user.deleted_at = utcnow()
     user.password_hash = security.hash_password(secrets.token_urlsafe(32))  # no one knows it
     user.staff_grids = []
-    audit.record(
-        "account.delete",
-        community_id=user.community_id,
-        actor_id=user.id,
-        subject_type="user",
-        subject_id=user.id,
-    )
+    audit.record_by(user, "account.delete", "user", user.id)
     db.session.flush()
     db.session.expire(user, ["roles"])

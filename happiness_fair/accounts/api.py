@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from ..api import examples
 from ..api.base import ApiBlueprint, list_schema, login_required
-from ..catalogue import service as catalogue_service
 from ..database import long_statements
 from ..errors import Forbidden
 from ..extensions import limiter
@@ -49,16 +48,12 @@ AUTH_ERRORS = (400, 422, 429)
 
 def user_view(user: User) -> dict:
     """The account as API.md shows it; "volunteer" is a role once his record is approved."""
-    roles = {r.role.value for r in user.roles}
-    volunteer = catalogue_service.volunteer_of(user)
-    if volunteer is not None and volunteer.is_approved:
-        roles.add("volunteer")
     return {
         "id": user.id,
         "name": user.name,
         "phone": user.phone,
         "community_id": user.community_id,
-        "roles": sorted(roles),
+        "roles": service.roles_of(user),
     }
 
 
@@ -89,14 +84,7 @@ def register(data):
 @blp.arguments(TokenRequestSchema, example=examples.SIGN_IN)
 @blp.response(201, TokenSchema, example=examples.TOKEN)
 @blp.errors(400, 401, 422, 429)
-@limiter.limit(limits.LOGIN_PER_ADDRESS, deduct_when=limits.failed, methods=["POST"])
-@limiter.limit(
-    limits.LOGIN_PER_PHONE_AND_ADDRESS,
-    key_func=limits.phone_and_address,
-    deduct_when=limits.failed,
-    methods=["POST"],
-)
-@limits.password_checks
+@limits.sign_in
 def create_token(data):
     """Sign in: exchange phone and password for a bearer token.
 

@@ -128,3 +128,16 @@ photo_uploads = limiter.shared_limit(
     cost=lambda: max(1, photos_sent()),
     exempt_when=lambda: photos_sent() == 0,
 )
+
+
+def sign_in(view):
+    """The sign-in page and POST /auth/token alike: per address and per phone at that address
+    (each route its own counters, counting only refusals), and the shared password checks."""
+    view = password_checks(view)
+    view = limiter.limit(
+        LOGIN_PER_PHONE_AND_ADDRESS,
+        key_func=phone_and_address,
+        deduct_when=failed,
+        methods=["POST"],
+    )(view)
+    return limiter.limit(LOGIN_PER_ADDRESS, deduct_when=failed, methods=["POST"])(view)

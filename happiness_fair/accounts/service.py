@@ -192,13 +192,7 @@ def create_resident(staff: User, data: dict) -> Resident:
     )
     db.session.add(resident)
     db.session.flush()
-    audit.record(
-        "resident.create",
-        community_id=staff.community_id,
-        actor_id=staff.id,
-        subject_type="resident",
-        subject_id=resident.id,
-    )
+    audit.record_by(staff, "resident.create", "resident", resident.id)
     return resident
 
 
@@ -391,13 +385,7 @@ def reset_password(phone: str, code: str, new_password: str) -> User:
         g.reset_code_refused = False
     user.password_hash = security.hash_password(new_password)
     security.end_all_auth_sessions(user.id)
-    audit.record(
-        "account.reset",
-        community_id=user.community_id,
-        actor_id=user.id,
-        subject_type="user",
-        subject_id=user.id,
-    )
+    audit.record_by(user, "account.reset", "user", user.id)
     return user
 
 
@@ -414,14 +402,7 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
         )
     user.password_hash = security.hash_password(new)
     ended = security.end_other_auth_sessions(user.id, keep_token)
-    audit.record(
-        "account.password_change",
-        community_id=user.community_id,
-        actor_id=user.id,
-        subject_type="user",
-        subject_id=user.id,
-        sessions_ended=ended,
-    )
+    audit.record_by(user, "account.password_change", "user", user.id, sessions_ended=ended)
     return ended
 
 
@@ -453,10 +434,23 @@ def create_user(
 # --- one's own data -----------------------------------------------------------------------------
 # Everything held about a person is in every part, and they sit above this one: privacy.py's
 # export() and erase() are given here at start-up (create_app), for the account's pages and API.
+# So is earned_roles (the catalogue's): the roles a person earns in a part above, not given as a
+# UserRole ("volunteer" once his record is approved).
 
 
-def init_app(app, *, export, erase) -> None:
-    app.extensions["accounts_own_data"] = {"export": export, "erase": erase}
+def init_app(app, *, export, erase, earned_roles) -> None:
+    app.extensions["accounts_own_data"] = {
+        "export": export,
+        "erase": erase,
+        "earned_roles": earned_roles,
+    }
+
+
+def roles_of(user: User) -> list[str]:
+    """The account's roles as API.md shows them: those given, and those earned above."""
+    roles = {r.role.value for r in user.roles}
+    roles |= current_app.extensions["accounts_own_data"]["earned_roles"](user)
+    return sorted(roles)
 
 
 def export_own_data(user: User) -> dict:

@@ -139,13 +139,7 @@ def confirm(user: User, code: str) -> list[str]:
         raise ValidationFailed(fields={"otp": [_("This code is wrong or has expired.")]})
     user.totp_enabled_at = utcnow()
     codes = _new_recovery_codes(user)
-    audit.record(
-        "account.totp_on",
-        community_id=user.community_id,
-        actor_id=user.id,
-        subject_type="user",
-        subject_id=user.id,
-    )
+    audit.record_by(user, "account.totp_on", "user", user.id)
     return codes
 
 
@@ -158,13 +152,7 @@ def disable(user: User, password: str) -> None:
     was_on = user.totp_enabled
     clear(user)
     if was_on:
-        audit.record(
-            "account.totp_off",
-            community_id=user.community_id,
-            actor_id=user.id,
-            subject_type="user",
-            subject_id=user.id,
-        )
+        audit.record_by(user, "account.totp_off", "user", user.id)
 
 
 def clear(user: User) -> None:
@@ -195,13 +183,7 @@ def _spend_recovery_code(user: User, code: str) -> bool:
     )
     if spent.rowcount != 1:
         return False
-    audit.record(
-        "account.recovery_code_used",
-        community_id=user.community_id,
-        actor_id=user.id,
-        subject_type="user",
-        subject_id=user.id,
-    )
+    audit.record_by(user, "account.recovery_code_used", "user", user.id)
     return True
 
 

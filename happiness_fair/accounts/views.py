@@ -34,14 +34,7 @@ bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(limits.LOGIN_PER_ADDRESS, deduct_when=limits.failed, methods=["POST"])
-@limiter.limit(
-    limits.LOGIN_PER_PHONE_AND_ADDRESS,
-    key_func=limits.phone_and_address,
-    deduct_when=limits.failed,
-    methods=["POST"],
-)
-@limits.password_checks
+@limits.sign_in
 def login():
     if request.method == "GET":
         return render_template("accounts/login.html", form={}, errors={}, need_otp=False)

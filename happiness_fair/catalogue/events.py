@@ -15,5 +15,5 @@ listing_withdrawn = _signals.signal("listing-withdrawn")
 volunteer_suspended = _signals.signal("volunteer-suspended")
 
 # Sent with no sender once the shared categories are in the table (init-db, seed-demo and tests):
-# each community gets its default concern categories too (concerns/service.py).
+# each community gets its default concern categories too (concerns/categories.py).
 categories_ensured = _signals.signal("categories-ensured")

@@ -8,7 +8,6 @@ from marshmallow import fields, validate
 
 from ..accounts.security import me
 from ..api.base import PageArgs
-from ..teams import service as teams_service
 from ..validation import MAX_ID, BaseSchema, TrimmedString, between, length, one_of
 from . import rules, service, stats
 
@@ -165,7 +164,7 @@ class VolunteerSchema(ma.Schema):
         metadata={"type": "array", "items": {"type": "string"}},
     )
     team_ids = fields.Function(
-        lambda volunteer: teams_service.team_ids_of(volunteer.id),
+        lambda volunteer: service.team_ids_of(volunteer.id),
         metadata={"type": "array", "items": {"type": "integer"}},
     )
     star_level = fields.Function(_stars, metadata={"type": "integer", "minimum": 0, "maximum": 5})

@@ -7,6 +7,7 @@ suspended) only he and his community's office see it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -118,6 +119,27 @@ def volunteer_of(user: User) -> Volunteer | None:
     return db.session.execute(
         sa.select(Volunteer).where(Volunteer.user_id == user.id)
     ).scalar_one_or_none()
+
+
+# A volunteer's teams are the teams part's, which sits above this one and gives the look-up at
+# start-up (teams.service.init_app): volunteer id -> his team ids, in order.
+_teams: dict[str, Callable[[int], list[int]]] = {}
+
+
+def register_teams(team_ids_of: Callable[[int], list[int]]) -> None:
+    """Called once at start-up by the teams part."""
+    _teams["team_ids_of"] = team_ids_of
+
+
+def team_ids_of(volunteer_id: int) -> list[int]:
+    """The teams he belongs to (the teams part answers)."""
+    return _teams["team_ids_of"](volunteer_id)
+
+
+def earned_roles(user: User) -> set[str]:
+    """ "volunteer" once his record is approved: given to accounts at start-up (create_app)."""
+    volunteer = volunteer_of(user)
+    return {"volunteer"} if volunteer is not None and volunteer.is_approved else set()
 
 
 def own_volunteer(user: User) -> Volunteer:

@@ -15,9 +15,11 @@ from ..bookings.schemas import PhotoSchema, PhotoUploadSchema
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..photo_uploads import PHOTO_RESPONSES, one_upload, serve
+from ..places import clock
 from ..places.models import Community
 from ..validation import MAX_ID
-from . import access, service
+from . import access, categories, desk, micro_grid, moving, photos, raising, reading
+from . import handlers as concern_handlers
 from . import summary as lists
 from .models import Concern, ConcernCategory, Handler, default_categories
 from .rules import Action
@@ -90,26 +92,9 @@ def _categories() -> dict[int, ConcernCategory]:
         user = me()
         community_id = user.community_id if user is not None else None
         g.concern_categories = {
-            c.id: c for c in service.categories(community_id, active_only=False)
+            c.id: c for c in categories.categories(community_id, active_only=False)
         }
     return g.concern_categories
-
-
-def place_of(concern: Concern, with_flat: bool) -> str:
-    """Where it is, in words: compound, building, and the flat or the public place."""
-    from ..extensions import db
-    from ..places.models import Building, Compound
-
-    parts = [db.session.get(Compound, concern.compound_id).name]
-    if concern.building_id is not None:
-        parts.append(db.session.get(Building, concern.building_id).name)
-    if with_flat and concern.unit and concern.room:
-        parts.append(_("unit %(unit)s, room %(room)s", unit=concern.unit, room=concern.room))
-    if concern.location_note:
-        parts.append(concern.location_note)
-    elif concern.public_area:
-        parts.append(_("public area"))
-    return " ".join(parts)
 
 
 def concern_view(concern: Concern, viewer: access.Viewer, handlers: dict | None = None) -> dict:
@@ -118,7 +103,7 @@ def concern_view(concern: Concern, viewer: access.Viewer, handlers: dict | None 
     people = access.sees_people(viewer, concern)
     category = _categories().get(concern.category_id)
     if handlers is None:
-        handlers = service.handler_names([concern.handler_id])
+        handlers = concern_handlers.handler_names([concern.handler_id])
     return {
         "id": concern.id,
         "status": concern.status.value,
@@ -129,7 +114,7 @@ def concern_view(concern: Concern, viewer: access.Viewer, handlers: dict | None 
         "grid_id": concern.grid_id,
         "building_id": concern.building_id,
         "compound_id": concern.compound_id,
-        "place": place_of(concern, people),
+        "place": reading.place_of(concern, people),
         "unit": concern.unit if people else None,
         "room": concern.room if people else None,
         "location_note": concern.location_note,
@@ -140,13 +125,13 @@ def concern_view(concern: Concern, viewer: access.Viewer, handlers: dict | None 
         "raised_by": concern.raised_by_id if people else None,
         "resident_id": concern.resident_id if people else None,
         "me_too_count": concern.me_too_count,
-        "me_too": service.said_me_too(concern.id, viewer.id) if not concern.private else False,
+        "me_too": moving.said_me_too(concern.id, viewer.id) if not concern.private else False,
         "handler_id": concern.handler_id,
         "handler_name": handlers.get(concern.handler_id),
         "due_on": concern.due_on,
         "booking_id": concern.booking_id if people else None,
         "escalated": concern.escalated,
-        "overdue": service.is_overdue(concern),
+        "overdue": desk.is_overdue(concern),
         "done_note": concern.done_note,
         "done_by": concern.done_by,
         "outcome": concern.outcome.value if concern.outcome and people else None,
@@ -173,7 +158,7 @@ def concern_view(concern: Concern, viewer: access.Viewer, handlers: dict | None 
 
 def views(items) -> list[dict]:
     viewer = _viewer()
-    handlers = service.handler_names({c.handler_id for c in items})
+    handlers = concern_handlers.handler_names({c.handler_id for c in items})
     return [concern_view(c, viewer, handlers) for c in items]
 
 
@@ -182,7 +167,7 @@ def photo_url(concern_id: int, photo_id: int) -> str:
 
 
 def _present(concern_id: int) -> dict:
-    return concern_view(service.load_concern(concern_id), _viewer())
+    return concern_view(reading.load_concern(concern_id), _viewer())
 
 
 def _idempotency_key() -> str | None:
@@ -196,7 +181,7 @@ def _idempotency_key() -> str | None:
 
 
 def _concern(concern_id: int) -> Concern:
-    concern = service.load_concern(concern_id)
+    concern = reading.load_concern(concern_id)
     if concern is None:
         raise NotFound()
     return concern
@@ -227,7 +212,7 @@ def raise_concern(data):
     - 422: a field is invalid: an unknown or retired `category`, a place or person that is not the
       caller's to raise for, a public area without a building lacking `compound_id` and
       `location_note`, a private concern about a shared place, a bad `Idempotency-Key`."""
-    concern = service.raise_concern(me(), data, _idempotency_key())
+    concern = raising.raise_concern(me(), data, _idempotency_key())
     return _present(concern.id)
 
 
@@ -248,7 +233,7 @@ def list_concerns(args):
 
     - 403: `scope=grid` from a caller who is neither a grid worker nor the office.
     - 422: a query argument is invalid (an unknown `status` or `scope`)."""
-    items, total = service.concerns_for(
+    items, total = reading.concerns_for(
         _viewer(),
         scope=args.get("scope"),
         status=args.get("status"),
@@ -275,7 +260,7 @@ def get_concern(concern_id):
     - 404: no such concern, or the caller may not see it (a private concern, to anyone but its
       people and staff)."""
     viewer = _viewer()
-    return concern_view(service.visible_concern(viewer.user, concern_id, viewer), viewer)
+    return concern_view(reading.visible_concern(viewer.user, concern_id, viewer), viewer)
 
 
 def _category_view(category, locale: str, counts: dict[int, int] | None = None) -> dict:
@@ -314,8 +299,8 @@ def list_concern_categories(args):
             ]
         }
     office = user is not None and user.is_office
-    found = service.categories(community_id, active_only=not office)
-    counts = service.category_counts(community_id) if office else None
+    found = categories.categories(community_id, active_only=not office)
+    counts = categories.category_counts(community_id) if office else None
     return {"items": [_category_view(c, locale, counts) for c in found]}
 
 
@@ -334,7 +319,7 @@ def create_concern_category(data):
     - 403: the caller is not the office.
     - 409: another kind of the community has this name (in either language) or this `code`.
     - 422: a name is missing or too long, or `code` is not small letters, digits and _."""
-    category = service.create_category(me(), data)
+    category = categories.create_category(me(), data)
     return _category_view(category, _locale(), {})
 
 
@@ -355,15 +340,15 @@ def update_concern_category(data, code):
     - 409: another kind has this name, or retiring it would leave none in use.
     - 422: a name is empty or too long."""
     user = me()
-    category = service.update_category(user, code, data)
-    return _category_view(category, _locale(), service.category_counts(user.community_id))
+    category = categories.update_category(user, code, data)
+    return _category_view(category, _locale(), categories.category_counts(user.community_id))
 
 
 # --- moves -----------------------------------------------------------------------------------
 
 
 def _act(concern_id: int, action: Action, **details) -> dict:
-    service.transition(_concern(concern_id), me(), action, **details)
+    moving.transition(_concern(concern_id), me(), action, **details)
     return _present(concern_id)
 
 
@@ -443,7 +428,7 @@ def to_booking(data, concern_id):
       report), it is about a shared place (a booking goes to a home), or it already has one.
     - 422: `description` missing or too long; as `POST /bookings`: both or neither of
       `listing_id` and `category_id`, a date in the past, a service that is not available."""
-    service.to_booking(_concern(concern_id), me(), data)
+    moving.to_booking(_concern(concern_id), me(), data)
     return _present(concern_id)
 
 
@@ -502,7 +487,7 @@ def report_back(data, concern_id):
     - 404: no such concern, or the caller may not see it.
     - 409: it is not done now.
     - 422: an unknown `outcome`, or `note` too long."""
-    service.report_back(_concern(concern_id), me(), data["outcome"], data.get("note"))
+    moving.report_back(_concern(concern_id), me(), data["outcome"], data.get("note"))
     return _present(concern_id)
 
 
@@ -542,7 +527,7 @@ def add_me_too(data, concern_id):
       people and staff).
     - 409: it is done, reported back or closed.
     - 422: the body is not empty."""
-    service.me_too(_concern(concern_id), me())
+    moving.me_too(_concern(concern_id), me())
     return _present(concern_id)
 
 
@@ -571,7 +556,7 @@ def add_concern_photo(data, concern_id):
       before decoding).
     - 429: over 30 uploads in an hour by this account (booking and concern photos together)."""
     clean = one_upload(data["photo"])  # decoded before any write: no lock held meanwhile
-    photo = service.add_photo(me(), concern_id, clean)
+    photo = photos.add_photo(me(), concern_id, clean)
     return {"id": photo.id, "url": photo_url(concern_id, photo.id)}
 
 
@@ -587,7 +572,7 @@ def get_concern_photo(concern_id, photo_id):
     - 404: no such concern or photo, or the caller may not see the concern."""
     if photo_id > MAX_ID:
         raise NotFound()
-    photo = service.photo_for(me(), concern_id, photo_id)
+    photo = photos.photo_for(me(), concern_id, photo_id)
     return serve(photo)
 
 
@@ -608,7 +593,7 @@ def concern_board():
     - 403: the caller is neither a grid worker nor the office."""
     return {
         name: {"total": total, "items": views(items)}
-        for name, (items, total) in service.board(me()).items()
+        for name, (items, total) in desk.board(me()).items()
     }
 
 
@@ -625,7 +610,7 @@ def overdue_concerns(args):
 
     - 403: the caller is not the office.
     - 422: a query argument is invalid."""
-    items, total = service.overdue_for_office(me(), args["page"], args["per_page"])
+    items, total = desk.overdue_for_office(me(), args["page"], args["per_page"])
     return paged(views(items), total, args)
 
 
@@ -647,7 +632,7 @@ def concern_summary(args):
 
     - 403: the caller is neither a grid worker nor the office.
     - 422: an invalid period or `format`, a range backwards or over two years."""
-    today = service.today()
+    today = clock.today()
     start, end = lists.bounds(args["period"], args.get("from_"), args.get("to"), today)
     result = lists.summary(me(), start=start, end=end, today=today, grid_id=args.get("grid_id"))
     if args["format"] == "xlsx":
@@ -693,7 +678,8 @@ def list_handlers():
     user = me()
     return {
         "items": [
-            _handler_view(h) for h in service.handlers_of(user, include_inactive=user.is_office)
+            _handler_view(h)
+            for h in concern_handlers.handlers_of(user, include_inactive=user.is_office)
         ]
     }
 
@@ -712,7 +698,7 @@ def create_handler(data):
     - 403: the caller is not the office.
     - 409: the community already has a handler of this name.
     - 422: a field is invalid: an unknown `kind`, a compound of another community."""
-    return _handler_view(service.create_handler(me(), data))
+    return _handler_view(concern_handlers.create_handler(me(), data))
 
 
 @blp.patch("/handlers/<int:handler_id>")
@@ -730,7 +716,7 @@ def update_handler(data, handler_id):
     - 404: no such handler in the caller's community.
     - 409: the community already has another handler of this name.
     - 422: a field is invalid: an unknown `kind`, a compound of another community."""
-    return _handler_view(service.update_handler(me(), handler_id, data))
+    return _handler_view(concern_handlers.update_handler(me(), handler_id, data))
 
 
 @blp.put("/residents/<int:resident_id>/micro-grid")
@@ -749,5 +735,5 @@ def appoint_micro_grid_helper(data, resident_id):
     - 404: no such resident, or the caller may not see her.
     - 409: the resident has no account of her own.
     - 422: a building of another community, or more than 50."""
-    ids = service.appoint_micro_grid_helper(me(), resident_id, data["building_ids"])
+    ids = micro_grid.appoint_micro_grid_helper(me(), resident_id, data["building_ids"])
     return {"resident_id": resident_id, "building_ids": ids}

@@ -23,7 +23,9 @@ from PIL import Image, ImageDraw
 from ..accounts.models import Resident, Role, User, UserRole
 from ..database import utcnow
 from ..extensions import db
+from ..places.clock import today
 from ..places.models import Building, Community, Compound
+from .categories import category_by_code
 from .models import (
     Concern,
     ConcernMeToo,
@@ -34,7 +36,6 @@ from .models import (
     record_event,
 )
 from .rules import ConcernStatus, Outcome
-from .service import category_by_code, today
 
 S = ConcernStatus
 

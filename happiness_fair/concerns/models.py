@@ -96,7 +96,7 @@ class Handler(db.Model):
 
 class Concern(db.Model):
     """A problem raised with the grid. Its grid and place are snapshots taken when raised.
-    State changes go through service.transition()."""
+    State changes go through moving.transition()."""
 
     __tablename__ = "concerns"
     __table_args__ = (

@@ -17,6 +17,9 @@ from ..extensions import db
 from ..hours.rules import period_range
 from ..places.clock import service_date_of
 from ..places.models import Grid
+from . import reading
+from .categories import categories
+from .handlers import handler_names
 from .models import Concern, Handler
 from .rules import ConcernStatus, Outcome
 
@@ -221,9 +224,6 @@ def problems(user: User, *, start: date, end: date, grid_id: int | None = None) 
     """The 问题清单 / 成果清单 itself: one row per concern raised in the range (the caller's grids;
     the office: the community), with its handler, due date, what was done and the call back.
     The place is the compound and building, never the flat: the list is printed."""
-    from .api import place_of
-    from .service import categories, handler_names
-
     if not user.is_staff:
         raise Forbidden(_l("Only grid workers and the office see the lists."))
     grids_stmt = sa.select(Grid).where(Grid.community_id == user.community_id)
@@ -265,7 +265,7 @@ def problems(user: User, *, start: date, end: date, grid_id: int | None = None) 
                 "id": c.id,
                 "raised_on": _day(c.created_at),
                 "grid": grids.get(c.grid_id, ""),
-                "place": place_of(c, False),
+                "place": reading.place_of(c, False),
                 "category": category.name_in(locale) if category else "",
                 "description": c.description,
                 "handled_by": handled,

@@ -24,9 +24,12 @@ from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFaile
 from ..extensions import db
 from ..forms import kept_input, load_form, refusal_messages
 from ..photo_uploads import photos_sent as form_photos
-from ..places.models import Building, Community, Compound, Grid
-from ..web import me, page_number, signed_in
-from . import access, rules, service
+from ..places import clock
+from ..places import service as places
+from ..places.models import Building, Community, Grid
+from ..web import attempt, done, me, page_number, signed_in
+from . import access, categories, desk, micro_grid, moving, photos, raising, reading, rules
+from . import handlers as concern_handlers
 from . import summary as lists
 from .models import HandlerKind
 from .rules import MAX_PHOTOS, Action, ConcernStatus
@@ -181,15 +184,13 @@ def concern_board_sections(user) -> list:
         return []
     return [
         (key, str(BOARD_TITLES[key]), items, total)
-        for key, (items, total) in service.board(user).items()
+        for key, (items, total) in desk.board(user).items()
     ]
 
 
 @bp.app_template_global()
 def concern_place(concern) -> str:
-    from .api import place_of
-
-    return place_of(concern, access.sees_people(access.viewer_of(me()), concern))
+    return reading.place_of(concern, access.sees_people(access.viewer_of(me()), concern))
 
 
 def _categories():
@@ -197,7 +198,7 @@ def _categories():
 
     if "concern_category_map" not in g:
         g.concern_category_map = {
-            c.id: c for c in service.categories(me().community_id, active_only=False)
+            c.id: c for c in categories.categories(me().community_id, active_only=False)
         }
     return g.concern_category_map
 
@@ -238,7 +239,7 @@ def _new_context(user, form: dict, errors: dict) -> dict:
         "errors": errors,
         "people": people,
         "buildings": _buildings(user),
-        "categories": service.categories(user.community_id),
+        "categories": categories.categories(user.community_id),
         "max_photos": MAX_PHOTOS,
         "staff": user.is_staff,
     }
@@ -299,9 +300,9 @@ def create():
         errors["for"] = [_("Choose whose home it is.")]
     if not errors:
         try:
-            concern = service.raise_concern(user, data, form.get("request_key") or None)
+            concern = raising.raise_concern(user, data, form.get("request_key") or None)
             for photo in cleaned:
-                service.add_photo(user, concern.id, photo)
+                photos.add_photo(user, concern.id, photo)
         except (ValidationFailed, Conflict, Forbidden) as err:
             db.session.rollback()
             fields = {("photos" if k == "photo" else k): v for k, v in err.fields.items()}
@@ -341,10 +342,10 @@ def create():
 def my_concerns():
     viewer = access.viewer_of(me())
     page = page_number()
-    mine, total = service.concerns_for(
+    mine, total = reading.concerns_for(
         viewer, scope="mine", status=None, grid_id=None, category=None, page=page, per_page=PER_PAGE
     )
-    nearby, _n = service.concerns_for(
+    nearby, _n = reading.concerns_for(
         viewer, scope="public", status=None, grid_id=None, category=None, page=1, per_page=PER_PAGE
     )
     mine_ids = {c.id for c in mine}
@@ -356,14 +357,14 @@ def my_concerns():
         page=page,
         pages=max(1, -(-total // PER_PAGE)),
         viewer=viewer,
-        said={c.id for c in nearby if service.said_me_too(c.id, viewer.id)},
+        said={c.id for c in nearby if moving.said_me_too(c.id, viewer.id)},
     )
 
 
 def _concern_context(concern_id: int) -> dict:
     user = me()
     viewer = access.viewer_of(user)
-    concern = service.visible_concern(user, concern_id, viewer)
+    concern = reading.visible_concern(user, concern_id, viewer)
     actions = access.allowed_actions(viewer, concern)
     resident = (
         db.session.get(Resident, concern.resident_id) if concern.resident_id is not None else None
@@ -380,9 +381,9 @@ def _concern_context(concern_id: int) -> dict:
         "actions": actions,
         "staff_actions": [a for a in actions if a in STAFF_ACTIONS],
         "action_titles": {slug: str(v[2]) for slug, v in STAFF_ACTIONS.items()},
-        "handler": service.handler_names([concern.handler_id]).get(concern.handler_id),
-        "overdue": service.is_overdue(concern),
-        "said_me_too": service.said_me_too(concern.id, user.id),
+        "handler": concern_handlers.handler_names([concern.handler_id]).get(concern.handler_id),
+        "overdue": desk.is_overdue(concern),
+        "said_me_too": moving.said_me_too(concern.id, user.id),
         "actors": actors,
         "me_id": user.id,
         "staff": user.is_staff,
@@ -414,10 +415,10 @@ def concern(concern_id: int):
 @bp.post("/concerns/<int:concern_id>/me-too")
 @signed_in
 def me_too(concern_id: int):
-    found = service.load_concern(concern_id)
+    found = reading.load_concern(concern_id)
     if found is None:
         raise NotFound()
-    service.me_too(found, me())
+    moving.me_too(found, me())
     flash(_("Thank you. Your voice is added to this concern."), "success")
     target = request.form.get("back")
     if target == "list":
@@ -430,7 +431,7 @@ def me_too(concern_id: int):
 
 def _handlers_for(user) -> list:
     try:
-        return service.handlers_of(user)
+        return concern_handlers.handlers_of(user)
     except Forbidden:
         return []
 
@@ -450,7 +451,7 @@ def act(concern_id: int, slug: str):
     if slug == "hand-over":
         # No one-tap hand-over (review C H4): the compound's own 物业 or nothing; the due date is
         # suggested beside the field, never filled in.
-        suggested = service.suggested_handler(context["concern"], handlers)
+        suggested = concern_handlers.suggested_handler(context["concern"], handlers)
         if suggested is not None:
             form["handler_id"] = str(suggested.id)
     if slug == "to-booking":
@@ -462,14 +463,14 @@ def act(concern_id: int, slug: str):
         form = kept_input()
         data, errors = load_form(schema)
         if not errors:
-            found = service.load_concern(concern_id)
+            found = reading.load_concern(concern_id)
             try:
                 if slug == "report-back":
-                    service.report_back(found, user, data["outcome"], data.get("note"))
+                    moving.report_back(found, user, data["outcome"], data.get("note"))
                 elif slug == "to-booking":
-                    service.to_booking(found, user, data)
+                    moving.to_booking(found, user, data)
                 else:
-                    service.transition(found, user, action, **data)
+                    moving.transition(found, user, action, **data)
             except DomainError as err:
                 db.session.rollback()
                 errors = refusal_messages(err)
@@ -499,10 +500,10 @@ def act(concern_id: int, slug: str):
             form=form,
             errors=errors,
             handlers=handlers,
-            suggested_due=service.suggested_due_on(),
+            suggested_due=concern_handlers.suggested_due_on(),
             outcomes={k: str(v) for k, v in OUTCOME_NAMES.items()},
             service_categories=catalogue.categories(),
-            today=service.today().isoformat(),
+            today=clock.today().isoformat(),
             **context,
         ),
         status,
@@ -523,7 +524,7 @@ def _require_staff():
 @signed_in
 def office_lists():
     user = _require_staff()
-    today = service.today()
+    today = clock.today()
     try:
         start = _date_arg("from")
         end = _date_arg("to")
@@ -548,7 +549,7 @@ def office_lists():
     community = db.session.get(Community, user.community_id)
     overdue = []
     if user.is_office:
-        overdue, _total = service.overdue_for_office(user, 1, 50)
+        overdue, _total = desk.overdue_for_office(user, 1, 50)
     grids = db.session.execute(
         sa.select(Grid).where(Grid.community_id == user.community_id).order_by(Grid.number)
     ).scalars()
@@ -564,7 +565,7 @@ def office_lists():
         grid_id=grid_id,
         grids=list(grids),
         overdue=overdue,
-        handler_names=service.handler_names({c.handler_id for c in overdue}),
+        handler_names=concern_handlers.handler_names({c.handler_id for c in overdue}),
         xlsx_url=url_for("concerns_api.concern_summary", **query),
         headers=[str(h) for h in lists.HEADERS],
         problems=problems,
@@ -593,47 +594,38 @@ def handlers_page():
     user = me()
     if not user.is_office:
         raise Forbidden(_("Only the office keeps the handlers."))
-    form: dict = {}
-    errors: dict = {}
-    status = 200
-    if request.method == "POST":
-        form = kept_input()
-        if form.get("retire") or form.get("restore"):
-            handler_id = form.get("retire") or form.get("restore")
-            if handler_id.isdigit() and len(handler_id) < 10:
-                service.update_handler(user, int(handler_id), {"active": bool(form.get("restore"))})
-                flash(_("The handler is changed."), "success")
-            return redirect(url_for(".handlers_page"), code=303)
-        data, errors = load_form(NewHandlerSchema)
-        if not errors:
-            try:
-                service.create_handler(user, data)
-            except DomainError as err:
-                db.session.rollback()
-                errors = refusal_messages(err)
-                status = err.status
-            else:
-                flash(_("The handler is added."), "success")
-                return redirect(url_for(".handlers_page"), code=303)
-        else:
-            status = 422
-    compounds = list(
-        db.session.execute(
-            sa.select(Compound)
-            .where(Compound.community_id == user.community_id)
-            .order_by(Compound.id)
-        ).scalars()
-    )
-    return (
-        render_template(
-            "concerns/handlers.html",
-            handlers=service.handlers_of(user, include_inactive=True),
-            compounds={c.id: c.name for c in compounds},
-            kinds={k.value: str(v) for k, v in KIND_NAMES.items()},
-            form=form,
-            errors=errors,
-        ),
-        status,
+
+    def page(form: dict, errors: dict, status: int = 200):
+        return (
+            render_template(
+                "concerns/handlers.html",
+                handlers=concern_handlers.handlers_of(user, include_inactive=True),
+                compounds=places.compound_names(user.community_id),
+                kinds={k.value: str(v) for k, v in KIND_NAMES.items()},
+                form=form,
+                errors=errors,
+            ),
+            status,
+        )
+
+    if request.method == "GET":
+        return page({}, {})
+    form = kept_input()
+    if form.get("retire") or form.get("restore"):
+        handler_id = form.get("retire") or form.get("restore")
+        if handler_id.isdigit() and len(handler_id) < 10:
+            concern_handlers.update_handler(
+                user, int(handler_id), {"active": bool(form.get("restore"))}
+            )
+            flash(_("The handler is changed."), "success")
+        return redirect(url_for(".handlers_page"), code=303)
+    data, errors = load_form(NewHandlerSchema)
+    return attempt(
+        lambda: concern_handlers.create_handler(user, data),
+        errors=errors,
+        refusals=(DomainError,),
+        again=lambda errors, status: page(form, errors, status),
+        then=lambda _handler: done(_("The handler is added."), url_for(".handlers_page")),
     )
 
 
@@ -658,7 +650,7 @@ def categories_page():
         try:
             if form.get("retire") or form.get("restore"):
                 target = form.get("retire") or form.get("restore")
-                service.update_category(user, target, {"active": bool(form.get("restore"))})
+                categories.update_category(user, target, {"active": bool(form.get("restore"))})
                 flash(
                     _("The kind of concern is used again.")
                     if form.get("restore")
@@ -671,10 +663,10 @@ def categories_page():
             data, errors = load_form(schema)
             if not errors:
                 if code:
-                    service.update_category(user, code, data)
+                    categories.update_category(user, code, data)
                     flash(_("The kind of concern is renamed."), "success")
                 else:
-                    service.create_category(user, data)
+                    categories.create_category(user, data)
                     flash(_("The kind of concern is added."), "success")
                 return redirect(url_for(".categories_page"), code=303)
             status = 422
@@ -685,8 +677,8 @@ def categories_page():
     return (
         render_template(
             "concerns/categories.html",
-            categories=service.categories(user.community_id, active_only=False),
-            counts=service.category_counts(user.community_id),
+            categories=categories.categories(user.community_id, active_only=False),
+            counts=categories.category_counts(user.community_id),
             form=form,
             errors=errors,
             editing=editing,
@@ -721,7 +713,7 @@ def helpers_page():
             if form.get("end"):
                 ended = form["end"]
                 if ended.isdigit() and len(ended) < 10:
-                    service.appoint_micro_grid_helper(user, int(ended), [])
+                    micro_grid.appoint_micro_grid_helper(user, int(ended), [])
                     flash(_("The appointment is ended."), "success")
                 return redirect(url_for(".helpers_page"), code=303)
             phone = form.get("phone", "").strip()
@@ -730,8 +722,8 @@ def helpers_page():
             elif not chosen:
                 errors = {"building_ids": [_("Choose at least one building.")]}
             else:
-                resident = service.resident_with_account(user, phone)
-                service.appoint_micro_grid_helper(user, resident.id, chosen)
+                resident = micro_grid.resident_with_account(user, phone)
+                micro_grid.appoint_micro_grid_helper(user, resident.id, chosen)
                 message = _("%(name)s now helps in these buildings.", name=resident.name)
                 flash(message, "success")
                 return redirect(url_for(".helpers_page"), code=303)
@@ -740,16 +732,11 @@ def helpers_page():
             db.session.rollback()
             errors = refusal_messages(err)
             status = err.status
-    compounds = {
-        c.id: c.name
-        for c in db.session.execute(
-            sa.select(Compound).where(Compound.community_id == user.community_id)
-        ).scalars()
-    }
+    compounds = places.compound_names(user.community_id)
     return (
         render_template(
             "concerns/helpers.html",
-            helpers=service.micro_grid_helpers(user),
+            helpers=micro_grid.micro_grid_helpers(user),
             buildings=_buildings(user),
             compounds=compounds,
             chosen=chosen,

@@ -27,9 +27,10 @@ from ..bookings.rules import Action, BookingStatus, Period
 from ..catalogue import service as catalogue
 from ..catalogue.models import Category, Listing, Volunteer
 from ..database import page_of, utcnow
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, invalid
 from ..extensions import db
 from ..hours import service as hours
+from ..hours import totals
 from ..hours.models import HoursRecord, Source
 from ..notifications.service import notify
 from ..places import clock
@@ -38,11 +39,6 @@ from ..places.models import Grid
 from ..validation import MAX_ID
 from . import rules
 from .models import Attendance, FairDay, SlotBooking, Stall, StallSlot, WalkIn
-
-
-def _invalid(field: str, message) -> ValidationFailed:
-    return ValidationFailed(fields={field: [message]})
-
 
 # --- seeing fair days ---------------------------------------------------------------------------
 
@@ -146,17 +142,17 @@ def schedule(office: User, data: dict[str, Any]) -> FairDay:
     _office_only(office, _l("Only the community office schedules fair days."))
     grid = db.session.get(Grid, data["grid_id"]) if data["grid_id"] <= MAX_ID else None
     if grid is None or grid.community_id != office.community_id:
-        raise _invalid("grid_id", _l("There is no such grid here."))
+        raise invalid("grid_id", _l("There is no such grid here."))
     if data["date"] < clock.today():
-        raise _invalid("date", _l("Choose today or a later day."))
+        raise invalid("date", _l("Choose today or a later day."))
     starts_at, ends_at = data["starts_at"], data["ends_at"]
     window = rules.minute_of_day(ends_at) - rules.minute_of_day(starts_at)
     if window <= 0:
-        raise _invalid("ends_at", _l("The fair must end after it starts."))
+        raise invalid("ends_at", _l("The fair must end after it starts."))
     if window > rules.MAX_WINDOW_MINUTES:
-        raise _invalid("ends_at", _l("A fair day lasts at most 12 hours."))
+        raise invalid("ends_at", _l("A fair day lasts at most 12 hours."))
     if not rules.slot_starts(starts_at, ends_at, data["slot_minutes"]):
-        raise _invalid("slot_minutes", _l("A slot must fit between the start and the end."))
+        raise invalid("slot_minutes", _l("A slot must fit between the start and the end."))
     fair_day = FairDay(
         community_id=office.community_id,
         grid_id=grid.id,
@@ -192,13 +188,13 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
         raise Forbidden(_l("Staff earn no volunteer hours in the grids they serve as staff."))
     listing = db.session.get(Listing, data["listing_id"]) if data["listing_id"] <= MAX_ID else None
     if listing is None or listing.community_id != fair_day.community_id:
-        raise _invalid("listing_id", _l("There is no such service here."))
+        raise invalid("listing_id", _l("There is no such service here."))
     if listing.volunteer_id != volunteer.id:
         raise Forbidden(_l("You can sign up a stall only for your own service."))
     if not listing.active:
-        raise _invalid("listing_id", _l("This service is not available."))
+        raise invalid("listing_id", _l("This service is not available."))
     if not listing.fair:
-        raise _invalid("listing_id", _l("This service is not offered at fair stalls."))
+        raise invalid("listing_id", _l("This service is not offered at fair stalls."))
     if fair_day.date < clock.today():
         raise Conflict(_l("This fair day is over."))
     if fair_day.cancelled:
@@ -336,16 +332,16 @@ def seat_for(booker: User, data: dict[str, Any]) -> Seat:
     community, 422 for a slot or service the day does not have, 409 when the day or the slot
     is over."""
     if data.get("mode") != "fair":
-        raise _invalid("mode", _l("A fair-day slot is booked with the mode fair."))
+        raise invalid("mode", _l("A fair-day slot is booked with the mode fair."))
     if data.get("fair_day_id") is None:
-        raise _invalid("fair_day_id", _l("Choose a fair day."))
+        raise invalid("fair_day_id", _l("Choose a fair day."))
     if data.get("listing_id") is None:
-        raise _invalid("listing_id", _l("Choose a stall."))
+        raise invalid("listing_id", _l("Choose a stall."))
     fair_day = fair_day_of_community(booker, data["fair_day_id"])
     slot_start = rules.parse_hhmm(data.get("slot_start") or "")
     slots = rules.slot_starts(fair_day.starts_at, fair_day.ends_at, fair_day.slot_minutes)
     if slot_start is None or slot_start not in slots:
-        raise _invalid("slot_start", _l("Choose one of the fair day's slots."))
+        raise invalid("slot_start", _l("Choose one of the fair day's slots."))
     row = db.session.execute(
         sa.select(Stall, Listing, Volunteer)
         .join(Listing, Listing.id == Stall.listing_id)
@@ -353,10 +349,10 @@ def seat_for(booker: User, data: dict[str, Any]) -> Seat:
         .where(Stall.fair_day_id == fair_day.id, Stall.listing_id == data["listing_id"])
     ).first()
     if row is None:
-        raise _invalid("listing_id", _l("This service has no stall on this fair day."))
+        raise invalid("listing_id", _l("This service has no stall on this fair day."))
     stall, listing, volunteer = row
     if not listing.active or not volunteer.is_approved:
-        raise _invalid("listing_id", _l("This service is not available."))
+        raise invalid("listing_id", _l("This service is not available."))
     if fair_day.cancelled:
         raise Conflict(_l("This fair day is cancelled."))
     if stall.withdrawn:
@@ -433,7 +429,7 @@ def raise_fair_booking(
     seat = seat_for(booker, data)
     listing, volunteer = seat.listing, seat.volunteer
     if volunteer.user_id in (booker.id, beneficiary.user_id):
-        raise _invalid("listing_id", _l("You cannot book your own service."))
+        raise invalid("listing_id", _l("You cannot book your own service."))
     booking = raising.new_booking(
         booker,
         beneficiary,
@@ -465,9 +461,34 @@ def on_booking_moved(booking: Booking, *, action: Action, **_details) -> None:
 def init_app(app) -> None:
     raising.register_mode("fair", raise_fair_booking)
     booking_moved.connect(on_booking_moved)
+    totals.register_rows("walk_ins", walk_in_rows)
 
 
 # --- walk-ins -----------------------------------------------------------------------------------
+
+
+def walk_in_rows(
+    community_id: int, first: date | None, last: date | None, *, grid_id=None, volunteer_id=None
+) -> sa.Select:
+    """Walk-ins served at fair stalls as total rows: one service each and no minutes of their
+    own (the stall duty holds the time), in the venue's grid on the fair day."""
+    stmt = (
+        sa.select(
+            WalkIn.volunteer_id,
+            FairDay.grid_id,
+            sa.literal(0).label("minutes"),
+            sa.literal(1).label("services"),
+        )
+        .join(FairDay, FairDay.id == WalkIn.fair_day_id)
+        .where(FairDay.community_id == community_id)
+    )
+    if first is not None:
+        stmt = stmt.where(FairDay.date.between(first, last))
+    if grid_id is not None:
+        stmt = stmt.where(FairDay.grid_id == grid_id)
+    if volunteer_id is not None:
+        stmt = stmt.where(WalkIn.volunteer_id == volunteer_id)
+    return stmt
 
 
 def _acting_volunteer(user: User) -> Volunteer | None:
@@ -482,7 +503,7 @@ def record_walk_in(user: User, fair_day_id: int, data: dict[str, Any]) -> WalkIn
     fair_day = fair_day_of_community(user, fair_day_id)
     stall = db.session.get(Stall, data["stall_id"]) if data["stall_id"] <= MAX_ID else None
     if stall is None or stall.fair_day_id != fair_day.id:
-        raise _invalid("stall_id", _l("There is no such stall on this fair day."))
+        raise invalid("stall_id", _l("There is no such stall on this fair day."))
     volunteer = _acting_volunteer(user)
     if not user.is_office and (volunteer is None or volunteer.id != stall.volunteer_id):
         raise Forbidden(_l("Only the stall's volunteer records walk-ins."))
@@ -494,7 +515,7 @@ def record_walk_in(user: User, fair_day_id: int, data: dict[str, Any]) -> WalkIn
             sa.select(Listing.category_id).where(Listing.id == stall.listing_id)
         ).scalar_one()
     elif category_id > MAX_ID or db.session.get(Category, category_id) is None:
-        raise _invalid("category_id", _l("Choose a kind of service."))
+        raise invalid("category_id", _l("Choose a kind of service."))
     walk_in = WalkIn(
         fair_day_id=fair_day.id,
         stall_id=stall.id,
@@ -593,13 +614,13 @@ def confirm_attendance(office: User, fair_day_id: int, data: dict[str, Any]) -> 
     )
     strangers = [v for v in volunteer_ids if v not in at_stalls]
     if strangers:
-        raise _invalid(
+        raise invalid(
             "volunteer_ids",
             _l("These volunteers had no stall on this fair day: %(ids)s.", ids=strangers),
         )
     corrected = {c["volunteer_id"]: c["minutes"] for c in data.get("corrections") or []}
     if set(corrected) - set(volunteer_ids):
-        raise _invalid("corrections", _l("Correct only the volunteers you confirm."))
+        raise invalid("corrections", _l("Correct only the volunteers you confirm."))
     created: list[HoursRecord] = []
     for volunteer_id in volunteer_ids:
         minutes = corrected.get(volunteer_id, fair_day.window_minutes)
@@ -629,12 +650,11 @@ def confirm_attendance(office: User, fair_day_id: int, data: dict[str, Any]) -> 
             verified=True,
         )
         attendance.hours_record_id = record.id
-        audit.record(
+        audit.record_by(
+            office,
             "fair_attendance_confirmed",
-            community_id=office.community_id,
-            actor_id=office.id,
-            subject_type="hours_record",
-            subject_id=record.id,
+            "hours_record",
+            record.id,
             fair_day_id=fair_day.id,
             volunteer_id=volunteer_id,
             minutes=minutes,

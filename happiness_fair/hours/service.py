@@ -20,7 +20,7 @@ from ..bookings.rules import Action, BookingStatus
 from ..catalogue.models import Volunteer
 from ..catalogue.stats import star_thresholds, stars_for
 from ..database import page_of, utcnow
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, invalid
 from ..extensions import db
 from ..notifications.service import notify
 from ..places import clock
@@ -35,11 +35,6 @@ from .models import (
     HoursStatus,
     Source,
 )
-
-
-def _invalid(field: str, message) -> ValidationFailed:
-    return ValidationFailed(fields={field: [message]})
-
 
 # --- status changes: the only places the totals move ------------------------------------------
 
@@ -190,12 +185,12 @@ def add_manual(actor: User, data: dict[str, Any]) -> HoursRecord:
     _office_only(actor)
     volunteer = db.session.get(Volunteer, data["volunteer_id"])
     if volunteer is None or volunteer.community_id != actor.community_id:
-        raise _invalid("volunteer_id", _l("There is no such volunteer here."))
+        raise invalid("volunteer_id", _l("There is no such volunteer here."))
     grid = db.session.get(Grid, data["grid_id"])
     if grid is None or grid.community_id != actor.community_id:
-        raise _invalid("grid_id", _l("There is no such grid here."))
+        raise invalid("grid_id", _l("There is no such grid here."))
     if data["date"] > clock.today():
-        raise _invalid("date", _l("Hours can only be recorded for today or earlier."))
+        raise invalid("date", _l("Hours can only be recorded for today or earlier."))
     record = HoursRecord(
         volunteer_id=volunteer.id,
         community_id=actor.community_id,
@@ -207,12 +202,11 @@ def add_manual(actor: User, data: dict[str, Any]) -> HoursRecord:
         created_by_id=actor.id,
     )
     add_record(record, verified=True)
-    audit.record(
+    audit.record_by(
+        actor,
         "hours_added",
-        community_id=actor.community_id,
-        actor_id=actor.id,
-        subject_type="hours_record",
-        subject_id=record.id,
+        "hours_record",
+        record.id,
         volunteer_id=volunteer.id,
         minutes=record.minutes,
         date=record.date.isoformat(),
@@ -234,7 +228,7 @@ def request_correction(user: User, record_id: int, minutes: int, reason: str) ->
     if volunteer is None or record.volunteer_id != volunteer.id:
         raise Forbidden(_l("Only the volunteer himself asks for a correction."))
     if minutes == record.minutes:
-        raise _invalid(
+        raise invalid(
             "minutes", _l("The record already shows %(minutes)s minutes.", minutes=minutes)
         )
     pending = db.session.execute(
@@ -287,12 +281,11 @@ def decide_correction(actor: User, correction_id: int, accept: bool, note: str) 
     record = db.session.get(HoursRecord, correction.record_id, with_for_update=True)
     if accept:
         _set_minutes(record, correction.minutes)
-    audit.record(
+    audit.record_by(
+        actor,
         "hours_correction_accepted" if accept else "hours_correction_rejected",
-        community_id=actor.community_id,
-        actor_id=actor.id,
-        subject_type="hours_record",
-        subject_id=record.id,
+        "hours_record",
+        record.id,
         correction_id=correction.id,
         before=correction.previous_minutes,
         asked=correction.minutes,

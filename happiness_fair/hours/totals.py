@@ -7,6 +7,7 @@ volunteer and grid, however many records lie behind them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -14,7 +15,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..catalogue import stats
 from ..extensions import db
-from ..fairs.models import FairDay, WalkIn
 from .models import HoursDayTotal, HoursMonthTotal, HoursRecord, Source
 
 
@@ -80,28 +80,16 @@ def split_range(first: date | None, last: date | None):
     return (month_from, month_to), days
 
 
-def walk_in_rows(
-    community_id: int, first: date | None, last: date | None, *, grid_id=None, volunteer_id=None
-) -> sa.Select:
-    """Walk-ins served at fair stalls as total rows: one service each and no minutes of their
-    own (the stall duty holds the time), in the venue's grid on the fair day."""
-    stmt = (
-        sa.select(
-            WalkIn.volunteer_id,
-            FairDay.grid_id,
-            sa.literal(0).label("minutes"),
-            sa.literal(1).label("services"),
-        )
-        .join(FairDay, FairDay.id == WalkIn.fair_day_id)
-        .where(FairDay.community_id == community_id)
-    )
-    if first is not None:
-        stmt = stmt.where(FairDay.date.between(first, last))
-    if grid_id is not None:
-        stmt = stmt.where(FairDay.grid_id == grid_id)
-    if volunteer_id is not None:
-        stmt = stmt.where(WalkIn.volunteer_id == volunteer_id)
-    return stmt
+# Services given beyond the kept totals come from parts above this one, which give a select of
+# total rows at start-up: the walk-ins at fair stalls (fairs.service.init_app). Each is called as
+# rows(community_id, first, last, grid_id=, volunteer_id=) -> a select of (volunteer_id,
+# grid_id, minutes, services).
+_more_rows: dict[str, Callable[..., sa.Select]] = {}
+
+
+def register_rows(name: str, rows: Callable[..., sa.Select]) -> None:
+    """Called once at start-up by the part that keeps them (again is a no-op)."""
+    _more_rows[name] = rows
 
 
 def rows_in_range(
@@ -143,9 +131,8 @@ def rows_in_range(
         if volunteer_id is not None:
             stmt = stmt.where(HoursDayTotal.volunteer_id == volunteer_id)
         parts.append(stmt)
-    parts.append(
-        walk_in_rows(community_id, first, last, grid_id=grid_id, volunteer_id=volunteer_id)
-    )
+    for rows in _more_rows.values():
+        parts.append(rows(community_id, first, last, grid_id=grid_id, volunteer_id=volunteer_id))
     return sa.union_all(*parts).subquery("totals")
 
 

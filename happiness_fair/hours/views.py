@@ -1,8 +1,8 @@
-"""A volunteer's hours on his phone, his correction requests, and the public honour board.
+"""A volunteer's correction requests and the public honour board (his hours page, which shows
+his certificates too, is the office's: office/volunteer_views.py).
 
-The same services as the API: summary_of(), records_for(), corrections_for(),
-request_correction(); the honour board reads volunteer_ranking() and shows each name as
-RankedVolunteer.public_name, as he chose.
+The same services as the API: visible_record(), request_correction(); the honour board reads
+volunteer_ranking() and shows each name as RankedVolunteer.public_name, as he chose.
 """
 
 from __future__ import annotations
@@ -11,19 +11,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import fields
 
 from .. import versions
 from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..forms import kept_input, load_form, refusal_messages
-from ..office import service as office_service
+from ..forms import kept_input, load_form
 from ..places import service as places
 from ..places.clock import today
 from ..places.models import Community
-from ..validation import FormSchema
-from ..web import me, page_number, signed_in
+from ..web import attempt, done, me, signed_in
 from . import rankings, service
 from .api import HONOUR_BOARD_SIZE
 from .models import HoursStatus
@@ -31,8 +28,6 @@ from .rules import RankingPeriod
 from .schemas import CorrectionRequestSchema
 
 bp = Blueprint("hours_web", __name__)
-
-PER_PAGE = 20
 
 RECORD_STATUS_NAMES = {
     "pending": _l("waiting for confirmation"),
@@ -72,82 +67,6 @@ def hours_text(minutes: int) -> str:
     return _("%(h)s h %(m)s min", h=hours, m=rest)
 
 
-CERTIFICATE_REQUEST_STATUS = {
-    "requested": _l("waiting for the office"),
-    "issued": _l("issued"),
-    "refused": _l("not granted"),
-}
-
-
-class _CertificateAskForm(FormSchema):
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
-    with_seal = fields.Boolean(load_default=False)
-
-
-@bp.post("/my-hours/certificate-requests")
-@signed_in
-def ask_for_certificate():
-    """He asks the office for a certificate for a range, with or without the seal (办法 art. 14,
-    15); the same service as POST /me/certificate-requests."""
-    data, errors = load_form(_CertificateAskForm)
-    status = 422
-    if not errors:
-        try:
-            office_service.request_certificate(me(), data["from_"], data["to"], data["with_seal"])
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            db.session.rollback()
-            errors, status = refusal_messages(err), err.status
-        else:
-            flash(_("Your request is sent to the community office."), "success")
-            return redirect(url_for(".my_hours") + "#certificates", code=303)
-    return _hours_page(cert_form=kept_input(), cert_errors=errors, status=status)
-
-
-def _hours_page(
-    form=None, errors=None, open_record=None, status: int = 200, cert_form=None, cert_errors=None
-):
-    user = me()
-    volunteer = catalogue.volunteer_of(user)
-    if volunteer is None:
-        return redirect(url_for("volunteer_web.apply"), code=303)
-    page = page_number()
-    summary = dict(service.summary_of(user))
-    walk_ins = office_service.walk_in_lines(volunteer.id, None, None)  # counted in the summary
-    records, total = service.records_for(user, {"volunteer_id": volunteer.id}, page, PER_PAGE)
-    corrections, _total = service.corrections_for(user, None, 1, 100)
-    corrections = [c for c in corrections if c.volunteer_id == volunteer.id]
-    waiting = {c.record_id for c in corrections if c.status.value == "open"}
-    return (
-        render_template(
-            "hours/mine.html",
-            volunteer=volunteer,
-            summary=summary,
-            records=records,
-            corrections=corrections,
-            waiting=waiting,
-            record_status=RECORD_STATUS_NAMES,
-            source_names=SOURCE_NAMES,
-            correction_status=CORRECTION_STATUS_NAMES,
-            walk_ins=walk_ins,
-            cert_requests=office_service.my_certificate_requests(user),
-            certificates=office_service.my_certificates(user),
-            cert_status=CERTIFICATE_REQUEST_STATUS,
-            cert_form=cert_form or {},
-            cert_errors=cert_errors or {},
-            page=page,
-            pages=max(1, -(-total // PER_PAGE)),
-        ),
-        status,
-    )
-
-
-@bp.get("/my-hours")
-@signed_in
-def my_hours():
-    return _hours_page()
-
-
 @bp.route("/my-hours/<int:record_id>/correction", methods=["GET", "POST"])
 @signed_in
 def correction(record_id: int):
@@ -157,34 +76,31 @@ def correction(record_id: int):
     record = service.visible_record(user, record_id)
     if volunteer is None or record.volunteer_id != volunteer.id:
         raise NotFound()
-    form = {"minutes": str(record.minutes), "reason": ""}
-    errors: dict = {}
-    status = 200
-    if request.method == "POST":
-        form = kept_input()
-        data, errors = load_form(CorrectionRequestSchema)
-        if not errors:
-            try:
-                service.request_correction(user, record.id, data["minutes"], data["reason"])
-            except (ValidationFailed, Conflict, Forbidden) as err:
-                db.session.rollback()
-                errors = refusal_messages(err)
-                status = err.status
-            else:
-                flash(_("Your request is sent to the community office."), "success")
-                return redirect(url_for(".my_hours"), code=303)
-        else:
-            status = 422
-    return (
-        render_template(
-            "hours/correction.html",
-            record=record,
-            form=form,
-            errors=errors,
-            record_status=RECORD_STATUS_NAMES,
-            verified=record.status is HoursStatus.verified,
+
+    def page(form: dict, errors: dict, status: int = 200):
+        return (
+            render_template(
+                "hours/correction.html",
+                record=record,
+                form=form,
+                errors=errors,
+                record_status=RECORD_STATUS_NAMES,
+                verified=record.status is HoursStatus.verified,
+            ),
+            status,
+        )
+
+    if request.method == "GET":
+        return page({"minutes": str(record.minutes), "reason": ""}, {})
+    data, errors = load_form(CorrectionRequestSchema)
+    return attempt(
+        lambda: service.request_correction(user, record.id, data["minutes"], data["reason"]),
+        errors=errors,
+        refusals=(ValidationFailed, Conflict, Forbidden),
+        again=lambda errors, status: page(kept_input(), errors, status),
+        then=lambda _request: done(
+            _("Your request is sent to the community office."), url_for("my_hours.page")
         ),
-        status,
     )
 
 

@@ -203,13 +203,6 @@ def set_year(actor: User, year: int, items: list[dict]) -> list[CalendarDay]:
         )
         for item in items
     )
-    audit.record(
-        "calendar_set",
-        community_id=actor.community_id,
-        actor_id=actor.id,
-        subject_type="calendar",
-        subject_id=year,
-        days=len(items),
-    )
+    audit.record_by(actor, "calendar_set", "calendar", year, days=len(items))
     db.session.flush()
     return days_of(actor.community_id, first, last)

@@ -167,12 +167,11 @@ def issue_certificate(
             db.session.flush()
     except IntegrityError:
         raise Conflict(_l("Another certificate was issued just now. Please try again.")) from None
-    audit.record(
+    audit.record_by(
+        user,
         "certificate_issued",
-        community_id=user.community_id,
-        actor_id=user.id,
-        subject_type="volunteer",
-        subject_id=volunteer.id,
+        "volunteer",
+        volunteer.id,
         serial=certificate.serial,
         minutes=certificate.minutes,
     )

@@ -314,7 +314,9 @@ def decide_correction(correction_id, decision):
     )
 
 
-class _CertificateForm(FormSchema):
+class CertificateForm(FormSchema):
+    """A certificate's range and seal, as the office issues one and a volunteer asks for one."""
+
     from_ = fields.Date(data_key="from", load_default=None)
     to = fields.Date(load_default=None)
     with_seal = fields.Boolean(load_default=False)
@@ -323,7 +325,7 @@ class _CertificateForm(FormSchema):
 @bp.post("/volunteers/<int:volunteer_id>/certificates")
 @office_page
 def issue_certificate(volunteer_id):
-    data, errors = load_form(_CertificateForm)
+    data, errors = load_form(CertificateForm)
     if errors:
         flash(_("Check the dates of the certificate."), "error")
         return redirect(url_for(".volunteers_page"), code=303)

@@ -40,6 +40,17 @@ def buildings_of(community_id: int) -> list[Building]:
     )
 
 
+def compound_names(community_id: int) -> dict[int, str]:
+    """The community's compounds, id → name, in the order they were added."""
+    return dict(
+        db.session.execute(
+            sa.select(Compound.id, Compound.name)
+            .where(Compound.community_id == community_id)
+            .order_by(Compound.id)
+        ).all()
+    )
+
+
 def grids_of(community_id: int) -> list:
     """The community's grids in their order, for choosing which ones a volunteer serves."""
     from .models import Grid

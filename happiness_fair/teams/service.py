@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..accounts.models import User
+from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -224,7 +225,7 @@ def approved_volunteers(community_id: int) -> list[Volunteer]:
     )
 
 
-# --- rankings by team ---------------------------------------------------------------------------
+# --- told at start-up: rankings by team, a volunteer's teams on his card --------------------
 
 
 def _community_of(team_id: int) -> int | None:
@@ -238,3 +239,4 @@ def _member_ids(team_id: int) -> sa.Select:
 
 def init_app(app) -> None:
     rankings.register_teams(community_of=_community_of, members=_member_ids)
+    catalogue_service.register_teams(team_ids_of)

@@ -70,12 +70,11 @@ def update_rule(actor: User, code: str, changes: dict) -> fees.WaiverRule:
         db.session.add(row)
     row.active, row.min_age, row.waive_materials = rule.active, rule.min_age, rule.waive_materials
     row.updated_by_id, row.updated_at = actor.id, utcnow()
-    audit.record(
+    audit.record_by(
+        actor,
         "waiver_rule_changed",
-        community_id=actor.community_id,
-        actor_id=actor.id,
-        subject_type="waiver_rule",
-        subject_id=fees.WAIVER_CODES.index(code) + 1,
+        "waiver_rule",
+        fees.WAIVER_CODES.index(code) + 1,
         code=code,
         before=current.to_dict(),
         after=rule.to_dict(),

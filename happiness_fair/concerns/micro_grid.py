@@ -1,0 +1,90 @@
+"""Micro-grid helpers (微网格员): residents the office appoints for some buildings, who raise
+concerns for their neighbours there."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..accounts import access as account_access
+from ..accounts.models import Resident, Role, User, UserRole
+from ..errors import Conflict, Forbidden, invalid
+from ..extensions import db
+from ..places.models import Building
+from ..validation import MAX_ID
+from .models import (
+    MicroGridBuilding,
+)
+
+
+def appoint_micro_grid_helper(user: User, resident_id: int, building_ids: list[int]) -> list[int]:
+    """(Office) a resident with an account serves these buildings; an empty list ends it."""
+    resident = account_access.visible_resident(user, resident_id)
+    if not user.is_office:
+        raise Forbidden(_l("Only the office appoints micro-grid helpers."))
+    if resident.user_id is None:
+        raise Conflict(_l("A micro-grid helper needs an account of her own."))
+    wanted = sorted(set(building_ids))
+    found = set(
+        db.session.execute(
+            sa.select(Building.id).where(
+                Building.id.in_([b for b in wanted if b <= MAX_ID] or [0]),
+                Building.community_id == user.community_id,
+            )
+        ).scalars()
+    )
+    if set(wanted) - found:
+        raise invalid("building_ids", _l("There is no such building here."))
+    db.session.execute(
+        sa.delete(MicroGridBuilding).where(MicroGridBuilding.user_id == resident.user_id)
+    )
+    for building_id in wanted:
+        db.session.add(MicroGridBuilding(user_id=resident.user_id, building_id=building_id))
+    has_role = db.session.execute(
+        sa.select(UserRole).where(
+            UserRole.user_id == resident.user_id, UserRole.role == Role.micro_grid_helper
+        )
+    ).scalar_one_or_none()
+    if wanted and has_role is None:
+        db.session.add(UserRole(user_id=resident.user_id, role=Role.micro_grid_helper))
+    elif not wanted and has_role is not None:
+        db.session.delete(has_role)
+    db.session.flush()
+    audit.record_by(
+        user, "micro_grid.appoint" if wanted else "micro_grid.end", "resident", resident.id
+    )
+    return wanted
+
+
+def micro_grid_helpers(user: User) -> list[tuple[Resident, list[Building]]]:
+    """(Office) the community's micro-grid helpers, each with the buildings he serves."""
+    if not user.is_office:
+        raise Forbidden(_l("Only the office appoints micro-grid helpers."))
+    rows = db.session.execute(
+        sa.select(Resident, Building)
+        .join(MicroGridBuilding, MicroGridBuilding.user_id == Resident.user_id)
+        .join(Building, Building.id == MicroGridBuilding.building_id)
+        .where(Resident.community_id == user.community_id)
+        .order_by(Resident.name, Resident.id, Building.compound_id, Building.id)
+    ).all()
+    helpers: dict[int, tuple[Resident, list[Building]]] = {}
+    for resident, building in rows:
+        helpers.setdefault(resident.id, (resident, []))[1].append(building)
+    return list(helpers.values())
+
+
+def resident_with_account(user: User, phone: str) -> Resident:
+    """(Office) the resident of the community whose own account has this phone number."""
+    resident = db.session.execute(
+        sa.select(Resident)
+        .join(User, User.id == Resident.user_id)
+        .where(
+            User.phone == phone,
+            Resident.community_id == user.community_id,
+            Resident.active.is_(True),
+        )
+    ).scalar_one_or_none()
+    if resident is None:
+        raise invalid("phone", _l("No resident of the community has an account with this number."))
+    return resident
