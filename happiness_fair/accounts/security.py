@@ -19,6 +19,7 @@ from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
+from .. import versions
 from ..database import utcnow
 from ..extensions import db, login_manager
 from .models import AuthSession, User
@@ -111,9 +112,10 @@ def current_token() -> str | None:
 
 def _session_user(token: str, kind: str, user_id: int | None = None) -> User | None:
     """The active account behind a live session or token, with its roles and grids, in one
-    round trip (every signed-in request pays for this; it was four)."""
+    round trip (every signed-in request pays for this; it was four). The cache versions ride
+    along: nearly every request needs them, and this transaction keeps them (versions.py)."""
     stmt = (
-        sa.select(User)
+        sa.select(User, *versions.columns())
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(
             AuthSession.token_hash == token_digest(token),
@@ -125,7 +127,11 @@ def _session_user(token: str, kind: str, user_id: int | None = None) -> User | N
     )
     if user_id is not None:
         stmt = stmt.where(User.id == user_id)
-    return db.session.execute(stmt).unique().scalar_one_or_none()
+    row = db.session.execute(stmt).unique().one_or_none()
+    if row is None:
+        return None
+    versions.read_with(row[1:])
+    return row[0]
 
 
 def sign_in(user: User) -> None:

@@ -57,6 +57,22 @@ def has_accepted(booking: Booking) -> bool:
 _CARRIED = "_volunteer_name_and_phone"
 
 
+def name_and_phone():
+    """Its volunteer's name and phone as two columns of a statement that reads bookings (None
+    for a booking without one), to be kept on each booking with carry()."""
+
+    def of_volunteer(column):
+        return (
+            sa.select(column)
+            .join(Volunteer, Volunteer.user_id == User.id)
+            .where(Volunteer.id == Booking.volunteer_id)
+            .correlate(Booking)
+            .scalar_subquery()
+        )
+
+    return of_volunteer(User.name), of_volunteer(User.phone)
+
+
 def carry(booking: Booking, name: str, phone: str | None) -> None:
     """Keep on the booking its volunteer's name and phone, read with it."""
     setattr(booking, _CARRIED, (booking.volunteer_id, name, phone))

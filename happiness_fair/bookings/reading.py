@@ -105,17 +105,24 @@ def load_booking(booking_id: int) -> Booking | None:
     """The booking with its timeline and photos, fresh from the database."""
     if not 0 < booking_id <= MAX_ID:
         return None
-    # One booking: its few events and photos come in the same statement.
-    return (
+    # One booking: its few events and photos come in the same statement, and its volunteer's
+    # name and phone, carried for volunteer_contact().
+    row = (
         db.session.execute(
-            sa.select(Booking)
+            sa.select(Booking, *contact.name_and_phone())
             .where(Booking.id == booking_id)
             .options(joinedload(Booking.events), joinedload(Booking.photos))
             .execution_options(populate_existing=True)
         )
         .unique()
-        .scalar_one_or_none()
+        .one_or_none()
     )
+    if row is None:
+        return None
+    booking, name, phone = row
+    if name:
+        contact.carry(booking, name, phone)
+    return booking
 
 
 def visible_booking(user: User, booking_id: int, viewer: access.Viewer | None = None) -> Booking:
@@ -196,16 +203,7 @@ def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking]
     counted = sa.select(sa.func.count()).select_from(ids).scalar_subquery()
 
     # Each booking's volunteer's name and phone ride along, carried for volunteer_contact().
-    def of_volunteer(column):
-        return (
-            sa.select(column)
-            .join(Volunteer, Volunteer.user_id == User.id)
-            .where(Volunteer.id == Booking.volunteer_id)
-            .correlate(Booking)
-            .scalar_subquery()
-        )
-
-    name, phone = of_volunteer(User.name), of_volunteer(User.phone)
+    name, phone = contact.name_and_phone()
     stmt = (
         sa.select(Booking, counted, name, phone)
         .where(Booking.id.in_(_union_of(heads)))
