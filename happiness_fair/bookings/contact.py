@@ -132,9 +132,7 @@ def phones_for_notifications(viewer: Viewer, rows: Iterable) -> dict[int, str]:
     # The bookings with their volunteers' names and phones, in one statement.
     bookings = {}
     for booking, name, phone in db.session.execute(
-        sa.select(Booking, *name_and_phone()).where(
-            Booking.id.in_({r.booking_id for r in wanted})
-        )
+        sa.select(Booking, *name_and_phone()).where(Booking.id.in_({r.booking_id for r in wanted}))
     ):
         if name:
             carry(booking, name, phone)
