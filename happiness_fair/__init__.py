@@ -108,9 +108,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
-    from . import privacy
+    from . import privacy, web
     from .accounts import service as accounts_service
-    from .bookings import contact, people, requote
+    from .bookings import access, contact, people, requote
     from .catalogue import service as catalogue_service
     from .concerns import moving as concerns_moving
     from .fairs import service as fairs_service
@@ -127,6 +127,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     notifications_service.init_app(
         app, categories=catalogue_service.categories, phones=contact.notification_phones
     )
+    web.init_app(app)  # the menu's facts ride on a page's sign-in
+    access.init_app(app)
     requote.init_app(app)
     people.init_app(app)
     # Reactions to a booking's moves, connected once at start-up (connecting again is a no-op).

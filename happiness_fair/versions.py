@@ -7,7 +7,8 @@ tables behind it and write the numbers once at commit; so every worker sees a ch
 commit that makes it, and a rolled-back change changes nothing. There is
 no time-to-live: a cached value is used only while the version it was read under is current.
 
-The versions are read once per transaction (one small statement); the same numbers key the ETags
+The versions are read once per transaction (one small statement, or with the sign-in's statement
+when there is one); the same numbers key the ETags
 of the public answers (`conditional_get`).
 """
 
@@ -166,6 +167,22 @@ def current() -> dict[str, int]:
         versions.update({name: version for name, version in rows})
         session.info["hf_versions"] = versions
     return versions
+
+
+def columns() -> list:
+    """Every version as a column to read with another statement (the sign-in's, which every
+    signed-in request sends anyway): one small subquery each, so no round trip of their own."""
+    return [
+        sa.select(CacheVersion.version).where(CacheVersion.name == name).scalar_subquery()
+        for name in NAMES
+    ]
+
+
+def read_with(values) -> None:
+    """Keep the versions read by columns() as this transaction's (as current() would)."""
+    session = db.session()
+    if "hf_versions" not in session.info:
+        session.info["hf_versions"] = {n: v or 0 for n, v in zip(NAMES, values, strict=True)}
 
 
 class _Store:

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import flash, g, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
+from . import versions
+from .accounts import security
 from .accounts.security import me  # noqa: F401  (pages ask for the signed-in person here)
 from .errors import Conflict, DomainError, ValidationFailed
 from .extensions import db
@@ -36,27 +38,59 @@ def signed_in(view):
     return wrapper
 
 
+# What the menu's facts are read from: a change to either in the request reads them again.
+_SHELL_TABLES = frozenset({"notifications", "volunteers"})
+
+
+def _shell_columns(user_id) -> list:
+    """The unread count and the volunteer status (None for a non-volunteer) of the account."""
+    from .catalogue.models import Volunteer
+    from .notifications.models import Notification
+
+    unread = (
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    status = sa.select(Volunteer.status).where(Volunteer.user_id == user_id).scalar_subquery()
+    return [unread, status]
+
+
+def _keep_shell_facts(user, values) -> None:
+    facts = (values[0], values[1])
+    versions.memo(("shell", user.id), _SHELL_TABLES, lambda: facts)
+
+
 def shell_facts() -> tuple[int, object]:
     """What every signed-in page's menu shows, the unread count and the volunteer status (None
-    for a non-volunteer), in one statement, once per request."""
+    for a non-volunteer): read with the web sign-in (init_app), or in one statement when the
+    request has changed them since."""
     if not current_user.is_authenticated:
         return 0, None
-    facts = g.get("_shell_facts")
-    if facts is None:
-        from .catalogue.models import Volunteer
-        from .notifications.models import Notification
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the request wrote counts (a flush forgets what it changes)
+    user_id = current_user.id
 
-        user_id = current_user.id
-        unread = (
-            sa.select(sa.func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-            .scalar_subquery()
-        )
-        status = sa.select(Volunteer.status).where(Volunteer.user_id == user_id).scalar_subquery()
-        row = db.session.execute(sa.select(unread, status)).one()
-        facts = g._shell_facts = (row[0], row[1])
-    return facts
+    def read():
+        row = db.session.execute(sa.select(*_shell_columns(user_id))).one()
+        return (row[0], row[1])
+
+    return versions.memo(("shell", user_id), _SHELL_TABLES, read)
+
+
+def init_app(app) -> None:
+    """The menu's facts are read with the account when a page signs in (every page shows them)."""
+    from .accounts.models import User
+
+    security.read_with_account(
+        app,
+        "shell_facts",
+        lambda: [c.correlate(User) for c in _shell_columns(User.id)],
+        _keep_shell_facts,
+        kind="web",
+    )
 
 
 def is_htmx() -> bool:

@@ -82,35 +82,13 @@ def _person(world, who):
     return getattr(person, "account_user", person)
 
 
-# Over the budget since issues 17 and 20 met issue 22's work (issue 22 stays open): a booking
-# asks its volunteer's name and phone for volunteer_contact (4 statements); unread
-# notifications add the volunteer's phone at read time (6).
-_MERGED_OVER = {
-    "a booking": "4 statements: volunteer_contact's name and phone (issue 22: still open)",
-    "unread notifications": "6 statements: phones added at read time (issue 22: still open)",
-}
-
-
-@pytest.mark.parametrize(
-    "what",
-    [
-        pytest.param(w, marks=pytest.mark.xfail(strict=True, reason=_MERGED_OVER[w]))
-        if w in _MERGED_OVER
-        else w
-        for w in SIGNED_IN_API_READS
-    ],
-)
+@pytest.mark.parametrize("what", SIGNED_IN_API_READS)
 def test_signed_in_api_reads_stay_within_budget(api, world, scene, count_queries, what):
     who, path = SIGNED_IN_API_READS[what]
     caller = api.as_(_person(world, who))
     counter = _warm_then_count(count_queries, lambda: caller.get(path(scene)))
     _assert_budget(counter, READS, what)
 
-
-# Not yet within the budget (issue 22): the booking pages name the people, services and the
-# menu's counts beside the bookings: sign-in, viewer, bookings, cache versions, volunteers'
-# names, titles and names (one UNION), the menu's unread count: 7 statements (were 17 and 29).
-_OVER = pytest.mark.xfail(strict=True, reason="7 statements today (issue 22: still open)")
 
 PAGES = {
     "home, anonymous": (None, lambda w, s: "/"),
@@ -121,12 +99,9 @@ PAGES = {
     "my bookings page": ("grandma_user", lambda w, s: "/bookings"),
     "a booking page": ("grandma_user", lambda w, s: f"/bookings/{s['booking']['id']}"),
 }
-OVER_BUDGET = {"my bookings page", "a booking page"}
 
 
-@pytest.mark.parametrize(
-    "what", [pytest.param(w, marks=_OVER) if w in OVER_BUDGET else w for w in PAGES]
-)
+@pytest.mark.parametrize("what", PAGES)
 def test_pages_stay_within_budget(browser_for, world, scene, count_queries, what):
     who, path = PAGES[what]
     browser = browser_for(_person(world, who) if who else None)
@@ -134,9 +109,6 @@ def test_pages_stay_within_budget(browser_for, world, scene, count_queries, what
     _assert_budget(counter, READS, what)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="11 statements since issues 17/20's checks were merged (issue 22: open)"
-)
 def test_creating_a_booking_stays_within_budget(api, world, scene, count_queries):
     caller = api.as_(world.grandma_user)
     body = {
@@ -152,9 +124,6 @@ def test_creating_a_booking_stays_within_budget(api, world, scene, count_queries
     _assert_budget(counter, WRITES, "create a booking")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="9 statements since issues 17/20's checks were merged (issue 22: open)"
-)
 def test_accepting_a_booking_stays_within_budget(api, world, scene, book, count_queries):
     first, second = book(listing_id=world.listing.id), book(listing_id=world.listing.id)
     caller = api.as_(world.plumber.account_user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
+from .. import versions
 from ..database import utcnow
 from ..extensions import db, login_manager
 from .models import AuthSession, User
@@ -109,11 +111,34 @@ def current_token() -> str | None:
     return g.get("api_token") or session.get("sid")
 
 
+def read_with_account(
+    app,
+    name: str,
+    columns: Callable[[], list],
+    keep: Callable[[User, Sequence], None],
+    *,
+    kind: str | None = None,
+) -> None:
+    """At start-up, a part above gives what most signed-in requests then ask of it, to be read
+    in the sign-in's statement rather than in a round trip of its own: `columns()` are scalar
+    subqueries over the account (correlated to users), `keep(user, values)` holds their values
+    for the request. `kind` "web" or "api": only for that kind of sign-in."""
+    app.extensions["read_with_account"][name] = (kind, columns, keep)
+
+
+def _riders(kind: str) -> list[tuple[Callable, Callable]]:
+    riders = current_app.extensions.get("read_with_account", {}).values()
+    return [(columns, keep) for k, columns, keep in riders if k in (None, kind)]
+
+
 def _session_user(token: str, kind: str, user_id: int | None = None) -> User | None:
     """The active account behind a live session or token, with its roles and grids, in one
-    round trip (every signed-in request pays for this; it was four)."""
+    round trip (every signed-in request pays for this; it was four). The cache versions ride
+    along (nearly every request needs them, and this transaction keeps them: versions.py), and
+    what the parts above gave to read_with_account()."""
+    riders = [(keep, columns()) for columns, keep in _riders(kind)]
     stmt = (
-        sa.select(User)
+        sa.select(User, *versions.columns(), *(c for _keep, cs in riders for c in cs))
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(
             AuthSession.token_hash == token_digest(token),
@@ -125,7 +150,16 @@ def _session_user(token: str, kind: str, user_id: int | None = None) -> User | N
     )
     if user_id is not None:
         stmt = stmt.where(User.id == user_id)
-    return db.session.execute(stmt).unique().scalar_one_or_none()
+    row = db.session.execute(stmt).unique().one_or_none()
+    if row is None:
+        return None
+    user, values = row[0], row[1:]
+    versions.read_with(values[: len(versions.NAMES)])
+    values = values[len(versions.NAMES) :]
+    for keep, columns in riders:
+        keep(user, values[: len(columns)])
+        values = values[len(columns) :]
+    return user
 
 
 def sign_in(user: User) -> None:
@@ -154,6 +188,7 @@ def bearer_token() -> str | None:
 
 
 def init_app(app) -> None:
+    app.extensions["read_with_account"] = {}
     login_manager.init_app(app)
     login_manager.session_protection = None  # sessions are checked against the server instead
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, lazyload
 
 from .. import versions
+from ..accounts import security
 from ..accounts.models import Resident, ResidentManager, User
 from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus
@@ -106,6 +107,45 @@ _VIEWER_TABLES = frozenset(
 def viewer_of(user: User) -> Viewer:
     """Who the person is to the bookings, read once per request (several steps ask)."""
     return versions.memo(("viewer", user.id), _VIEWER_TABLES, lambda: _read_viewer(user))
+
+
+def _ids_of(column, owner):
+    """The ids in `column` of the rows whose `owner` is the account being signed in, as one
+    comma-separated value (a scalar subquery of the sign-in's statement)."""
+    return (
+        sa.select(sa.func.aggregate_strings(sa.cast(column, sa.String), ","))
+        .where(owner == User.id)
+        .correlate(User)
+        .scalar_subquery()
+    )
+
+
+def _with_account() -> list:
+    """Read with the account at sign-in: whether he is a volunteer, and the residents he is or
+    manages (the same sets as _read_viewer's)."""
+    volunteer = (
+        sa.select(Volunteer.id).where(Volunteer.user_id == User.id).correlate(User)
+    ).scalar_subquery()
+    return [
+        volunteer,
+        _ids_of(Resident.id, Resident.user_id),
+        _ids_of(ResidentManager.resident_id, ResidentManager.user_id),
+    ]
+
+
+def _keep_from_account(user: User, values) -> None:
+    """Who a person without a volunteer record is to the bookings is all in these values: no
+    statement of its own later. A volunteer's record, skills and grids are read when asked."""
+    volunteer_id, own, managed = values
+    if volunteer_id is not None:
+        return
+    ids = frozenset(int(i) for part in (own, managed) if part for i in part.split(","))
+    viewer = Viewer(user=user, volunteer=None, resident_ids=ids)
+    versions.memo(("viewer", user.id), _VIEWER_TABLES, lambda: viewer)
+
+
+def init_app(app) -> None:
+    security.read_with_account(app, "booking_viewer", _with_account, _keep_from_account)
 
 
 def _read_viewer(user: User) -> Viewer:

@@ -57,6 +57,22 @@ def has_accepted(booking: Booking) -> bool:
 _CARRIED = "_volunteer_name_and_phone"
 
 
+def name_and_phone():
+    """Its volunteer's name and phone as two columns of a statement that reads bookings (None
+    for a booking without one), to be kept on each booking with carry()."""
+
+    def of_volunteer(column):
+        return (
+            sa.select(column)
+            .join(Volunteer, Volunteer.user_id == User.id)
+            .where(Volunteer.id == Booking.volunteer_id)
+            .correlate(Booking)
+            .scalar_subquery()
+        )
+
+    return of_volunteer(User.name), of_volunteer(User.phone)
+
+
 def carry(booking: Booking, name: str, phone: str | None) -> None:
     """Keep on the booking its volunteer's name and phone, read with it."""
     setattr(booking, _CARRIED, (booking.volunteer_id, name, phone))
@@ -113,13 +129,14 @@ def phones_for_notifications(viewer: Viewer, rows: Iterable) -> dict[int, str]:
     wanted = [r for r in rows if r.booking_id is not None and r.kind in CONTACT_KINDS]
     if not wanted:
         return {}
-    bookings = {
-        b.id: b
-        for b in db.session.execute(
-            sa.select(Booking).where(Booking.id.in_({r.booking_id for r in wanted}))
-        ).scalars()
-    }
-    load_volunteers(bookings.values(), viewer)
+    # The bookings with their volunteers' names and phones, in one statement.
+    bookings = {}
+    for booking, name, phone in db.session.execute(
+        sa.select(Booking, *name_and_phone()).where(Booking.id.in_({r.booking_id for r in wanted}))
+    ):
+        if name:
+            carry(booking, name, phone)
+        bookings[booking.id] = booking
     now, phones = utcnow(), {}
     for row in wanted:
         booking = bookings.get(row.booking_id)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.util import identity_key
 
 from ..accounts.models import Resident
 from ..catalogue.models import Listing
@@ -50,12 +51,20 @@ def quote_booking(
     return quote.to_dict()
 
 
-def _listing_volunteer_id(listing_id: int | None) -> int | None:
-    if listing_id is None:
-        return None
-    return db.session.execute(
-        sa.select(Listing.volunteer_id).where(Listing.id == listing_id)
-    ).scalar_one()
+def _person_and_listing_volunteer(booking: Booking) -> tuple[Resident, int | None]:
+    """The person served, as she stands now, and the volunteer of the booking's listing (None
+    for an open request): one statement at most, none for what the session already holds."""
+    listing_volunteer = (
+        sa.select(Listing.volunteer_id).where(Listing.id == booking.listing_id).scalar_subquery()
+    )
+    person = db.session.identity_map.get(identity_key(Resident, booking.beneficiary_id))
+    if person is None:
+        return db.session.execute(
+            sa.select(Resident, listing_volunteer).where(Resident.id == booking.beneficiary_id)
+        ).one()
+    if booking.listing_id is None:
+        return person, None
+    return person, db.session.execute(sa.select(listing_volunteer)).scalar_one()
 
 
 def requote(booking: Booking, changes: dict[str, Any]) -> dict[str, Any]:
@@ -69,9 +78,10 @@ def requote(booking: Booking, changes: dict[str, Any]) -> dict[str, Any]:
         return changes.get(name, getattr(booking, name))
 
     volunteer_id = after("volunteer_id")
+    person, listing_volunteer_id = _person_and_listing_volunteer(booking)
     labour = (
         booking.listing_fee_fen
-        if volunteer_id is not None and volunteer_id == _listing_volunteer_id(booking.listing_id)
+        if volunteer_id is not None and volunteer_id == listing_volunteer_id
         else 0
     )
     materials = after("materials_fen")
@@ -80,7 +90,7 @@ def requote(booking: Booking, changes: dict[str, Any]) -> dict[str, Any]:
     completed_at = after("completed_at")
     service_date = service_date_of(completed_at) if completed_at else after("date")
     return quote_booking(
-        db.session.get(Resident, booking.beneficiary_id),
+        person,
         booking.waiver_rules_snapshot,
         labour_fee_fen=labour,
         materials_fen=materials,

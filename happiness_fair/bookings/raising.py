@@ -13,7 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts import access as account_access
@@ -171,18 +171,25 @@ def create_booking(booker: User, data: dict, idempotency_key: str | None = None)
     check_date(data["date"])
     listing_fee, volunteer_id, listing_id = 0, None, None
     if data.get("listing_id") is not None:
-        # The listing and its volunteer in one statement, none of his collections.
-        row = db.session.execute(
-            sa.select(Listing, Volunteer)
-            .join(Volunteer, Volunteer.id == Listing.volunteer_id)
-            .where(Listing.id == data["listing_id"])
-            .options(
-                lazyload(Volunteer.user),
-                lazyload(Volunteer.categories),
-                lazyload(Volunteer.grids),
-                lazyload(Volunteer.tags),
+        # The listing and its volunteer in one statement, with his account's roles and grids
+        # (is_staff_there asks them), none of his own collections.
+        row = (
+            db.session.execute(
+                sa.select(Listing, Volunteer)
+                .join(Volunteer, Volunteer.id == Listing.volunteer_id)
+                .where(Listing.id == data["listing_id"])
+                .options(
+                    joinedload(Volunteer.user).options(
+                        joinedload(User.roles), joinedload(User.staff_grids)
+                    ),
+                    lazyload(Volunteer.categories),
+                    lazyload(Volunteer.grids),
+                    lazyload(Volunteer.tags),
+                )
             )
-        ).one_or_none()
+            .unique()
+            .one_or_none()
+        )
         listing, volunteer = row if row is not None else (None, None)
         if (
             listing is None

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from ..accounts.models import Resident, User
 from ..catalogue import service as catalogue
@@ -25,6 +26,16 @@ from .access import sees_private
 from .models import Booking
 from .rules import BookingStatus
 
+# A volunteer read to be named: his account (for the name), nothing else of his or of it.
+_VOLUNTEER_NAME_ONLY = (
+    joinedload(Volunteer.user, innerjoin=False).options(
+        lazyload(User.roles), lazyload(User.staff_grids)
+    ),
+    lazyload(Volunteer.categories),
+    lazyload(Volunteer.grids),
+    lazyload(Volunteer.tags),
+)
+
 
 @dataclasses.dataclass
 class Names:
@@ -37,19 +48,65 @@ class Names:
     actors: dict[int, str]
 
 
+# Where a booking keeps the names a page shows beside it, once read with it (_with_names):
+# (listing id, its title, beneficiary id, her name, volunteer id, the volunteer). Keyed by the
+# ids, so a booking changed since is named again.
+_NAMED = "_names_read_with_it"
+
+
+def _with_names(stmt):
+    """The statement reading bookings also reads what a page names beside each: the service's
+    title, the name of the person served, and the volunteer with his account (outer joined:
+    an open request has none). Read with carry_names()."""
+    title = (
+        sa.select(Listing.title)
+        .where(Listing.id == Booking.listing_id)
+        .correlate(Booking)
+        .scalar_subquery()
+    )
+    person = (
+        sa.select(Resident.name)
+        .where(Resident.id == Booking.beneficiary_id)
+        .correlate(Booking)
+        .scalar_subquery()
+    )
+    return (
+        stmt.add_columns(title, person, Volunteer)
+        .outerjoin(Volunteer, Volunteer.id == Booking.volunteer_id)
+        .options(*_VOLUNTEER_NAME_ONLY)
+    )
+
+
+def _carry_names(booking: Booking, title, person, volunteer) -> None:
+    booking.__dict__[_NAMED] = (
+        booking.listing_id,
+        title,
+        booking.beneficiary_id,
+        person,
+        booking.volunteer_id,
+        volunteer,
+    )
+
+
+def _carried_names(booking: Booking):
+    kept = booking.__dict__.get(_NAMED)
+    if kept is None:
+        return None
+    if (kept[0], kept[2], kept[4]) != (
+        booking.listing_id,
+        booking.beneficiary_id,
+        booking.volunteer_id,
+    ):
+        return None
+    return kept
+
+
 def _volunteers(ids: set[int]) -> dict[int, Volunteer]:
     """The volunteers with their accounts (for the name), nothing else of theirs."""
     if not ids:
         return {}
     rows = db.session.execute(
-        sa.select(Volunteer)
-        .where(Volunteer.id.in_(ids))
-        .options(
-            joinedload(Volunteer.user).options(lazyload(User.roles), lazyload(User.staff_grids)),
-            lazyload(Volunteer.categories),
-            lazyload(Volunteer.grids),
-            lazyload(Volunteer.tags),
-        )
+        sa.select(Volunteer).where(Volunteer.id.in_(ids)).options(*_VOLUNTEER_NAME_ONLY)
     ).scalars()
     return {row.id: row for row in rows}
 
@@ -84,14 +141,22 @@ def names_for(bookings: Iterable[Booking], *, with_actors: bool = False, viewer=
     if viewer is not None:
         named = [b for b in bookings if sees_private(viewer, b)]
     categories = {c.id: c for c in catalogue.categories()}
-    listing_ids = {b.listing_id for b in bookings if b.listing_id}
-    volunteers = _volunteers({b.volunteer_id for b in bookings if b.volunteer_id})
-    beneficiary_ids = {b.beneficiary_id for b in named}
+    # What was read with the bookings (_with_names) is not asked again.
+    carried = {b.id: kept for b in bookings if (kept := _carried_names(b)) is not None}
+    listings = {k[0]: k[1] for k in carried.values() if k[0] is not None}
+    volunteers = {k[4]: k[5] for k in carried.values() if k[5] is not None}
+    people = {carried[b.id][2]: carried[b.id][3] for b in named if b.id in carried}
+    listing_ids = {b.listing_id for b in bookings if b.listing_id and b.listing_id not in listings}
+    unread = {b.volunteer_id for b in bookings if b.volunteer_id not in volunteers}
+    volunteers.update(_volunteers(unread - {None}))
+    beneficiary_ids = {b.beneficiary_id for b in named if b.beneficiary_id not in people}
     actor_ids: set[int] = set()
     if with_actors:
         actor_ids = {e.actor_id for b in named for e in b.events if e.actor_id}
     texts = _texts(listing_ids, beneficiary_ids, actor_ids)
-    return Names(categories, texts["l"], volunteers, texts["r"], texts["u"])
+    return Names(
+        categories, {**listings, **texts["l"]}, volunteers, {**people, **texts["r"]}, texts["u"]
+    )
 
 
 # --- bookings ------------------------------------------------------------------------------
@@ -105,17 +170,31 @@ def load_booking(booking_id: int) -> Booking | None:
     """The booking with its timeline and photos, fresh from the database."""
     if not 0 < booking_id <= MAX_ID:
         return None
-    # One booking: its few events and photos come in the same statement.
-    return (
+    # Fresh: a booking this session holds is read again (what it has pending is written
+    # first). Only the booking: the volunteer read with it, when the session holds him already
+    # (he may be the caller), keeps what it has loaded.
+    held = db.session.identity_map.get(identity_key(Booking, booking_id))
+    if held is not None:
+        db.session.flush()
+        db.session.expire(held)
+    # One booking: its few events and photos come in the same statement, and what a page names
+    # beside it, the volunteer's name and phone for volunteer_contact() among them.
+    row = (
         db.session.execute(
-            sa.select(Booking)
+            _with_names(sa.select(Booking))
             .where(Booking.id == booking_id)
             .options(joinedload(Booking.events), joinedload(Booking.photos))
-            .execution_options(populate_existing=True)
         )
         .unique()
-        .scalar_one_or_none()
+        .one_or_none()
     )
+    if row is None:
+        return None
+    booking, title, person, volunteer = row
+    _carry_names(booking, title, person, volunteer)
+    if volunteer is not None:
+        contact.carry(booking, volunteer.user.name, volunteer.user.phone)
+    return booking
 
 
 def visible_booking(user: User, booking_id: int, viewer: access.Viewer | None = None) -> Booking:
@@ -147,10 +226,11 @@ def _page(stmt, page: int, per_page: int) -> tuple[list[Booking], int]:
 
 
 def bookings_for(
-    viewer: access.Viewer, *, status: str | None, page: int, per_page: int
+    viewer: access.Viewer, *, status: str | None, page: int, per_page: int, named: bool = False
 ) -> tuple[list[Booking], int]:
     """The bookings the person has a part in: booker, beneficiary or her manager, volunteer,
-    grid worker of the grid, office of the community. Newest first."""
+    grid worker of the grid, office of the community. Newest first. `named`: with what a page
+    names beside them (names_for() then asks nothing more)."""
     user = viewer.user
     parts = [Booking.booker_id == user.id]
     if viewer.resident_ids:
@@ -165,14 +245,16 @@ def bookings_for(
         )
     if status:
         parts = [sa.and_(part, Booking.status == BookingStatus(status)) for part in parts]
-    return _newest_of_any(parts, page, per_page)
+    return _newest_of_any(parts, page, per_page, named)
 
 
 def _union_of(selects: list[sa.Select]):
     return sa.union(*selects) if len(selects) > 1 else selects[0]
 
 
-def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking], int]:
+def _newest_of_any(
+    parts: list, page: int, per_page: int, named: bool = False
+) -> tuple[list[Booking], int]:
     """The page of bookings matching any of the parts, newest first, and how many match.
 
     The same rows as one WHERE part OR part, read so that the cost follows the page, not the
@@ -196,16 +278,7 @@ def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking]
     counted = sa.select(sa.func.count()).select_from(ids).scalar_subquery()
 
     # Each booking's volunteer's name and phone ride along, carried for volunteer_contact().
-    def of_volunteer(column):
-        return (
-            sa.select(column)
-            .join(Volunteer, Volunteer.user_id == User.id)
-            .where(Volunteer.id == Booking.volunteer_id)
-            .correlate(Booking)
-            .scalar_subquery()
-        )
-
-    name, phone = of_volunteer(User.name), of_volunteer(User.phone)
+    name, phone = contact.name_and_phone()
     stmt = (
         sa.select(Booking, counted, name, phone)
         .where(Booking.id.in_(_union_of(heads)))
@@ -213,13 +286,17 @@ def _newest_of_any(parts: list, page: int, per_page: int) -> tuple[list[Booking]
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
+    if named:
+        stmt = _with_names(stmt)
     # The page, its timelines and the count in one statement; a page past the end has no row
     # to carry the count and asks for it alone.
     rows = db.session.execute(_joined_timeline(stmt)).unique().all()
     if rows:
-        for booking, _count, name, phone in rows:
+        for booking, _count, name, phone, *names in rows:
             if name:
                 contact.carry(booking, name, phone)
+            if named:
+                _carry_names(booking, *names)
         return [row[0] for row in rows], rows[0][1]
     total = db.session.execute(sa.select(counted)).scalar_one()
     return [], total

@@ -308,7 +308,9 @@ def my_bookings():
     status = status if status in STATUSES else None
     page = page_number()
     viewer = access.viewer_of(me())
-    items, total = reading.bookings_for(viewer, status=status, page=page, per_page=PER_PAGE)
+    items, total = reading.bookings_for(
+        viewer, status=status, page=page, per_page=PER_PAGE, named=True
+    )
     return render_template(
         "bookings/list.html",
         items=items,
