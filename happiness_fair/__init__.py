@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.config.from_mapping(load_config(app.instance_path, test_config))
 
-    from . import assets, cli, errors, http, i18n, logs, models  # noqa: F401  (models: every table)
+    from . import assets, cli, errors, http, i18n, logs, models, versions  # noqa: F401  (models: every table)
     from .accounts import security
     from .extensions import csrf, db, limiter, migrate
 
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     http.init_app(app)
+    versions.init_app(app)  # each worker's cache of public answers
     assets.init_app(app)
     cli.init_app(app)
 

@@ -175,6 +175,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # One API photo of up to 10 MB, or a page's three; the photo forms allow more (photos.py).
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Public anonymous API answers kept whole in each worker under their ETag (versions.py);
+        # 0 switches the cache off.
+        "RESPONSE_CACHE_BYTES": int(os.environ.get("RESPONSE_CACHE_BYTES", str(8 * 1024 * 1024))),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # ICP 备案号 (e.g. 苏ICP备12345678号-1): in every page's footer, linked to MIIT's site.
         "ICP_BEIAN": os.environ.get("ICP_BEIAN", "").strip(),

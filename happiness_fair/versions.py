@@ -21,13 +21,14 @@ import threading
 from collections.abc import Callable, Hashable
 
 import sqlalchemy as sa
-from flask import request, session
+from flask import current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .extensions import db
+from .response_cache import ResponseCache, StoredAnswer, clear_all
 
 CATEGORIES, CATALOGUE, WAIVERS, CALENDAR, HOURS = (
     "categories",
@@ -162,7 +163,10 @@ def current() -> dict[str, int]:
     session = db.session()
     versions = session.info.get("hf_versions")
     if versions is None:
-        rows = session.execute(sa.select(CacheVersion.name, CacheVersion.version)).all()
+        # Through the session's connection (its transaction) but not the ORM: plain columns,
+        # and a third of a cached answer's time went to the ORM's execute path.
+        table = CacheVersion.__table__
+        rows = session.connection().execute(sa.select(table.c.name, table.c.version)).all()
         versions = dict.fromkeys(NAMES, 0)
         versions.update({name: version for name, version in rows})
         session.info["hf_versions"] = versions
@@ -230,8 +234,10 @@ def cached(name: str, key: Hashable, compute: Callable[[], object]):
 
 
 def clear() -> None:
-    """Forget everything cached in this process (tests that rewrite tables behind the ORM)."""
+    """Forget everything cached in this process (tests that rewrite tables behind the ORM),
+    the stored public answers too."""
     _store.clear()
+    clear_all()
 
 
 # ---- within one transaction ----------------------------------------------------------------------
@@ -264,11 +270,21 @@ def _anonymous() -> bool:
     return "Authorization" not in request.headers and not current_user.is_authenticated
 
 
+def init_app(app) -> None:
+    """Each app (a worker) keeps its own cache of public answers; RESPONSE_CACHE_BYTES=0: none."""
+    app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_BYTES"])
+
+
 def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> Callable:
     """For a public GET answered the same to every anonymous caller: an ETag over the versions
     it depends on, the URL, the language and 长辈版 (and, for a page, the session's CSRF token,
     which the page's forms carry), `Cache-Control: no-cache`, and 304 without doing the work
-    when the caller already has it. Signed-in callers get the answer as before (no ETag)."""
+    when the caller already has it. Signed-in callers get the answer as before (no ETag).
+
+    An API answer (no session in its key) is also kept in this worker's response cache under
+    the same digest, and served from there to the next anonymous caller without running the
+    view. Pages are not: their key holds the session's CSRF token, so a stored page could only
+    ever be served again to the one session that asked for it."""
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -277,8 +293,9 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
                 return view(*args, **kwargs)  # a message waiting to be shown: a fresh page
             from .i18n import ELDER_COOKIE
 
+            page = not request.path.startswith("/api/")
             csrf = ""
-            if not request.path.startswith("/api/"):
+            if page:
                 from flask_wtf.csrf import generate_csrf
 
                 generate_csrf()  # the page's forms carry it: a new session, a new page
@@ -289,6 +306,7 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
                 str(get_locale()),
                 request.cookies.get(ELDER_COOKIE) == "1",
                 request.headers.get("HX-Request", ""),
+                request.headers.get("HX-Target", ""),
                 request.headers.get("Accept", ""),
                 csrf,
                 *(f"{n}={versions[n]}" for n in names),
@@ -297,16 +315,19 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
             digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
             etag = f'W/"{digest}"'
             if request.if_none_match.contains_weak(digest):
-                response = _not_modified(etag)
-            else:
-                from flask import make_response
-
-                response = make_response(view(*args, **kwargs))
-                if response.status_code != 200:
-                    return response
-                response.headers["ETag"] = etag
-            response.headers["Cache-Control"] = "no-cache"
-            response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
+                return _with_validators(_not_modified(etag))
+            cache = None if page else _response_cache()
+            key = (request.root_url, digest)
+            stored = cache.get(key) if cache is not None else None
+            if stored is not None:
+                return _from_cache(stored)
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+            response.headers["ETag"] = etag
+            response = _with_validators(response)
+            if cache is not None and _storable(response):
+                cache.put(key, _stored(response))
             return response
 
         return wrapper
@@ -314,9 +335,43 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
     return decorator
 
 
-def _not_modified(etag: str):
-    from flask import current_app
+def _with_validators(response):
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.update(("Cookie", "Accept-Language", "HX-Request", "HX-Target"))
+    return response
 
+
+def _not_modified(etag: str):
     response = current_app.response_class(status=304)
     response.headers["ETag"] = etag
     return response
+
+
+# ---- public answers: kept whole in this worker (response_cache.py) ------------------------------
+
+
+def _response_cache():
+    cache = current_app.extensions.get("response_cache")
+    return cache if cache is not None and cache.enabled else None
+
+
+def _storable(response) -> bool:
+    """A plain 200 body that starts nothing for this caller: a view that set a cookie or wrote
+    to the session (a flash, a sign-in) must run again for the next one."""
+    return (
+        response.is_sequence
+        and not response.direct_passthrough
+        and "Set-Cookie" not in response.headers
+        and not session.modified
+    )
+
+
+def _stored(response):
+    headers = tuple(
+        (name, value) for name, value in response.headers.items() if name != "Content-Length"
+    )
+    return StoredAnswer(response.get_data(), headers)
+
+
+def _from_cache(stored):
+    return current_app.response_class(stored.body, status=200, headers=list(stored.headers))

@@ -1,0 +1,328 @@
+"""Public anonymous API answers are kept whole in each worker under their ETag and served again
+without running the view (issue 22) — but never once what they show has changed: a volunteer
+who hides his name is 沈** at the next request (order 67 art. 16), a withdrawn listing is gone,
+and a change made through another worker is seen too. Signed-in callers never get a stored
+answer."""
+
+# The bookings world's fixtures are imported here (as the conftest files do): F811 below.
+# ruff: noqa: F811
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+
+from happiness_fair import create_app
+from happiness_fair.config import load_config
+from happiness_fair.extensions import db
+from happiness_fair.response_cache import ENTRY_OVERHEAD_BYTES, ResponseCache, StoredAnswer
+from tests.bookings.conftest import World, act, advance, book, plumbing, world  # noqa: F401
+from tests.factories import PASSWORD, tomorrow  # noqa: F401
+from tests.helpers import ApiClient, sign_in_page
+
+
+@pytest.fixture
+def shown(api, world):
+    """沈林益 chose to show his full name."""
+    response = api.as_(world.plumber.account_user).patch(
+        "/me/volunteer", json={"show_full_name": True}
+    )
+    assert response.status_code == 200
+    return world
+
+
+def _catalogue(world) -> str:
+    return f"/api/v1/listings?community_id={world.community.id}"
+
+
+def _names(response) -> list[str]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [item["volunteer"]["name"] for item in response.json["items"]]
+
+
+def _titles(response) -> list[str]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [item["title"] for item in response.json["items"]]
+
+
+def test_an_answer_asked_again_is_served_without_running_the_view(client, shown, count_queries):
+    for path in (
+        _catalogue(shown),
+        f"/api/v1/listings/{shown.listing.id}",
+        f"/api/v1/honour-board?community_id={shown.community.id}&period=year",
+    ):
+        with count_queries() as first_count:
+            first = client.get(path)
+        assert first.status_code == 200, path
+        with count_queries() as again_count:
+            again = client.get(path)  # no If-None-Match: another phone, a first visit
+        assert again.status_code == 200, path
+        assert again.get_data() == first.get_data()
+        assert again.headers["ETag"] == first.headers["ETag"]
+        assert again.headers["Content-Type"] == first.headers["Content-Type"]
+        assert again.headers["Cache-Control"] == "no-cache"
+        assert "Accept-Language" in again.headers["Vary"]
+        assert "Set-Cookie" not in again.headers
+        assert first_count.count > 1, path
+        assert again_count.count <= 1, (path, again_count.statements)  # the versions only
+
+
+def test_a_volunteer_who_hides_his_name_disappears_from_the_stored_answers_at_once(
+    client, api, shown
+):
+    listing_path = f"/api/v1/listings/{shown.listing.id}"
+    for _ in range(2):  # the second is served from the cache
+        assert "沈林益" in _names(client.get(_catalogue(shown)))
+        assert client.get(listing_path).json["volunteer"]["name"] == "沈林益"
+
+    response = api.as_(shown.plumber.account_user).patch(
+        "/me/volunteer", json={"show_full_name": False}
+    )
+    assert response.status_code == 200
+
+    names = _names(client.get(_catalogue(shown)))
+    assert "沈林益" not in names
+    assert "沈**" in names
+    assert client.get(listing_path).json["volunteer"]["name"] == "沈**"
+
+
+def test_a_withdrawn_listing_disappears_from_the_stored_answers_at_once(client, api, shown):
+    listing_path = f"/api/v1/listings/{shown.listing.id}"
+    for _ in range(2):
+        assert "修水龙头" in _titles(client.get(_catalogue(shown)))
+        assert client.get(listing_path).status_code == 200
+
+    response = api.as_(shown.office).post(
+        f"/listings/{shown.listing.id}/withdraw", json={"reason": "多次投诉"}
+    )
+    assert response.status_code == 200, response.json
+
+    assert "修水龙头" not in _titles(client.get(_catalogue(shown)))
+    assert client.get(listing_path).status_code == 404
+
+
+def test_a_new_listing_shows_in_the_stored_catalogue_at_once(client, api, shown, plumbing):
+    assert "换灯泡" not in _titles(client.get(_catalogue(shown)))
+    assert "换灯泡" not in _titles(client.get(_catalogue(shown)))
+    response = api.as_(shown.plumber.account_user).post(
+        "/listings",
+        json={
+            "category_id": plumbing.id,
+            "title": "换灯泡",
+            "description": "家里灯泡坏了，上门更换",
+            "fee_fen": 0,
+            "duration_minutes": 30,
+            "modes": ["home"],
+        },
+    )
+    assert response.status_code == 201, response.json
+    assert "换灯泡" in _titles(client.get(_catalogue(shown)))
+
+
+def test_signed_in_callers_are_never_served_a_stored_answer(client, api, world):
+    path = _catalogue(world)
+    listing_path = f"/api/v1/listings/{world.listing.id}"
+    for _ in range(2):  # the public's answer, stored: his name masked
+        assert _names(client.get(path)) == ["沈**"]
+        assert client.get(listing_path).json["volunteer"]["name"] == "沈**"
+
+    office = api.as_(world.office)  # his community's office sees his full name
+    answer = office.get(path)
+    assert _names(answer) == ["沈林益"]
+    assert "ETag" not in answer.headers
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert office.get(listing_path).json["volunteer"]["name"] == "沈林益"
+
+    signed_in = client.application.test_client()  # he himself, signed in through the page
+    assert sign_in_page(signed_in, world.plumber.account_user.phone, PASSWORD).status_code == 303
+    by_cookie = signed_in.get(path)
+    assert _names(by_cookie) == ["沈林益"]
+    assert "ETag" not in by_cookie.headers
+
+    # What they were shown was not kept for the public either.
+    assert _names(client.get(path)) == ["沈**"]
+    assert client.get(listing_path).json["volunteer"]["name"] == "沈**"
+
+
+def test_a_withdrawn_listing_stays_visible_to_its_volunteer_after_the_public_was_served(
+    client, api, world
+):
+    listing_path = f"/api/v1/listings/{world.listing.id}"
+    volunteer = api.as_(world.plumber.account_user)
+    assert volunteer.delete(f"/listings/{world.listing.id}").status_code == 204
+    assert client.get(listing_path).status_code == 404
+    assert client.get(listing_path).status_code == 404
+    mine = volunteer.get(listing_path)
+    assert mine.status_code == 200
+    assert mine.json["active"] is False
+
+
+def test_a_head_request_is_answered_from_the_cache_and_fills_it(client, shown, count_queries):
+    path = _catalogue(shown)
+    head = client.head(path)  # a miss: the view runs, its answer is stored
+    assert head.status_code == 200
+    assert head.get_data() == b""
+    with count_queries() as counter:
+        full = client.get(path)
+    assert counter.count <= 1, counter.statements
+    assert full.headers["ETag"] == head.headers["ETag"]
+    assert int(head.headers["Content-Length"]) == len(full.get_data())
+    assert "沈林益" in _names(full)
+    with count_queries() as counter:
+        again = client.head(path)
+    assert counter.count <= 1
+    assert again.status_code == 200
+    assert again.get_data() == b""
+    assert again.headers["Content-Length"] == head.headers["Content-Length"]
+
+
+def test_a_waiting_message_is_never_answered_from_the_cache(client, shown, count_queries):
+    path = _catalogue(shown)
+    client.get(path)
+    client.get(path)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "已保存")]
+    with count_queries() as counter:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert "ETag" not in response.headers  # a stored answer carries one
+    assert counter.count >= 1  # the catalogue was read
+    assert "沈林益" in _names(response)
+
+
+def test_pages_that_start_a_session_still_send_their_cookie(app, shown):
+    path = f"/services/{shown.listing.id}"
+    for _ in range(3):  # each a new visitor, no cookie yet
+        response = app.test_client().get(path)
+        assert response.status_code == 200
+        assert "hf_session=" in response.headers.get("Set-Cookie", "")
+
+
+def test_answers_differ_by_language_and_accept(client, shown):
+    path = f"/api/v1/honour-board?community_id={shown.community.id}&period=year"
+    english = client.get(path, headers={"Accept-Language": "en"})
+    chinese = client.get(path, headers={"Accept-Language": "zh-CN"})
+    assert english.headers["ETag"] != chinese.headers["ETag"]
+    again = client.get(path, headers={"Accept-Language": "en"})
+    assert again.headers["ETag"] == english.headers["ETag"]
+    assert again.get_data() == english.get_data()
+
+
+def test_a_cache_of_zero_bytes_serves_nothing(app, client, shown, count_queries, monkeypatch):
+    monkeypatch.setitem(app.extensions, "response_cache", ResponseCache(0))
+    path = _catalogue(shown)
+    client.get(path)
+    with count_queries() as counter:
+        again = client.get(path)
+    assert again.status_code == 200
+    assert again.headers["Cache-Control"] == "no-cache"  # the ETag and the 304 still work
+    assert counter.count > 1
+    assert len(app.extensions["response_cache"]) == 0
+
+
+def test_the_setting_switches_the_cache_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESPONSE_CACHE_BYTES", "0")
+    assert load_config(str(tmp_path), {"TESTING": True})["RESPONSE_CACHE_BYTES"] == 0
+    monkeypatch.delenv("RESPONSE_CACHE_BYTES")
+    assert load_config(str(tmp_path), {"TESTING": True})["RESPONSE_CACHE_BYTES"] > 0
+
+
+# ---- two workers: two apps on one database, real commits ----------------------------------------
+
+
+@pytest.fixture
+def other_worker(database_url, committed):
+    """A second app on the same database, as a second gunicorn worker is: its own memory."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PASSWORD_HASH_TIME_COST": 1,
+            "PASSWORD_HASH_MEMORY_KIB": 8192,
+            "RATELIMIT_KEY_PREFIX": f"hf-test-{uuid.uuid4().hex[:8]}",
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_change_through_another_worker_is_seen_in_the_stored_answers(
+    app, committed, other_worker
+):
+    make = committed
+    community = make.community()
+    grid = make.grid(community)
+    plumber = make.volunteer([grid], name="沈林益")
+    listing = make.listing(plumber, title="修水龙头")
+    path = f"/api/v1/listings?community_id={community.id}"
+    listing_path = f"/api/v1/listings/{listing.id}"
+    here, there = app.test_client(), other_worker.test_client()
+    in_other = ApiClient(other_worker).as_(plumber.account_user)
+
+    assert in_other.patch("/me/volunteer", json={"show_full_name": True}).status_code == 200
+    for worker in (here, there, here, there):  # each keeps its own answer
+        assert _names(worker.get(path)) == ["沈林益"]
+        assert worker.get(listing_path).json["volunteer"]["name"] == "沈林益"
+    assert len(app.extensions["response_cache"]) >= 2
+
+    assert in_other.patch("/me/volunteer", json={"show_full_name": False}).status_code == 200
+    assert _names(here.get(path)) == ["沈**"]
+    assert here.get(listing_path).json["volunteer"]["name"] == "沈**"
+
+    assert in_other.delete(f"/listings/{listing.id}").status_code == 204
+    assert _titles(here.get(path)) == []
+    assert here.get(listing_path).status_code == 404
+
+
+# ---- the cache itself ---------------------------------------------------------------------------
+
+
+def _answer(size: int) -> StoredAnswer:
+    return StoredAnswer(b"x" * (size - ENTRY_OVERHEAD_BYTES), ())
+
+
+def test_the_cache_stays_within_its_bytes_dropping_the_least_recently_used():
+    cache = ResponseCache(10_000)
+    for key in range(5):
+        cache.put(key, _answer(2_000))
+    assert cache.bytes_used == 10_000
+    assert cache.get(0) is not None  # used again: the oldest is now 1
+    cache.put(5, _answer(2_000))
+    assert cache.bytes_used <= 10_000
+    assert cache.get(1) is None
+    assert cache.get(0) is not None
+    assert cache.get(5) is not None
+
+
+def test_one_large_answer_is_not_stored():
+    cache = ResponseCache(10_000)
+    cache.put("small", _answer(1_000))
+    cache.put("large", _answer(3_000))  # more than a quarter of the cache
+    assert cache.get("large") is None
+    assert cache.get("small") is not None
+
+
+def test_the_cache_keeps_its_count_under_many_threads():
+    cache = ResponseCache(50_000)
+    start = threading.Barrier(8)
+
+    def work(n: int) -> None:
+        start.wait()
+        for i in range(2_000):
+            key = (n * 7 + i) % 97
+            if cache.get(key) is None:
+                cache.put(key, _answer(1_000 + key))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    kept = [cache.get(key) for key in range(97)]
+    assert cache.bytes_used == sum(a.size for a in kept if a is not None)
+    assert cache.bytes_used <= 50_000
