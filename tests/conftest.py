@@ -28,9 +28,12 @@ def pytest_collection_modifyitems(config, items):
     every test that reaches one (through `database_url`, or marked `database`), but not the
     browser walks, whose pages the API, service and deploy tests cover there. The rest (pure
     rules, translations, the lock, the OpenAPI lint, deploy files) did the same on SQLite."""
-    if not os.environ.get("TEST_DATABASE_URL"):
-        return
+    if os.environ.get("TEST_DATABASE_URL"):
+        _leave_to_sqlite(config, items)
+    _longest_first(items)
 
+
+def _leave_to_sqlite(config, items) -> None:
     def on_postgresql(item) -> bool:
         reaches = "database_url" in getattr(item, "fixturenames", ()) or item.get_closest_marker(
             "database"
@@ -41,6 +44,24 @@ def pytest_collection_modifyitems(config, items):
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = [item for item in items if on_postgresql(item)]
+
+
+def _longest_first(items) -> None:
+    """pytest-xdist hands each worker an equal slice of the list and lets an idle one steal from
+    the others' queues: a test that takes minutes (marked `minutes`) goes to the head of a slice
+    of its own, so no worker starts one while the others are done."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    longest = [item for item in items if item.get_closest_marker("minutes")]
+    if workers < 2 or not longest:
+        return
+    rest = iter([item for item in items if not item.get_closest_marker("minutes")])
+    ordered, left = [], len(items)
+    for k in range(workers):
+        size = left // (workers - k)  # as xdist's work-stealing scheduler cuts the slices
+        left -= size
+        head = longest[k::workers]
+        ordered += head + [item for _ in range(size - len(head)) if (item := next(rest, None))]
+    items[:] = ordered + list(rest)
 
 
 @pytest.fixture(scope="session")

@@ -394,6 +394,7 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+@pytest.mark.minutes
 def test_every_role_gets_exactly_its_rights_and_refusals_change_nothing(app, api, cast):
     """One world, every (operation, role) call in a savepoint rolled back after it: the calls
     cannot see each other, and the world is built once."""

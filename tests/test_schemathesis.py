@@ -3,6 +3,8 @@ and every answer matches what the document says (status codes, content types, sc
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -11,8 +13,13 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from happiness_fair.extensions import limiter
 from tests.helpers import ApiClient
 
+# Half of CI's time went here. The PostgreSQL pass fuzzes as the office only, who reaches the
+# most operations (what can differ there is the database's answer to odd values: huge ids, NUL
+# bytes, long text); the SQLite pass fuzzes as both.
+ROLES = ["office"] if os.environ.get("TEST_DATABASE_URL") else ["office", "volunteer"]
 
-@pytest.fixture(params=["office", "volunteer"])
+
+@pytest.fixture(params=ROLES)
 def api_schema(request, app, database, make):
     """Signed in as the office (who may do most), then as a resident who is also a volunteer."""
     limiter.enabled = False
@@ -40,6 +47,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=list(HealthCheck),
 )
 @pytest.mark.slow
+@pytest.mark.minutes
 def test_api_never_fails_and_keeps_its_contract(case):
     # Business rules may refuse schema-valid data with 422 (an unknown building, say), so the
     # check that every schema-valid body is accepted does not apply; every other check does.
