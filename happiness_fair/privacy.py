@@ -31,7 +31,8 @@ from .audit import AuditEvent
 from .bookings import access as booking_access
 from .bookings.models import Booking, BookingEvent, BookingPhoto
 from .catalogue import record as volunteer_record
-from .catalogue.models import Listing, Volunteer, VolunteerRecord
+from .catalogue import service as catalogue_service
+from .catalogue.models import Listing, VolunteerRecord
 from .concerns import privacy as concern_privacy
 from .database import utcnow
 from .errors import ValidationFailed
@@ -142,18 +143,12 @@ def _residents_of(user: User) -> list[Resident]:
     )
 
 
-def _volunteer_of(user: User) -> Volunteer | None:
-    return db.session.execute(
-        sa.select(Volunteer).where(Volunteer.user_id == user.id)
-    ).scalar_one_or_none()
-
-
 def export(user: User) -> dict:
     """Everything the service holds about her, as plain JSON."""
     residents = _residents_of(user)
     own = [r.id for r in residents if r.user_id == user.id]
     resident_ids = [r.id for r in residents]
-    volunteer = _volunteer_of(user)
+    volunteer = catalogue_service.volunteer_of(user)
     with_events = selectinload(Booking.events)
     made = db.session.execute(
         sa.select(Booking).where(Booking.booker_id == user.id).options(with_events)
@@ -440,7 +435,7 @@ def erase(user: User, password: str) -> None:
             db.session.delete(notification)  # it named her to the invitee
     db.session.execute(sa.delete(ManagerInvitation).where(ManagerInvitation.id.in_(gone)))
 
-    volunteer = _volunteer_of(user)
+    volunteer = catalogue_service.volunteer_of(user)
     if volunteer is not None:
         # Hours and services stay in the rankings, under the anonymous name.
         _unname_in_notifications(volunteer.id, user.name)

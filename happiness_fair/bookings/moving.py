@@ -21,12 +21,12 @@ from ..catalogue import service as catalogue_service
 from ..catalogue import stats as catalogue_stats
 from ..catalogue.models import Volunteer
 from ..database import utcnow
-from ..errors import Conflict
+from ..errors import Conflict, invalid
 from ..extensions import db
 from . import access, notices, pricing, reading, rules, timeline
 from .events import booking_moved
 from .models import Booking
-from .raising import check_date, invalid
+from .raising import check_date
 from .rules import Action, Relation
 
 

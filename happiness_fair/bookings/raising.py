@@ -21,7 +21,7 @@ from ..accounts.models import Resident, User
 from ..catalogue import service as catalogue_service
 from ..catalogue.models import Category, Listing, Volunteer
 from ..database import utcnow
-from ..errors import ValidationFailed
+from ..errors import invalid
 from ..extensions import db
 from ..places.clock import today
 from . import access, fees, notices, pricing, rules, timeline
@@ -36,10 +36,6 @@ _raisers: dict[str, Callable[[User, Resident, dict, str | None], Booking]] = {}
 def register_mode(mode: str, raise_booking: Callable[..., Booking]) -> None:
     """Called once at start-up by the part that raises bookings of this mode."""
     _raisers[mode] = raise_booking
-
-
-def invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(fields={field: [message]})
 
 
 def beneficiary_for(booker: User, beneficiary_id: int | None) -> Resident:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import crypto
@@ -18,6 +17,7 @@ from ..database import utcnow
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from .models import Volunteer, VolunteerRecord
+from .service import volunteer_of
 
 GENDERS = ("male", "female")
 
@@ -74,9 +74,7 @@ def _valid_id_number(text: str) -> bool:
 
 
 def _own(user: User) -> Volunteer:
-    volunteer = db.session.execute(
-        sa.select(Volunteer).where(Volunteer.user_id == user.id)
-    ).scalar_one_or_none()
+    volunteer = volunteer_of(user)
     if volunteer is None:
         raise Forbidden(_l("Only volunteers have a volunteer record."))
     return volunteer

@@ -72,15 +72,22 @@ def bounds(period: str, start: date | None, end: date | None, today: date) -> tu
     return start, end
 
 
-def summary(user: User, *, start: date, end: date, today: date, grid_id: int | None = None) -> dict:
-    """The lists for the caller's grids (the office: the whole community)."""
+def _grids_listed(user: User, grid_id: int | None) -> sa.Select:
+    """The grids the lists are for: the caller's (the office: the community's), or the one of
+    them asked for."""
     if not user.is_staff:
         raise Forbidden(_l("Only grid workers and the office see the lists."))
-    grids_stmt = sa.select(Grid).where(Grid.community_id == user.community_id)
+    stmt = sa.select(Grid).where(Grid.community_id == user.community_id)
     if not user.is_office:
-        grids_stmt = grids_stmt.where(Grid.id.in_(user.grid_ids or [0]))
+        stmt = stmt.where(Grid.id.in_(user.grid_ids or [0]))
     if grid_id is not None:
-        grids_stmt = grids_stmt.where(Grid.id == grid_id)
+        stmt = stmt.where(Grid.id == grid_id)
+    return stmt
+
+
+def summary(user: User, *, start: date, end: date, today: date, grid_id: int | None = None) -> dict:
+    """The lists for the caller's grids (the office: the whole community)."""
+    grids_stmt = _grids_listed(user, grid_id)
     grids = list(db.session.execute(grids_stmt.order_by(Grid.number)).scalars())
     return _lists(grids, start=start, end=end, today=today)
 
@@ -224,13 +231,7 @@ def problems(user: User, *, start: date, end: date, grid_id: int | None = None) 
     """The 问题清单 / 成果清单 itself: one row per concern raised in the range (the caller's grids;
     the office: the community), with its handler, due date, what was done and the call back.
     The place is the compound and building, never the flat: the list is printed."""
-    if not user.is_staff:
-        raise Forbidden(_l("Only grid workers and the office see the lists."))
-    grids_stmt = sa.select(Grid).where(Grid.community_id == user.community_id)
-    if not user.is_office:
-        grids_stmt = grids_stmt.where(Grid.id.in_(user.grid_ids or [0]))
-    if grid_id is not None:
-        grids_stmt = grids_stmt.where(Grid.id == grid_id)
+    grids_stmt = _grids_listed(user, grid_id)
     grids = {g.id: g.name for g in db.session.execute(grids_stmt).scalars()}
     lo = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
     hi = datetime.combine(end + timedelta(days=2), time.min, tzinfo=UTC)

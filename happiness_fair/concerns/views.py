@@ -281,6 +281,12 @@ def new():
     return render_template("concerns/new.html", **_new_context(me(), form, {}))
 
 
+# What the new-concern form shows by its fields; a message about any other field goes on top.
+_NEW_CONCERN_FIELDS = frozenset(
+    {"category", "description", "location_note", "photos", "unit", "room", "building_id", "for"}
+)
+
+
 @bp.post("/concerns/new")
 @photo_uploads
 @signed_in
@@ -298,40 +304,35 @@ def create():
         and not any(str(p.id) == form.get("for") for p in people)
     ):
         errors["for"] = [_("Choose whose home it is.")]
-    if not errors:
-        try:
-            concern = raising.raise_concern(user, data, form.get("request_key") or None)
-            for photo in cleaned:
-                photos.add_photo(user, concern.id, photo)
-        except (ValidationFailed, Conflict, Forbidden) as err:
-            db.session.rollback()
-            fields = {("photos" if k == "photo" else k): v for k, v in err.fields.items()}
-            errors = {k: [str(m) for m in v] for k, v in fields.items()} or {
-                "_schema": [err.text()]
-            }
-        else:
-            flash(
-                _("Your concern is sent to your grid. You will be told when it is taken up."),
-                "success",
-            )
-            return redirect(url_for(".concern", concern_id=concern.id), code=303)
-    # A refusal about a field the form shows differently goes at the top of the form.
-    shown = {
-        "category",
-        "description",
-        "location_note",
-        "photos",
-        "unit",
-        "room",
-        "building_id",
-        "for",
-    }
-    for key in list(errors):
-        if key not in shown and key != "_schema":
-            errors.setdefault("_schema", []).extend(errors.pop(key))
-    return render_template(
-        "concerns/new.html", **_new_context(user, form, errors), photos_lost=photos_sent() > 0
-    ), 422
+
+    def act():
+        concern = raising.raise_concern(user, data, form.get("request_key") or None)
+        for photo in cleaned:
+            photos.add_photo(user, concern.id, photo)
+        return concern
+
+    def again(errors: dict, _status: int):
+        # The photo refusals name "photo", the form's field is "photos"; a refusal about a field
+        # the form shows differently goes at the top of the form.
+        errors = {("photos" if k == "photo" else k): v for k, v in errors.items()}
+        for key in list(errors):
+            if key not in _NEW_CONCERN_FIELDS and key != "_schema":
+                errors.setdefault("_schema", []).extend(errors.pop(key))
+        return render_template(
+            "concerns/new.html", **_new_context(user, form, errors), photos_lost=photos_sent() > 0
+        ), 422
+
+    return attempt(
+        act,
+        errors=errors,
+        refusals=(ValidationFailed, Conflict, Forbidden),
+        status=422,
+        again=again,
+        then=lambda concern: done(
+            _("Your concern is sent to your grid. You will be told when it is taken up."),
+            url_for(".concern", concern_id=concern.id),
+        ),
+    )
 
 
 # --- her concerns, public ones nearby, one concern -------------------------------------------
@@ -462,26 +463,26 @@ def act(concern_id: int, slug: str):
     if request.method == "POST":
         form = kept_input()
         data, errors = load_form(schema)
-        if not errors:
-            found = reading.load_concern(concern_id)
-            try:
-                if slug == "report-back":
-                    moving.report_back(found, user, data["outcome"], data.get("note"))
-                elif slug == "to-booking":
-                    moving.to_booking(found, user, data)
-                else:
-                    moving.transition(found, user, action, **data)
-            except DomainError as err:
-                db.session.rollback()
-                errors = refusal_messages(err)
-                status = err.status
+        found = reading.load_concern(concern_id) if not errors else None
+
+        def move():
+            if slug == "report-back":
+                moving.report_back(found, user, data["outcome"], data.get("note"))
+            elif slug == "to-booking":
+                moving.to_booking(found, user, data)
             else:
-                flash(str(done_message), "success")
-                return redirect(url_for(".concern", concern_id=concern_id), code=303)
-        else:
-            status = 422
-        context = _concern_context(concern_id)
-    elif slug not in context["actions"]:
+                moving.transition(found, user, action, **data)
+
+        return attempt(
+            move,
+            errors=errors,
+            refusals=(DomainError,),
+            again=lambda errors, status: _act_page(
+                slug, title, form, errors, handlers, _concern_context(concern_id), status
+            ),
+            then=lambda _moved: done(done_message, url_for(".concern", concern_id=concern_id)),
+        )
+    if slug not in context["actions"]:
         if not user.is_staff:
             if context["people"]:
                 raise Conflict(_("This cannot be done now."))
@@ -492,6 +493,11 @@ def act(concern_id: int, slug: str):
         refusal = access.refusal(access.viewer_of(user), context["concern"], probe)
         errors = {"_schema": [refusal.text() if refusal else _("This cannot be done now.")]}
         status = 409
+    return _act_page(slug, title, form, errors, handlers, context, status)
+
+
+def _act_page(slug: str, title, form: dict, errors: dict, handlers: list, context: dict, status):
+    """A grid worker's move, one page: its form, the concern, and what refused it."""
     return (
         render_template(
             "concerns/act.html",
@@ -640,50 +646,50 @@ def categories_page():
     user = me()
     if not user.is_office:
         raise Forbidden(_("Only the office keeps the kinds of concern."))
-    form: dict = {}
-    errors: dict = {}
-    editing = None  # the code whose rename form the errors belong to
-    status = 200
-    if request.method == "POST":
-        form = kept_input()
-        code = form.get("code", "")
-        try:
-            if form.get("retire") or form.get("restore"):
-                target = form.get("retire") or form.get("restore")
-                categories.update_category(user, target, {"active": bool(form.get("restore"))})
-                flash(
-                    _("The kind of concern is used again.")
-                    if form.get("restore")
-                    else _("The kind of concern is retired: it is no longer offered."),
-                    "success",
-                )
-                return redirect(url_for(".categories_page"), code=303)
-            schema = ConcernCategoryPatchSchema if code else NewConcernCategorySchema
-            editing = code or None
-            data, errors = load_form(schema)
-            if not errors:
-                if code:
-                    categories.update_category(user, code, data)
-                    flash(_("The kind of concern is renamed."), "success")
-                else:
-                    categories.create_category(user, data)
-                    flash(_("The kind of concern is added."), "success")
-                return redirect(url_for(".categories_page"), code=303)
-            status = 422
-        except DomainError as err:
-            db.session.rollback()
-            errors = refusal_messages(err)
-            status = err.status
-    return (
-        render_template(
-            "concerns/categories.html",
-            categories=categories.categories(user.community_id, active_only=False),
-            counts=categories.category_counts(user.community_id),
-            form=form,
-            errors=errors,
-            editing=editing,
+
+    def page(form: dict, errors: dict, status: int = 200, editing: str | None = None):
+        # `editing`: the code whose rename form the errors belong to
+        return (
+            render_template(
+                "concerns/categories.html",
+                categories=categories.categories(user.community_id, active_only=False),
+                counts=categories.category_counts(user.community_id),
+                form=form,
+                errors=errors,
+                editing=editing,
+            ),
+            status,
+        )
+
+    if request.method == "GET":
+        return page({}, {})
+    form = kept_input()
+    code = form.get("code", "")
+    target = form.get("retire") or form.get("restore")
+    if target:
+        return attempt(
+            lambda: categories.update_category(user, target, {"active": bool(form.get("restore"))}),
+            again=lambda errors, status: page(form, errors, status),
+            refusals=(DomainError,),
+            then=lambda _category: done(
+                _("The kind of concern is used again.")
+                if form.get("restore")
+                else _("The kind of concern is retired: it is no longer offered."),
+                url_for(".categories_page"),
+            ),
+        )
+    data, errors = load_form(ConcernCategoryPatchSchema if code else NewConcernCategorySchema)
+    return attempt(
+        (lambda: categories.update_category(user, code, data))
+        if code
+        else (lambda: categories.create_category(user, data)),
+        errors=errors,
+        refusals=(DomainError,),
+        again=lambda errors, status: page(form, errors, status, editing=code or None),
+        then=lambda _category: done(
+            _("The kind of concern is renamed.") if code else _("The kind of concern is added."),
+            url_for(".categories_page"),
         ),
-        status,
     )
 
 
@@ -702,46 +708,58 @@ def helpers_page():
     user = me()
     if not user.is_office:
         raise Forbidden(_("Only the office appoints micro-grid helpers."))
-    form: dict = {}
+
+    def page(form: dict, errors: dict, chosen: list[int], status: int = 200):
+        return (
+            render_template(
+                "concerns/helpers.html",
+                helpers=micro_grid.micro_grid_helpers(user),
+                buildings=_buildings(user),
+                compounds=places.compound_names(user.community_id),
+                chosen=chosen,
+                form=form,
+                errors=errors,
+            ),
+            status,
+        )
+
+    if request.method == "GET":
+        return page({}, {}, [])
+    form = kept_input()
+    chosen = _checked_ids(request.form.getlist("building_ids"))
+
+    def again(errors: dict, status: int):
+        return page(form, errors, chosen, status)
+
+    if form.get("end"):
+        ended = form["end"]
+        if not (ended.isdigit() and len(ended) < 10):
+            return redirect(url_for(".helpers_page"), code=303)
+        return attempt(
+            lambda: micro_grid.appoint_micro_grid_helper(user, int(ended), []),
+            refusals=(DomainError,),
+            again=again,
+            then=lambda _ended: done(_("The appointment is ended."), url_for(".helpers_page")),
+        )
+    phone = form.get("phone", "").strip()
     errors: dict = {}
-    chosen: list[int] = []
-    status = 200
-    if request.method == "POST":
-        form = kept_input()
-        chosen = _checked_ids(request.form.getlist("building_ids"))
-        try:
-            if form.get("end"):
-                ended = form["end"]
-                if ended.isdigit() and len(ended) < 10:
-                    micro_grid.appoint_micro_grid_helper(user, int(ended), [])
-                    flash(_("The appointment is ended."), "success")
-                return redirect(url_for(".helpers_page"), code=303)
-            phone = form.get("phone", "").strip()
-            if not phone:
-                errors = {"phone": [_("Enter the resident's phone number.")]}
-            elif not chosen:
-                errors = {"building_ids": [_("Choose at least one building.")]}
-            else:
-                resident = micro_grid.resident_with_account(user, phone)
-                micro_grid.appoint_micro_grid_helper(user, resident.id, chosen)
-                message = _("%(name)s now helps in these buildings.", name=resident.name)
-                flash(message, "success")
-                return redirect(url_for(".helpers_page"), code=303)
-            status = 422
-        except DomainError as err:
-            db.session.rollback()
-            errors = refusal_messages(err)
-            status = err.status
-    compounds = places.compound_names(user.community_id)
-    return (
-        render_template(
-            "concerns/helpers.html",
-            helpers=micro_grid.micro_grid_helpers(user),
-            buildings=_buildings(user),
-            compounds=compounds,
-            chosen=chosen,
-            form=form,
-            errors=errors,
+    if not phone:
+        errors = {"phone": [_("Enter the resident's phone number.")]}
+    elif not chosen:
+        errors = {"building_ids": [_("Choose at least one building.")]}
+
+    def appoint():
+        resident = micro_grid.resident_with_account(user, phone)
+        micro_grid.appoint_micro_grid_helper(user, resident.id, chosen)
+        return resident
+
+    return attempt(
+        appoint,
+        errors=errors,
+        refusals=(DomainError,),
+        again=again,
+        then=lambda resident: done(
+            _("%(name)s now helps in these buildings.", name=resident.name),
+            url_for(".helpers_page"),
         ),
-        status,
     )

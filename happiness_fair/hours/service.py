@@ -17,6 +17,7 @@ from ..accounts.models import User
 from ..bookings.events import booking_moved
 from ..bookings.models import Booking, BookingEvent
 from ..bookings.rules import Action, BookingStatus
+from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer
 from ..catalogue.stats import star_thresholds, stars_for
 from ..database import page_of, utcnow
@@ -215,16 +216,10 @@ def add_manual(actor: User, data: dict[str, Any]) -> HoursRecord:
     return record
 
 
-def _own_volunteer(user: User) -> Volunteer | None:
-    return db.session.execute(
-        sa.select(Volunteer).where(Volunteer.user_id == user.id)
-    ).scalar_one_or_none()
-
-
 def request_correction(user: User, record_id: int, minutes: int, reason: str) -> HoursCorrection:
     """A volunteer asks for one of his own records to be put right."""
     record = visible_record(user, record_id)
-    volunteer = _own_volunteer(user)
+    volunteer = catalogue_service.volunteer_of(user)
     if volunteer is None or record.volunteer_id != volunteer.id:
         raise Forbidden(_l("Only the volunteer himself asks for a correction."))
     if minutes == record.minutes:
@@ -318,7 +313,7 @@ def _scope(user: User) -> sa.ColumnElement[bool]:
                 HoursRecord.grid_id.in_(user.grid_ids),
             )
         )
-    volunteer = _own_volunteer(user)
+    volunteer = catalogue_service.volunteer_of(user)
     if volunteer is not None:
         parts.append(HoursRecord.volunteer_id == volunteer.id)
     if not parts:
@@ -363,7 +358,7 @@ def corrections_for(user: User, status: str | None, page: int, per_page: int):
     parts = []
     if user.is_office:
         parts.append(HoursCorrection.community_id == user.community_id)
-    volunteer = _own_volunteer(user)
+    volunteer = catalogue_service.volunteer_of(user)
     if volunteer is not None:
         parts.append(HoursCorrection.volunteer_id == volunteer.id)
     if not parts:
@@ -395,7 +390,7 @@ def set_person_in_charge(actor: User, name: str) -> Community:
 def summary_of(user: User) -> dict[str, Any]:
     """A volunteer's own standing: all-time verified minutes, services (walk-ins at his fair
     stalls included), his star level and how far the next one is."""
-    volunteer = _own_volunteer(user)
+    volunteer = catalogue_service.volunteer_of(user)
     if volunteer is None:
         raise Forbidden(_l("Only volunteers have hours."))
     minutes = volunteer.verified_minutes

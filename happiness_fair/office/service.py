@@ -15,6 +15,7 @@ from ..bookings import reading
 from ..bookings.models import Booking
 from ..bookings.rules import BookingStatus
 from ..catalogue import record as volunteer_record
+from ..catalogue import service as catalogue_service
 from ..catalogue.models import Category, Listing, Volunteer, VolunteerStatus
 from ..database import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -247,9 +248,7 @@ def _check_range(first: date | None, last: date | None) -> None:
 
 
 def own_volunteer(user: User) -> Volunteer:
-    volunteer = db.session.execute(
-        sa.select(Volunteer).where(Volunteer.user_id == user.id)
-    ).scalar_one_or_none()
+    volunteer = catalogue_service.volunteer_of(user)
     if volunteer is None:
         raise Forbidden(_l("Only volunteers ask for a certificate."))
     return volunteer

@@ -245,27 +245,32 @@ def calendar_page():
     year = request.values.get("year", type=int) or today().year
     if not 2000 <= year <= 2100:
         year = today().year
-    errors = {}
-    rows = None
-    if request.method == "POST":  # one row a day, its kind chosen from a list (calendar.py)
-        rows = calendar.rows_from_form(request.form)
-        items, errors, where = calendar.days_from_rows(rows)
-        if not errors:
-            try:
-                calendar.set_year(me(), year, items)
-            except DomainError as err:
-                errors = calendar.row_errors(err.fields or {-1: [err.text()]}, where)
-            else:
-                flash(_("The calendar for %(year)s is saved.", year=year), "success")
-                return redirect(url_for(".calendar_page", year=year), code=303)
-    days = calendar.days_of(current_user.community_id, date(year, 1, 1), date(year, 12, 31))
-    rows = rows if rows is not None else calendar.rows_of(days)
-    status = 422 if errors else 200
-    source = calendar.year_source(current_user.community_id, year)
-    return render_template(
-        "office/calendar.html", year=year, rows=rows, errors=errors, source=source,
-        kinds=calendar.KIND_NAMES,
-    ), status  # fmt: skip
+
+    def page(rows, errors: dict):
+        days = calendar.days_of(current_user.community_id, date(year, 1, 1), date(year, 12, 31))
+        rows = rows if rows is not None else calendar.rows_of(days)
+        source = calendar.year_source(current_user.community_id, year)
+        return render_template(
+            "office/calendar.html", year=year, rows=rows, errors=errors, source=source,
+            kinds=calendar.KIND_NAMES,
+        ), 422 if errors else 200  # fmt: skip
+
+    if request.method == "GET":
+        return page(None, {})
+    rows = calendar.rows_from_form(request.form)  # one row a day, its kind chosen from a list
+    items, errors, where = calendar.days_from_rows(rows)
+    if errors:
+        return page(rows, errors)
+    return attempt(
+        lambda: calendar.set_year(me(), year, items),
+        refusals=(DomainError,),
+        roll_back=False,
+        again=lambda errors, _status: page(rows, calendar.row_errors(errors, where)),
+        then=lambda _days: done(
+            _("The calendar for %(year)s is saved.", year=year),
+            url_for(".calendar_page", year=year),
+        ),
+    )
 
 
 @bp.get("/hours")

@@ -20,14 +20,6 @@ from .models import Team, TeamMember
 MAX_ID = 2**31 - 1
 
 
-def _volunteer_of(user: User | None) -> Volunteer | None:
-    if user is None:
-        return None
-    return db.session.execute(
-        sa.select(Volunteer).where(Volunteer.user_id == user.id)
-    ).scalar_one_or_none()
-
-
 def member_ids(team_id: int) -> list[int]:
     return list(
         db.session.execute(
@@ -60,7 +52,7 @@ def members(team: Team) -> list[Volunteer]:
 
 
 def is_leader(user: User | None, team: Team) -> bool:
-    volunteer = _volunteer_of(user)
+    volunteer = catalogue_service.volunteer_of(user) if user is not None else None
     return volunteer is not None and volunteer.id == team.leader_volunteer_id
 
 
@@ -69,7 +61,7 @@ def visible_teams(user: User) -> list[Team]:
     to; to anyone else none."""
     stmt = sa.select(Team).where(Team.community_id == user.community_id)
     if not user.is_staff:
-        volunteer = _volunteer_of(user)
+        volunteer = catalogue_service.volunteer_of(user)
         if volunteer is None:
             return []
         stmt = stmt.where(
@@ -189,7 +181,7 @@ def add_member(user: User, team: Team, volunteer_id: int) -> Team:
 def remove_member(user: User, team: Team, volunteer_id: int) -> None:
     """The leader or the office takes a member off; a member may leave himself. The leader
     stays until the office names another."""
-    volunteer = _volunteer_of(user)
+    volunteer = catalogue_service.volunteer_of(user)
     himself = volunteer is not None and volunteer.id == volunteer_id
     if not (himself or user.is_office or is_leader(user, team)):
         raise Forbidden(_l("Only the member himself, the team's leader or the office may do this."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from ..catalogue import service as catalogue_service
 from ..forms import load_form
 from ..validation import BaseSchema
 from ..web import me, said_and_gone, signed_in
@@ -33,7 +34,7 @@ def _refused(errors: dict) -> None:
 @signed_in
 def teams_page():
     user = me()
-    mine = service._volunteer_of(user)
+    mine = catalogue_service.volunteer_of(user)
     teams = [
         {
             "team": team,
