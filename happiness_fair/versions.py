@@ -55,6 +55,14 @@ WATCHED: dict[str, tuple[str, ...]] = {
     "hours_month_totals": (HOURS,),
 }
 USER_COLUMNS_SHOWN = ("name",)
+
+
+def watch(table: str, *names: str) -> None:
+    """A part whose table feeds another part's cached answers says so at start-up (fairs'
+    walk-ins are counted in hours' totals, so a walk-in moves the hours version)."""
+    WATCHED[table] = tuple(dict.fromkeys((*WATCHED.get(table, ()), *names)))
+
+
 NAMES = (CATEGORIES, CATALOGUE, WAIVERS, CALENDAR, HOURS)
 _MAX_ENTRIES = 2000  # per name: waiver rules per community, calendar ranges, ...
 
@@ -317,7 +325,9 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
             if request.if_none_match.contains_weak(digest):
                 return _with_validators(_not_modified(etag))
             cache = None if page else _response_cache()
-            key = (request.root_url, digest)
+            # A fixed-size key: the host (answers may carry absolute links) is hashed in,
+            # so a long Host header cannot make a small answer a large entry.
+            key = hashlib.blake2b(f"{request.root_url} {digest}".encode(), digest_size=12).digest()
             stored = cache.get(key) if cache is not None else None
             if stored is not None:
                 return _from_cache(stored)

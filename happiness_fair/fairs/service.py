@@ -461,7 +461,9 @@ def on_booking_moved(booking: Booking, *, action: Action, **_details) -> None:
 def init_app(app) -> None:
     raising.register_mode("fair", raise_fair_booking)
     booking_moved.connect(on_booking_moved)
-    totals.register_rows("walk_ins", walk_in_rows)
+    totals.register_rows(
+        "walk_ins", walk_in_rows, tables=(WalkIn.__tablename__, FairDay.__tablename__)
+    )
 
 
 # --- walk-ins -----------------------------------------------------------------------------------

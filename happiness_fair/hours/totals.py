@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .. import versions
 from ..catalogue import stats
 from ..extensions import db
 from .models import HoursDayTotal, HoursMonthTotal, HoursRecord, Source
@@ -87,9 +88,12 @@ def split_range(first: date | None, last: date | None):
 _more_rows: dict[str, Callable[..., sa.Select]] = {}
 
 
-def register_rows(name: str, rows: Callable[..., sa.Select]) -> None:
-    """Called once at start-up by the part that keeps them (again is a no-op)."""
+def register_rows(name: str, rows: Callable[..., sa.Select], tables: tuple[str, ...]) -> None:
+    """Called once at start-up by the part that keeps them (again is a no-op); a change to
+    `tables`, which the rows read, moves the hours version (the honour board's cached answer)."""
     _more_rows[name] = rows
+    for table in tables:
+        versions.watch(table, versions.HOURS)
 
 
 def rows_in_range(

@@ -16,7 +16,7 @@ from ..errors import Conflict, Forbidden, ValidationFailed
 from ..forms import kept_input, load_form
 from ..hours import service as hours
 from ..hours import views as hours_views
-from ..web import attempt, done, me, page_number, signed_in
+from ..web import attempt, done, me, page_number, pages_for, signed_in
 from . import service
 from .views import CertificateForm
 
@@ -80,7 +80,7 @@ def _hours_page(status: int = 200, cert_form=None, cert_errors=None):
             cert_form=cert_form or {},
             cert_errors=cert_errors or {},
             page=page,
-            pages=max(1, -(-total // PER_PAGE)),
+            pages=pages_for(total, PER_PAGE),
         ),
         status,
     )

@@ -122,3 +122,28 @@ def test_walk_ins_alone_are_services_in_his_summary_with_no_minutes(api, app, ma
     barber, _day = _fair_day_with_walk_ins(api, app, make, world, names=("老陈",))
     summary = api.as_(barber.account_user).get("/hours/summary").json
     assert (summary["verified_minutes"], summary["services"]) == (0, 1)
+
+
+def test_the_public_honour_board_counts_a_walk_in_at_once(api, app, make, world):
+    """Anonymous callers get the honour board from the response cache: a walk-in recorded at a
+    stall (fairs' tables feed hours' totals) moves its version, so the next caller sees it."""
+    barber, day = _fair_day_with_walk_ins(api, app, make, world, names=("老陈",))
+    attended = api.as_(world.office).post(
+        f"/fair-days/{day['id']}/attendance", json={"volunteer_ids": [barber.id]}
+    )
+    assert attended.status_code in (200, 201), attended.json
+    visitor = app.test_client()
+    url = f"/api/v1/honour-board?community_id={world.community.id}&period=month"
+
+    def services() -> int:
+        [line] = visitor.get(url).get_json()["items"]
+        return line["services"]
+
+    assert services() == 1
+    assert services() == 1  # the second answer comes from the cache
+    [first] = api.as_(barber.account_user).get(f"/fair-days/{day['id']}/walk-ins").json["items"]
+    walked = api.as_(barber.account_user).post(
+        f"/fair-days/{day['id']}/walk-ins", json={"stall_id": first["stall_id"], "name": "周阿姨"}
+    )
+    assert walked.status_code == 201, walked.json
+    assert services() == 2

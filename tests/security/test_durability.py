@@ -55,7 +55,9 @@ def _postgres_admin_url() -> str | None:
     return url if url.startswith(("postgres://", "postgresql://")) else None
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# The PostgreSQL case reaches the database TEST_DATABASE_URL names by itself (`database`: the
+# PostgreSQL pass keeps it).
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.database)])
 def database_for_server(request, tmp_path):
     """A database of the test's own: a SQLite file, or a temporary PostgreSQL database."""
     if request.param == "sqlite":
