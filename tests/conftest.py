@@ -86,20 +86,23 @@ def database_url(tmp_path_factory) -> str:
     return given.set(database=own).render_as_string(hide_password=False)
 
 
+def app_settings(database_url: str) -> dict:
+    """The suite's app: cheap password hashing, rate limits of its own, cookies over http."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 8192,
+        "RATELIMIT_KEY_PREFIX": f"hf-test-{uuid.uuid4().hex[:8]}",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+    }
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "PASSWORD_HASH_TIME_COST": 1,
-            "PASSWORD_HASH_MEMORY_KIB": 8192,
-            "RATELIMIT_KEY_PREFIX": f"hf-test-{uuid.uuid4().hex[:8]}",
-            "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
-        }
-    )
+    app = create_app(app_settings(database_url))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:

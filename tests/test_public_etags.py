@@ -6,20 +6,8 @@ back to 沈** disappears at once (order 67 art. 16): the old ETag no longer matc
 # ruff: noqa: F811
 from __future__ import annotations
 
-import pytest
-
-from tests.bookings.conftest import World, act, advance, book, plumbing, world  # noqa: F401
+from tests.bookings.conftest import World, act, advance, book, plumbing, shown, world  # noqa: F401
 from tests.factories import tomorrow  # noqa: F401
-
-
-@pytest.fixture
-def shown(api, world):
-    """沈林益 chose to show his full name."""
-    response = api.as_(world.plumber.account_user).patch(
-        "/me/volunteer", json={"show_full_name": True}
-    )
-    assert response.status_code == 200
-    return world
 
 
 def _public_paths(world):

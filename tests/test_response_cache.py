@@ -9,7 +9,6 @@ answer."""
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 
@@ -17,19 +16,10 @@ from happiness_fair import create_app
 from happiness_fair.config import load_config
 from happiness_fair.extensions import db
 from happiness_fair.response_cache import ENTRY_OVERHEAD_BYTES, ResponseCache, StoredAnswer
-from tests.bookings.conftest import World, act, advance, book, plumbing, world  # noqa: F401
+from tests.bookings.conftest import World, act, advance, book, plumbing, shown, world  # noqa: F401
+from tests.conftest import app_settings
 from tests.factories import PASSWORD, tomorrow  # noqa: F401
 from tests.helpers import ApiClient, sign_in_page
-
-
-@pytest.fixture
-def shown(api, world):
-    """沈林益 chose to show his full name."""
-    response = api.as_(world.plumber.account_user).patch(
-        "/me/volunteer", json={"show_full_name": True}
-    )
-    assert response.status_code == 200
-    return world
 
 
 def _catalogue(world) -> str:
@@ -234,17 +224,7 @@ def test_the_setting_switches_the_cache_off(tmp_path, monkeypatch):
 @pytest.fixture
 def other_worker(database_url, committed):
     """A second app on the same database, as a second gunicorn worker is: its own memory."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "PASSWORD_HASH_TIME_COST": 1,
-            "PASSWORD_HASH_MEMORY_KIB": 8192,
-            "RATELIMIT_KEY_PREFIX": f"hf-test-{uuid.uuid4().hex[:8]}",
-            "SESSION_COOKIE_SECURE": False,
-        }
-    )
+    app = create_app(app_settings(database_url))
     yield app
     with app.app_context():
         db.session.remove()

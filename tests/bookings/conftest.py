@@ -132,3 +132,13 @@ def advance(act, world):
         return response.json
 
     return advance
+
+
+@pytest.fixture
+def shown(api, world):
+    """沈林益 chose to show his full name."""
+    response = api.as_(world.plumber.account_user).patch(
+        "/me/volunteer", json={"show_full_name": True}
+    )
+    assert response.status_code == 200
+    return world
