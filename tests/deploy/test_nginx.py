@@ -231,7 +231,10 @@ def _no_answer(port, *, tls, host, sni=None):
 
 def test_a_foreign_host_gets_no_answer_from_the_app(nginx):
     app, http_port, https_port, _logs = nginx
-    assert _get(https_port, "GET", "/healthz")[0] == 200  # the site's own name still works
+    status, headers, _ = _get(https_port, "GET", "/healthz")
+    assert status == 200  # the site's own name still works
+    # A worker logs just after it has answered: wait for that line before counting.
+    app.served_by([headers["x-request-id"]])
     before = len(app.access())
     # The site's certificate name in the handshake but another Host header; another name in both;
     # no name at all (a scanner going by address); and plain http with a stranger's name.
