@@ -189,9 +189,30 @@ def _qualifies(volunteer: Volunteer, booking: Booking) -> bool:
     )
 
 
-def relations(viewer: Viewer, booking: Booking) -> set[Relation]:
+# What relations() reads besides the booking: the viewer and his account's roles and grids.
+_HELD_TABLES = _VIEWER_TABLES | {"users", "user_roles", "staff_grids"}
+
+
+def relations(viewer: Viewer, booking: Booking) -> frozenset[Relation]:
     """Every way this person stands to the booking. A candidate is anyone who could take it,
-    whatever its state (so a volunteer a moment too late hears 409, not 404)."""
+    whatever its state (so a volunteer a moment too late hears 409, not 404).
+
+    Worked out once per transaction for each set of the booking's facts it reads (a booking in a
+    list is asked some eight times: what it shows, its quote, its contact, its actions)."""
+    key = (
+        "held",
+        viewer.user.id,
+        booking.booker_id,
+        booking.beneficiary_id,
+        booking.community_id,
+        booking.grid_id,
+        booking.volunteer_id,
+        booking.category_id,
+    )
+    return versions.memo(key, _HELD_TABLES, lambda: _relations(viewer, booking))
+
+
+def _relations(viewer: Viewer, booking: Booking) -> frozenset[Relation]:
     user = viewer.user
     held: set[Relation] = set()
     if booking.booker_id == user.id or booking.beneficiary_id in viewer.resident_ids:
@@ -207,7 +228,7 @@ def relations(viewer: Viewer, booking: Booking) -> set[Relation]:
             held.add(Relation.volunteer)
         elif Relation.party not in held and _qualifies(volunteer, booking):
             held.add(Relation.candidate)
-    return held
+    return frozenset(held)
 
 
 def can_see(viewer: Viewer, booking: Booking) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
@@ -159,9 +160,11 @@ ESCALATE_AFTER = timedelta(hours=24)
 MINUTES_RANGE = (1, 720)
 
 
+@functools.cache
 def decide(action: Action, status: BookingStatus, relation: Relation) -> Verdict:
     """Judge one attempted move; checked in the order 404, 403, 409 so nobody learns more than
-    their relation entitles them to."""
+    their relation entitles them to. (The table never changes, so each answer is kept: a list
+    of bookings asks it for every move of every booking.)"""
     action, status, relation = Action(action), BookingStatus(status), Relation(relation)
     if relation is Relation.none:
         return Verdict.NOT_FOUND
@@ -295,7 +298,13 @@ def relation_for(
 ) -> Relation:
     """The relation a person acts in: the best of those he holds; for one who may not see the
     booking, none, except a candidate a moment too late to accept it (he hears 409, not 404)."""
-    held = frozenset(held)
+    return _relation_for(action, status, frozenset(held), visible)
+
+
+@functools.cache
+def _relation_for(
+    action: Action, status: BookingStatus, held: frozenset[Relation], visible: bool
+) -> Relation:
     if not visible:
         if action is Action.accept and Relation.candidate in held:
             return Relation.candidate

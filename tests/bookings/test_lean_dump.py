@@ -1,0 +1,109 @@
+"""The bookings' lean dump (api/plain_dump.py) writes exactly what marshmallow would: every
+booking answer below is dumped both ways and compared, for each state, each kind of viewer,
+with photos, quotes, contacts and timelines."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import marshmallow as ma
+import pytest
+
+from happiness_fair.api.plain_dump import PlainDump
+from tests.bookings.test_photos import png_bytes, upload
+
+
+@pytest.fixture
+def both_ways(monkeypatch):
+    """Every lean dump, next to marshmallow's own dump of the same object."""
+    pairs = []
+    lean = PlainDump.dump
+
+    def dump(self, obj, *, many=None):
+        mine = lean(self, obj, many=many)
+        pairs.append((mine, ma.Schema.dump(self, obj, many=many)))
+        return mine
+
+    monkeypatch.setattr(PlainDump, "dump", dump)
+    return pairs
+
+
+def test_every_booking_answer_is_what_marshmallow_would_write(
+    api, world, book, advance, act, both_ways
+):
+    open_request = book(description="厨房水龙头漏水")
+    upload(api, world.grandma_user, open_request["id"], png_bytes())
+    named = book(listing_id=world.listing.id)
+    states = {"requested": open_request, "named": named}
+    for state in ("accepted", "in_progress", "completed", "confirmed", "disputed", "cancelled"):
+        booking = book(user=world.son, beneficiary_id=world.grandma.id)
+        states[state] = booking
+        advance(booking["id"], state)
+    act(world.grid_worker, states["confirmed"]["id"], "follow-up", outcome="solved")
+
+    people = (
+        world.grandma_user, world.son, world.plumber.account_user,
+        world.plumber2.account_user, world.grid_worker, world.office, world.neighbour.account_user,
+    )  # fmt: skip
+    for user in people:
+        as_user = api.as_(user)
+        assert as_user.get("/bookings?per_page=100").status_code == 200
+        for booking in states.values():
+            as_user.get(f"/bookings/{booking['id']}")
+    assert api.as_(world.plumber2.account_user).get("/jobs").status_code == 200
+
+    dumped = [mine for mine, _ in both_ways]
+    assert len(dumped) > 60
+    assert any(b["photos"] for b in dumped) and any(b["volunteer_contact"] for b in dumped)
+    assert any(b["completed_at"] and len(b["events"]) > 3 for b in dumped)
+    assert any(b["quote"]["labour_fee_fen"] is None for b in dumped)  # a volunteer's view
+    for mine, theirs in both_ways:
+        assert mine == theirs
+
+
+class Odd(PlainDump):
+    when = ma.fields.DateTime(allow_none=True)
+    day = ma.fields.Date()
+    count = ma.fields.Integer(data_key="n")
+    name = ma.fields.String(attribute="label")
+    flag = ma.fields.Boolean()
+    tags = ma.fields.List(ma.fields.String())
+    inner = ma.fields.Nested(lambda: Inner(), allow_none=True)
+    many = ma.fields.Nested(lambda: Inner(many=True))
+
+
+class Inner(ma.Schema):
+    at = ma.fields.DateTime()
+    n = ma.fields.Integer()
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        {},  # every field missing: left out, as marshmallow leaves it out
+        {"when": None, "day": None, "count": None, "label": None, "flag": None, "inner": None},
+        {"count": True, "label": 12, "flag": 1, "tags": ["a", 3]},  # other types than declared
+        {
+            "when": datetime(2026, 11, 30, 8, 5, tzinfo=UTC),
+            "day": date(2026, 12, 1),
+            "count": 7,
+            "label": "沈**",
+        },
+        {"day": datetime(2026, 12, 1, 9, 30), "unknown": "dropped"},
+        {
+            "inner": {"at": datetime(2026, 1, 1, 0, 0), "n": 2, "x": 1},
+            "many": [{"n": 1}, {"n": 2.0}],
+        },
+    ],
+)
+def test_odd_values_are_written_as_marshmallow_writes_them(obj):
+    assert Odd().dump(obj) == ma.Schema.dump(Odd(), obj)
+    assert Odd(many=True).dump([obj, obj]) == ma.Schema.dump(Odd(many=True), [obj, obj])
+
+
+def test_an_object_that_is_not_a_dict_goes_through_marshmallow():
+    class Row:
+        count = 3
+        label = "x"
+
+    assert Odd().dump(Row()) == {"n": 3, "name": "x"}
