@@ -389,14 +389,3 @@ def init_app(app, blueprints: list[ApiBlueprint]) -> HappinessApi:
         )
 
     return api
-
-
-def lean_json(payload: dict, status: int = 200):
-    """A hot answer written without marshmallow (issue 22): plain dicts and lists in exactly
-    the shape the operation's response schema documents (the schema stays in @blp.response for
-    the OpenAPI document; a test checks that both give the same JSON), serialised by orjson
-    with sorted keys like every other answer."""
-    import orjson
-
-    body = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
-    return current_app.response_class(body, status=status, mimetype="application/json")

@@ -2,11 +2,11 @@
 without walking marshmallow's field machinery for every value of every row.
 
 A page of 20 bookings, each with its timeline, is some 3,000 `Field.serialize` calls, a fifth of
-the request; the views the API builds are already plain dicts of the right types, so a dump has
-only to keep the declared fields and write dates in ISO 8601. The schema stays the one the
-OpenAPI document describes; a value of another type than expected (or an object that is not a
-dict) goes through marshmallow's own field, so the answer never differs
-(`tests/bookings/test_lean_dump.py`).
+the request; the views the API builds are already plain dicts (or plain objects) of the right
+types, so a dump has only to keep the declared fields and write dates in ISO 8601. The schema
+stays the one the OpenAPI document describes; a value of another type than expected goes
+through marshmallow's own field, so the answer never differs (`tests/bookings/test_lean_dump.py`,
+`tests/test_query_budgets.py`).
 """
 
 from __future__ import annotations
@@ -49,20 +49,30 @@ def _converter(field: fields.Field) -> Convert:
     )
 
 
+_MISSING = object()
+
+
 def _compile(schema: ma.Schema) -> Callable[[Any], dict]:
-    """One object's dump by this schema: the lean path for a dict, marshmallow's own for anything
-    else (an ORM object, say)."""
+    """One object's dump by this schema: a dict's keys or an object's attributes, each left out
+    when it is not there, as marshmallow reads them."""
     if schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]:
         raise TypeError(f"{type(schema).__name__} has dump hooks: leave it to marshmallow")
     plan = [
         (field.attribute or name, field.data_key or name, _converter(field))
         for name, field in schema.dump_fields.items()
     ]
+    if any("." in attribute for attribute, _key, _convert in plan):
+        raise TypeError(f"{type(schema).__name__} reads a dotted attribute")
 
     def dump(obj: Any) -> dict:
-        if not isinstance(obj, dict):
-            return ma.Schema.dump(schema, obj, many=False)
-        return {key: convert(obj[name]) for name, key, convert in plan if name in obj}
+        if isinstance(obj, dict):
+            return {key: convert(obj[name]) for name, key, convert in plan if name in obj}
+        out = {}
+        for name, key, convert in plan:
+            value = getattr(obj, name, _MISSING)
+            if value is not _MISSING:
+                out[key] = convert(value)
+        return out
 
     return dump
 

@@ -4,6 +4,8 @@ level for the hours he has given."""
 
 from __future__ import annotations
 
+import bisect
+import functools
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -59,8 +61,14 @@ def star_level(
     configuration because local schemes differ (Beijing: 100/200/500/800/1000)."""
     if verified_minutes < 0:
         raise ValueError(f"verified minutes cannot be negative: {verified_minutes}")
+    return bisect.bisect_right(_marks_in_minutes(tuple(thresholds_hours)), verified_minutes)
+
+
+@functools.cache
+def _marks_in_minutes(thresholds_hours: tuple[int, ...]) -> tuple[int, ...]:
+    """The thresholds, checked, in minutes: worked out once (a ranking asks for every row)."""
     check_star_thresholds(thresholds_hours)
-    return sum(1 for hours in thresholds_hours if verified_minutes >= hours * 60)
+    return tuple(hours * 60 for hours in thresholds_hours)
 
 
 def mask_name(name: str) -> str:

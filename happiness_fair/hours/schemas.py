@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from ..api.base import PageArgs
+from ..api.plain_dump import PlainDump
 from ..validation import BaseSchema, TrimmedString, between, id_field, length, one_of
 from .models import CorrectionStatus, HoursStatus, Source
 from .rules import RankingPeriod
@@ -131,7 +132,7 @@ class RankedVolunteerSchema(ma.Schema):
     star_level = fields.Integer()
 
 
-class VolunteerRankingSchema(ma.Schema):
+class VolunteerRankingSchema(PlainDump):
     from_ = fields.Date(data_key="from", allow_none=True)
     to = fields.Date(allow_none=True)
     items = fields.List(fields.Nested(RankedVolunteerSchema))
@@ -145,7 +146,7 @@ class GridLineSchema(ma.Schema):
     volunteers = fields.Integer()
 
 
-class GridTableSchema(ma.Schema):
+class GridTableSchema(PlainDump):
     from_ = fields.Date(data_key="from", allow_none=True)
     to = fields.Date(allow_none=True)
     items = fields.List(fields.Nested(GridLineSchema))

@@ -101,9 +101,12 @@ def test_odd_values_are_written_as_marshmallow_writes_them(obj):
     assert Odd(many=True).dump([obj, obj]) == ma.Schema.dump(Odd(many=True), [obj, obj])
 
 
-def test_an_object_that_is_not_a_dict_goes_through_marshmallow():
+def test_an_objects_attributes_are_read_as_marshmallow_reads_them():
     class Row:
         count = 3
         label = "x"
+        day = date(2026, 12, 1)
+        inner = None
 
-    assert Odd().dump(Row()) == {"n": 3, "name": "x"}
+    assert Odd().dump(Row()) == ma.Schema.dump(Odd(), Row())
+    assert Odd().dump(Row()) == {"n": 3, "name": "x", "day": "2026-12-01", "inner": None}
