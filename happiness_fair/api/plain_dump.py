@@ -11,11 +11,13 @@ through marshmallow's own field, so the answer never differs (`tests/bookings/te
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from marshmallow import fields
+from marshmallow import fields, missing
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 
 Convert = Callable[[Any], Any]
@@ -23,66 +25,101 @@ Convert = Callable[[Any], Any]
 # The Python types each simple field writes unchanged (marshmallow's own dump returns them as
 # they are); anything else is handed to the field.
 _AS_IS = {fields.Integer: (int,), fields.String: (str,), fields.Boolean: (bool,)}
+_DEEPEST = 8  # nesting beyond this (a schema that nests itself) is left to marshmallow
 
 
-def _converter(field: fields.Field) -> Convert:
-    if isinstance(field, fields.Nested):
-        inner = _compile(field.schema)
+class _Unsupported(Exception):
+    """Something in the schema only marshmallow's own dump writes right."""
+
+
+def _converter(field: fields.Field, depth: int) -> Convert:
+    if field.dump_default is not missing:
+        raise _Unsupported("a dump default")
+    if type(field) is fields.Nested:
+        inner = _compile(field.schema, depth + 1)
         if field.many or field.schema.many:
             return lambda value: None if value is None else [inner(item) for item in value]
         return lambda value: None if value is None else inner(value)
-    if isinstance(field, fields.List):
-        item = _converter(field.inner)
+    if type(field) is fields.List:
+        item = _converter(field.inner, depth)
         return lambda value: None if value is None else [item(v) for v in value]
     if type(field) in (fields.Date, fields.DateTime) and field.format in (None, "iso"):
-        kind = field.OBJ_TYPE
+        kind = dt.datetime if type(field) is fields.DateTime else dt.date
         return lambda value: (
-            value.isoformat()
-            if type(value).__name__ == kind
-            else field._serialize(value, None, None)
+            value.isoformat() if type(value) is kind else field._serialize(value, None, None)
         )
     types = _AS_IS.get(type(field))
     if types is None or getattr(field, "as_string", False):
-        raise TypeError(f"plain_dump cannot write a {type(field).__name__} field")
+        raise _Unsupported(type(field).__name__)
     return lambda value: (
         value if value is None or type(value) in types else field._serialize(value, None, None)
     )
 
 
-_MISSING = object()
-
-
-def _compile(schema: ma.Schema) -> Callable[[Any], dict]:
-    """One object's dump by this schema: a dict's keys or an object's attributes, each left out
-    when it is not there, as marshmallow reads them."""
+def _compile(schema: ma.Schema, depth: int = 0) -> Callable[[Any], dict]:
+    """One object's dump by this schema: a plain dict's keys or a plain object's attributes,
+    each left out when it is not there, as marshmallow reads them; any other object (a
+    mapping of another kind, a row) goes through marshmallow's own dump."""
+    if depth > _DEEPEST:
+        raise _Unsupported("nesting this deep")
     if schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]:
-        raise TypeError(f"{type(schema).__name__} has dump hooks: leave it to marshmallow")
+        raise _Unsupported("dump hooks")
+    if type(schema).get_attribute is not ma.Schema.get_attribute:
+        raise _Unsupported("its own get_attribute")
     plan = [
-        (field.attribute or name, field.data_key or name, _converter(field))
+        (
+            name if field.attribute is None else field.attribute,
+            field.data_key if field.data_key is not None else name,
+            _converter(field, depth),
+        )
         for name, field in schema.dump_fields.items()
     ]
     if any("." in attribute for attribute, _key, _convert in plan):
-        raise TypeError(f"{type(schema).__name__} reads a dotted attribute")
+        raise _Unsupported("a dotted attribute")
+
+    names = [name for name, _key, _convert in plan]
+    writes = [(key, convert) for _name, key, convert in plan]
 
     def dump(obj: Any) -> dict:
-        if isinstance(obj, dict):
-            return {key: convert(obj[name]) for name, key, convert in plan if name in obj}
-        out = {}
-        for name, key, convert in plan:
-            value = getattr(obj, name, _MISSING)
-            if value is not _MISSING:
-                out[key] = convert(value)
-        return out
+        if type(obj) is dict:  # a key first, then an attribute: marshmallow's own order
+            values = [obj[name] if name in obj else getattr(obj, name, missing) for name in names]
+        elif obj is None or hasattr(obj, "__getitem__"):
+            return ma.Schema.dump(schema, obj, many=False)
+        else:
+            values = [getattr(obj, name, missing) for name in names]
+        return {
+            key: convert(value)
+            for (key, convert), value in zip(writes, values, strict=True)
+            if value is not missing
+        }
 
     return dump
 
 
+def is_lean(schema: ma.Schema) -> bool:
+    """Whether this schema's dump takes the lean path (or falls back to marshmallow's)."""
+    try:
+        _compile(schema)
+    except _Unsupported:
+        return False
+    return True
+
+
 class PlainDump(ma.Schema):
-    """A schema whose `dump` takes the lean path, for itself and its nested schemas."""
+    """A schema whose `dump` takes the lean path, for itself and its nested schemas, when
+    everything in it is of the kinds above; otherwise marshmallow's own."""
 
     def dump(self, obj: Any, *, many: bool | None = None):
+        many = self.many if many is None else bool(many)
         lean = self.__dict__.get("_lean")
         if lean is None:
-            lean = self.__dict__["_lean"] = _compile(self)
-        many = self.many if many is None else bool(many)
-        return [lean(item) for item in obj] if many else lean(obj)
+            try:
+                lean = _compile(self)
+            except _Unsupported:
+                lean = functools.partial(ma.Schema.dump, self, many=False)
+            self.__dict__["_lean"] = lean
+        if many:
+            if obj is None:
+                return ma.Schema.dump(self, obj, many=True)
+            return [lean(item) for item in obj]
+        return lean(obj)

@@ -197,11 +197,16 @@ def relations(viewer: Viewer, booking: Booking) -> frozenset[Relation]:
     """Every way this person stands to the booking. A candidate is anyone who could take it,
     whatever its state (so a volunteer a moment too late hears 409, not 404).
 
-    Worked out once per transaction for each set of the booking's facts it reads (a booking in a
-    list is asked some eight times: what it shows, its quote, its contact, its actions)."""
+    Worked out once per transaction for this viewer and the booking's facts it reads (a booking
+    in a list is asked some eight times: what it shows, its quote, its contact, its actions).
+    A change to his roles, grids, skills or residents counts once the session has flushed it,
+    which every writer does before anything asks again."""
+    volunteer = viewer.volunteer
     key = (
         "held",
-        viewer.user.id,
+        id(viewer),  # the entry holds the viewer, so no other can take its id while it lives
+        viewer.user.community_id,
+        volunteer.status if volunteer is not None else None,
         booking.booker_id,
         booking.beneficiary_id,
         booking.community_id,
@@ -209,7 +214,7 @@ def relations(viewer: Viewer, booking: Booking) -> frozenset[Relation]:
         booking.volunteer_id,
         booking.category_id,
     )
-    return versions.memo(key, _HELD_TABLES, lambda: _relations(viewer, booking))
+    return versions.memo(key, _HELD_TABLES, lambda: (viewer, _relations(viewer, booking)))[1]
 
 
 def _relations(viewer: Viewer, booking: Booking) -> frozenset[Relation]:

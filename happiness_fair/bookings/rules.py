@@ -298,7 +298,8 @@ def relation_for(
 ) -> Relation:
     """The relation a person acts in: the best of those he holds; for one who may not see the
     booking, none, except a candidate a moment too late to accept it (he hears 409, not 404)."""
-    return _relation_for(action, status, frozenset(held), visible)
+    held = frozenset(r if type(r) is Relation else Relation(r) for r in held)
+    return _relation_for(Action(action), BookingStatus(status), held, visible)
 
 
 @functools.cache

@@ -4,12 +4,17 @@ with photos, quotes, contacts and timelines."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, date, datetime
+from decimal import Decimal
+from types import MappingProxyType
 
 import marshmallow as ma
 import pytest
 
-from happiness_fair.api.plain_dump import PlainDump
+from happiness_fair.api.plain_dump import PlainDump, is_lean
+from happiness_fair.bookings.schemas import BookingSchema
+from happiness_fair.hours.schemas import GridTableSchema, VolunteerRankingSchema
 from tests.bookings.test_photos import png_bytes, upload
 
 
@@ -94,11 +99,75 @@ class Inner(ma.Schema):
             "inner": {"at": datetime(2026, 1, 1, 0, 0), "n": 2, "x": 1},
             "many": [{"n": 1}, {"n": 2.0}],
         },
+        {"count": ma.missing, "label": Decimal("3.5"), "flag": None, "tags": None},
+        {"when": None, "many": [None, {"n": 1}]},
+        defaultdict(lambda: None, {"count": 1}),  # other mappings: marshmallow's own reading
+        MappingProxyType({"count": 1}),
     ],
 )
 def test_odd_values_are_written_as_marshmallow_writes_them(obj):
     assert Odd().dump(obj) == ma.Schema.dump(Odd(), obj)
     assert Odd(many=True).dump([obj, obj]) == ma.Schema.dump(Odd(many=True), [obj, obj])
+
+
+def test_a_missing_list_is_read_as_marshmallow_reads_it():
+    """A plain dict without the key: marshmallow then reads the attribute (a dict's `items`)."""
+
+    class Page(PlainDump):
+        items = ma.fields.List(ma.fields.Integer())
+        total = ma.fields.Integer()
+
+    assert Page().dump({"total": 1, "items": [1, 2]}) == {"total": 1, "items": [1, 2]}
+    with pytest.raises(TypeError):
+        ma.Schema.dump(Page(), {"total": 1})
+    with pytest.raises(TypeError):
+        Page().dump({"total": 1})
+    assert Page(many=True).dump(None) == ma.Schema.dump(Page(many=True), None)
+
+
+class Pluck(PlainDump):
+    inner = ma.fields.Pluck(Inner, "n")
+
+
+class Defaulted(PlainDump):
+    n = ma.fields.Integer(dump_default=5)
+    x = ma.fields.Integer(data_key="")
+
+
+class Node(PlainDump):
+    n = ma.fields.Integer()
+    children = ma.fields.List(ma.fields.Nested(lambda: Node()))
+
+
+class Rfc(PlainDump):
+    class Meta:
+        datetimeformat = "rfc"
+
+    at = ma.fields.DateTime()
+
+
+class Dotted(PlainDump):
+    x = ma.fields.Integer(attribute="a.b")
+
+
+@pytest.mark.parametrize(
+    ("schema", "obj"),
+    [
+        (Pluck, {"inner": {"n": 1}}),
+        (Defaulted, {"x": 1}),
+        (Node, {"n": 1, "children": [{"n": 2, "children": [{"n": 3, "children": []}]}]}),
+        (Rfc, {"at": datetime(2026, 11, 30, 8, 5, tzinfo=UTC)}),
+        (Dotted, {"a": {"b": 3}}),
+    ],
+)
+def test_what_the_lean_path_does_not_know_is_left_to_marshmallow(schema, obj):
+    assert schema().dump(obj) == ma.Schema.dump(schema(), obj)
+    assert not is_lean(schema())
+
+
+def test_the_busy_answers_take_the_lean_path():
+    assert is_lean(BookingSchema())
+    assert is_lean(VolunteerRankingSchema()) and is_lean(GridTableSchema())
 
 
 def test_an_objects_attributes_are_read_as_marshmallow_reads_them():

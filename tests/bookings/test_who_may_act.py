@@ -152,3 +152,22 @@ def test_a_booking_that_does_not_exist_is_404_even_for_huge_ids(api, world):
         assert api.as_(world.office).get(f"/bookings/{booking_id}").status_code == 404
         response = api.as_(world.office).post(f"/bookings/{booking_id}/cancel", json={})
         assert response.status_code == 404
+
+
+def test_how_a_person_stands_to_a_booking_is_worked_out_for_each_viewer(app, world, book):
+    """relations() keeps its answer for the transaction, but never hands one viewer's answer
+    to another: a son who manages 张奶奶 is a party to her booking, whatever an incomplete view
+    of him said first."""
+    from happiness_fair.accounts.models import User
+    from happiness_fair.bookings import access
+    from happiness_fair.bookings.models import Booking
+    from happiness_fair.bookings.rules import Relation
+    from happiness_fair.extensions import db
+
+    booking_id = book()["id"]  # 张奶奶 books for herself
+    with app.test_request_context():
+        booking = db.session.get(Booking, booking_id)
+        son = db.session.get(User, world.son.id)
+        knows_nothing = access.Viewer(user=son, volunteer=None, resident_ids=frozenset())
+        assert access.relations(knows_nothing, booking) == frozenset()
+        assert access.relations(access.viewer_of(son), booking) == {Relation.party}

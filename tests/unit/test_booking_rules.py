@@ -346,3 +346,20 @@ def test_a_no_show_is_reported_from_the_service_day_on_and_once():
     assert can_report_no_show(day, day, already_reported=False)
     assert can_report_no_show(day, date(2026, 12, 6), already_reported=False)
     assert not can_report_no_show(day, day, already_reported=True)
+
+
+def test_the_kept_relation_answers_the_same_to_names_and_members():
+    """relation_for keeps its answers: a move named as text gets the member's answer, in the
+    Relation enum, whichever form was asked first."""
+    from happiness_fair.bookings.rules import relation_for
+
+    assert relation_for("accept", "accepted", ["candidate"], visible=False) is Relation.candidate
+    assert (
+        relation_for(Action.accept, BookingStatus.accepted, [Relation.candidate], visible=False)
+        is Relation.candidate
+    )
+    assert relation_for("confirm", "completed", ["party"], visible=True) is Relation.party
+    assert (
+        relation_for(Action.confirm, BookingStatus.completed, {Relation.party}, visible=True)
+        is Relation.party
+    )
