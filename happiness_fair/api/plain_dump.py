@@ -28,6 +28,9 @@ _AS_IS = {fields.Integer: (int,), fields.String: (str,), fields.Boolean: (bool,)
 _DEEPEST = 8  # nesting beyond this (a schema that nests itself) is left to marshmallow
 
 
+_ABSENT = object()
+
+
 class _Unsupported(Exception):
     """Something in the schema only marshmallow's own dump writes right."""
 
@@ -77,21 +80,21 @@ def _compile(schema: ma.Schema, depth: int = 0) -> Callable[[Any], dict]:
     if any("." in attribute for attribute, _key, _convert in plan):
         raise _Unsupported("a dotted attribute")
 
-    names = [name for name, _key, _convert in plan]
-    writes = [(key, convert) for _name, key, convert in plan]
-
     def dump(obj: Any) -> dict:
         if type(obj) is dict:  # a key first, then an attribute: marshmallow's own order
-            values = [obj[name] if name in obj else getattr(obj, name, missing) for name in names]
+            read = obj.get
         elif obj is None or hasattr(obj, "__getitem__"):
             return ma.Schema.dump(schema, obj, many=False)
         else:
-            values = [getattr(obj, name, missing) for name in names]
-        return {
-            key: convert(value)
-            for (key, convert), value in zip(writes, values, strict=True)
-            if value is not missing
-        }
+            read = functools.partial(getattr, obj)
+        out = {}
+        for name, key, convert in plan:
+            value = read(name, _ABSENT)
+            if value is _ABSENT:
+                value = getattr(obj, name, missing)
+            if value is not missing:
+                out[key] = convert(value)
+        return out
 
     return dump
 

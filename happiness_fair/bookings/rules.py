@@ -335,10 +335,10 @@ def allowed_actions(
     by the table alone, or, given the booking's facts and the moment, with every condition as
     well (what the API's `actions` and the pages' buttons show)."""
     status = BookingStatus(status)
-    held = {Relation(held)} if isinstance(held, str) else {Relation(r) for r in held}
+    held = frozenset({Relation(held)} if isinstance(held, str) else {Relation(r) for r in held})
     moves = []
     for action in Action:
-        relation = relation_for(action, status, held, visible=visible)
+        relation = _relation_for(action, status, held, visible)
         if facts is None or now is None:
             if decide(action, status, relation) is Verdict.ALLOWED:
                 moves.append(action)
