@@ -134,13 +134,11 @@ def _job(booking: Booking, viewer) -> dict:
 def _residents_of(user: User) -> list[Resident]:
     """Her own resident record and the family members she manages."""
     managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == user.id)
-    return list(
-        db.session.execute(
-            sa.select(Resident)
-            .where(sa.or_(Resident.user_id == user.id, Resident.id.in_(managed)))
-            .order_by(Resident.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Resident)
+        .where(sa.or_(Resident.user_id == user.id, Resident.id.in_(managed)))
+        .order_by(Resident.id)
+    ).all()
 
 
 def export(user: User) -> dict:
@@ -309,11 +307,9 @@ def _rows(model, volunteer) -> list:
     """A volunteer's rows of a table keyed by volunteer_id (certificates and their requests)."""
     if volunteer is None:
         return []
-    return list(
-        db.session.execute(
-            sa.select(model).where(model.volunteer_id == volunteer.id).order_by(model.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(model).where(model.volunteer_id == volunteer.id).order_by(model.id)
+    ).all()
 
 
 def _strip_booking(stmt_where) -> None:

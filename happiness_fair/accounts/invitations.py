@@ -186,17 +186,15 @@ def withdraw(actor: User, invitation_id: int) -> None:
 
 def managers_and_invitations(resident: Resident) -> tuple[list[User], list[ManagerInvitation]]:
     managers = managers_of(resident)
-    waiting = list(
-        db.session.execute(
-            sa.select(ManagerInvitation)
-            .where(
-                ManagerInvitation.resident_id == resident.id,
-                ManagerInvitation.status == InvitationStatus.pending,
-                ManagerInvitation.expires_at > utcnow(),
-            )
-            .order_by(ManagerInvitation.id)
-        ).scalars()
-    )
+    waiting = db.session.scalars(
+        sa.select(ManagerInvitation)
+        .where(
+            ManagerInvitation.resident_id == resident.id,
+            ManagerInvitation.status == InvitationStatus.pending,
+            ManagerInvitation.expires_at > utcnow(),
+        )
+        .order_by(ManagerInvitation.id)
+    ).all()
     return managers, waiting
 
 

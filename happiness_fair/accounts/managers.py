@@ -10,11 +10,9 @@ from .models import Resident, ResidentManager, User
 
 def managers_of(resident: Resident) -> list[User]:
     """The accounts that manage her, oldest first; for her own family page."""
-    return list(
-        db.session.execute(
-            sa.select(User)
-            .join(ResidentManager, ResidentManager.user_id == User.id)
-            .where(ResidentManager.resident_id == resident.id)
-            .order_by(ResidentManager.created_at, User.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(User)
+        .join(ResidentManager, ResidentManager.user_id == User.id)
+        .where(ResidentManager.resident_id == resident.id)
+        .order_by(ResidentManager.created_at, User.id)
+    ).all()

@@ -125,14 +125,12 @@ def own_resident(user: User) -> Resident | None:
 
 def household(user: User) -> list[Resident]:
     """The people this account manages (not herself)."""
-    return list(
-        db.session.execute(
-            sa.select(Resident)
-            .join(ResidentManager, ResidentManager.resident_id == Resident.id)
-            .where(ResidentManager.user_id == user.id)
-            .order_by(Resident.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Resident)
+        .join(ResidentManager, ResidentManager.resident_id == Resident.id)
+        .where(ResidentManager.user_id == user.id)
+        .order_by(Resident.id)
+    ).all()
 
 
 def people_to_book_for(user: User, chosen_id: int | None = None) -> list[Resident]:

@@ -19,31 +19,27 @@ def _active(community_id: int | None):
 
 def active_with_role(community_id: int, role: Role) -> list[int]:
     """The ids of the community's active accounts with this role, in a stable order."""
-    return list(
-        db.session.execute(
-            sa.select(User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == role, *_active(community_id))
-            .order_by(User.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == role, *_active(community_id))
+        .order_by(User.id)
+    ).all()
 
 
 def grid_worker_ids(grid_id: int, community_id: int | None = None) -> list[int]:
     """The grid's active grid workers, longest-serving first."""
-    return list(
-        db.session.execute(
-            sa.select(User.id)
-            .join(staff_grids, staff_grids.c.user_id == User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                staff_grids.c.grid_id == grid_id,
-                UserRole.role == Role.grid_worker,
-                *_active(community_id),
-            )
-            .order_by(User.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(User.id)
+        .join(staff_grids, staff_grids.c.user_id == User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            staff_grids.c.grid_id == grid_id,
+            UserRole.role == Role.grid_worker,
+            *_active(community_id),
+        )
+        .order_by(User.id)
+    ).all()
 
 
 def grid_watchers(community_id: int, grid_id: int) -> list[int]:

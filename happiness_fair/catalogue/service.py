@@ -207,11 +207,9 @@ def community_volunteers(
 
 def _categories(category_ids: list[int]) -> list[Category]:
     wanted = set(category_ids)
-    found = list(
-        db.session.execute(
-            sa.select(Category).where(Category.id.in_(wanted)).order_by(Category.position)
-        ).scalars()
-    )
+    found = db.session.scalars(
+        sa.select(Category).where(Category.id.in_(wanted)).order_by(Category.position)
+    ).all()
     if len(found) != len(wanted):
         raise ValidationFailed(fields={"category_ids": [_("No such category.")]})
     return found
@@ -219,13 +217,11 @@ def _categories(category_ids: list[int]) -> list[Category]:
 
 def _grids(community_id: int, grid_ids: list[int]) -> list[Grid]:
     wanted = set(grid_ids)
-    found = list(
-        db.session.execute(
-            sa.select(Grid)
-            .where(Grid.id.in_(wanted), Grid.community_id == community_id)
-            .order_by(Grid.number)
-        ).scalars()
-    )
+    found = db.session.scalars(
+        sa.select(Grid)
+        .where(Grid.id.in_(wanted), Grid.community_id == community_id)
+        .order_by(Grid.number)
+    ).all()
     if len(found) != len(wanted):
         raise ValidationFailed(fields={"grid_ids": [_("No such grid in your community.")]})
     return found
@@ -443,13 +439,11 @@ def create_listing(user: User, data: dict) -> Listing:
 def own_listings(user: User) -> list[Listing]:
     """All of his listings, in the catalogue or paused, for his own page."""
     volunteer = own_volunteer(user)
-    return list(
-        db.session.execute(
-            sa.select(Listing)
-            .where(Listing.volunteer_id == volunteer.id)
-            .order_by(Listing.active.desc(), Listing.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Listing)
+        .where(Listing.volunteer_id == volunteer.id)
+        .order_by(Listing.active.desc(), Listing.id)
+    ).all()
 
 
 def visible_listing(user: User | None, listing_id: int) -> Listing:

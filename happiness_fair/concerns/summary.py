@@ -95,11 +95,9 @@ def summary(user: User, *, start: date, end: date, today: date, grid_id: int | N
 def community_totals(community_id: int, start: date, end: date, today: date) -> dict:
     """The dashboard's concern figures: the lists of every grid, added up; the median days to
     done over every concern done in the range."""
-    grids = list(
-        db.session.execute(
-            sa.select(Grid).where(Grid.community_id == community_id).order_by(Grid.number)
-        ).scalars()
-    )
+    grids = db.session.scalars(
+        sa.select(Grid).where(Grid.community_id == community_id).order_by(Grid.number)
+    ).all()
     result = _lists(grids, start=start, end=end, today=today, keep_days=True)
     keys = ("raised", "handed_over", "done", "reported_back", "satisfied", "overdue")
     totals = {k: sum(r[k] for r in result["items"]) for k in keys}
@@ -113,20 +111,18 @@ def _lists(grids: list, *, start: date, end: date, today: date, keep_days: bool 
     # and keep exactness with _day() below.
     lo = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
     hi = datetime.combine(end + timedelta(days=2), time.min, tzinfo=UTC)
-    concerns = list(
-        db.session.execute(
-            sa.select(Concern).where(
-                Concern.grid_id.in_(grid_ids or [0]),
-                sa.or_(
-                    Concern.created_at.between(lo, hi),
-                    Concern.handed_over_at.between(lo, hi),
-                    Concern.done_at.between(lo, hi),
-                    Concern.reported_back_at.between(lo, hi),
-                    Concern.due_on.between(start, end),
-                ),
-            )
-        ).scalars()
-    )
+    concerns = db.session.scalars(
+        sa.select(Concern).where(
+            Concern.grid_id.in_(grid_ids or [0]),
+            sa.or_(
+                Concern.created_at.between(lo, hi),
+                Concern.handed_over_at.between(lo, hi),
+                Concern.done_at.between(lo, hi),
+                Concern.reported_back_at.between(lo, hi),
+                Concern.due_on.between(start, end),
+            ),
+        )
+    ).all()
 
     def inside(day: date | None) -> bool:
         return day is not None and start <= day <= end

@@ -51,19 +51,17 @@ def seed(community: Community) -> bool:
     grid = db.session.execute(
         sa.select(Grid).where(Grid.community_id == community.id, Grid.number == 1)
     ).scalar_one()
-    listings = list(
-        db.session.execute(
-            sa.select(Listing)
-            .join(Volunteer, Volunteer.id == Listing.volunteer_id)
-            .where(
-                Listing.community_id == community.id,
-                Listing.fair.is_(True),
-                Listing.active.is_(True),
-                Volunteer.status == VolunteerStatus.approved,
-            )
-            .order_by(Listing.id)
-        ).scalars()
-    )
+    listings = db.session.scalars(
+        sa.select(Listing)
+        .join(Volunteer, Volunteer.id == Listing.volunteer_id)
+        .where(
+            Listing.community_id == community.id,
+            Listing.fair.is_(True),
+            Listing.active.is_(True),
+            Volunteer.status == VolunteerStatus.approved,
+        )
+        .order_by(Listing.id)
+    ).all()
     today = clock.today()
     coming = today + timedelta(days=(5 - today.weekday()) % 7 or 7)  # the next Saturday
     days = []

@@ -16,14 +16,12 @@ def grid_of(fair_day) -> Grid | None:
 
 def fair_listings_of(volunteer) -> list[Listing]:
     """The volunteer's active services offered at fairs: what he may sign up a stall for."""
-    return list(
-        db.session.execute(
-            sa.select(Listing)
-            .where(
-                Listing.volunteer_id == volunteer.id,
-                Listing.active.is_(True),
-                Listing.fair.is_(True),
-            )
-            .order_by(Listing.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Listing)
+        .where(
+            Listing.volunteer_id == volunteer.id,
+            Listing.active.is_(True),
+            Listing.fair.is_(True),
+        )
+        .order_by(Listing.id)
+    ).all()

@@ -225,18 +225,16 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
 def _booked_at(stall_ids: list[int]) -> list[Booking]:
     if not stall_ids:
         return []
-    return list(
-        db.session.execute(
-            sa.select(Booking)
-            .join(SlotBooking, SlotBooking.booking_id == Booking.id)
-            .where(
-                SlotBooking.stall_id.in_(stall_ids),
-                SlotBooking.released.is_(False),
-                Booking.status == BookingStatus.accepted,
-            )
-            .order_by(Booking.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Booking)
+        .join(SlotBooking, SlotBooking.booking_id == Booking.id)
+        .where(
+            SlotBooking.stall_id.in_(stall_ids),
+            SlotBooking.released.is_(False),
+            Booking.status == BookingStatus.accepted,
+        )
+        .order_by(Booking.id)
+    ).all()
 
 
 def _end_stall(stall: Stall, actor: User, reason: str, now) -> int:

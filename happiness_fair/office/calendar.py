@@ -52,13 +52,11 @@ def published_days(year: int) -> list[CalendarDay] | None:
 
 
 def _saved(community_id: int, first: date, last: date) -> list[CalendarDay]:
-    return list(
-        db.session.execute(
-            sa.select(CalendarDay)
-            .where(CalendarDay.community_id == community_id, CalendarDay.day.between(first, last))
-            .order_by(CalendarDay.day)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(CalendarDay)
+        .where(CalendarDay.community_id == community_id, CalendarDay.day.between(first, last))
+        .order_by(CalendarDay.day)
+    ).all()
 
 
 def year_source(community_id: int, year: int) -> str:

@@ -230,13 +230,11 @@ def certificates_of(user: User, volunteer_id: int) -> list[Certificate]:
     volunteer = _volunteer_here(user, volunteer_id)
     if not (user.is_office or volunteer.user_id == user.id):
         raise NotFound()
-    return list(
-        db.session.execute(
-            sa.select(Certificate)
-            .where(Certificate.volunteer_id == volunteer.id)
-            .order_by(Certificate.id.desc())
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.volunteer_id == volunteer.id)
+        .order_by(Certificate.id.desc())
+    ).all()
 
 
 # --- certificates on request (办法 art. 14) -------------------------------------------------------
@@ -293,13 +291,11 @@ def request_certificate(
 
 def my_certificate_requests(user: User) -> list[CertificateRequest]:
     volunteer = own_volunteer(user)
-    return list(
-        db.session.execute(
-            sa.select(CertificateRequest)
-            .where(CertificateRequest.volunteer_id == volunteer.id)
-            .order_by(CertificateRequest.id.desc())
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(CertificateRequest)
+        .where(CertificateRequest.volunteer_id == volunteer.id)
+        .order_by(CertificateRequest.id.desc())
+    ).all()
 
 
 def certificate_requests(user: User, status: str | None) -> list[CertificateRequest]:
@@ -308,13 +304,9 @@ def certificate_requests(user: User, status: str | None) -> list[CertificateRequ
     stmt = sa.select(CertificateRequest).where(CertificateRequest.community_id == user.community_id)
     if status:
         stmt = stmt.where(CertificateRequest.status == status)
-    return list(
-        db.session.execute(
-            stmt.order_by((CertificateRequest.status != "requested"), CertificateRequest.id).limit(
-                200
-            )
-        ).scalars()
-    )
+    return db.session.scalars(
+        stmt.order_by((CertificateRequest.status != "requested"), CertificateRequest.id).limit(200)
+    ).all()
 
 
 def _waiting_request(user: User, request_id: int) -> CertificateRequest:
@@ -370,13 +362,11 @@ def my_certificates(user: User) -> list[Certificate]:
 def certificate_by_serial(user: User, serial: str) -> list[Certificate]:
     """The office finds any certificate of its community again by its serial."""
     require_office(user)
-    return list(
-        db.session.execute(
-            sa.select(Certificate).where(
-                Certificate.community_id == user.community_id, Certificate.serial == serial
-            )
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Certificate).where(
+            Certificate.community_id == user.community_id, Certificate.serial == serial
+        )
+    ).all()
 
 
 # --- the audit log ------------------------------------------------------------------------------

@@ -32,11 +32,9 @@ def in_natural_order(buildings: list[Building]) -> list[Building]:
 
 def buildings_of(community_id: int) -> list[Building]:
     return in_natural_order(
-        list(
-            db.session.execute(
-                sa.select(Building).join(Compound).where(Building.community_id == community_id)
-            ).scalars()
-        )
+        db.session.scalars(
+            sa.select(Building).join(Compound).where(Building.community_id == community_id)
+        ).all()
     )
 
 
@@ -55,8 +53,6 @@ def grids_of(community_id: int) -> list:
     """The community's grids in their order, for choosing which ones a volunteer serves."""
     from .models import Grid
 
-    return list(
-        db.session.execute(
-            sa.select(Grid).where(Grid.community_id == community_id).order_by(Grid.number)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Grid).where(Grid.community_id == community_id).order_by(Grid.number)
+    ).all()

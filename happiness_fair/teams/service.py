@@ -21,34 +21,28 @@ MAX_ID = 2**31 - 1
 
 
 def member_ids(team_id: int) -> list[int]:
-    return list(
-        db.session.execute(
-            sa.select(TeamMember.volunteer_id)
-            .where(TeamMember.team_id == team_id)
-            .order_by(TeamMember.joined_at, TeamMember.volunteer_id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(TeamMember.volunteer_id)
+        .where(TeamMember.team_id == team_id)
+        .order_by(TeamMember.joined_at, TeamMember.volunteer_id)
+    ).all()
 
 
 def team_ids_of(volunteer_id: int) -> list[int]:
-    return list(
-        db.session.execute(
-            sa.select(TeamMember.team_id)
-            .where(TeamMember.volunteer_id == volunteer_id)
-            .order_by(TeamMember.team_id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(TeamMember.team_id)
+        .where(TeamMember.volunteer_id == volunteer_id)
+        .order_by(TeamMember.team_id)
+    ).all()
 
 
 def members(team: Team) -> list[Volunteer]:
-    return list(
-        db.session.execute(
-            sa.select(Volunteer)
-            .join(TeamMember, TeamMember.volunteer_id == Volunteer.id)
-            .where(TeamMember.team_id == team.id)
-            .order_by(TeamMember.joined_at, Volunteer.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Volunteer)
+        .join(TeamMember, TeamMember.volunteer_id == Volunteer.id)
+        .where(TeamMember.team_id == team.id)
+        .order_by(TeamMember.joined_at, Volunteer.id)
+    ).all()
 
 
 def is_leader(user: User | None, team: Team) -> bool:
@@ -204,17 +198,15 @@ def leave_all(volunteer_id: int) -> None:
 
 def approved_volunteers(community_id: int) -> list[Volunteer]:
     """Whom a team may take: the community's approved volunteers (for the pages' choosers)."""
-    return list(
-        db.session.execute(
-            sa.select(Volunteer)
-            .join(User, User.id == Volunteer.user_id)
-            .where(
-                Volunteer.community_id == community_id,
-                Volunteer.status == VolunteerStatus.approved,
-            )
-            .order_by(User.name, Volunteer.id)
-        ).scalars()
-    )
+    return db.session.scalars(
+        sa.select(Volunteer)
+        .join(User, User.id == Volunteer.user_id)
+        .where(
+            Volunteer.community_id == community_id,
+            Volunteer.status == VolunteerStatus.approved,
+        )
+        .order_by(User.name, Volunteer.id)
+    ).all()
 
 
 # --- told at start-up: rankings by team, a volunteer's teams on his card --------------------
