@@ -26,9 +26,7 @@ Convert = Callable[[Any], Any]
 # they are); anything else is handed to the field.
 _AS_IS = {fields.Integer: (int,), fields.String: (str,), fields.Boolean: (bool,)}
 _DEEPEST = 8  # nesting beyond this (a schema that nests itself) is left to marshmallow
-
-
-_ABSENT = object()
+_ABSENT = object()  # a key not in the dict (marshmallow then reads the attribute)
 
 
 class _Unsupported(Exception):

@@ -37,7 +37,7 @@ def categories(community_id: int | None, *, active_only: bool = True) -> list[Co
     )
     if active_only:
         stmt = stmt.where(ConcernCategory.active.is_(True))
-    return list(db.session.execute(stmt).scalars())
+    return db.session.scalars(stmt).all()
 
 
 def category_by_code(community_id: int, code: str) -> ConcernCategory | None:

@@ -28,7 +28,7 @@ def handlers_of(user: User, *, include_inactive: bool = False) -> list[Handler]:
     stmt = sa.select(Handler).where(Handler.community_id == user.community_id)
     if not include_inactive:
         stmt = stmt.where(Handler.active.is_(True))
-    return list(db.session.execute(stmt.order_by(Handler.kind, Handler.name)).scalars())
+    return db.session.scalars(stmt.order_by(Handler.kind, Handler.name)).all()
 
 
 def suggested_handler(concern: Concern, handlers: list[Handler]) -> Handler | None:

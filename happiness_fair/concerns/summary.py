@@ -88,7 +88,7 @@ def _grids_listed(user: User, grid_id: int | None) -> sa.Select:
 def summary(user: User, *, start: date, end: date, today: date, grid_id: int | None = None) -> dict:
     """The lists for the caller's grids (the office: the whole community)."""
     grids_stmt = _grids_listed(user, grid_id)
-    grids = list(db.session.execute(grids_stmt.order_by(Grid.number)).scalars())
+    grids = db.session.scalars(grids_stmt.order_by(Grid.number)).all()
     return _lists(grids, start=start, end=end, today=today)
 
 

@@ -223,7 +223,7 @@ def _buildings(user: User) -> list[Building]:
         stmt = stmt.where(Building.id.in_(access.helper_buildings(user.id) or [0]))
     else:
         return []
-    return list(db.session.execute(stmt.order_by(Building.compound_id, Building.id)).scalars())
+    return db.session.scalars(stmt.order_by(Building.compound_id, Building.id)).all()
 
 
 def _new_context(user, form: dict, errors: dict) -> dict:

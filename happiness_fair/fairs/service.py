@@ -538,7 +538,7 @@ def walk_ins_of(user: User, fair_day_id: int) -> list[WalkIn]:
         if volunteer is None:
             raise Forbidden(_l("Only volunteers and the community office see walk-ins."))
         stmt = stmt.where(WalkIn.volunteer_id == volunteer.id)
-    return list(db.session.execute(stmt.order_by(WalkIn.id)).scalars())
+    return db.session.scalars(stmt.order_by(WalkIn.id)).all()
 
 
 @dataclasses.dataclass

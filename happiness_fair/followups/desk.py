@@ -34,7 +34,7 @@ def buildings_for(user: User) -> list[Building]:
     )
     if not user.is_office:
         stmt = stmt.where(Building.grid_id.in_(user.grid_ids))
-    return places.in_natural_order(list(db.session.execute(stmt).scalars()))
+    return places.in_natural_order(db.session.scalars(stmt).all())
 
 
 def resident_for(user: User, resident_id: int) -> Resident:

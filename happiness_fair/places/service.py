@@ -11,7 +11,7 @@ from .models import Building, Community, Compound
 
 
 def communities() -> list[Community]:
-    return list(db.session.execute(sa.select(Community).order_by(Community.id)).scalars())
+    return db.session.scalars(sa.select(Community).order_by(Community.id)).all()
 
 
 def natural_key(name: str) -> tuple:

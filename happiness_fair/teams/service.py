@@ -63,7 +63,7 @@ def visible_teams(user: User) -> list[Team]:
                 sa.select(TeamMember.team_id).where(TeamMember.volunteer_id == volunteer.id)
             )
         )
-    return list(db.session.execute(stmt.order_by(Team.name, Team.id)).scalars())
+    return db.session.scalars(stmt.order_by(Team.name, Team.id)).all()
 
 
 def get_team(user: User, team_id: int) -> Team:
