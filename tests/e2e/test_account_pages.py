@@ -7,6 +7,7 @@ import time
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, Factories
 
@@ -39,23 +40,23 @@ def test_a_grid_worker_sets_up_two_step_sign_in_and_signs_in_with_it(new_page, w
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     page.get_by_role("button", name="设置两步登录").click()
-    assert page.locator("svg").first.is_visible()
+    expect(page.locator("svg").first).to_be_visible()
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     secret = page.locator("main code").first.inner_text()
     page.get_by_label("应用里的验证码").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="开启两步登录").click()
-    assert page.get_by_role("heading", name="两步登录已开启").is_visible()
+    expect(page.get_by_role("heading", name="两步登录已开启")).to_be_visible()
     assert page.locator("ul.recovery-codes li").count() == 10
     assert_accessible(page)
 
     phone = new_page(javascript=False, width=360)
     _sign_in(phone, worker)
-    assert phone.get_by_label("动态验证码").is_visible()
+    expect(phone.get_by_label("动态验证码")).to_be_visible()
     next_code = pyotp.TOTP(secret).at(time.time() + 30)
     _sign_in(phone, worker, otp=next_code)
     phone.wait_for_url("**/")
-    assert phone.get_by_text(worker.name).first.is_visible()
+    expect(phone.get_by_text(worker.name).first).to_be_visible()
 
 
 def test_the_password_page_is_accessible(new_page, worker):

@@ -4,6 +4,7 @@ the office issues it, and he opens it to print."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.extensions import db
@@ -57,7 +58,7 @@ def test_a_volunteer_asks_for_his_certificate_and_prints_it(new_page, cast, elde
     _check(phone)
     phone.get_by_label("加盖社区公章").check()
     phone.get_by_role("button", name="申请证明").click()
-    assert phone.get_by_text("等待办公室处理").is_visible()
+    expect(phone.get_by_text("等待办公室处理")).to_be_visible()
     _check(phone)
 
     office = new_page(width=360)
@@ -65,10 +66,10 @@ def test_a_volunteer_asks_for_his_certificate_and_prints_it(new_page, cast, elde
     office.goto("/office/certificate-requests")
     _check(office)
     office.get_by_role("button", name="开具证明").click()
-    assert office.get_by_text("志愿服务记录证明").first.is_visible()
+    expect(office.get_by_text("志愿服务记录证明").first).to_be_visible()
 
     phone.goto("/my-hours")
     phone.get_by_role("link", name="证明编号").first.click()
-    assert phone.get_by_text("志愿服务记录证明").first.is_visible()
-    assert phone.get_by_text("沈林益").first.is_visible()
+    expect(phone.get_by_text("志愿服务记录证明").first).to_be_visible()
+    expect(phone.get_by_text("沈林益").first).to_be_visible()
     _check(phone)

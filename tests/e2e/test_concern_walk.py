@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from happiness_fair.places.clock import today as service_today
 from tests.factories import PASSWORD, Factories
@@ -68,7 +69,7 @@ def test_the_152_leak_is_raised_handed_to_the_property_done_and_reported_back(
     her.wait_for_url("**/concerns/new")
     _checked(her, javascript)
     her.get_by_role("button", name="发给我的网格").click()  # nothing filled in
-    assert her.locator("#f-description-error").is_visible()
+    expect(her.locator("#f-description-error")).to_be_visible()
     her.get_by_label("房屋漏水和管道").check()
     her.get_by_label("遇到什么问题？").fill("楼上渗水，卫生间天花板在滴水")
     # Review C H3: halfway through she finds the text too small and taps 长辈版.
@@ -85,7 +86,7 @@ def test_the_152_leak_is_raised_handed_to_the_property_done_and_reported_back(
     her.get_by_role("button", name="发给我的网格").click()
     her.wait_for_url(re.compile(r".*/concerns/\d+$"))
     concern_id = int(re.search(r"/concerns/(\d+)$", her.url).group(1))
-    assert her.get_by_text("问题已发给您的网格").is_visible()
+    expect(her.get_by_text("问题已发给您的网格")).to_be_visible()
     _checked(her, javascript)
 
     worker = new_page(javascript=javascript, width=360)
@@ -120,15 +121,15 @@ def test_the_152_leak_is_raised_handed_to_the_property_done_and_reported_back(
             worker.get_by_label("办了什么？").fill(fill)
         worker.locator("form").last.get_by_role("button").click()
         worker.wait_for_url(f"**/concerns/{concern_id}")
-    assert worker.get_by_text("已回访", exact=True).first.is_visible()
+    expect(worker.get_by_text("已回访", exact=True).first).to_be_visible()
     _checked(worker, javascript)
 
     her.goto(f"/concerns/{concern_id}")
     timeline = her.locator(".timeline")
     for step in ("网格已受理", "已交办", "物业更换了楼上的进水管", "回访：满意"):
-        assert timeline.get_by_text(step).first.is_visible(), step
+        expect(timeline.get_by_text(step).first, step).to_be_visible()
     her.goto("/notifications")
-    assert her.get_by_text("虹桥东村物业").first.is_visible()
+    expect(her.get_by_text("虹桥东村物业").first).to_be_visible()
     _checked(her, javascript)
 
     # A public concern: the neighbour adds "me too" instead of a duplicate.
@@ -155,7 +156,7 @@ def test_the_152_leak_is_raised_handed_to_the_property_done_and_reported_back(
     _checked(neighbour, javascript)
     neighbour.get_by_role("button", name=re.compile("我也是")).click()
     neighbour.wait_for_url("**/concerns")
-    assert neighbour.get_by_text("你说过“我也是”").is_visible()
+    expect(neighbour.get_by_text("你说过“我也是”")).to_be_visible()
     counted = ApiClient(app).as_(place.worker).get(f"/concerns/{public.json['id']}").json
     assert counted["me_too_count"] == 1
     assert real_console_errors(errors) == []
@@ -216,6 +217,6 @@ def test_a_form_error_keeps_her_text_and_tells_her_to_choose_the_photo_again(
     her.get_by_role("button", name="发给我的网格").click()  # no category chosen
     her.wait_for_load_state()
     assert her.get_by_label("遇到什么问题？").input_value() == "楼上渗水，卫生间天花板在滴水"
-    assert her.locator("#f-photos-again").is_visible()
+    expect(her.locator("#f-photos-again")).to_be_visible()
     assert "请重新选择照片" in her.locator("#f-photos-again").inner_text()
     _checked(her, True)

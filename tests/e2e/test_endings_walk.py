@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.extensions import db
@@ -87,16 +88,16 @@ def test_the_office_closes_the_record_of_a_resident_who_passed_away(new_page, pe
     _check(page)
     page.get_by_label("已去世").check()
     page.get_by_role("button", name="注销档案").click()
-    assert page.get_by_text("将被取消的未完成预约").is_visible()  # a page asks first
+    expect(page.get_by_text("将被取消的未完成预约")).to_be_visible()  # a page asks first
     _check(page)
     page.get_by_role("button", name="确认注销档案").click()
-    assert page.get_by_text("档案已注销：已去世").is_visible()
+    expect(page.get_by_text("档案已注销：已去世")).to_be_visible()
     _check(page)
 
     son = new_page(width=360)
     _sign_in(son, people["son"], elder)
     son.goto("/notifications")
-    assert son.get_by_text("张奶奶 已去世").is_visible()
+    expect(son.get_by_text("张奶奶 已去世")).to_be_visible()
     _check(son)
 
 
@@ -108,18 +109,18 @@ def test_the_office_cancels_a_fair_day_and_the_grandmother_is_told(new_page, peo
     page.get_by_role("link", name="取消事集日").click()
     _check(page)
     page.get_by_role("button", name="确定取消事集日").click()
-    assert page.locator(".field-error").first.is_visible()
+    expect(page.locator(".field-error").first).to_be_visible()
     page.get_by_label("为什么取消？").fill("大雨，改期")
     page.get_by_role("button", name="确定取消事集日").click()
     page.wait_for_url("**/fairs/office")
-    assert page.get_by_text("大雨，改期").is_visible()
+    expect(page.get_by_text("大雨，改期")).to_be_visible()
     _check(page)
 
     grandma = new_page(width=360)
     _sign_in(grandma, people["grandma"].account_user, elder)
     grandma.goto("/notifications")
-    assert grandma.get_by_text("大雨，改期").first.is_visible()
+    expect(grandma.get_by_text("大雨，改期").first).to_be_visible()
     _check(grandma)
     grandma.goto(f"/fairs/{people['day']['id']}")
-    assert grandma.get_by_text("这个事集日已取消：大雨，改期").is_visible()
+    expect(grandma.get_by_text("这个事集日已取消：大雨，改期")).to_be_visible()
     _check(grandma)

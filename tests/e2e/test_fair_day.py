@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.extensions import db
@@ -84,7 +85,7 @@ def test_a_resident_books_a_fair_day_slot_on_her_phone(new_page, fair_day, javas
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").last.click()
     page.wait_for_url(f"**/fairs/{fair_day['id']}")
-    assert page.get_by_text("虹桥东村广场").first.is_visible()
+    expect(page.get_by_text("虹桥东村广场").first).to_be_visible()
     if javascript:  # axe and the scroll check run scripts in the page
         assert_accessible(page)
         assert_no_sideways_scroll(page)
@@ -94,7 +95,7 @@ def test_a_resident_books_a_fair_day_slot_on_her_phone(new_page, fair_day, javas
     stall.get_by_label("您需要什么帮助？").fill("剪短一点")
     stall.get_by_role("button", name="预约这个时间").click()
     page.wait_for_url(f"**/fairs/{fair_day['id']}?booked=*")
-    assert page.locator(".flash-success").is_visible()
+    expect(page.locator(".flash-success")).to_be_visible()
     assert "09:30" in page.locator(".flash-success").inner_text()
     assert "剩 1 个" in stall.inner_text()
     if javascript:
@@ -106,7 +107,7 @@ def test_the_fair_day_page_prints_as_one_a4_poster(new_page, fair_day):
     page = new_page(width=390)
     page.goto(f"/fairs/{fair_day['id']}")
     page.emulate_media(media="print")
-    assert page.locator(".fair-notice").is_visible()  # "free for 80 and over … or just come"
+    expect(page.locator(".fair-notice")).to_be_visible()  # "free for 80 and over … or just come"
     assert not page.locator("header.site-header").is_visible()
     assert (
         page.locator("main form").count() == 0 or not page.locator("main form").first.is_visible()
@@ -136,6 +137,6 @@ def test_the_volunteer_and_office_pages_are_accessible_on_a_360px_phone(
 ):
     page = new_page(width=360)
     _sign_in(page, fair_day[who], path.format(id=fair_day["id"]))
-    assert page.locator("h1").is_visible()
+    expect(page.locator("h1")).to_be_visible()
     assert_accessible(page)
     assert_no_sideways_scroll(page)

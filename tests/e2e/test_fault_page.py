@@ -7,6 +7,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from happiness_fair.catalogue import service as catalogue
 
@@ -32,7 +33,7 @@ def test_the_maintenance_page_is_clear_and_accessible(new_page, live_server, dat
     response = page.goto("/")
     assert response.status == 503
     assert page.get_by_role("heading", level=1).inner_text() == "系统正在维护，请稍后再试"
-    assert page.get_by_role("link", name="再试一次").is_visible()
+    expect(page.get_by_role("link", name="再试一次")).to_be_visible()
     assert page.evaluate("document.documentElement.classList.contains('elder')") is elder
     if elder:
         body_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
@@ -58,5 +59,5 @@ def test_a_live_search_during_an_outage_shows_the_maintenance_page(
     assert answer.value.status == 503
     heading = page.get_by_role("heading", level=1)
     heading.filter(has_text="系统正在维护").wait_for()
-    assert page.get_by_role("link", name="再试一次").is_visible()
+    expect(page.get_by_role("link", name="再试一次")).to_be_visible()
     assert_no_sideways_scroll(page)

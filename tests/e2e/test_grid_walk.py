@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, Factories
 from tests.helpers import ApiClient
@@ -78,7 +79,7 @@ def test_a_grid_worker_books_for_a_resident_without_a_phone_and_follows_it_up(
     # Her desk, from the main navigation.
     page.get_by_role("link", name="网格工作台").click()
     page.wait_for_url("**/grid/")
-    assert page.get_by_role("heading", name="网格工作台").is_visible()
+    expect(page.get_by_role("heading", name="网格工作台")).to_be_visible()
     checked(page)
 
     # 王阿婆 has no phone: the grid worker adds her.
@@ -86,7 +87,7 @@ def test_a_grid_worker_books_for_a_resident_without_a_phone_and_follows_it_up(
     page.wait_for_url("**/grid/residents/new")
     checked(page)
     page.get_by_role("button", name="添加居民").click()  # nothing filled in
-    assert page.locator("#f-name-error").is_visible()
+    expect(page.locator("#f-name-error")).to_be_visible()
     checked(page)
     page.get_by_label("姓名").fill("王阿婆")
     page.get_by_label("楼栋").select_option(value=str(hongxi.building.id))
@@ -94,7 +95,7 @@ def test_a_grid_worker_books_for_a_resident_without_a_phone_and_follows_it_up(
     page.get_by_label("房号").fill("301")
     page.get_by_role("button", name="添加居民").click()
     page.wait_for_url(re.compile(r".*/grid/residents/\d+$"))
-    assert page.get_by_text("已添加王阿婆。").is_visible()
+    expect(page.get_by_text("已添加王阿婆。")).to_be_visible()
     checked(page)
 
     # She finds her again by name, and books a plumber for her.
@@ -115,7 +116,7 @@ def test_a_grid_worker_books_for_a_resident_without_a_phone_and_follows_it_up(
     page.get_by_role("button", name="发出请求").click()
     page.wait_for_url(re.compile(r".*/bookings/\d+$"))
     booking_id = _booking_id(page)
-    assert page.get_by_text("王阿婆").first.is_visible()
+    expect(page.get_by_text("王阿婆").first).to_be_visible()
     checked(page)
 
     # She hands it to 沈林益.
@@ -125,8 +126,8 @@ def test_a_grid_worker_books_for_a_resident_without_a_phone_and_follows_it_up(
     page.get_by_label("沈林益").check()
     page.get_by_role("button", name="交出").click()
     page.wait_for_url(f"**/bookings/{booking_id}")
-    assert page.get_by_text("已交出").is_visible()
-    assert page.locator(".timeline").get_by_text("已交给师傅").is_visible()
+    expect(page.get_by_text("已交出")).to_be_visible()
+    expect(page.locator(".timeline").get_by_text("已交给师傅")).to_be_visible()
     checked(page)
 
     # 沈林益 does the job (through the API).
@@ -152,9 +153,9 @@ def test_a_grid_worker_books_for_a_resident_without_a_phone_and_follows_it_up(
     page.wait_for_url(re.compile(r".*/bookings/\d+$"))
     new_id = _booking_id(page)
     assert new_id != booking_id
-    assert page.get_by_text(f"已新开第{new_id}号请求").is_visible()
-    assert page.get_by_text("水管还在漏").first.is_visible()
-    assert page.get_by_text("王阿婆").first.is_visible()
+    expect(page.get_by_text(f"已新开第{new_id}号请求")).to_be_visible()
+    expect(page.get_by_text("水管还在漏").first).to_be_visible()
+    expect(page.get_by_text("王阿婆").first).to_be_visible()
     checked(page)
 
     linked = ApiClient(app).as_(hongxi.grid_worker).get(f"/bookings/{booking_id}").json

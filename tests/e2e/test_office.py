@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.catalogue.models import VolunteerStatus
@@ -72,8 +73,8 @@ def test_the_office_approves_downloads_the_ranking_and_prints_a_certificate(
     card = page.locator("li.card", has_text="孙立新")
     card.get_by_role("button", name="通过", exact=True).click()
     page.wait_for_url("**/office/volunteers")
-    assert page.get_by_text("已办理：孙立新。").is_visible()
-    assert page.locator("li.card", has_text="孙立新").get_by_text("已通过").is_visible()
+    expect(page.get_by_text("已办理：孙立新。")).to_be_visible()
+    expect(page.locator("li.card", has_text="孙立新").get_by_text("已通过")).to_be_visible()
 
     page.goto("/office/rankings?period=all")
     check(page)
@@ -93,8 +94,8 @@ def test_the_office_approves_downloads_the_ranking_and_prints_a_certificate(
 
     page.locator("tr", has_text="沈林益").get_by_role("button", name="开具证明").click()
     page.wait_for_url("**/office/certificates/*")
-    assert page.get_by_role("heading", name="志愿服务记录证明").is_visible()
-    assert page.get_by_text("累计志愿服务 2 小时 30 分钟").is_visible()
+    expect(page.get_by_role("heading", name="志愿服务记录证明")).to_be_visible()
+    expect(page.get_by_text("累计志愿服务 2 小时 30 分钟")).to_be_visible()
     check(page)
 
     page.goto("/office/")

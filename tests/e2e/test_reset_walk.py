@@ -4,6 +4,7 @@ number, the right code sets the new password, and the old password no longer wor
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, Factories
 from tests.helpers import ApiClient
@@ -45,7 +46,7 @@ def test_a_grandmother_resets_her_password_with_the_code(new_page, grandma_with_
     page.get_by_label("新密码（至少 8 位）").fill("a-new-secret-1")
     page.get_by_label("再输一次新密码").fill("a-new-secret-1")
     page.get_by_role("button", name="设置新密码").click()
-    assert page.get_by_text("验证码不对、已用过或已过期").is_visible()
+    expect(page.get_by_text("验证码不对、已用过或已过期")).to_be_visible()
     assert page.get_by_label("手机号码").input_value() == grandma.phone
     assert page.get_by_label("新密码（至少 8 位）").input_value() == ""
     assert_no_sideways_scroll(page)
@@ -55,15 +56,15 @@ def test_a_grandmother_resets_her_password_with_the_code(new_page, grandma_with_
     page.get_by_label("新密码（至少 8 位）").fill("a-new-secret-1")
     page.get_by_label("再输一次新密码").fill("a-new-secret-1")
     page.get_by_role("button", name="设置新密码").click()
-    assert page.get_by_text("新密码已设好").is_visible()
+    expect(page.get_by_text("新密码已设好")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="用新密码登录").click()
     page.get_by_label("手机号码").fill(grandma.phone)
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.locator("main").get_by_role("button", name="登录").click()
-    assert page.get_by_text("手机号码或密码不对").is_visible()
+    expect(page.get_by_text("手机号码或密码不对")).to_be_visible()
     page.get_by_label("密码", exact=True).fill("a-new-secret-1")
     page.locator("main").get_by_role("button", name="登录").click()
     page.wait_for_url("**/")
-    assert page.get_by_text(grandma.name).first.is_visible()
+    expect(page.get_by_text(grandma.name).first).to_be_visible()

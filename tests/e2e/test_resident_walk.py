@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from happiness_fair.accounts.models import Resident
 from happiness_fair.extensions import db
@@ -92,7 +93,7 @@ def test_a_daughter_books_a_free_repair_for_her_mother_and_confirms_it(
     page.get_by_label("房号").fill("301")
     page.locator("main").get_by_role("button", name="注册").click()
     page.wait_for_url("**/")
-    assert page.get_by_text("李红").first.is_visible()
+    expect(page.get_by_text("李红").first).to_be_visible()
     checked(page)
 
     # She adds her mother, 82, who lives with her.
@@ -105,7 +106,7 @@ def test_a_daughter_books_a_free_repair_for_her_mother_and_confirms_it(
     page.get_by_label("出生日期", exact=True).fill(born.isoformat())
     page.get_by_role("button", name="添加", exact=True).click()
     page.wait_for_url("**/family")
-    assert page.get_by_text("已添加王秀英").is_visible()
+    expect(page.get_by_text("已添加王秀英")).to_be_visible()
     checked(page)
 
     # The grid worker checks her ID card (through the API).
@@ -126,23 +127,23 @@ def test_a_daughter_books_a_free_repair_for_her_mother_and_confirms_it(
     checked(page)
     page.get_by_role("link", name="预约这项服务").click()
     checked(page)
-    assert page.locator("#quote").get_by_text("应付：¥20.00").is_visible()  # for herself
+    expect(page.locator("#quote").get_by_text("应付：¥20.00")).to_be_visible()  # for herself
     page.get_by_label("王秀英").check()
     if javascript:
         page.locator("#quote").get_by_text("免费（80岁以上）").wait_for()  # htmx swapped it
     else:
         page.get_by_role("button", name="看看价格").click()
         assert page.get_by_label("王秀英").is_checked()
-        assert page.locator("#quote").get_by_text("免费（80岁以上）").is_visible()
+        expect(page.locator("#quote").get_by_text("免费（80岁以上）")).to_be_visible()
     checked(page)
     page.get_by_label("遇到什么问题？").fill("厨房水龙头一直滴水")
     page.get_by_label("怎么找到门（可不填）").fill("按两次门铃")
     page.get_by_role("button", name="发出请求").click()
     page.wait_for_url(re.compile(r".*/bookings/\d+$"))
     booking_id = _booking_id(page)
-    assert page.get_by_text("请求已发出").is_visible()
-    assert page.locator("#quote").get_by_text("免费（80岁以上）").is_visible()
-    assert page.get_by_text("王秀英").first.is_visible()
+    expect(page.get_by_text("请求已发出")).to_be_visible()
+    expect(page.locator("#quote").get_by_text("免费（80岁以上）")).to_be_visible()
+    expect(page.get_by_text("王秀英").first).to_be_visible()
     checked(page)
 
     # The volunteer does the job (through the API).
@@ -153,7 +154,7 @@ def test_a_daughter_books_a_free_repair_for_her_mother_and_confirms_it(
 
     # She sees the message, opens the booking and confirms it with five stars.
     page.goto("/")
-    assert page.get_by_text("条未读").first.is_visible()
+    expect(page.get_by_text("条未读").first).to_be_visible()
     page.get_by_role("link", name=re.compile("消息")).click()
     checked(page)
     page.get_by_role("button", name="查看预约").first.click()
@@ -164,14 +165,14 @@ def test_a_daughter_books_a_free_repair_for_her_mother_and_confirms_it(
     page.get_by_label("说句感谢或意见（可不填）").fill("沈师傅辛苦了")
     page.get_by_role("button", name="确认已修好").click()
     page.wait_for_url(f"**/bookings/{booking_id}")
-    assert page.get_by_text("谢谢！已确认完成。").is_visible()
-    assert page.locator(".status").get_by_text("已确认").is_visible()
+    expect(page.get_by_text("谢谢！已确认完成。")).to_be_visible()
+    expect(page.locator(".status").get_by_text("已确认")).to_be_visible()
     checked(page)
 
     # My bookings lists it as confirmed.
     page.get_by_role("link", name="我的预约", exact=True).click()
     checked(page)
-    assert page.locator(".card").filter(has_text="修水龙头").get_by_text("已确认").is_visible()
+    expect(page.locator(".card").filter(has_text="修水龙头").get_by_text("已确认")).to_be_visible()
     assert real_console_errors(console_errors) == []
 
 
@@ -181,7 +182,7 @@ def test_search_results_follow_the_typing_and_the_address_bar(new_page, hongxi):
     assert_accessible(page)
     page.get_by_label("搜索服务").fill("水龙头")
     page.locator("#results").get_by_role("link", name="修水龙头").wait_for()
-    assert page.locator("#results").get_by_text("找到 1 项服务").is_visible()
+    expect(page.locator("#results").get_by_text("找到 1 项服务")).to_be_visible()
     page.wait_for_url("**/services?q=*")
     page.get_by_label("搜索服务").fill("修飞机")
     page.locator("#results").get_by_text("没有找到").wait_for()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import Factories
 
@@ -50,11 +51,11 @@ def test_a_resident_signs_in_and_out(new_page, resident, javascript):
     page.get_by_label("手机号码").fill(resident.phone)
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录").last.click()
-    assert page.get_by_text("手机号码或密码不对").is_visible()
+    expect(page.get_by_text("手机号码或密码不对")).to_be_visible()
     assert page.get_by_label("手机号码").input_value() == resident.phone
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").last.click()
     page.wait_for_url("**/")
-    assert page.get_by_text(resident.name).first.is_visible()
+    expect(page.get_by_text(resident.name).first).to_be_visible()
     page.get_by_role("button", name="退出").click()
-    assert page.get_by_role("link", name="登录").first.is_visible()
+    expect(page.get_by_role("link", name="登录").first).to_be_visible()

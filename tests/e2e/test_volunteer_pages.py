@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from happiness_fair.places.clock import today
 from tests.factories import Factories
@@ -121,6 +122,6 @@ def test_the_application_and_the_public_honour_board_pass_axe(new_page, plumber_
     page.wait_for_url("**/volunteer/apply")
     assert_accessible(page)
     page.get_by_role("button", name="提交申请").click()  # nothing chosen: the form says so
-    assert page.locator(".field-error").first.is_visible()
+    expect(page.locator(".field-error").first).to_be_visible()
     assert_accessible(page)
     assert_no_sideways_scroll(page)

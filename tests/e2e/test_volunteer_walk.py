@@ -9,6 +9,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from happiness_fair.places.clock import today
 from tests.factories import PASSWORD, Factories
@@ -80,13 +81,13 @@ def test_the_faster_volunteer_takes_the_job_and_his_45_minutes_count_once_confir
     card = shen.locator("li.card", has_text="厨房水龙头一直滴水")
     assert card.get_by_text("接单后才显示地址和电话").count() == 0  # the hint is above the list
     assert shen.get_by_text(street.grandma.address).count() == 0
-    assert wang.locator("li.card", has_text="厨房水龙头一直滴水").is_visible()
+    expect(wang.locator("li.card", has_text="厨房水龙头一直滴水")).to_be_visible()
 
     # 沈师傅 is faster.
     card.get_by_role("button", name="接单").click()
     shen.wait_for_url(f"**/jobs/{booking_id}")
-    assert shen.get_by_text("接单成功").is_visible()
-    assert shen.get_by_text(street.grandma.address).is_visible()
+    expect(shen.get_by_text("接单成功")).to_be_visible()
+    expect(shen.get_by_text(street.grandma.address)).to_be_visible()
     checked(shen)
 
     # 王师傅 presses a moment later: told on the board, no pop-up, nothing else changes.
@@ -111,7 +112,7 @@ def test_the_faster_volunteer_takes_the_job_and_his_45_minutes_count_once_confir
     shen.get_by_label("做了什么（可不填）").fill("换了水龙头垫圈")
     shen.locator("main").get_by_role("button", name="活干完了").click()
     shen.wait_for_url(f"**/jobs/{booking_id}")
-    assert shen.get_by_text("居民确认后，您的服务时长就会计入").is_visible()
+    expect(shen.get_by_text("居民确认后，您的服务时长就会计入")).to_be_visible()
     checked(shen)
 
     # Not counted until 张奶奶 confirms.
@@ -120,15 +121,15 @@ def test_the_faster_volunteer_takes_the_job_and_his_45_minutes_count_once_confir
     shen.locator("main").get_by_role("link", name="我的时长").click()
     shen.wait_for_url("**/my-hours")
     facts = shen.locator("dl.facts")
-    assert facts.get_by_text("0 分钟").is_visible()
-    assert shen.locator("li.card", has_text="45 分钟").get_by_text("等待确认").is_visible()
+    expect(facts.get_by_text("0 分钟")).to_be_visible()
+    expect(shen.locator("li.card", has_text="45 分钟").get_by_text("等待确认")).to_be_visible()
 
     confirmed = grandma.post(f"/bookings/{booking_id}/confirm", json={"rating": 5})
     assert confirmed.status_code == 200, confirmed.json
 
     shen.reload()
-    assert facts.get_by_text("45 分钟").is_visible()
-    assert shen.locator("li.card", has_text="45 分钟").get_by_text("已核实").is_visible()
+    expect(facts.get_by_text("45 分钟")).to_be_visible()
+    expect(shen.locator("li.card", has_text="45 分钟").get_by_text("已核实")).to_be_visible()
     checked(shen)
 
     # He lets the honour board show his full name, and it does (signed out too).
@@ -141,7 +142,7 @@ def test_the_faster_volunteer_takes_the_job_and_his_45_minutes_count_once_confir
     visitor = new_page(javascript=javascript)
     visitor.goto(f"/honour-board?community_id={street.community.id}")
     row = visitor.locator("tr", has_text="沈林益")
-    assert row.get_by_text("45 分钟").is_visible()
+    expect(row.get_by_text("45 分钟")).to_be_visible()
     checked(visitor)
     assert console_errors == []
     assert re.search(r"/honour-board", visitor.url)
