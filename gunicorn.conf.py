@@ -27,7 +27,12 @@ os.environ.setdefault("DB_MAX_OVERFLOW", "2")
 # A request that takes 30 s is stuck: its worker is replaced. nginx waits a little longer.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
-keepalive = 5  # nginx keeps connections to us open (upstream keepalive)
+# With several processes each connection is closed after its answer, so the next one goes to
+# whichever process is free to accept it. A kept-alive connection stays with the process that
+# took it: bench/load found all 16 of its clients on one of three processes in half its runs,
+# which halved what the server answered (docs/PERFORMANCE.md, round 5). A connection on the
+# loopback costs tens of microseconds; one process (the embedded default) keeps them open.
+keepalive = 5 if workers == 1 else 0
 # Recycle workers now and then so a slow leak never becomes an outage; not the single process
 # of the embedded default, whose restart would reset its in-memory rate-limit counters. Both can
 # be set from the environment (GUNICORN_MAX_REQUESTS, GUNICORN_PRELOAD=1) for measuring
