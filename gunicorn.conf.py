@@ -37,7 +37,11 @@ keepalive = 5 if workers == 1 else 0
 # of the embedded default, whose restart would reset its in-memory rate-limit counters. Both can
 # be set from the environment (GUNICORN_MAX_REQUESTS, GUNICORN_PRELOAD=1) for measuring
 # (docs/PERFORMANCE.md).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or (2000 if SHARED_COUNTERS else 0))
+# A process is replaced after this many requests, a guard against slow leaks (workers stay near
+# 130 MB). Booting one takes a core for about a second and its first requests are cold: at 2,000
+# a busy server spent a tenth of its CPU on it and its p99 went to seconds (PERFORMANCE.md, round
+# 5); at 20,000 a street office's server replaces a process every few hours.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or (20000 if SHARED_COUNTERS else 0))
 max_requests_jitter = max(200, max_requests // 10) if max_requests else 0
 # By default the app is loaded in each worker, after the fork. With preload the master loads it
 # once and a recycled worker starts at once; post_fork makes sure no database connection made

@@ -27,6 +27,8 @@ def test_workers_follow_the_cores_and_each_holds_few_database_connections(monkey
     assert conf["timeout"] == 30 and conf["preload_app"] is False
     assert conf["logger_class"] == "happiness_fair.logs.GunicornLogger"
     assert conf["accesslog"] == "-"
+    # Each connection closed after its answer, so a kept-alive client can't pin one process.
+    assert conf["keepalive"] == 0
 
 
 def test_the_environment_file_overrides_the_defaults(monkeypatch):
@@ -47,5 +49,6 @@ def test_without_redis_one_process_with_threads_and_no_recycling(monkeypatch):
     assert conf["workers"] == 1
     assert conf["worker_class"] == "gthread" and conf["threads"] == 4
     assert conf["max_requests"] == 0 and conf["max_requests_jitter"] == 0
+    assert conf["keepalive"] == 5  # one process: nothing to share out, connections kept
     with_redis = _load(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
-    assert with_redis["max_requests"] == 2000
+    assert with_redis["max_requests"] == 20000
