@@ -29,18 +29,16 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 # With several processes each connection is closed after its answer, so the next one goes to
 # whichever process is free to accept it. A kept-alive connection stays with the process that
-# took it: bench/load found all 16 of its clients on one of three processes in half its runs,
-# which halved what the server answered (docs/PERFORMANCE.md, round 5). A connection on the
-# loopback costs tens of microseconds; one process (the embedded default) keeps them open.
+# took it: bench/load found all 16 of its clients on one of three processes in some runs, which
+# halved what the server answered (docs/PERFORMANCE.md, round 5). One process (the embedded
+# default) has nothing to share out and keeps its connections.
 keepalive = 5 if workers == 1 else 0
-# Recycle workers now and then so a slow leak never becomes an outage; not the single process
-# of the embedded default, whose restart would reset its in-memory rate-limit counters. Both can
-# be set from the environment (GUNICORN_MAX_REQUESTS, GUNICORN_PRELOAD=1) for measuring
-# (docs/PERFORMANCE.md).
-# A process is replaced after this many requests, a guard against slow leaks (workers stay near
-# 130 MB). Booting one takes a core for about a second and its first requests are cold: at 2,000
-# a busy server spent a tenth of its CPU on it and its p99 went to seconds (PERFORMANCE.md, round
-# 5); at 20,000 a street office's server replaces a process every few hours.
+# Replace a process now and then so a slow leak never becomes an outage (workers stay near
+# 130 MB); not the single process of the embedded default, whose restart would reset its
+# in-memory rate-limit counters. A boot takes a core for about a second and starts cold: at
+# 2,000 requests a saturated server replaced one every few seconds and its p99 went to seconds
+# (PERFORMANCE.md, round 5). Both can be set from the environment (GUNICORN_MAX_REQUESTS,
+# GUNICORN_PRELOAD=1) for measuring.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or (20000 if SHARED_COUNTERS else 0))
 max_requests_jitter = max(200, max_requests // 10) if max_requests else 0
 # By default the app is loaded in each worker, after the fork. With preload the master loads it

@@ -9,7 +9,8 @@ from .production import ROOT
 
 
 def _load(monkeypatch, **env):
-    names = ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND", "DB_POOL_SIZE", "REDIS_URL")
+    names = ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND", "DB_POOL_SIZE", "REDIS_URL",
+             "GUNICORN_MAX_REQUESTS")  # fmt: skip
     for name in names:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
@@ -40,6 +41,8 @@ def test_the_environment_file_overrides_the_defaults(monkeypatch):
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert (conf["workers"], conf["threads"], conf["bind"]) == (3, 8, ["unix:/run/hf.sock"])
+    one = _load(monkeypatch, WEB_CONCURRENCY="1", REDIS_URL="redis://127.0.0.1:6379/0")
+    assert (one["workers"], one["keepalive"]) == (1, 5)  # one process keeps its connections
 
 
 def test_without_redis_one_process_with_threads_and_no_recycling(monkeypatch):

@@ -70,6 +70,7 @@ def test_a_volunteer_asks_for_his_certificate_and_prints_it(new_page, cast, elde
 
     phone.goto("/my-hours")
     phone.get_by_role("link", name="证明编号").first.click()
+    phone.wait_for_url("**/certificates/*")
     expect(phone.get_by_text("志愿服务记录证明").first).to_be_visible()
     expect(phone.get_by_text("沈林益").first).to_be_visible()
     _check(phone)
