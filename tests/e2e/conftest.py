@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.extensions import db, limiter
@@ -77,9 +77,30 @@ def _categories_kept(app):
         db.session.commit()
 
 
+class _ClosingHandler(WSGIRequestHandler):
+    """werkzeug's server skips closing an answer when the browser drops the connection while it
+    is being sent (a navigation cancels an icon's request), so a static file stays open and its
+    ResourceWarning fails whichever test is running when it is collected. Close it here."""
+
+    def connection_dropped(self, error, environ=None):
+        answer = (environ or {}).get("hf.test.answer")
+        if hasattr(answer, "close"):
+            answer.close()
+
+
+def _answers_kept(app):
+    def wsgi(environ, start_response):
+        environ["hf.test.answer"] = answer = app(environ, start_response)
+        return answer
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server(
+        "127.0.0.1", 0, _answers_kept(app), threaded=True, request_handler=_ClosingHandler
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
