@@ -4,12 +4,19 @@ configuration as the product (bench/load starts it with gunicorn.conf.py).
 And the floor of this stack (issue 22): `/orm` answers one SQLAlchemy ORM query, a catalogue
 page of 20 listings with their volunteer's standing and name, as plain JSON: no login, no
 babel, no marshmallow, no templates. What the app costs beyond that is its own.
+
+`/floor/<scenario>` is each scenario's own floor: the very statements one request of it sent
+(captured by bench/load from the app, parameters and all, into the pickle BENCH_REPLAY names),
+sent again in one transaction through SQLAlchemy's connection, every row fetched, answered with
+a count. Neither ORM objects nor sign-in, rules, dump or templates: what any Flask app asking
+the database the same questions would pay at least.
 """
 
 import os
+import pickle
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, abort
 from sqlalchemy.orm import Session
 
 # Imported when the worker boots, as the product's are: /hello itself never touches them.
@@ -50,3 +57,29 @@ def orm():
                 for listing, done, name in rows
             ]
         }  # fmt: skip
+
+
+def _replays() -> dict:
+    replays = app.config.get("BENCH_REPLAYS")
+    if replays is None:
+        path = os.environ.get("BENCH_REPLAY")
+        replays = {}
+        if path:
+            with open(path, "rb") as f:
+                replays = pickle.load(f)  # noqa: S301 - bench/load wrote it for this run
+        app.config["BENCH_REPLAYS"] = replays
+    return replays
+
+
+@app.get("/floor/<name>")
+def floor(name):
+    statements = _replays().get(name)
+    if statements is None:
+        abort(404)
+    rows = 0
+    with _engine().begin() as conn:  # one transaction, committed as the app's request is
+        for statement, parameters in statements:
+            result = conn.exec_driver_sql(statement, parameters)
+            if result.returns_rows:
+                rows += len(result.fetchall())
+    return {"statements": len(statements), "rows": rows}
