@@ -66,7 +66,7 @@ def _replays() -> dict:
         replays = {}
         if path:
             with open(path, "rb") as f:
-                replays = pickle.load(f)  # noqa: S301 - bench/load wrote it for this run
+                replays = pickle.load(f)  # bench/load wrote it for this run
         app.config["BENCH_REPLAYS"] = replays
     return replays
 
