@@ -6,9 +6,10 @@ import contextvars
 import errno
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Engine
 from .extensions import db
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # SQLite: a transaction that may write begins IMMEDIATE so that two writers queue on the busy
 # timeout instead of failing with "database is locked" when a reader tries to upgrade.
@@ -116,6 +118,21 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_on_begin(conn):
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+
+
+# Statements built once per process, by shape (prebuilt()).
+_prebuilt: dict[Hashable, object] = {}
+
+
+def prebuilt(key: Hashable, build: Callable[[], T]) -> T:
+    """What `build()` returns (statements whose values are bound parameters), built once per
+    process for `key`, which names everything its shape depends on. Building a large select
+    and working out its cache key cost a signed-in list more Python than reading its rows
+    (issue 22); a kept statement has both done (SQLAlchemy keeps the key on the object)."""
+    built = _prebuilt.get(key)
+    if built is None:
+        built = _prebuilt.setdefault(key, build())
+    return built  # type: ignore[return-value]
 
 
 def page_of(stmt: sa.Select, page: int, per_page: int) -> tuple[list, int]:

@@ -21,7 +21,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from .. import versions
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db, login_manager
 from .models import AuthSession, User
 
@@ -126,9 +126,9 @@ def read_with_account(
     app.extensions["read_with_account"][name] = (kind, columns, keep)
 
 
-def _riders(kind: str) -> list[tuple[Callable, Callable]]:
-    riders = current_app.extensions.get("read_with_account", {}).values()
-    return [(columns, keep) for k, columns, keep in riders if k in (None, kind)]
+def _riders(kind: str) -> list[tuple[str, Callable, Callable]]:
+    riders = current_app.extensions.get("read_with_account", {}).items()
+    return [(name, columns, keep) for name, (k, columns, keep) in riders if k in (None, kind)]
 
 
 def _session_user(token: str, kind: str, user_id: int | None = None) -> User | None:
@@ -136,30 +136,42 @@ def _session_user(token: str, kind: str, user_id: int | None = None) -> User | N
     round trip (every signed-in request pays for this; it was four). The cache versions ride
     along (nearly every request needs them, and this transaction keeps them: versions.py), and
     what the parts above gave to read_with_account()."""
-    riders = [(keep, columns()) for columns, keep in _riders(kind)]
-    stmt = (
-        sa.select(User, *versions.columns(), *(c for _keep, cs in riders for c in cs))
-        .join(AuthSession, AuthSession.user_id == User.id)
-        .where(
-            AuthSession.token_hash == token_digest(token),
-            AuthSession.kind == kind,
-            AuthSession.expires_at > utcnow(),
-            User.active.is_(True),
-        )
-        .options(joinedload(User.roles), joinedload(User.staff_grids))
-    )
+    riders = _riders(kind)
+    key = ("session_user", kind, user_id is None, *(name for name, _columns, _keep in riders))
+    stmt, widths = prebuilt(key, lambda: _session_user_statement(riders, with_user_id=user_id))
+    values = {"token_hash": token_digest(token), "kind": kind, "now": utcnow()}
     if user_id is not None:
-        stmt = stmt.where(User.id == user_id)
-    row = db.session.execute(stmt).unique().one_or_none()
+        values["user_id"] = user_id
+    row = db.session.execute(stmt, values).unique().one_or_none()
     if row is None:
         return None
     user, values = row[0], row[1:]
     versions.read_with(values[: len(versions.NAMES)])
     values = values[len(versions.NAMES) :]
-    for keep, columns in riders:
-        keep(user, values[: len(columns)])
-        values = values[len(columns) :]
+    for (_name, _columns, keep), width in zip(riders, widths, strict=True):
+        keep(user, values[:width])
+        values = values[width:]
     return user
+
+
+def _session_user_statement(riders, *, with_user_id) -> tuple[sa.Select, list[int]]:
+    """The sign-in's statement, its values bound at execute, and how many columns each rider
+    adds."""
+    columns = [columns() for _name, columns, _keep in riders]
+    stmt = (
+        sa.select(User, *versions.columns(), *(c for cs in columns for c in cs))
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(
+            AuthSession.token_hash == sa.bindparam("token_hash"),
+            AuthSession.kind == sa.bindparam("kind"),
+            AuthSession.expires_at > sa.bindparam("now"),
+            User.active.is_(True),
+        )
+        .options(joinedload(User.roles), joinedload(User.staff_grids))
+    )
+    if with_user_id is not None:
+        stmt = stmt.where(User.id == sa.bindparam("user_id"))
+    return stmt, [len(cs) for cs in columns]
 
 
 def sign_in(user: User) -> None:

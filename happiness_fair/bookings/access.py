@@ -19,7 +19,7 @@ from ..accounts import security
 from ..accounts.models import Resident, ResidentManager, User
 from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
 from . import rules
@@ -151,30 +151,32 @@ def init_app(app) -> None:
 def _read_viewer(user: User) -> Viewer:
     """His volunteer record (if any) with its skills and grids, and the residents he is or
     manages, in one statement: one row per resident id (or one row with none)."""
-    me = sa.select(sa.literal(user.id, sa.Integer).label("uid")).subquery()
-    own = sa.select(Resident.id).where(Resident.user_id == user.id)
-    managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == user.id)
-    ids = sa.union(own, managed).subquery()
-    rows = (
-        db.session.execute(
-            sa.select(Volunteer, ids.c.id)
-            .select_from(me)
-            .outerjoin(Volunteer, Volunteer.user_id == me.c.uid)
-            .outerjoin(ids, sa.true())
-            # His account is already loaded (it is the caller): no join; tags only if asked for.
-            .options(
-                lazyload(Volunteer.user),
-                lazyload(Volunteer.tags),
-                joinedload(Volunteer.categories),
-                joinedload(Volunteer.grids),
-            )
-        )
-        .unique()
-        .all()
-    )
+    stmt = prebuilt("read_viewer", _viewer_statement)
+    rows = db.session.execute(stmt, {"uid": user.id}).unique().all()
     volunteer = rows[0][0] if rows else None
     resident_ids = frozenset(row[1] for row in rows if row[1] is not None)
     return Viewer(user=user, volunteer=volunteer, resident_ids=resident_ids)
+
+
+def _viewer_statement() -> sa.Select:
+    uid = sa.bindparam("uid", type_=sa.Integer)
+    me = sa.select(uid.label("uid")).subquery()
+    own = sa.select(Resident.id).where(Resident.user_id == uid)
+    managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == uid)
+    ids = sa.union(own, managed).subquery()
+    return (
+        sa.select(Volunteer, ids.c.id)
+        .select_from(me)
+        .outerjoin(Volunteer, Volunteer.user_id == me.c.uid)
+        .outerjoin(ids, sa.true())
+        # His account is already loaded (it is the caller): no join; tags only if asked for.
+        .options(
+            lazyload(Volunteer.user),
+            lazyload(Volunteer.tags),
+            joinedload(Volunteer.categories),
+            joinedload(Volunteer.grids),
+        )
+    )
 
 
 def _qualifies(volunteer: Volunteer, booking: Booking) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy.orm.util import identity_key
 from ..accounts.models import Resident, User
 from ..catalogue import service as catalogue
 from ..catalogue.models import Category, Listing, Volunteer
-from ..database import page_of
+from ..database import page_of, prebuilt
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..validation import MAX_ID
@@ -225,6 +225,19 @@ def _page(stmt, page: int, per_page: int) -> tuple[list[Booking], int]:
     return page_of(_joined_timeline(stmt), page, per_page)
 
 
+# Each way a person can have a part in bookings, its values bound at execute (bookings_for()).
+_PARTS = {
+    "booker": lambda: Booking.booker_id == sa.bindparam("user_id"),
+    "beneficiary": lambda: Booking.beneficiary_id.in_(sa.bindparam("resident_ids", expanding=True)),
+    "volunteer": lambda: Booking.volunteer_id == sa.bindparam("volunteer_id"),
+    "office": lambda: Booking.community_id == sa.bindparam("community_id"),
+    "grid": lambda: sa.and_(
+        Booking.community_id == sa.bindparam("community_id"),
+        Booking.grid_id.in_(sa.bindparam("grid_ids", expanding=True)),
+    ),
+}
+
+
 def bookings_for(
     viewer: access.Viewer, *, status: str | None, page: int, per_page: int, named: bool = False
 ) -> tuple[list[Booking], int]:
@@ -232,20 +245,38 @@ def bookings_for(
     grid worker of the grid, office of the community. Newest first. `named`: with what a page
     names beside them (names_for() then asks nothing more)."""
     user = viewer.user
-    parts = [Booking.booker_id == user.id]
+    ways = ["booker"]
+    values: dict[str, object] = {"user_id": user.id}
     if viewer.resident_ids:
-        parts.append(Booking.beneficiary_id.in_(viewer.resident_ids))
+        ways.append("beneficiary")
+        values["resident_ids"] = sorted(viewer.resident_ids)
     if viewer.volunteer is not None:
-        parts.append(Booking.volunteer_id == viewer.volunteer.id)
+        ways.append("volunteer")
+        values["volunteer_id"] = viewer.volunteer.id
     if user.is_office:
-        parts.append(Booking.community_id == user.community_id)
+        ways.append("office")
+        values["community_id"] = user.community_id
     elif user.is_grid_worker and user.grid_ids:
-        parts.append(
-            sa.and_(Booking.community_id == user.community_id, Booking.grid_id.in_(user.grid_ids))
-        )
+        ways.append("grid")
+        values.update(community_id=user.community_id, grid_ids=sorted(user.grid_ids))
     if status:
-        parts = [sa.and_(part, Booking.status == BookingStatus(status)) for part in parts]
-    return _newest_of_any(parts, page, per_page, named)
+        values["status"] = BookingStatus(status)
+    values.update(reach=page * per_page, per_page=per_page, offset=(page - 1) * per_page)
+    page_stmt, count_stmt = prebuilt(
+        ("bookings_for", *ways, bool(status), named),
+        lambda: _newest_of_any(ways, with_status=bool(status), named=named),
+    )
+    # The page, its timelines and the count in one statement; a page past the end has no row
+    # to carry the count and asks for it alone.
+    rows = db.session.execute(page_stmt, values).unique().all()
+    if rows:
+        for booking, _count, name, phone, *names in rows:
+            if name:
+                contact.carry(booking, name, phone)
+            if named:
+                _carry_names(booking, *names)
+        return [row[0] for row in rows], rows[0][1]
+    return [], db.session.execute(count_stmt, values).scalar_one()
 
 
 def _union_of(selects: list[sa.Select]):
@@ -253,24 +284,27 @@ def _union_of(selects: list[sa.Select]):
 
 
 def _newest_of_any(
-    parts: list, page: int, per_page: int, named: bool = False
-) -> tuple[list[Booking], int]:
-    """The page of bookings matching any of the parts, newest first, and how many match.
+    ways: list[str], *, with_status: bool, named: bool
+) -> tuple[sa.Select, sa.Select]:
+    """The page of bookings matching any of the ways (with their timelines, the count and the
+    volunteer's name and phone), newest first, and the count alone.
 
     The same rows as one WHERE part OR part, read so that the cost follows the page, not the
     person's history: each part is read newest first from its own index (booker, beneficiary,
     volunteer: each with created_at, id) only as far as the page reaches, and the count reads ids
     from the indexes alone. A volunteer with thousands of past jobs costs what a page costs.
     """
+    parts = [_PARTS[way]() for way in ways]
+    if with_status:
+        parts = [sa.and_(part, Booking.status == sa.bindparam("status")) for part in parts]
     newest = (Booking.created_at.desc(), Booking.id.desc())
-    reach = page * per_page
     heads = []
     for part in parts:
         head = (
             sa.select(Booking.id, Booking.created_at)
             .where(part)
             .order_by(*newest)
-            .limit(reach)
+            .limit(sa.bindparam("reach", type_=sa.Integer))
             .subquery()
         )
         heads.append(sa.select(head.c.id))
@@ -283,23 +317,12 @@ def _newest_of_any(
         sa.select(Booking, counted, name, phone)
         .where(Booking.id.in_(_union_of(heads)))
         .order_by(*newest)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .limit(sa.bindparam("per_page", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.Integer))
     )
     if named:
         stmt = _with_names(stmt)
-    # The page, its timelines and the count in one statement; a page past the end has no row
-    # to carry the count and asks for it alone.
-    rows = db.session.execute(_joined_timeline(stmt)).unique().all()
-    if rows:
-        for booking, _count, name, phone, *names in rows:
-            if name:
-                contact.carry(booking, name, phone)
-            if named:
-                _carry_names(booking, *names)
-        return [row[0] for row in rows], rows[0][1]
-    total = db.session.execute(sa.select(counted)).scalar_one()
-    return [], total
+    return _joined_timeline(stmt), sa.select(counted)
 
 
 def jobs_of(
