@@ -139,16 +139,33 @@ def page_of(stmt: sa.Select, page: int, per_page: int) -> tuple[list, int]:
     """One page of a select's rows and how many rows there are in all: one statement, the total
     as a window count over the same rows (`count(*) OVER ()`, computed before LIMIT). Only a page
     past the end, which has no row to carry the total, costs a second statement to count."""
+    return _read_page(*_paged(stmt), page, per_page, {})
+
+
+def prebuilt_page(
+    key: Hashable, build: Callable[[], sa.Select], values: dict, page: int, per_page: int
+) -> tuple[list, int]:
+    """page_of() for a select built once per process (prebuilt()), its `values` bound at execute."""
+    paged, counter = prebuilt(("page", key), lambda: _paged(build()))
+    return _read_page(paged, counter, page, per_page, values)
+
+
+def _paged(stmt: sa.Select) -> tuple[sa.Select, sa.Select]:
     counted = stmt.add_columns(sa.func.count().over().label("hf_total"))
-    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    paged = counted.limit(sa.bindparam("hf_limit", type_=sa.Integer)).offset(
+        sa.bindparam("hf_offset", type_=sa.Integer)
+    )
+    return paged, sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+
+
+def _read_page(paged, counter, page: int, per_page: int, values: dict) -> tuple[list, int]:
+    values = {**values, "hf_limit": per_page, "hf_offset": (page - 1) * per_page}
+    rows = db.session.execute(paged, values).unique().all()
     if rows:
         return [row[0] for row in rows], rows[0][-1]
     if page == 1:
         return [], 0
-    total = db.session.execute(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    ).scalar_one()
-    return [], total
+    return [], db.session.execute(counter, values).scalar_one()
 
 
 # PostgreSQL error classes that mean "the database cannot serve this now", not "this request is

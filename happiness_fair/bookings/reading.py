@@ -17,7 +17,7 @@ from sqlalchemy.orm.util import identity_key
 from ..accounts.models import Resident, User
 from ..catalogue import service as catalogue
 from ..catalogue.models import Category, Listing, Volunteer
-from ..database import page_of, prebuilt
+from ..database import prebuilt, prebuilt_page
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..validation import MAX_ID
@@ -221,10 +221,6 @@ def _joined_timeline(stmt):
     return stmt.options(joinedload(Booking.events), joinedload(Booking.photos))
 
 
-def _page(stmt, page: int, per_page: int) -> tuple[list[Booking], int]:
-    return page_of(_joined_timeline(stmt), page, per_page)
-
-
 # Each way a person can have a part in bookings, its values bound at execute (bookings_for()).
 _PARTS = {
     "booker": lambda: Booking.booker_id == sa.bindparam("user_id"),
@@ -333,10 +329,17 @@ def jobs_of(
     volunteer = viewer.volunteer
     if volunteer is None:
         raise Forbidden(_l("Only volunteers have jobs."))
-    stmt = sa.select(Booking).where(Booking.volunteer_id == volunteer.id)
-    if status:
-        stmt = stmt.where(Booking.status == BookingStatus(status))
-    return _page(stmt.order_by(Booking.date.desc(), Booking.id.desc()), page, per_page)
+    values = {"volunteer_id": volunteer.id, "status": BookingStatus(status) if status else None}
+    return prebuilt_page(
+        ("jobs_of", bool(status)), lambda: _jobs_of(bool(status)), values, page, per_page
+    )
+
+
+def _jobs_of(with_status: bool) -> sa.Select:
+    stmt = sa.select(Booking).where(Booking.volunteer_id == sa.bindparam("volunteer_id"))
+    if with_status:
+        stmt = stmt.where(Booking.status == sa.bindparam("status"))
+    return _joined_timeline(stmt.order_by(Booking.date.desc(), Booking.id.desc()))
 
 
 def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[Booking], int]:
@@ -348,29 +351,45 @@ def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[B
     # Staff earn no volunteer hours where they are staff: the office nowhere in its community,
     # a grid worker not in his grids.
     user = viewer.user
-    if user.is_office:
-        grid_ids: list[int] = []
-    else:
-        staff_grids = set(user.grid_ids) if user.is_grid_worker else set()
-        grid_ids = [g for g in volunteer.grid_ids if g not in staff_grids]
+    staff_grids = sorted(user.grid_ids) if user.is_grid_worker and not user.is_office else []
+    values = {
+        "community_id": volunteer.community_id,
+        "category_ids": sorted(volunteer.category_ids),
+        "grid_ids": []
+        if user.is_office
+        else [g for g in volunteer.grid_ids if g not in staff_grids],
+        "viewer_id": viewer.id,
+        "volunteer_id": volunteer.id,
+        "staff_grids": staff_grids,
+        "resident_ids": sorted(viewer.resident_ids),
+    }
+    shape = (user.is_office, bool(staff_grids), bool(viewer.resident_ids))
+    return prebuilt_page(("jobs_for", *shape), lambda: _jobs_for(*shape), values, page, per_page)
+
+
+def _jobs_for(office: bool, staff: bool, resident: bool) -> sa.Select:
     open_to_him = sa.and_(
         # "+ 0": the same test, but SQLite no longer reads every open request of the district
         # through the volunteer index; it reads this community's requests (status, community).
         (Booking.volunteer_id + 0).is_(None),
-        Booking.category_id.in_(volunteer.category_ids),
-        Booking.grid_id.in_(grid_ids),
-        Booking.booker_id != viewer.id,
+        Booking.category_id.in_(sa.bindparam("category_ids", expanding=True)),
+        Booking.grid_id.in_(sa.bindparam("grid_ids", expanding=True)),
+        Booking.booker_id != sa.bindparam("viewer_id"),
     )
-    named_to_him = Booking.volunteer_id == volunteer.id
-    if user.is_office:
+    named_to_him = Booking.volunteer_id == sa.bindparam("volunteer_id")
+    if office:
         named_to_him = sa.false()
-    elif user.is_grid_worker and user.grid_ids:
-        named_to_him = sa.and_(named_to_him, Booking.grid_id.not_in(user.grid_ids))
-    if viewer.resident_ids:
-        open_to_him = sa.and_(open_to_him, Booking.beneficiary_id.not_in(viewer.resident_ids))
+    elif staff:
+        named_to_him = sa.and_(
+            named_to_him, Booking.grid_id.not_in(sa.bindparam("staff_grids", expanding=True))
+        )
+    if resident:
+        open_to_him = sa.and_(
+            open_to_him, Booking.beneficiary_id.not_in(sa.bindparam("resident_ids", expanding=True))
+        )
     stmt = sa.select(Booking).where(
         Booking.status == BookingStatus.requested,
-        Booking.community_id == volunteer.community_id,
+        Booking.community_id == sa.bindparam("community_id"),
         sa.or_(named_to_him, open_to_him),
     )
-    return _page(stmt.order_by(Booking.date, Booking.id), page, per_page)
+    return _joined_timeline(stmt.order_by(Booking.date, Booking.id))
