@@ -10,10 +10,12 @@ import os
 import uuid
 from contextlib import contextmanager
 
+import marshmallow as ma
 import pytest
 import sqlalchemy as sa
 
 from happiness_fair import create_app
+from happiness_fair.api.plain_dump import PlainDump
 from happiness_fair.catalogue.categories import ensure_categories
 from happiness_fair.config import normalise_database_url
 from happiness_fair.extensions import db, limiter
@@ -229,3 +231,18 @@ def count_queries(app):
             sa.event.remove(target, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def both_ways(monkeypatch):
+    """Every lean dump (api/plain_dump.py), next to marshmallow's own dump of the same object."""
+    pairs = []
+    lean = PlainDump.dump
+
+    def dump(self, obj, *, many=None):
+        mine = lean(self, obj, many=many)
+        pairs.append((mine, ma.Schema.dump(self, obj, many=many)))
+        return mine
+
+    monkeypatch.setattr(PlainDump, "dump", dump)
+    return pairs

@@ -24,7 +24,12 @@ Convert = Callable[[Any], Any]
 
 # The Python types each simple field writes unchanged (marshmallow's own dump returns them as
 # they are); anything else is handed to the field.
-_AS_IS = {fields.Integer: (int,), fields.String: (str,), fields.Boolean: (bool,)}
+_AS_IS = {
+    fields.Integer: (int,),
+    fields.Float: (float,),
+    fields.String: (str,),
+    fields.Boolean: (bool,),
+}
 _DEEPEST = 8  # nesting beyond this (a schema that nests itself) is left to marshmallow
 _ABSENT = object()  # a key not in the dict (marshmallow then reads the attribute)
 
@@ -57,6 +62,15 @@ def _converter(field: fields.Field, depth: int) -> Convert:
     )
 
 
+def _reader(field: fields.Field, depth: int) -> tuple[Convert, bool]:
+    """How a field's value is written, and whether it is computed from the whole object."""
+    if type(field) is fields.Function:
+        if field.serialize_func is None:
+            raise _Unsupported("a load-only function")
+        return field.serialize_func, True
+    return _converter(field, depth), False
+
+
 def _compile(schema: ma.Schema, depth: int = 0) -> Callable[[Any], dict]:
     """One object's dump by this schema: a plain dict's keys or a plain object's attributes,
     each left out when it is not there, as marshmallow reads them; any other object (a
@@ -71,11 +85,11 @@ def _compile(schema: ma.Schema, depth: int = 0) -> Callable[[Any], dict]:
         (
             name if field.attribute is None else field.attribute,
             field.data_key if field.data_key is not None else name,
-            _converter(field, depth),
+            *_reader(field, depth),
         )
         for name, field in schema.dump_fields.items()
     ]
-    if any("." in attribute for attribute, _key, _convert in plan):
+    if any("." in attribute for attribute, _key, _convert, _whole in plan):
         raise _Unsupported("a dotted attribute")
 
     def dump(obj: Any) -> dict:
@@ -86,7 +100,12 @@ def _compile(schema: ma.Schema, depth: int = 0) -> Callable[[Any], dict]:
         else:
             read = functools.partial(getattr, obj)
         out = {}
-        for name, key, convert in plan:
+        for name, key, convert, whole in plan:
+            if whole:  # a fields.Function: given the object, as marshmallow gives it
+                value = convert(obj)
+                if value is not missing:
+                    out[key] = value
+                continue
             value = read(name, _ABSENT)
             if value is _ABSENT:
                 value = getattr(obj, name, missing)

@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 
 from ..accounts.security import me
 from ..api.base import PageArgs
+from ..api.plain_dump import PlainDump
 from ..validation import MAX_ID, BaseSchema, TrimmedString, between, length, one_of
 from . import rules, service, stats
 
@@ -188,7 +189,7 @@ class VolunteerSchema(ma.Schema):
         return data
 
 
-class ListingVolunteerSchema(ma.Schema):
+class ListingVolunteerSchema(PlainDump):
     id = fields.Integer()
     name = fields.Function(_shown_name, metadata={"type": "string", "example": "沈**"})
     star_level = fields.Function(_stars, metadata={"type": "integer", "minimum": 0, "maximum": 5})
@@ -196,7 +197,7 @@ class ListingVolunteerSchema(ma.Schema):
     completed_count = fields.Integer()
 
 
-class ListingSchema(ma.Schema):
+class ListingSchema(PlainDump):
     id = fields.Integer()
     volunteer = fields.Nested(ListingVolunteerSchema)
     category_id = fields.Integer()

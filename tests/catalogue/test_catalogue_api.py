@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from happiness_fair.catalogue.models import VolunteerStatus
+from happiness_fair.catalogue.models import Volunteer, VolunteerStatus
 
 
 def _titles(response) -> list[str]:
@@ -32,6 +32,27 @@ def town(make):
         hair=make.listing(wang, category="haircut", title="老人理发", fee_fen=0, fair=True),
         far=make.listing(elsewhere, title="水管疏通"),
     )
+
+
+def test_the_catalogue_is_written_as_marshmallow_would_write_it(api, make, in_app, town, both_ways):
+    """Its lean dump (api/plain_dump.py), for a stranger (沈**), the volunteer himself and his
+    office (his full name), with a rating and stars, says exactly what marshmallow's would."""
+    with in_app() as session:
+        shen, wang = session.get(Volunteer, town.shen.id), session.get(Volunteer, town.wang.id)
+        shen.rating_sum, shen.rating_count, shen.verified_minutes = 9, 2, 100 * 60
+        wang.rating_sum, wang.rating_count = 10, 2
+        session.commit()
+    url = f"/listings?community_id={town.community.id}"
+    assert api.get(url).status_code == 200
+    assert api.as_(town.shen.account_user).get(url).status_code == 200
+    assert api.as_(make.office(town.community)).get(url).status_code == 200
+    shown = [dumped for dumped, _ in both_ways if "star_level" in dumped]  # the volunteers
+    assert {"沈**", "沈林益", "王**", "王师傅"} <= {volunteer["name"] for volunteer in shown}
+    assert any(volunteer["star_level"] > 0 for volunteer in shown)
+    assert {4.5, 5.0} <= {volunteer["rating"] for volunteer in shown}
+    assert any("volunteer" in dumped for dumped, _ in both_ways)  # the listings themselves
+    for mine, theirs in both_ways:
+        assert mine == theirs
 
 
 def test_the_catalogue_shows_active_listings_of_approved_volunteers_only(api, make, town):
