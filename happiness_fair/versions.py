@@ -48,6 +48,7 @@ WATCHED: dict[str, tuple[str, ...]] = {
     "volunteer_grids": (CATALOGUE,),
     "volunteer_tags": (CATALOGUE,),
     "communities": (CATALOGUE,),
+    "grids": (CATALOGUE,),
     "waiver_rule_settings": (WAIVERS,),
     "calendar_days": (CALENDAR,),
     "hours_records": (HOURS,),
@@ -226,13 +227,18 @@ class _Store:
 _store = _Store()
 
 
-def cached(name: str, key: Hashable, compute: Callable[[], object]):
-    """`compute()` once per version of `name` in this process. Values must be immutable (or
-    treated so) and hold no ORM objects. A transaction that has changed the data itself reads
-    around the cache: what it sees is not committed yet."""
-    if name in db.session().info.get("hf_pending", ()):
+def cached(name: str, key: Hashable, compute: Callable[[], object], *, also: tuple[str, ...] = ()):
+    """`compute()` once per version of `name` (and of the versions in `also`, which join the
+    key) in this process. Values must be immutable (or treated so) and hold no ORM objects. A
+    transaction that has changed the data itself reads around the cache: what it sees is not
+    committed yet."""
+    pending = db.session().info.get("hf_pending", ())
+    if name in pending or any(other in pending for other in also):
         return compute()
-    version = current()[name]
+    versions = current()
+    version = versions[name]
+    if also:
+        key = (key, *(versions[other] for other in also))
     value, hit = _store.get(name, version, key)
     if hit:
         return value

@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from .. import versions
 from ..accounts.models import User
 from ..catalogue import rules as catalogue_rules
 from ..catalogue import stats
@@ -90,7 +91,35 @@ def volunteer_ranking(
     team_id: int | None = None,
     limit: int | None = None,
 ) -> list[RankedVolunteer]:
-    """Volunteers with verified minutes in the range, best first, ranks 1..n."""
+    """Volunteers with verified minutes in the range, best first, ranks 1..n.
+
+    Kept in this process until the hours or the catalogue (names, stars, tags) change: a
+    version-keyed cache (versions.py), so a change committed by any worker is seen at once. A
+    team's ranking is read each time (a team's members are kept by no version)."""
+    args = (community_id, first, last, grid_id, tag, limit)
+    if team_id is not None:
+        return _volunteer_ranking(*args, team_id=team_id)
+    key = ("volunteer_ranking", *args, stats.star_thresholds())
+    return list(
+        versions.cached(
+            versions.HOURS,
+            key,
+            lambda: tuple(_volunteer_ranking(*args, team_id=None)),
+            also=(versions.CATALOGUE,),
+        )
+    )
+
+
+def _volunteer_ranking(
+    community_id: int,
+    first: date | None,
+    last: date | None,
+    grid_id: int | None,
+    tag: str | None,
+    limit: int | None,
+    *,
+    team_id: int | None,
+) -> list[RankedVolunteer]:
     rows = totals.rows_in_range(community_id, first, last, grid_id=grid_id)
     minutes = sa.func.sum(rows.c.minutes).label("minutes")
     services = sa.func.sum(rows.c.services).label("services")
@@ -149,7 +178,19 @@ class GridLine:
 
 def grid_table(community_id: int, first: date | None, last: date | None) -> list[GridLine]:
     """Every grid of the community in its order, with its verified minutes, services and how
-    many volunteers gave time there (zero rows included, so an idle grid shows)."""
+    many volunteers gave time there (zero rows included, so an idle grid shows). Kept in this
+    process until the hours or the catalogue (which covers the grids) change."""
+    return list(
+        versions.cached(
+            versions.HOURS,
+            ("grid_table", community_id, first, last),
+            lambda: tuple(_grid_table(community_id, first, last)),
+            also=(versions.CATALOGUE,),
+        )
+    )
+
+
+def _grid_table(community_id: int, first: date | None, last: date | None) -> list[GridLine]:
     rows = totals.rows_in_range(community_id, first, last)
     summed = (
         sa.select(

@@ -9,8 +9,10 @@ from datetime import timedelta
 
 import openpyxl
 
-from happiness_fair.catalogue.models import Volunteer
+from happiness_fair.accounts.models import User
+from happiness_fair.catalogue.models import Volunteer, VolunteerTag
 from happiness_fair.places.clock import today
+from happiness_fair.places.models import Grid
 
 
 def _manual(api, office, volunteer, grid, minutes, day=None):
@@ -134,3 +136,38 @@ def test_the_honour_board_is_public_and_shows_names_as_chosen(api, make, in_app)
     assert "volunteer_id" not in board.json["items"][0]
     assert api.get("/honour-board?community_id=999999").status_code == 404
     assert api.get("/honour-board").status_code == 422
+
+
+def test_a_kept_ranking_shows_every_change_at_once(api, make, in_app):
+    """The ranking and the grid table are kept in the process until what they show changes
+    (versions.py): new minutes, a new name, a new tag and a renamed grid are in the next answer."""
+    community = make.community()
+    grid = make.grid(community)
+    office = make.office(community)
+    shen = make.volunteer([grid], name="沈林益")
+    _manual(api, office, shen, grid, 30)
+    staff = api.as_(office)
+
+    def ranking(**query):
+        items = staff.get("/rankings/volunteers", query_string=query).json["items"]
+        return [(i["name"], i["minutes"]) for i in items]
+
+    def grids():
+        return [(i["name"], i["minutes"]) for i in staff.get("/rankings/grids").json["items"]]
+
+    assert ranking() == [("沈林益", 30)] and ranking(tag="在职党员") == []
+    assert grids() == [(grid.name, 30)]
+    _manual(api, office, shen, grid, 45)
+    assert ranking() == [("沈林益", 75)] and grids() == [(grid.name, 75)]
+    with in_app() as session:
+        session.get(Grid, grid.id).name = "幸福里网格"
+        session.commit()
+    assert grids() == [("幸福里网格", 75)]
+    with in_app() as session:
+        session.get(User, shen.user_id).name = "沈师傅"
+        session.commit()
+    assert ranking() == [("沈师傅", 75)] and ranking(tag="在职党员") == []
+    with in_app() as session:
+        session.add(VolunteerTag(volunteer_id=shen.id, tag="在职党员"))
+        session.commit()
+    assert ranking(tag="在职党员") == [("沈师傅", 75)]
