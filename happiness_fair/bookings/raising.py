@@ -127,20 +127,25 @@ def insert(
 ) -> Booking:
     """Insert the new booking (and whatever `also` claims with it, in the same savepoint) and
     write its first step. If the same Idempotency-Key raced in from a second connection, the
-    answer is the booking that one made."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(booking)
-            db.session.flush()
-            if also is not None:
-                also()
+    answer is the booking that one made. Without a key or a claim nothing is tried again, so
+    no savepoint (two round trips) is spent on it."""
+    if not booking.idempotency_key and also is None:
+        db.session.add(booking)
+        db.session.flush()
+    else:
+        try:
+            with db.session.begin_nested():
+                db.session.add(booking)
                 db.session.flush()
-    except IntegrityError:
-        key = booking.idempotency_key
-        existing = booking_by_key(booking.booker_id, key) if key else None
-        if existing is None:
-            raise
-        return existing
+                if also is not None:
+                    also()
+                    db.session.flush()
+        except IntegrityError:
+            key = booking.idempotency_key
+            existing = booking_by_key(booking.booker_id, key) if key else None
+            if existing is None:
+                raise
+            return existing
     event = timeline.record(booking, actor, "create", None, booking.status, note)
     # A new booking's timeline is this one step and it has no photos: the answer needs no read.
     set_committed_value(booking, "events", [event])
