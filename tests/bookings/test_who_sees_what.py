@@ -103,6 +103,34 @@ def test_each_person_lists_the_bookings_they_have_a_part_in(api, act, book, worl
     assert api.as_(world.office).get("/bookings?status=lost").status_code == 422
 
 
+def test_each_person_counts_each_of_her_bookings_once(api, act, book, world):
+    """The total counts a booking once however many ways the person has a part in it (she
+    booked it, it is for her or for the mother he manages, it is his job, her grid, the office's
+    community), on a page, past the last page and for one state."""
+    book()
+    book(world.son, beneficiary_id=world.grandma.id)
+    neighbours = book(world.neighbour.account_user, listing_id=world.listing.id)["id"]
+    book(world.grid_worker, beneficiary_id=world.neighbour.id)  # he booked it, in his grid
+    act(world.plumber.account_user, neighbours, "accept")
+    expected = {  # (all, requested)
+        world.grandma_user: (2, 2),
+        world.son: (2, 2),
+        world.neighbour.account_user: (2, 1),
+        world.plumber.account_user: (1, 0),
+        world.grid_worker: (4, 3),
+        world.office: (4, 3),
+        world.other_grid_worker: (0, 0),
+    }
+    for user, (everything, requested) in expected.items():
+        caller = api.as_(user)
+        first = caller.get("/bookings?per_page=100").json
+        assert first["total"] == len(first["items"]) == everything, user.name
+        assert caller.get("/bookings?page=9").json["total"] == everything, user.name
+        assert caller.get("/bookings?status=requested").json["total"] == requested, user.name
+        past = caller.get("/bookings?status=requested&page=9").json
+        assert (past["items"], past["total"]) == ([], requested), user.name
+
+
 def test_jobs_are_the_requests_a_volunteer_may_accept_now(api, act, book, world):
     open_here = book()["id"]
     named_to_him = book(world.neighbour.account_user, listing_id=world.listing.id)["id"]
