@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
 from sqlalchemy.orm.util import identity_key
 
 from ..accounts.models import Resident, User
@@ -219,8 +219,14 @@ def booking_for_action(booking_id: int) -> Booking:
 
 
 def _joined_timeline(stmt):
-    """A page of bookings with their events and photos in the same statement (a few each)."""
-    return stmt.options(joinedload(Booking.events), joinedload(Booking.photos))
+    """A page of bookings with their events and photos in the same statement (a few each).
+    Without the waiver rules each booking was priced under: only a change of price reads them,
+    and in a list they came again, decoded from JSON, with every step of the timeline."""
+    return stmt.options(
+        joinedload(Booking.events),
+        joinedload(Booking.photos),
+        defer(Booking.waiver_rules_snapshot),
+    )
 
 
 # Each way a person can have a part in bookings, its values bound at execute (bookings_for()).
