@@ -203,7 +203,7 @@ class _Store:
         self.lock = threading.Lock()
         self.entries: dict[str, tuple[int, dict]] = {}
 
-    def get(self, name: str, version: int, key: Hashable):
+    def get(self, name: str, version: tuple[int, ...], key: Hashable):
         entry = self.entries.get(name)
         if entry is None or entry[0] != version:
             return None, False
@@ -211,10 +211,10 @@ class _Store:
             return entry[1][key], True
         return None, False
 
-    def put(self, name: str, version: int, key: Hashable, value) -> None:
+    def put(self, name: str, version: tuple[int, ...], key: Hashable, value, most: int) -> None:
         with self.lock:
             entry = self.entries.get(name)
-            if entry is None or entry[0] != version or len(entry[1]) >= _MAX_ENTRIES:
+            if entry is None or entry[0] != version or len(entry[1]) >= most:
                 entry = (version, {})
                 self.entries[name] = entry
             entry[1][key] = value
@@ -227,23 +227,29 @@ class _Store:
 _store = _Store()
 
 
-def cached(name: str, key: Hashable, compute: Callable[[], object], *, also: tuple[str, ...] = ()):
-    """`compute()` once per version of `name` (and of the versions in `also`, which join the
-    key) in this process. Values must be immutable (or treated so) and hold no ORM objects. A
-    transaction that has changed the data itself reads around the cache: what it sees is not
-    committed yet."""
+def cached(
+    name: str,
+    key: Hashable,
+    compute: Callable[[], object],
+    *,
+    also: tuple[str, ...] = (),
+    most: int = _MAX_ENTRIES,
+):
+    """`compute()` once per version of `name` (and of the versions in `also`) in this process:
+    a change to any of them drops every value kept under `name`. Values must be immutable (or
+    treated so) and hold no ORM objects; at most `most` are kept under `name` (large ones want
+    a small number). A transaction that has changed the data itself reads around the cache:
+    what it sees is not committed yet."""
     pending = db.session().info.get("hf_pending", ())
     if name in pending or any(other in pending for other in also):
         return compute()
     versions = current()
-    version = versions[name]
-    if also:
-        key = (key, *(versions[other] for other in also))
+    version = (versions[name], *(versions[other] for other in also))
     value, hit = _store.get(name, version, key)
     if hit:
         return value
     value = compute()
-    _store.put(name, version, key, value)
+    _store.put(name, version, key, value, most)
     return value
 
 

@@ -122,7 +122,8 @@ def read_with_account(
     """At start-up, a part above gives what most signed-in requests then ask of it, to be read
     in the sign-in's statement rather than in a round trip of its own: `columns()` are scalar
     subqueries over the account (correlated to users), `keep(user, values)` holds their values
-    for the request. `kind` "web" or "api": only for that kind of sign-in."""
+    for the request. `kind` "web" or "api": only for that kind of sign-in. The name stands
+    for the columns: the sign-in's statement is built once per process (database.prebuilt)."""
     app.extensions["read_with_account"][name] = (kind, columns, keep)
 
 
@@ -137,12 +138,12 @@ def _session_user(token: str, kind: str, user_id: int | None = None) -> User | N
     along (nearly every request needs them, and this transaction keeps them: versions.py), and
     what the parts above gave to read_with_account()."""
     riders = _riders(kind)
-    key = ("session_user", kind, user_id is None, *(name for name, _columns, _keep in riders))
-    stmt, widths = prebuilt(key, lambda: _session_user_statement(riders, with_user_id=user_id))
-    values = {"token_hash": token_digest(token), "kind": kind, "now": utcnow()}
-    if user_id is not None:
-        values["user_id"] = user_id
-    row = db.session.execute(stmt, values).unique().one_or_none()
+    # A rider's name stands for its columns (read_with_account): the statement is built once.
+    with_id = user_id is not None
+    key = ("security.session_user", kind, with_id, *(name for name, _columns, _keep in riders))
+    stmt, widths = prebuilt(key, lambda: _session_user_statement(riders, with_user_id=with_id))
+    bound = {"token_hash": token_digest(token), "kind": kind, "now": utcnow(), "user_id": user_id}
+    row = db.session.execute(stmt, bound).unique().one_or_none()
     if row is None:
         return None
     user, values = row[0], row[1:]
@@ -154,7 +155,7 @@ def _session_user(token: str, kind: str, user_id: int | None = None) -> User | N
     return user
 
 
-def _session_user_statement(riders, *, with_user_id) -> tuple[sa.Select, list[int]]:
+def _session_user_statement(riders, *, with_user_id: bool) -> tuple[sa.Select, tuple[int, ...]]:
     """The sign-in's statement, its values bound at execute, and how many columns each rider
     adds."""
     columns = [columns() for _name, columns, _keep in riders]
@@ -169,9 +170,9 @@ def _session_user_statement(riders, *, with_user_id) -> tuple[sa.Select, list[in
         )
         .options(joinedload(User.roles), joinedload(User.staff_grids))
     )
-    if with_user_id is not None:
+    if with_user_id:
         stmt = stmt.where(User.id == sa.bindparam("user_id"))
-    return stmt, [len(cs) for cs in columns]
+    return stmt, tuple(len(cs) for cs in columns)
 
 
 def sign_in(user: User) -> None:

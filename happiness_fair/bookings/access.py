@@ -151,7 +151,7 @@ def init_app(app) -> None:
 def _read_viewer(user: User) -> Viewer:
     """His volunteer record (if any) with its skills and grids, and the residents he is or
     manages, in one statement: one row per resident id (or one row with none)."""
-    stmt = prebuilt("read_viewer", _viewer_statement)
+    stmt = prebuilt("access.read_viewer", _viewer_statement)
     rows = db.session.execute(stmt, {"uid": user.id}).unique().all()
     volunteer = rows[0][0] if rows else None
     resident_ids = frozenset(row[1] for row in rows if row[1] is not None)
@@ -159,6 +159,7 @@ def _read_viewer(user: User) -> Viewer:
 
 
 def _viewer_statement() -> sa.Select:
+    """_read_viewer()'s statement, built once: building it cost more than running it."""
     uid = sa.bindparam("uid", type_=sa.Integer)
     me = sa.select(uid.label("uid")).subquery()
     own = sa.select(Resident.id).where(Resident.user_id == uid)

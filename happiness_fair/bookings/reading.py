@@ -229,22 +229,19 @@ def _joined_timeline(stmt):
     )
 
 
-# Each way a person can have a part in bookings, its values bound at execute (bookings_for()).
+# Each way a person can have a part in bookings, its values bound at execute (bookings_for()),
+# widest first: those that grow with a person's work (a community, grids, a volunteer's jobs)
+# before her own few bookings, the order _count_of_any() counts them in.
 _PARTS = {
-    "booker": lambda: Booking.booker_id == sa.bindparam("user_id"),
-    "beneficiary": lambda: Booking.beneficiary_id.in_(sa.bindparam("resident_ids", expanding=True)),
-    "volunteer": lambda: Booking.volunteer_id == sa.bindparam("volunteer_id"),
     "office": lambda: Booking.community_id == sa.bindparam("community_id"),
     "grid": lambda: sa.and_(
         Booking.community_id == sa.bindparam("community_id"),
         Booking.grid_id.in_(sa.bindparam("grid_ids", expanding=True)),
     ),
+    "volunteer": lambda: Booking.volunteer_id == sa.bindparam("volunteer_id"),
+    "beneficiary": lambda: Booking.beneficiary_id.in_(sa.bindparam("resident_ids", expanding=True)),
+    "booker": lambda: Booking.booker_id == sa.bindparam("user_id"),
 }
-
-
-# The ways in the order _count_of_any() counts them: those that grow with a person's work (a
-# community, grids, a volunteer's jobs) before her own bookings.
-_WIDTH_ORDER = ("office", "grid", "volunteer", "beneficiary", "booker")
 
 
 def _count_of_any(parts: list) -> sa.ScalarSelect:
@@ -289,7 +286,7 @@ def bookings_for(
         values["status"] = BookingStatus(status)
     values.update(reach=page * per_page, per_page=per_page, offset=(page - 1) * per_page)
     page_stmt, count_stmt = prebuilt(
-        ("bookings_for", *ways, bool(status), named),
+        ("reading.bookings_for", *ways, bool(status), named),
         lambda: _newest_of_any(ways, with_status=bool(status), named=named),
     )
     # The page, its timelines and the count in one statement; a page past the end has no row
@@ -322,7 +319,6 @@ def _newest_of_any(
     costs little more than a page.
     """
     parts = [_PARTS[way]() for way in ways]
-    widths = [_WIDTH_ORDER.index(way) for way in ways]
     if with_status:
         parts = [sa.and_(part, Booking.status == sa.bindparam("status")) for part in parts]
     newest = (Booking.created_at.desc(), Booking.id.desc())
@@ -336,8 +332,9 @@ def _newest_of_any(
             .subquery()
         )
         heads.append(sa.select(head.c.id))
-    widest_first = sorted(zip(widths, parts, strict=True), key=lambda pair: pair[0])
-    counted = _count_of_any([part for _width, part in widest_first])
+    order = list(_PARTS)
+    widest_first = sorted(zip(ways, parts, strict=True), key=lambda pair: order.index(pair[0]))
+    counted = _count_of_any([part for _way, part in widest_first])
 
     # Each booking's volunteer's name and phone ride along, carried for volunteer_contact().
     name, phone = contact.name_and_phone()
@@ -363,11 +360,12 @@ def jobs_of(
         raise Forbidden(_l("Only volunteers have jobs."))
     values = {"volunteer_id": volunteer.id, "status": BookingStatus(status) if status else None}
     return prebuilt_page(
-        ("jobs_of", bool(status)), lambda: _jobs_of(bool(status)), values, page, per_page
+        ("reading.jobs_of", bool(status)), lambda: _jobs_of(bool(status)), values, page, per_page
     )
 
 
 def _jobs_of(with_status: bool) -> sa.Select:
+    """His jobs' statement, built once (values bound at execute)."""
     stmt = sa.select(Booking).where(Booking.volunteer_id == sa.bindparam("volunteer_id"))
     if with_status:
         stmt = stmt.where(Booking.status == sa.bindparam("status"))
@@ -396,10 +394,14 @@ def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[B
         "resident_ids": sorted(viewer.resident_ids),
     }
     shape = (user.is_office, bool(staff_grids), bool(viewer.resident_ids))
-    return prebuilt_page(("jobs_for", *shape), lambda: _jobs_for(*shape), values, page, per_page)
+    return prebuilt_page(
+        ("reading.jobs_for", *shape), lambda: _jobs_for(*shape), values, page, per_page
+    )
 
 
 def _jobs_for(office: bool, staff: bool, resident: bool) -> sa.Select:
+    """The job board's statement for an office member, a grid worker with grids (not his jobs
+    there) and a resident (not her own requests), built once (values bound at execute)."""
     open_to_him = sa.and_(
         # "+ 0": the same test, but SQLite no longer reads every open request of the district
         # through the volunteer index; it reads this community's requests (status, community).

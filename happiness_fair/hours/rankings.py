@@ -33,6 +33,10 @@ RANKING_PERIOD_NAMES = {
     rules.RankingPeriod.year: _l("This year"),
 }
 
+# How many rankings and grid tables a process keeps (under the hours version): a community's
+# whole ranking is some 80 KB, and any from–to range an office asks for is another.
+KEPT_TABLES = 64
+
 # A ranking limited to one team asks the teams part, which sits above hours and gives these at
 # start-up (teams.service.init_app): a team's community (None when there is no such team), and
 # a select of its members' volunteer ids.
@@ -65,7 +69,7 @@ def date_range(
     return rules.period_range(period or DEFAULT_PERIOD, today)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankedVolunteer:
     rank: int
     volunteer_id: int
@@ -106,6 +110,7 @@ def volunteer_ranking(
             key,
             lambda: tuple(_volunteer_ranking(*args, team_id=None)),
             also=(versions.CATALOGUE,),
+            most=KEPT_TABLES,
         )
     )
 
@@ -167,7 +172,7 @@ def _volunteer_ranking(
     ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GridLine:
     grid_id: int
     name: str
@@ -186,6 +191,7 @@ def grid_table(community_id: int, first: date | None, last: date | None) -> list
             ("grid_table", community_id, first, last),
             lambda: tuple(_grid_table(community_id, first, last)),
             also=(versions.CATALOGUE,),
+            most=KEPT_TABLES,
         )
     )
 

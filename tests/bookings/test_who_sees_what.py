@@ -103,7 +103,7 @@ def test_each_person_lists_the_bookings_they_have_a_part_in(api, act, book, worl
     assert api.as_(world.office).get("/bookings?status=lost").status_code == 422
 
 
-def test_each_person_counts_each_of_her_bookings_once(api, act, book, world):
+def test_each_person_counts_each_of_her_bookings_once(api, act, book, world, make):
     """The total counts a booking once however many ways the person has a part in it (she
     booked it, it is for her or for the mother he manages, it is his job, her grid, the office's
     community), on a page, past the last page and for one state."""
@@ -112,14 +112,17 @@ def test_each_person_counts_each_of_her_bookings_once(api, act, book, world):
     neighbours = book(world.neighbour.account_user, listing_id=world.listing.id)["id"]
     book(world.grid_worker, beneficiary_id=world.neighbour.id)  # he booked it, in his grid
     act(world.plumber.account_user, neighbours, "accept")
+    # The other grid's worker also volunteers, in this grid: grid staff and volunteer at once.
+    helper = make.volunteer([world.grid], user=world.other_grid_worker)
+    book(world.neighbour.account_user, listing_id=make.listing(helper, title="磨刀").id)
     expected = {  # (all, requested)
         world.grandma_user: (2, 2),
         world.son: (2, 2),
-        world.neighbour.account_user: (2, 1),
+        world.neighbour.account_user: (3, 2),
         world.plumber.account_user: (1, 0),
-        world.grid_worker: (4, 3),
-        world.office: (4, 3),
-        world.other_grid_worker: (0, 0),
+        world.grid_worker: (5, 4),
+        world.office: (5, 4),
+        world.other_grid_worker: (1, 1),
     }
     for user, (everything, requested) in expected.items():
         caller = api.as_(user)

@@ -171,3 +171,13 @@ def test_a_kept_ranking_shows_every_change_at_once(api, make, in_app):
         session.add(VolunteerTag(volunteer_id=shen.id, tag="在职党员"))
         session.commit()
     assert ranking(tag="在职党员") == [("沈师傅", 75)]
+
+    def board():
+        answer = api.get(f"/honour-board?community_id={community.id}&period=month")
+        return [(i["name"], i["minutes"]) for i in answer.json["items"]]
+
+    assert board() == [("沈**", 75)]
+    with in_app() as session:  # he chooses his full name: the board shows it at once
+        session.get(Volunteer, shen.id).show_full_name = True
+        session.commit()
+    assert board() == [("沈师傅", 75)]
