@@ -332,9 +332,8 @@ def _newest_of_any(
             .subquery()
         )
         heads.append(sa.select(head.c.id))
-    order = list(_PARTS)
-    widest_first = sorted(zip(ways, parts, strict=True), key=lambda pair: order.index(pair[0]))
-    counted = _count_of_any([part for _way, part in widest_first])
+    part_of = dict(zip(ways, parts, strict=True))
+    counted = _count_of_any([part_of[way] for way in _PARTS if way in part_of])
 
     # Each booking's volunteer's name and phone ride along, carried for volunteer_contact().
     name, phone = contact.name_and_phone()

@@ -37,6 +37,17 @@ RANKING_PERIOD_NAMES = {
 # whole ranking is some 80 KB, and any from–to range an office asks for is another.
 KEPT_TABLES = 64
 
+
+def _kept(key: tuple, read: Callable[[], list]) -> list:
+    """A table kept in this process while the hours and the catalogue (names, stars, tags,
+    grids) stay as they were read; a fresh list each time, so no caller changes the kept one."""
+    return list(
+        versions.cached(
+            versions.HOURS, key, lambda: tuple(read()), also=(versions.CATALOGUE,), most=KEPT_TABLES
+        )
+    )
+
+
 # A ranking limited to one team asks the teams part, which sits above hours and gives these at
 # start-up (teams.service.init_app): a team's community (None when there is no such team), and
 # a select of its members' volunteer ids.
@@ -104,15 +115,7 @@ def volunteer_ranking(
     if team_id is not None:
         return _volunteer_ranking(*args, team_id=team_id)
     key = ("volunteer_ranking", *args, stats.star_thresholds())
-    return list(
-        versions.cached(
-            versions.HOURS,
-            key,
-            lambda: tuple(_volunteer_ranking(*args, team_id=None)),
-            also=(versions.CATALOGUE,),
-            most=KEPT_TABLES,
-        )
-    )
+    return _kept(key, lambda: _volunteer_ranking(*args, team_id=None))
 
 
 def _volunteer_ranking(
@@ -185,14 +188,8 @@ def grid_table(community_id: int, first: date | None, last: date | None) -> list
     """Every grid of the community in its order, with its verified minutes, services and how
     many volunteers gave time there (zero rows included, so an idle grid shows). Kept in this
     process until the hours or the catalogue (which covers the grids) change."""
-    return list(
-        versions.cached(
-            versions.HOURS,
-            ("grid_table", community_id, first, last),
-            lambda: tuple(_grid_table(community_id, first, last)),
-            also=(versions.CATALOGUE,),
-            most=KEPT_TABLES,
-        )
+    return _kept(
+        ("grid_table", community_id, first, last), lambda: _grid_table(community_id, first, last)
     )
 
 
