@@ -301,10 +301,10 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
     which the page's forms carry), `Cache-Control: no-cache`, and 304 without doing the work
     when the caller already has it. Signed-in callers get the answer as before (no ETag).
 
-    An API answer (no session in its key) is also kept in this worker's response cache under
-    the same digest, and served from there to the next anonymous caller without running the
-    view. Pages are not: their key holds the session's CSRF token, so a stored page could only
-    ever be served again to the one session that asked for it."""
+    The answer is also kept in this worker's response cache under the same digest without the
+    session, and served from there to the next anonymous caller without running the view. A
+    page is kept with a blank where its CSRF token stood, filled with the caller's own token
+    each time it is served (_stored, _from_cache)."""
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -313,13 +313,11 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
                 return view(*args, **kwargs)  # a message waiting to be shown: a fresh page
             from .i18n import ELDER_COOKIE
 
-            page = not request.path.startswith("/api/")
-            csrf = ""
-            if page:
+            token = ""
+            if not request.path.startswith("/api/"):
                 from flask_wtf.csrf import generate_csrf
 
-                generate_csrf()  # the page's forms carry it: a new session, a new page
-                csrf = session.get("csrf_token", "")
+                token = generate_csrf()  # the page's forms carry it: a new session, a new page
             versions = current()
             parts = [
                 request.full_path,
@@ -328,28 +326,32 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
                 request.headers.get("HX-Request", ""),
                 request.headers.get("HX-Target", ""),
                 request.headers.get("Accept", ""),
-                csrf,
                 *(f"{n}={versions[n]}" for n in names),
                 extra() if extra else "",
             ]
-            digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+            shared = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+            digest = shared
+            if token:
+                session_token = session.get("csrf_token", "")
+                digest = hashlib.blake2b(f"{shared} {session_token}".encode(), digest_size=12)
+                digest = digest.hexdigest()
             etag = f'W/"{digest}"'
             if request.if_none_match.contains_weak(digest):
                 return _with_validators(_not_modified(etag))
-            cache = None if page else _response_cache()
+            cache = _response_cache()
             # A fixed-size key: the host (answers may carry absolute links) is hashed in,
             # so a long Host header cannot make a small answer a large entry.
-            key = hashlib.blake2b(f"{request.root_url} {digest}".encode(), digest_size=12).digest()
+            key = hashlib.blake2b(f"{request.root_url} {shared}".encode(), digest_size=12).digest()
             stored = cache.get(key) if cache is not None else None
             if stored is not None:
-                return _from_cache(stored)
+                return _from_cache(stored, etag, token)
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200:
                 return response
             response.headers["ETag"] = etag
             response = _with_validators(response)
-            if cache is not None and _storable(response):
-                cache.put(key, _stored(response))
+            if cache is not None and _storable(response, token):
+                cache.put(key, _stored(response, token))
             return response
 
         return wrapper
@@ -377,23 +379,37 @@ def _response_cache():
     return cache if cache is not None and cache.enabled else None
 
 
-def _storable(response) -> bool:
+# Where a stored page's CSRF token stood: random per process, so no page text can hold it.
+_TOKEN_BLANK = f"hf-csrf-{secrets.token_hex(16)}".encode()
+
+
+def _storable(response, token: str) -> bool:
     """A plain 200 body that starts nothing for this caller: a view that set a cookie or wrote
-    to the session (a flash, a sign-in) must run again for the next one."""
+    to the session (a flash, a sign-in) must run again for the next one. A first visit to a
+    page starts a session for its CSRF token, and nothing else: that page is kept."""
+    started_for_token = token and session.keys() <= {"csrf_token"}
     return (
         response.is_sequence
         and not response.direct_passthrough
         and "Set-Cookie" not in response.headers
-        and not session.modified
+        and (not session.modified or started_for_token)
     )
 
 
-def _stored(response):
+def _stored(response, token: str):
     headers = tuple(
-        (name, value) for name, value in response.headers.items() if name != "Content-Length"
+        (name, value)
+        for name, value in response.headers.items()
+        if name not in ("Content-Length", "ETag")
     )
-    return StoredAnswer(response.get_data(), headers)
+    body = response.get_data()
+    if token:
+        body = body.replace(token.encode(), _TOKEN_BLANK)
+    return StoredAnswer(body, headers)
 
 
-def _from_cache(stored):
-    return current_app.response_class(stored.body, status=200, headers=list(stored.headers))
+def _from_cache(stored, etag: str, token: str):
+    body = stored.body.replace(_TOKEN_BLANK, token.encode()) if token else stored.body
+    response = current_app.response_class(body, status=200, headers=list(stored.headers))
+    response.headers["ETag"] = etag
+    return response

@@ -19,7 +19,7 @@ from happiness_fair.response_cache import ENTRY_OVERHEAD_BYTES, ResponseCache, S
 from tests.bookings.conftest import World, act, advance, book, plumbing, shown, world  # noqa: F401
 from tests.conftest import app_settings
 from tests.factories import PASSWORD, tomorrow  # noqa: F401
-from tests.helpers import ApiClient, sign_in_page
+from tests.helpers import ApiClient, csrf_token_of, sign_in_page
 
 
 def _catalogue(world) -> str:
@@ -187,6 +187,35 @@ def test_pages_that_start_a_session_still_send_their_cookie(app, shown):
         response = app.test_client().get(path)
         assert response.status_code == 200
         assert "hf_session=" in response.headers.get("Set-Cookie", "")
+
+
+def test_a_kept_page_carries_each_visitors_own_csrf_token(app, shown, count_queries):
+    """A listing page is kept too, with each visitor's own token in its forms: one visitor's
+    token is never shown to another, and the page's forms work for the one who got it."""
+    path = f"/services/{shown.listing.id}"
+    first_visitor, second_visitor = app.test_client(), app.test_client()
+    first = first_visitor.get(path)
+    with count_queries() as counter:
+        second = second_visitor.get(path)
+    assert second.status_code == 200
+    assert counter.count <= 1, counter.statements  # the versions only: the page was kept
+    pages = [first.get_data(as_text=True), second.get_data(as_text=True)]
+    tokens = [csrf_token_of(page) for page in pages]
+    assert tokens[0] != tokens[1]
+    assert tokens[0] not in pages[1]
+    assert pages[1].count(tokens[1]) == pages[0].count(tokens[0]) >= 3  # two forms and htmx
+    assert pages[1].replace(tokens[1], "") == pages[0].replace(tokens[0], "")
+    assert "hf_session=" in second.headers["Set-Cookie"]
+    assert second.headers["ETag"] != first.headers["ETag"]  # each session's page its own
+    with count_queries() as counter:
+        again = second_visitor.get(path)  # the same visitor again: the same token
+    assert counter.count <= 1, counter.statements
+    assert csrf_token_of(again.get_data(as_text=True)) == tokens[1]
+    # The kept page's form works for its visitor, and another's token does not.
+    refused = second_visitor.post("/elder-mode", data={"csrf_token": tokens[0], "on": "1"})
+    assert refused.status_code == 403
+    switched = second_visitor.post("/elder-mode", data={"csrf_token": tokens[1], "on": "1"})
+    assert switched.status_code == 303
 
 
 def test_answers_differ_by_language_and_accept(client, shown):
