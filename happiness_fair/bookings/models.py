@@ -27,7 +27,10 @@ class Booking(db.Model):
     __table_args__ = (
         sa.Index("ix_bookings_status_community", "status", "community_id"),
         sa.Index("ix_bookings_grid_status", "grid_id", "status"),
-        # "My bookings" reads each way a person is in newest first (reading._newest_of_any).
+        # "My bookings" reads each way a person is in newest first (reading._newest_of_any):
+        # the office's community, a grid worker's grids, a volunteer's jobs, her own.
+        sa.Index("ix_bookings_community_newest", "community_id", "created_at", "id"),
+        sa.Index("ix_bookings_grid_newest", "grid_id", "created_at", "id"),
         sa.Index("ix_bookings_booker_newest", "booker_id", "created_at", "id"),
         sa.Index("ix_bookings_beneficiary_newest", "beneficiary_id", "created_at", "id"),
         sa.Index("ix_bookings_volunteer_newest", "volunteer_id", "created_at", "id"),
