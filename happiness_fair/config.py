@@ -94,7 +94,9 @@ def _engine_options(database_url: str) -> dict:
         options["pool_timeout"] = _seconds("DB_POOL_TIMEOUT", 10)
         options["connect_args"] = {
             "connect_timeout": int(_seconds("DB_CONNECT_TIMEOUT", 5)),
-            "options": f"-c statement_timeout={timeout_ms}",
+            # No JIT: it compiled a dashboard statement the planner thought large for 0.65 s
+            # to save nothing (PERFORMANCE.md, round 7); this app's statements are short.
+            "options": f"-c statement_timeout={timeout_ms} -c jit=off",
         }
     return options
 

@@ -56,17 +56,20 @@ def booking_rows(community_id: int, first: date, last: date) -> list[BookingRow]
         .where(BookingEvent.booking_id == Booking.id, BookingEvent.action == "accept")
         .scalar_subquery()
     )
+    # Counted per booking from its own few rows (the booking_id indexes). As EXISTS, PostgreSQL
+    # chose to read every event of the district once into a hash: 0.7 s at a district's scale
+    # instead of 34 ms (docs/PERFORMANCE.md, round 7).
     escalated = (
-        sa.select(BookingEvent.id)
+        sa.select(sa.func.count())
         .where(
             BookingEvent.booking_id == Booking.id, BookingEvent.action.in_(("escalate", "no_show"))
         )
-        .exists()
+        .scalar_subquery()
     )
     followed = (
-        sa.select(FollowUp.id)
+        sa.select(sa.func.count())
         .where(FollowUp.booking_id == Booking.id, FollowUp.outcome != Outcome.unreachable)
-        .exists()
+        .scalar_subquery()
     )
     start = datetime.combine(first - timedelta(days=1), time.min, UTC)
     end = datetime.combine(last + timedelta(days=1), time.max, UTC)

@@ -7,12 +7,14 @@ import statistics
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 
 from happiness_fair.accounts.models import User
 from happiness_fair.bookings.models import Booking, BookingEvent
 from happiness_fair.catalogue.models import Volunteer
 from happiness_fair.demo import seed_demo
+from happiness_fair.extensions import db
 from happiness_fair.followups.models import FollowUp
 from happiness_fair.hours.models import HoursRecord
 from happiness_fair.places.clock import today
@@ -117,3 +119,13 @@ def test_the_dashboard_is_the_offices(api, world):
     assert api.as_(world.grandma_user).get("/dashboard").status_code == 403
     empty = api.as_(world.stranger_office).get("/dashboard").json
     assert empty["headline"]["services"] == 0
+
+
+def test_postgresql_never_jit_compiles_the_apps_statements(app):
+    """PostgreSQL compiled the dashboard's year of bookings, which its planner priced high, for
+    0.65 s to save nothing (docs/PERFORMANCE.md, round 7): the app's connections have JIT off."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("JIT is PostgreSQL's")
+        assert db.session.execute(sa.text("SHOW jit")).scalar_one() == "off"
+        db.session.rollback()
