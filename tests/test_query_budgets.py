@@ -263,3 +263,50 @@ def test_my_bookings_statements_do_not_grow_with_the_bookings(
         advance(book(listing_id=world.listing.id)["id"], state)
     book()
     assert _statements(count_queries, browser, "/bookings") == one
+
+
+STAFF_LISTS = {
+    "the office's bookings": ("office", "/bookings"),
+    "the grid worker's bookings": ("grid_worker", "/bookings"),
+    "residents": ("office", "/residents"),
+    "volunteers": ("office", "/volunteers"),
+    "the grid's board": ("office", "/board"),
+    "follow-up calls": ("grid_worker", "/follow-ups"),
+}
+
+
+def test_staff_lists_cost_the_same_statements_for_a_few_rows_or_many(
+    api, make, world, book, advance, count_queries
+):
+    """The office's and a grid worker's daily lists ask the database the same number of times
+    however many rows they show: nothing is read again for each row (a resident's managers, a
+    volunteer's teams, a booking's volunteer)."""
+    office = api.as_(world.office)
+    made = iter(range(1000))
+
+    def grow() -> None:
+        for _ in range(4):
+            n = next(made)
+            make.resident(world.grid, name=f"居民{n}")
+            volunteer = make.volunteer([world.grid], name=f"师傅{n}")
+            team = office.post(
+                "/teams", json={"name": f"服务队{n}", "leader_volunteer_id": volunteer.id}
+            )
+            assert team.status_code == 201, team.json
+            booking = book()["id"]
+            advance(booking, "completed")
+        accepted = book()["id"]
+        advance(accepted, "accepted")
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for what, (who, path) in STAFF_LISTS.items():
+            caller = api.as_(_person(world, who))
+            found[what] = _warm_then_count(count_queries, lambda: caller.get(path)).count
+        return found
+
+    grow()
+    few = counts()
+    for _ in range(3):
+        grow()
+    assert counts() == few, few

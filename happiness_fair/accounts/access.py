@@ -48,14 +48,14 @@ def can_see(user: User, resident: Resident) -> bool:
     her only what a booking shows him (bookings/access.py), never her birth date or flags."""
     if user.community_id != resident.community_id:
         return False
-    return is_self_or_manager(user, resident) or is_staff_for(
-        user, resident.community_id, resident.grid_id
-    )
+    return can_see_flags(user, resident)
 
 
 def can_see_flags(user: User, resident: Resident) -> bool:
-    return is_self_or_manager(user, resident) or is_staff_for(
-        user, resident.community_id, resident.grid_id
+    # Staff first: known from the sign-in, while a manager is asked of the database (a list of
+    # residents asked it twice a row for the office).
+    return is_staff_for(user, resident.community_id, resident.grid_id) or is_self_or_manager(
+        user, resident
     )
 
 

@@ -120,6 +120,7 @@ def community_volunteers(args):
         page=args["page"],
         per_page=args["per_page"],
     )
+    service.load_team_ids(items)
     return paged(items, total, args)
 
 

@@ -122,18 +122,33 @@ def volunteer_of(user: User) -> Volunteer | None:
 
 
 # A volunteer's teams are the teams part's, which sits above this one and gives the look-up at
-# start-up (teams.service.init_app): volunteer id -> his team ids, in order.
-_teams: dict[str, Callable[[int], list[int]]] = {}
+# start-up (teams.service.init_app): volunteer ids -> each one's team ids, in order.
+_teams: dict[str, Callable[[list[int]], dict[int, list[int]]]] = {}
 
 
-def register_teams(team_ids_of: Callable[[int], list[int]]) -> None:
+def register_teams(team_ids_of_many: Callable[[list[int]], dict[int, list[int]]]) -> None:
     """Called once at start-up by the teams part."""
-    _teams["team_ids_of"] = team_ids_of
+    _teams["team_ids_of_many"] = team_ids_of_many
 
 
 def team_ids_of(volunteer_id: int) -> list[int]:
-    """The teams he belongs to (the teams part answers)."""
-    return _teams["team_ids_of"](volunteer_id)
+    """The teams he belongs to (the teams part answers), read with his page's (load_team_ids)."""
+    known = _known_team_ids()
+    if volunteer_id not in known:
+        known.update(_teams["team_ids_of_many"]([volunteer_id]))
+    return known[volunteer_id]
+
+
+def load_team_ids(volunteers: list[Volunteer]) -> None:
+    """The teams of a page of volunteers, in one statement instead of one a volunteer."""
+    wanted = [v.id for v in volunteers if v.id not in _known_team_ids()]
+    if wanted:
+        _known_team_ids().update(_teams["team_ids_of_many"](wanted))
+
+
+def _known_team_ids() -> dict[int, list[int]]:
+    """Team ids read in this transaction; forgotten once it changes a team's members."""
+    return versions.memo(("team_ids",), frozenset({"team_members"}), dict)
 
 
 def earned_roles(user: User) -> set[str]:

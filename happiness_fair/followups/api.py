@@ -8,7 +8,7 @@ from marshmallow import fields
 from ..accounts.security import me
 from ..api import examples
 from ..api.base import ApiBlueprint, PageArgs, login_required, page_schema, paged
-from ..bookings import access, reading
+from ..bookings import access, contact, reading
 from ..bookings.api import booking_view, list_view
 from ..bookings.schemas import BookingSchema, note_field
 from ..validation import BaseSchema, between, one_of
@@ -42,8 +42,10 @@ class BoardSchema(ma.Schema):
     follow_up = fields.Nested(BoardSectionSchema)
 
 
-def _views(items) -> list[dict]:
-    viewer = access.viewer_of(me())
+def _views(items, viewer: access.Viewer | None = None) -> list[dict]:
+    """Bookings in a list, their volunteers' names and phones read at once (not one a row)."""
+    viewer = viewer or access.viewer_of(me())
+    contact.load_volunteers(items, viewer)
     return [list_view(b, viewer) for b in items]
 
 
@@ -98,7 +100,10 @@ def grid_board():
     there are.
 
     - 403: the caller is not staff."""
+    sections = service.board(me())
+    viewer = access.viewer_of(me())
+    contact.load_volunteers([b for items, _total in sections.values() for b in items], viewer)
     return {
-        name: {"total": total, "items": _views(items)}
-        for name, (items, total) in service.board(me()).items()
+        name: {"total": total, "items": _views(items, viewer)}
+        for name, (items, total) in sections.items()
     }

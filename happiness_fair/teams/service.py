@@ -28,12 +28,17 @@ def member_ids(team_id: int) -> list[int]:
     ).all()
 
 
-def team_ids_of(volunteer_id: int) -> list[int]:
-    return db.session.scalars(
-        sa.select(TeamMember.team_id)
-        .where(TeamMember.volunteer_id == volunteer_id)
+def team_ids_of_many(volunteer_ids: list[int]) -> dict[int, list[int]]:
+    """Each volunteer's team ids, in order (an empty list for one in no team)."""
+    found: dict[int, list[int]] = {volunteer_id: [] for volunteer_id in volunteer_ids}
+    rows = db.session.execute(
+        sa.select(TeamMember.volunteer_id, TeamMember.team_id)
+        .where(TeamMember.volunteer_id.in_(volunteer_ids))
         .order_by(TeamMember.team_id)
-    ).all()
+    )
+    for volunteer_id, team_id in rows:
+        found[volunteer_id].append(team_id)
+    return found
 
 
 def members(team: Team) -> list[Volunteer]:
@@ -223,4 +228,4 @@ def _member_ids(team_id: int) -> sa.Select:
 
 def init_app(app) -> None:
     rankings.register_teams(community_of=_community_of, members=_member_ids)
-    catalogue_service.register_teams(team_ids_of)
+    catalogue_service.register_teams(team_ids_of_many)
