@@ -135,7 +135,8 @@ _write_turns: dict[str, threading.Lock] = {}
 
 def _take_write_turn(conn) -> None:
     """Queue this process's writers for SQLite's one write lock before BEGIN IMMEDIATE asks for
-    it, and let it go when the connection goes back to the pool, after its COMMIT or ROLLBACK.
+    it, and let it go as the transaction ends (its COMMIT or ROLLBACK), or at the latest when
+    the connection leaves the pool's hands (given back, detached).
 
     SQLite lets a refused writer sleep and try again (1, 2, 5 … up to 100 ms between tries), so
     with a handful of threads writing at once the lock was free most of the time someone slept
@@ -143,19 +144,49 @@ def _take_write_turn(conn) -> None:
     0.7-1.2 s at p99 (PERFORMANCE.md, round 7). A lock the threads wait on is handed over the
     moment it is let go. Other processes still meet SQLite's own waiting."""
     path = conn.engine.url.database
-    if not path or path == ":memory:" or "hf_write_turn" in conn.info:
+    held = conn.info.get("hf_write_turn")
+    if not path or path == ":memory:" or (held is not None and held.held):
         return  # in memory (one shared connection), or this connection has its turn already
-    turn = _write_turns.get(path) or _write_turns.setdefault(path, threading.Lock())
-    if turn.acquire(timeout=SQLITE_BUSY_SECONDS / 2):
-        conn.info["hf_write_turn"] = turn
-    # else: a writer of this process is stuck; SQLite's busy timeout decides (503 past it)
+    lock = _write_turns.get(path) or _write_turns.setdefault(path, threading.Lock())
+    if lock.acquire(timeout=SQLITE_BUSY_SECONDS / 2):
+        conn.info["hf_write_turn"] = _Turn(lock)
+    else:  # a writer of this process is stuck: SQLite's own busy timeout decides (503 past it)
+        log.warning("waited %.1f s for a turn to write; asking SQLite", SQLITE_BUSY_SECONDS / 2)
+
+
+class _Turn:
+    """One writer's turn: let go once, whichever of its ends comes first (a detached
+    connection carries a copy of the pool's info, so two dicts may name the same turn)."""
+
+    __slots__ = ("held", "lock")
+
+    def __init__(self, lock: threading.Lock):
+        self.lock, self.held = lock, True
+
+    def end(self) -> None:
+        if self.held:
+            self.held = False
+            self.lock.release()
+
+
+def _end_write_turn(info: dict) -> None:
+    turn = info.pop("hf_write_turn", None)
+    if turn is not None:
+        turn.end()
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _transaction_ends(conn) -> None:
+    """Just before the COMMIT or ROLLBACK: the next writer's BEGIN IMMEDIATE, a few Python lines
+    later, finds SQLite's lock free or waits its first millisecond for it."""
+    _end_write_turn(conn.info)
 
 
 @event.listens_for(Engine, "checkin")
-def _give_write_turn(dbapi_connection, connection_record) -> None:
-    turn = connection_record.info.pop("hf_write_turn", None)
-    if turn is not None:
-        turn.release()
+@event.listens_for(Engine, "detach")
+def _connection_leaves(dbapi_connection, connection_record) -> None:
+    _end_write_turn(connection_record.info)
 
 
 # Statements built once per process, by shape (prebuilt()).

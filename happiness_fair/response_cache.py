@@ -1,4 +1,6 @@
-"""Whole answers to public anonymous API reads, kept in this process under their ETag (issue 22).
+"""Whole answers to public anonymous reads (JSON and pages), kept in this process under their
+ETag (issue 22); a page is kept with a blank for the CSRF token, each visitor's own filled in
+(versions._stored, versions._from_cache).
 
 The ETag of `versions.conditional_get` is a digest of everything such an answer depends on: the
 versions kept in the database (read once per request, so a change committed by any worker is

@@ -332,7 +332,7 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
             shared = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
             digest = shared
             if token:
-                session_token = session.get("csrf_token", "")
+                session_token = session.get(_csrf_field(), "")
                 digest = hashlib.blake2b(f"{shared} {session_token}".encode(), digest_size=12)
                 digest = digest.hexdigest()
             etag = f'W/"{digest}"'
@@ -350,8 +350,9 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
                 return response
             response.headers["ETag"] = etag
             response = _with_validators(response)
-            if cache is not None and _storable(response, token):
-                cache.put(key, _stored(response, token))
+            stored = _stored(response, token) if cache is not None else None
+            if stored is not None:
+                cache.put(key, stored)
             return response
 
         return wrapper
@@ -383,28 +384,35 @@ def _response_cache():
 _TOKEN_BLANK = f"hf-csrf-{secrets.token_hex(16)}".encode()
 
 
-def _storable(response, token: str) -> bool:
-    """A plain 200 body that starts nothing for this caller: a view that set a cookie or wrote
-    to the session (a flash, a sign-in) must run again for the next one. A first visit to a
-    page starts a session for its CSRF token, and nothing else: that page is kept."""
-    started_for_token = token and session.keys() <= {"csrf_token"}
-    return (
-        response.is_sequence
-        and not response.direct_passthrough
-        and "Set-Cookie" not in response.headers
-        and (not session.modified or started_for_token)
-    )
+def _csrf_field() -> str:
+    """Where Flask-WTF keeps the session's token (and names the forms' field)."""
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
 
-def _stored(response, token: str):
+def _stored(response, token: str) -> StoredAnswer | None:
+    """What to keep of a plain 200 answer that starts nothing for this caller, or None: a view
+    that set a cookie or wrote to the session (a flash, a sign-in) must run again for the next
+    one. A first visit to a page starts a session for its CSRF token and nothing else: that page
+    is kept, its token blanked, unless some trace of the token is left in it another way."""
+    started_for_token = token and session.keys() <= {_csrf_field()}
+    if (
+        not response.is_sequence
+        or response.direct_passthrough
+        or "Set-Cookie" in response.headers
+        or (session.modified and not started_for_token)
+    ):
+        return None
+    body = response.get_data()
+    if token:
+        body = body.replace(token.encode(), _TOKEN_BLANK)
+        traces = (session.get(_csrf_field(), ""), token.split(".")[0])
+        if any(trace and trace.encode() in body for trace in traces):
+            return None
     headers = tuple(
         (name, value)
         for name, value in response.headers.items()
         if name not in ("Content-Length", "ETag")
     )
-    body = response.get_data()
-    if token:
-        body = body.replace(token.encode(), _TOKEN_BLANK)
     return StoredAnswer(body, headers)
 
 

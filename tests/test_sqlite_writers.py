@@ -44,7 +44,9 @@ def _writer_waits_after_commit(app, hold: float) -> float:
     return waited["at"] - committed["at"]
 
 
-def test_a_waiting_writer_begins_as_soon_as_the_one_before_commits(app, committed_db):
+def test_a_waiting_writer_begins_as_soon_as_the_one_before_commits(
+    app, _categories_back, committed_db
+):
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("PostgreSQL's writers wait on the row they write, not one lock")
@@ -54,3 +56,40 @@ def test_a_waiting_writer_begins_as_soon_as_the_one_before_commits(app, committe
     lags = [_writer_waits_after_commit(app, hold=0.35) for _ in range(3)]
     assert min(lags) < 0.03, lags
     assert max(lags) < 5, lags
+
+
+def _another_writer_waits(engine) -> float:
+    """Seconds another thread's write transaction waited to begin."""
+    waited = {}
+
+    def write() -> None:
+        started = time.perf_counter()
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+            waited["s"] = time.perf_counter() - started
+            conn.commit()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(30)
+    return waited["s"]
+
+
+def test_a_turn_ends_with_its_transaction_not_its_connection(app, _categories_back, committed_db):
+    """A connection kept open after its COMMIT, or taken out of the pool, holds up no one."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's writers only")
+        engine = db.engine
+    with engine.connect() as kept:
+        kept.exec_driver_sql("SELECT 1")
+        kept.commit()
+        assert _another_writer_waits(engine) < 1
+        kept.exec_driver_sql("SELECT 1")  # it may write again
+        kept.rollback()
+        assert _another_writer_waits(engine) < 1
+    detached = engine.connect()
+    detached.exec_driver_sql("SELECT 1")
+    detached.connection.detach()
+    detached.close()  # its transaction ends with the DBAPI connection, which nobody returns
+    assert _another_writer_waits(engine) < 1
