@@ -179,8 +179,10 @@ def _end_write_turn(info: dict) -> None:
 @event.listens_for(Engine, "rollback")
 def _transaction_ends(conn) -> None:
     """Just before the COMMIT or ROLLBACK: the next writer's BEGIN IMMEDIATE, a few Python lines
-    later, finds SQLite's lock free or waits its first millisecond for it."""
-    _end_write_turn(conn.info)
+    later, finds SQLite's lock free or waits its first millisecond for it. A connection that
+    was invalidated (the file read-only) has none to give: its pool record's checkin ends it."""
+    if not conn.invalidated:
+        _end_write_turn(conn.info)
 
 
 @event.listens_for(Engine, "checkin")
