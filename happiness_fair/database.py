@@ -208,8 +208,12 @@ def prebuilt(key: Hashable, build: Callable[[], T]) -> T:
 
 def page_of(stmt: sa.Select, page: int, per_page: int) -> tuple[list, int]:
     """One page of a select's rows and how many rows there are in all: one statement, the total
-    as a window count over the same rows (`count(*) OVER ()`, computed before LIMIT). Only a page
-    past the end, which has no row to carry the total, costs a second statement to count."""
+    a scalar subquery beside the page (both databases compute it once). Not a window count over
+    the rows (`count(*) OVER ()`): that makes the database fetch every matching row whole before
+    it can stop at the page, 17,500 of them for a community's follow-up calls (PERFORMANCE.md,
+    round 7), where an index in the page's order stops at 20 and the total can come from an
+    index alone. Only a page past the end, which has no row to carry the total, costs a second
+    statement to count."""
     return _read_page(*_paged(stmt), page, per_page, {})
 
 
@@ -222,11 +226,12 @@ def prebuilt_page(
 
 
 def _paged(stmt: sa.Select) -> tuple[sa.Select, sa.Select]:
-    counted = stmt.add_columns(sa.func.count().over().label("hf_total"))
+    counter = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    counted = stmt.add_columns(counter.scalar_subquery().label("hf_total"))
     paged = counted.limit(sa.bindparam("hf_limit", type_=sa.Integer)).offset(
         sa.bindparam("hf_offset", type_=sa.Integer)
     )
-    return paged, sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    return paged, counter
 
 
 def _read_page(paged, counter, page: int, per_page: int, values: dict) -> tuple[list, int]:

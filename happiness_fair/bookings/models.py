@@ -32,6 +32,19 @@ class Booking(db.Model):
         sa.Index("ix_bookings_community_newest", "community_id", "created_at", "id"),
         sa.Index("ix_bookings_grid_newest", "grid_id", "created_at", "id"),
         sa.Index("ix_bookings_booker_newest", "booker_id", "created_at", "id"),
+        # Waiting for a follow-up call, longest waiting first (followups.service.awaiting): only
+        # the bookings not yet called, with their state, so the queue's total is read from the
+        # index alone and its page stops after 20. The condition is written as each database's
+        # SQL for `followed_up.is_(False)` is, so that the planners match it.
+        sa.Index(
+            "ix_bookings_awaiting_call",
+            "community_id",
+            "completed_at",
+            "id",
+            "status",
+            postgresql_where=sa.text("followed_up IS false"),
+            sqlite_where=sa.text("followed_up IS 0"),
+        ),
         sa.Index("ix_bookings_beneficiary_newest", "beneficiary_id", "created_at", "id"),
         sa.Index("ix_bookings_volunteer_newest", "volunteer_id", "created_at", "id"),
         sa.UniqueConstraint("booker_id", "idempotency_key", name="uq_bookings_idempotency"),

@@ -164,6 +164,7 @@ COMMUNITY_STATISTICS = {
     "ix_bookings_status_community": "20000 2858 2858",
     "ix_bookings_community_newest": "20000 20000 1 1",
     "ix_bookings_grid_newest": "20000 2223 1 1",
+    "ix_bookings_awaiting_call": "17500 17500 1 1 1",
     "ix_bookings_booker_newest": "20000 13 1 1",
     "ix_bookings_beneficiary_newest": "20000 13 1 1",
 }
@@ -214,7 +215,7 @@ def test_the_job_board_reads_the_communitys_open_requests_not_the_volunteers_his
     def ask():
         assert api.as_(world.plumber.account_user).get("/jobs").status_code == 200
 
-    plan = _sqlite_plan(app, ask, lambda s: "FROM bookings" in s and "count(*) OVER ()" in s)
+    plan = _sqlite_plan(app, ask, lambda s: "FROM bookings" in s and "hf_total" in s)
     assert "ix_bookings_status_community" in plan, plan
     assert "ix_bookings_volunteer_newest" not in plan, plan
 
@@ -230,6 +231,22 @@ def test_the_offices_list_reads_the_newest_of_its_community_not_all_of_them(api,
 
     plan = _sqlite_plan(app, ask, lambda s: "ORDER BY bookings.created_at DESC" in s)
     assert "ix_bookings_community_newest (community_id=?)" in plan, plan
+
+
+def test_the_calls_to_make_are_read_from_the_waiting_ones_not_every_finished_booking(
+    api, book, advance, world, app
+):
+    """The follow-up queue is read from the bookings still waiting for a call (a partial index)
+    in its own order and stopped after a page: not every finished booking of the community
+    fetched whole and sorted to find the 20 longest waiting."""
+    advance(book()["id"], "completed")
+
+    def ask():
+        assert api.as_(world.office).get("/follow-ups").status_code == 200
+
+    plan = _sqlite_plan(app, ask, lambda s: "FROM bookings" in s and "hf_total" in s)
+    assert "USING INDEX ix_bookings_awaiting_call (community_id=?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan  # read in the page's order, never all sorted
 
 
 def test_lists_cost_the_same_number_of_queries_for_1_or_10_bookings(
