@@ -329,19 +329,16 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
                 *(f"{n}={versions[n]}" for n in names),
                 extra() if extra else "",
             ]
-            shared = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-            digest = shared
-            if token:
-                session_token = session.get(_csrf_field(), "")
-                digest = hashlib.blake2b(f"{shared} {session_token}".encode(), digest_size=12)
-                digest = digest.hexdigest()
+            shared = _digest(repr(parts))
+            # A page's ETag is its session's too: the copy a browser holds carries its token.
+            digest = _digest(f"{shared} {session.get(_csrf_field(), '')}") if token else shared
             etag = f'W/"{digest}"'
             if request.if_none_match.contains_weak(digest):
                 return _with_validators(_not_modified(etag))
             cache = _response_cache()
             # A fixed-size key: the host (answers may carry absolute links) is hashed in,
             # so a long Host header cannot make a small answer a large entry.
-            key = hashlib.blake2b(f"{request.root_url} {shared}".encode(), digest_size=12).digest()
+            key = _digest(f"{request.root_url} {shared}")
             stored = cache.get(key) if cache is not None else None
             if stored is not None:
                 return _from_cache(stored, etag, token)
@@ -358,6 +355,10 @@ def conditional_get(*names: str, extra: Callable[[], object] | None = None) -> C
         return wrapper
 
     return decorator
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def _with_validators(response):
