@@ -38,14 +38,34 @@ RANKING_PERIOD_NAMES = {
 KEPT_TABLES = 64
 
 
+def keep(key: tuple, make: Callable[[], object]) -> object:
+    """`make()` kept in this process while the hours and the catalogue (names, stars, tags,
+    grids) stay as they were read: a table, or what a caller makes of one (the API keeps a
+    table's JSON beside it under the table's key, so a kept ranking is not dumped again)."""
+    return versions.cached(versions.HOURS, key, make, also=(versions.CATALOGUE,), most=KEPT_TABLES)
+
+
 def _kept(key: tuple, read: Callable[[], list]) -> list:
-    """A table kept in this process while the hours and the catalogue (names, stars, tags,
-    grids) stay as they were read; a fresh list each time, so no caller changes the kept one."""
-    return list(
-        versions.cached(
-            versions.HOURS, key, lambda: tuple(read()), also=(versions.CATALOGUE,), most=KEPT_TABLES
-        )
-    )
+    """A kept table; a fresh list each time, so no caller changes the kept one."""
+    return list(keep(key, lambda: tuple(read())))
+
+
+def volunteer_ranking_key(
+    community_id: int,
+    first: date | None,
+    last: date | None,
+    grid_id: int | None = None,
+    tag: str | None = None,
+    limit: int | None = None,
+) -> tuple:
+    """What a ranking (not a team's) is kept under."""
+    args = (community_id, first, last, grid_id, tag, limit)
+    return ("volunteer_ranking", *args, stats.star_thresholds())
+
+
+def grid_table_key(community_id: int, first: date | None, last: date | None) -> tuple:
+    """What a grid table is kept under."""
+    return ("grid_table", community_id, first, last)
 
 
 # A ranking limited to one team asks the teams part, which sits above hours and gives these at
@@ -114,8 +134,7 @@ def volunteer_ranking(
     args = (community_id, first, last, grid_id, tag, limit)
     if team_id is not None:
         return _volunteer_ranking(*args, team_id=team_id)
-    key = ("volunteer_ranking", *args, stats.star_thresholds())
-    return _kept(key, lambda: _volunteer_ranking(*args, team_id=None))
+    return _kept(volunteer_ranking_key(*args), lambda: _volunteer_ranking(*args, team_id=None))
 
 
 def _volunteer_ranking(
@@ -188,9 +207,8 @@ def grid_table(community_id: int, first: date | None, last: date | None) -> list
     """Every grid of the community in its order, with its verified minutes, services and how
     many volunteers gave time there (zero rows included, so an idle grid shows). Kept in this
     process until the hours or the catalogue (which covers the grids) change."""
-    return _kept(
-        ("grid_table", community_id, first, last), lambda: _grid_table(community_id, first, last)
-    )
+    key = grid_table_key(community_id, first, last)
+    return _kept(key, lambda: _grid_table(community_id, first, last))
 
 
 def _grid_table(community_id: int, first: date | None, last: date | None) -> list[GridLine]:

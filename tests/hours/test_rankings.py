@@ -181,3 +181,44 @@ def test_a_kept_ranking_shows_every_change_at_once(api, make, in_app):
         session.get(Volunteer, shen.id).show_full_name = True
         session.commit()
     assert board() == [("沈师傅", 75)]
+
+
+def test_a_kept_ranking_answers_each_community_and_each_question_its_own(api, make):
+    """The JSON of a kept ranking is kept beside it: asked again it is the same answer, and it
+    is never another community's, another grid's or another range's."""
+    here, there = make.community(), make.community()
+    here_grid, other_grid, there_grid = make.grid(here), make.grid(here), make.grid(there)
+    here_office, there_office = make.office(here), make.office(there)
+    wang = make.volunteer([here_grid, other_grid], name="王师傅")
+    li = make.volunteer([there_grid], name="李师傅")
+    _manual(api, here_office, wang, here_grid, 30)
+    _manual(api, here_office, wang, other_grid, 20)
+    _manual(api, there_office, li, there_grid, 90)
+    here_staff, there_staff = api.as_(here_office), api.as_(there_office)
+
+    first = here_staff.get("/rankings/volunteers?period=year")
+    again = here_staff.get("/rankings/volunteers?period=year")
+    assert first.status_code == again.status_code == 200
+    assert first.mimetype == again.mimetype == "application/json"
+    assert first.get_data() == again.get_data()
+    assert first.json["from"] == today().replace(month=1, day=1).isoformat()
+    assert [(i["rank"], i["name"], i["minutes"]) for i in first.json["items"]] == [
+        (1, "王师傅", 50)
+    ]
+    there_answer = there_staff.get("/rankings/volunteers?period=year").json
+    assert [(i["name"], i["minutes"]) for i in there_answer["items"]] == [("李师傅", 90)]
+    one_grid = here_staff.get(f"/rankings/volunteers?period=year&grid_id={other_grid.id}").json
+    assert [i["minutes"] for i in one_grid["items"]] == [20]
+    last_year = (today() - timedelta(days=366)).isoformat()
+    assert here_staff.get(f"/rankings/volunteers?from={last_year}&to={last_year}").json[
+        "items"
+    ] == []
+
+    grids = here_staff.get("/rankings/grids?period=year")
+    assert grids.get_data() == here_staff.get("/rankings/grids?period=year").get_data()
+    assert {i["grid_id"]: i["minutes"] for i in grids.json["items"]} == {
+        here_grid.id: 30,
+        other_grid.id: 20,
+    }
+    there_grids = there_staff.get("/rankings/grids?period=year").json["items"]
+    assert [(i["grid_id"], i["minutes"]) for i in there_grids] == [(there_grid.id, 90)]
