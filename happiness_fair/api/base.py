@@ -132,6 +132,13 @@ class ApiBlueprint(SmorestBlueprint):
     def route(self, rule, *, parameters=None, tags=None, **options):
         return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
 
+    def arguments(self, schema, *args, **kwargs):
+        """The arguments' schema made once: given a class, webargs would make an instance of it
+        for every request it reads (a schema keeps nothing of one load for the next)."""
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
+
     def errors(self, *statuses: int) -> Callable:
         def decorator(func):
             for status in statuses:

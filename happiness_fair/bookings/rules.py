@@ -336,15 +336,24 @@ def allowed_actions(
     well (what the API's `actions` and the pages' buttons show)."""
     status = BookingStatus(status)
     held = frozenset({Relation(held)} if isinstance(held, str) else {Relation(r) for r in held})
+    moves = _table_moves(status, held, visible)
+    if facts is None or now is None:
+        return [action for action, _relation in moves]
+    return [action for action, relation in moves if offered(action, status, relation, facts, now)]
+
+
+@functools.cache
+def _table_moves(
+    status: BookingStatus, held: frozenset[Relation], visible: bool
+) -> tuple[tuple[Action, Relation], ...]:
+    """The moves the table alone allows, in a stable order, each with the relation it is made
+    in; only these are then judged by their conditions (a list asks this of every booking)."""
     moves = []
     for action in Action:
         relation = _relation_for(action, status, held, visible)
-        if facts is None or now is None:
-            if decide(action, status, relation) is Verdict.ALLOWED:
-                moves.append(action)
-        elif offered(action, status, relation, facts, now):
-            moves.append(action)
-    return moves
+        if decide(action, status, relation) is Verdict.ALLOWED:
+            moves.append((action, relation))
+    return tuple(moves)
 
 
 # Fixing what was typed (PATCH /bookings/{id}: the contact phone and the door note) is not a
