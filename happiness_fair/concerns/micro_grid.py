@@ -36,6 +36,33 @@ def appoint_micro_grid_helper(user: User, resident_id: int, building_ids: list[i
     )
     if set(wanted) - found:
         raise invalid("building_ids", _l("There is no such building here."))
+    return _serve(user, resident, wanted)
+
+
+def _building_names(building_ids) -> list[str]:
+    """Buildings as the audit log names them: "虹桥东村 152幢", in the order of the pages."""
+    if not building_ids:
+        return []
+    buildings = db.session.execute(
+        sa.select(Building)
+        .where(Building.id.in_(list(building_ids)))
+        .order_by(Building.compound_id, Building.id)
+    ).scalars()
+    return [f"{b.compound.name} {b.name}" for b in buildings]
+
+
+def _served_by(user_id: int) -> list[int]:
+    return sorted(
+        db.session.execute(
+            sa.select(MicroGridBuilding.building_id).where(MicroGridBuilding.user_id == user_id)
+        ).scalars()
+    )
+
+
+def _serve(actor: User, resident: Resident, wanted: list[int], **detail) -> list[int]:
+    """The one writer of an appointment: he serves `wanted` from now (none: it ends), audited
+    with the buildings in words, before and after."""
+    before = _served_by(resident.user_id)
     db.session.execute(
         sa.delete(MicroGridBuilding).where(MicroGridBuilding.user_id == resident.user_id)
     )
@@ -51,8 +78,16 @@ def appoint_micro_grid_helper(user: User, resident_id: int, building_ids: list[i
     elif not wanted and has_role is not None:
         db.session.delete(has_role)
     db.session.flush()
+    if wanted:
+        detail["buildings"] = _building_names(wanted)
+    if before and before != wanted:
+        detail["before"] = _building_names(before)
     audit.record_by(
-        user, "micro_grid.appoint" if wanted else "micro_grid.end", "resident", resident.id
+        actor,
+        "micro_grid.appoint" if wanted else "micro_grid.end",
+        "resident",
+        resident.id,
+        **detail,
     )
     return wanted
 
