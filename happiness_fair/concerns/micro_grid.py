@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts import access as account_access
+from ..accounts.events import resident_deactivated
 from ..accounts.models import Resident, Role, User, UserRole
 from ..errors import Conflict, Forbidden, invalid
 from ..extensions import db
@@ -25,6 +26,8 @@ def appoint_micro_grid_helper(user: User, resident_id: int, building_ids: list[i
         raise Forbidden(_l("Only the office appoints micro-grid helpers."))
     if resident.user_id is None:
         raise Conflict(_l("A micro-grid helper needs an account of her own."))
+    if building_ids and not resident.active:
+        raise Conflict(_l("This resident's record is closed: reopen it first."))
     wanted = sorted(set(building_ids))
     found = set(
         db.session.execute(
@@ -90,6 +93,17 @@ def _serve(actor: User, resident: Resident, wanted: list[int], **detail) -> list
         **detail,
     )
     return wanted
+
+
+def end_with_closed_record(resident: Resident, *, actor: User, reason: str, **_details) -> None:
+    """A closed record (moved away, passed away) serves no buildings: his appointment ends with
+    it, audited as done by the staff member who closed the record, with the reason."""
+    if resident.user_id is not None and _served_by(resident.user_id):
+        _serve(actor, resident, [], reason=reason or "other")
+
+
+def init_app(app) -> None:
+    resident_deactivated.connect(end_with_closed_record)
 
 
 def micro_grid_helpers(user: User) -> list[tuple[Resident, list[Building]]]:
