@@ -56,6 +56,17 @@ JOB_MOVES = {
 TAKEN = _l("Already taken by another volunteer.")
 
 
+def volunteer_moves(viewer: access.Viewer, booking) -> list[str]:
+    """His moves on a job, the job page's buttons, for any page that shows him the booking: as
+    its volunteer, or one who could take the open request; never what staff do for one."""
+    volunteer = viewer.volunteer
+    if volunteer is None:
+        return []
+    if booking.volunteer_id != volunteer.id and not booking.is_open_request:
+        return []
+    return move_pages.offered(JOB_MOVES, viewer, booking)
+
+
 def _volunteer_viewer():
     """Who he is to the bookings; None (and off to apply) without a volunteer record."""
     viewer = access.viewer_of(me())
