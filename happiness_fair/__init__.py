@@ -113,6 +113,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import service as accounts_service
     from .bookings import access, contact, people, requote
     from .catalogue import service as catalogue_service
+    from .concerns import micro_grid
     from .concerns import moving as concerns_moving
     from .fairs import service as fairs_service
     from .hours import service as hours_service
@@ -136,6 +137,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     hours_service.init_app(app)
     fairs_service.init_app(app)
     concerns_moving.init_app(app)
+    micro_grid.init_app(app)  # a closed record ends a micro-grid appointment
     teams_service.init_app(app)  # rankings by team, a volunteer's teams
 
     if app.config["TRUSTED_PROXIES"]:

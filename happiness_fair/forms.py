@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import marshmallow as ma
 from flask import request
@@ -62,3 +63,22 @@ def fen_typed(name: str, errors: dict, *, required: bool = False) -> int | None:
         return None
     whole, _dot, cents = text.partition(".")
     return int(whole) * 100 + int((cents + "00")[:2])
+
+
+def load_form_in_yuan(schema_cls: type[ma.Schema], yuan: Mapping[str, str]) -> tuple[dict, dict]:
+    """As load_form(), for a form whose amounts are typed in yuan (form field -> the schema's
+    _fen field), as every money field a person types is: each becomes fen for the API's schema,
+    and any message about it goes on the field the person typed in. A _fen field posted
+    directly is ignored, so a form cannot be read in two units."""
+    typed_errors: dict = {}
+    form = {k: v for k, v in request.form.items() if k not in yuan and k not in yuan.values()}
+    for yuan_name, fen_name in yuan.items():
+        fen = fen_typed(yuan_name, typed_errors)
+        if fen is not None:
+            form[fen_name] = str(fen)
+    data, errors = load_form(schema_cls, form=form)
+    on_typed_field = {fen_name: yuan_name for yuan_name, fen_name in yuan.items()}
+    errors = {on_typed_field.get(name, name): found for name, found in errors.items()}
+    for name, found in typed_errors.items():
+        errors.setdefault(name, []).extend(found)
+    return ({} if errors else data), errors

@@ -21,10 +21,12 @@ def record(
     actor_id: int | None = None,
     note: str = "",
     at: datetime | None = None,
+    **columns,
 ):
     """Add the event to the session (it commits with the move it records). `owner` is the
-    event's column naming its thing, e.g. "concern_id"."""
+    event's column naming its thing, e.g. "concern_id"; `columns`, what only its kind keeps."""
     event = event_model(
+        **columns,
         **{owner: owner_id},
         at=at or utcnow(),
         actor_id=actor_id,

@@ -23,7 +23,7 @@ from ..database import prebuilt, utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
 from . import rules
-from .models import Booking
+from .models import Booking, BookingEvent
 from .rules import Action, BookingStatus, Relation, Verdict
 
 
@@ -81,6 +81,10 @@ STATUS_NAMES = {
 
 FOLLOW_UP_STAFF = _l("Follow-up calls are made by grid workers and the community office.")
 STAFF_THERE = _l("Staff earn no volunteer hours in the grids they serve as staff.")
+RULED_OUT = _l(
+    "Your work on this job was found not done, so it is open for another volunteer, not for you."
+)
+RULED_OUT_HAND_OVER = _l("His work on this job was found not done: hand it to another volunteer.")
 
 # --- who is looking -----------------------------------------------------------------------
 
@@ -316,10 +320,33 @@ def relation_to(viewer: Viewer, booking: Booking, action: Move) -> Relation:
     return rules.relation_for(action, booking.status, held, visible=visible)
 
 
+def ruled_out_ids(booking: Booking) -> frozenset[int]:
+    """The volunteers whose work on this booking a settled dispute found not done: it is never
+    theirs again. Read from its timeline when loaded (every page and list loads it)."""
+    if "events" in booking.__dict__:
+        return frozenset(
+            e.ruled_out_volunteer_id for e in booking.events if e.ruled_out_volunteer_id
+        )
+    return frozenset(
+        db.session.execute(
+            sa.select(BookingEvent.ruled_out_volunteer_id).where(
+                BookingEvent.booking_id == booking.id,
+                BookingEvent.ruled_out_volunteer_id.is_not(None),
+            )
+        ).scalars()
+    )
+
+
 def facts_of(viewer: Viewer, booking: Booking) -> rules.Facts:
     """What the rules' conditions read of this booking and of the person acting on it."""
     volunteer = viewer.volunteer
     acting_volunteer = volunteer is not None and booking.volunteer_id == volunteer.id
+    # Only a request can be taken, and only a volunteer may be barred from taking it.
+    ruled_out = (
+        volunteer is not None
+        and booking.status == BookingStatus.requested
+        and volunteer.id in ruled_out_ids(booking)
+    )
     return rules.Facts(
         mode=booking.mode,
         volunteer_named=booking.volunteer_id is not None,
@@ -332,6 +359,7 @@ def facts_of(viewer: Viewer, booking: Booking) -> rules.Facts:
         volunteer_approved=not acting_volunteer or volunteer.is_approved,
         staff_there=acting_volunteer
         and catalogue_service.is_staff_there(volunteer, booking.community_id, booking.grid_id),
+        ruled_out=ruled_out,
     )
 
 
@@ -354,6 +382,7 @@ def _why_message(why: rules.Why, booking: Booking):
     return {
         rules.Why.not_approved: _l("Only approved volunteers take jobs."),
         rules.Why.staff_there: STAFF_THERE,
+        rules.Why.ruled_out: RULED_OUT,
         rules.Why.handed_to_another: _l("This request was handed to another volunteer."),
         rules.Why.hand_over_first: _l("Hand this request to a volunteer first."),
         rules.Why.nobody_to_decline: _l("No volunteer has this request to decline."),

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..errors import Conflict, Forbidden
-from ..forms import fen_typed, kept_input, load_form
+from ..forms import kept_input
 from ..web import attempt, done, me, page_number, pages_for, signed_in
 from . import access, jobs, move_pages, reading
 from .move_pages import MovePage
@@ -30,6 +30,7 @@ JOB_MOVES = {
         AcceptSchema,
         _l("Take this job"),
         _l("The job is yours. The address and phone number are below."),
+        yuan=move_pages.ESTIMATE_IN_YUAN,
     ),
     "start": MovePage(
         Action.start,
@@ -42,6 +43,7 @@ JOB_MOVES = {
         CompleteSchema,
         _l("The work is done"),
         _l("Thank you. The resident is asked to confirm; then your hours count."),
+        yuan=move_pages.MATERIALS_IN_YUAN,
     ),
     "decline": MovePage(
         Action.decline,
@@ -52,6 +54,17 @@ JOB_MOVES = {
     "paid": MovePage(Action.paid, EmptySchema, _l("The money is paid"), _l("Marked as paid.")),
 }
 TAKEN = _l("Already taken by another volunteer.")
+
+
+def volunteer_moves(viewer: access.Viewer, booking) -> list[str]:
+    """His moves on a job, the job page's buttons, for any page that shows him the booking: as
+    its volunteer, or one who could take the open request; never what staff do for one."""
+    volunteer = viewer.volunteer
+    if volunteer is None:
+        return []
+    if booking.volunteer_id != volunteer.id and not booking.is_open_request:
+        return []
+    return move_pages.offered(JOB_MOVES, viewer, booking)
 
 
 def _volunteer_viewer():
@@ -137,22 +150,6 @@ def job(booking_id: int):
     return render_template("jobs/job.html", **_job_context(booking_id))
 
 
-def _job_input(slug: str, errors: dict) -> dict:
-    """The form as the API's schema reads it: money typed in yuan becomes fen."""
-    if slug == "accept":
-        fen = fen_typed("materials_estimate_yuan", errors)
-        return {} if fen is None else {"materials_estimate_fen": str(fen)}
-    if slug == "complete":
-        form = {"minutes": request.form.get("minutes", ""), "note": request.form.get("note", "")}
-        fen = fen_typed("materials_yuan", errors)
-        if fen is not None:
-            form["materials_fen"] = str(fen)
-        return form
-    if slug == "decline":
-        return {"reason": request.form.get("reason", "")}
-    return {}
-
-
 def _job_act_page(slug: str, context: dict, form: dict, errors: dict, status: int = 200):
     html = render_template(
         "jobs/act.html",
@@ -179,9 +176,7 @@ def job_act(booking_id: int, slug: str):
         if slug not in context["actions"]:
             raise Conflict(_("This cannot be done now."))
         return _job_act_page(slug, context, {}, {})
-    typed_errors: dict = {}
-    raw = _job_input(slug, typed_errors)
-    data, errors = load_form(move.schema, form=raw)
+    data, errors = move_pages.read_form(move)
 
     def again(errors: dict, status: int):
         if slug == "accept" and status == 409:
@@ -196,7 +191,7 @@ def job_act(booking_id: int, slug: str):
 
     return attempt(
         lambda: move_pages.make(move, booking_id, me(), data),
-        errors={**errors, **typed_errors},
+        errors=errors,
         again=again,
         then=then,
     )

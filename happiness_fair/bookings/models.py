@@ -138,6 +138,9 @@ class BookingEvent(db.Model):
     )
     action: Mapped[str] = mapped_column(sa.String(20))
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # On a dispute settled against the volunteer ("the job was not done"): who he was. The
+    # request opens again for another volunteer, never for him (access.ruled_out_ids).
+    ruled_out_volunteer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("volunteers.id"))
 
     booking: Mapped[Booking] = relationship(back_populates="events", lazy="raise")
 

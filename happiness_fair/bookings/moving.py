@@ -37,6 +37,7 @@ class _Move:
     note: str = ""
     requote: bool = False
     after: list[Callable[[], None]] = dataclasses.field(default_factory=list)
+    ruled_out_volunteer_id: int | None = None  # kept on the step's event
 
 
 def transition(booking: Booking, actor: User | None, action: Action, **details) -> Booking:
@@ -75,7 +76,16 @@ def transition(booking: Booking, actor: User | None, action: Action, **details) 
         if action == Action.accept:
             raise Conflict(_l("Another volunteer has already taken this request."))
         raise Conflict(_l("Someone else changed this booking just now. Please look again."))
-    event = timeline.record(booking, actor, action, from_status, to_status, move.note, at=now)
+    event = timeline.record(
+        booking,
+        actor,
+        action,
+        from_status,
+        to_status,
+        move.note,
+        at=now,
+        ruled_out_volunteer_id=move.ruled_out_volunteer_id,
+    )
     if any(isinstance(v, sa.sql.ClauseElement) for v in values.values()):
         db.session.expire(booking)
     else:
@@ -204,7 +214,8 @@ def _resolve_confirm(booking, actor, relation, details, now) -> _Move:
 
 
 def _resolve_reopen(booking, actor, relation, details, now) -> _Move:
-    """The job was not done: the same booking is open again for another volunteer."""
+    """The job was not done: the same booking is open again for another volunteer (the event
+    keeps who he was, so it never comes back to him)."""
     return _Move(
         values={
             **_BACK_TO_OPEN,
@@ -217,6 +228,7 @@ def _resolve_reopen(booking, actor, relation, details, now) -> _Move:
         },
         note=details.get("note") or "",
         requote=True,
+        ruled_out_volunteer_id=booking.volunteer_id,
     )
 
 
@@ -273,6 +285,8 @@ def _assign(booking, actor, relation, details, now) -> _Move:
         raise invalid("volunteer_id", _l("This volunteer does not do this kind of work."))
     if catalogue_service.is_staff_there(volunteer, booking.community_id, booking.grid_id):
         raise invalid("volunteer_id", access.STAFF_THERE)
+    if volunteer.id in access.ruled_out_ids(booking):
+        raise invalid("volunteer_id", access.RULED_OUT_HAND_OVER)
     reason = (details.get("reason") or "").strip()
     if booking.grid_id not in volunteer.grid_ids and not reason:
         raise invalid("reason", _l("He does not serve this grid: say why he is the one to go."))

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..validation import MAX_ID
 from . import access, contact
 from .access import sees_private
-from .models import Booking
+from .models import Booking, BookingEvent
 from .rules import BookingStatus
 
 # A volunteer read to be named: his account (for the name), nothing else of his or of it.
@@ -410,6 +410,14 @@ def _jobs_for(office: bool, staff: bool, resident: bool) -> sa.Select:
         Booking.category_id.in_(sa.bindparam("category_ids", expanding=True)),
         Booking.grid_id.in_(sa.bindparam("grid_ids", expanding=True)),
         Booking.booker_id != sa.bindparam("viewer_id"),
+    )
+    # Not a request whose job a settled dispute found he had not done (access.ruled_out_ids).
+    open_to_him = sa.and_(
+        open_to_him,
+        ~sa.exists().where(
+            BookingEvent.booking_id == Booking.id,
+            BookingEvent.ruled_out_volunteer_id == sa.bindparam("volunteer_id"),
+        ),
     )
     named_to_him = (Booking.volunteer_id + 0) == sa.bindparam("volunteer_id")
     if office:

@@ -206,6 +206,7 @@ class Facts:
     followed_up: bool = False  # a follow-up call was answered
     volunteer_approved: bool = True  # the acting volunteer is approved
     staff_there: bool = False  # the acting volunteer is staff where the work is
+    ruled_out: bool = False  # the acting volunteer's work on it was ruled not done
 
 
 class Why(enum.StrEnum):
@@ -213,6 +214,7 @@ class Why(enum.StrEnum):
 
     not_approved = "not_approved"  # 403
     staff_there = "staff_there"  # 403
+    ruled_out = "ruled_out"  # 403: his work on it was ruled not done; it is for another volunteer
     handed_to_another = "handed_to_another"  # 409 ...
     hand_over_first = "hand_over_first"
     nobody_to_decline = "nobody_to_decline"
@@ -225,7 +227,7 @@ class Why(enum.StrEnum):
     already_paid = "already_paid"  # not offered (a repeat changes nothing), but not refused
 
 
-FORBIDDING = frozenset({Why.not_approved, Why.staff_there})
+FORBIDDING = frozenset({Why.not_approved, Why.staff_there, Why.ruled_out})
 _STAFF_RELATIONS = frozenset({Relation.grid_staff, Relation.office})
 
 
@@ -237,6 +239,9 @@ def why_not(action: Action, relation: Relation, facts: Facts, now: datetime) -> 
             return Why.not_approved
         if relation is Relation.volunteer and facts.staff_there:
             return Why.staff_there
+        # A dispute settled against him reopens the request "for another volunteer" (PRODUCT.md).
+        if relation in (Relation.volunteer, Relation.candidate) and facts.ruled_out:
+            return Why.ruled_out
         if relation is Relation.candidate and facts.volunteer_named:
             return Why.handed_to_another
         if relation in _STAFF_RELATIONS and not facts.volunteer_named:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts import access as account_access
 from . import access, rules
 from .models import Booking
-from .move_pages import MovePage, offered
+from .move_pages import ESTIMATE_IN_YUAN, MATERIALS_IN_YUAN, MovePage, offered
 from .rules import Action
 from .schemas import (
     AcceptSchema,
@@ -49,6 +49,7 @@ FOR_THE_VOLUNTEER = {
         AcceptSchema,
         _l("Accept for the volunteer"),
         _l("Accepted for the volunteer."),
+        yuan=ESTIMATE_IN_YUAN,
     ),
     "decline": MovePage(
         Action.decline,
@@ -67,6 +68,7 @@ FOR_THE_VOLUNTEER = {
         CompleteSchema,
         _l("Record the finished work for the volunteer"),
         _l("The work is recorded as done."),
+        yuan=MATERIALS_IN_YUAN,
     ),
 }
 ALL_STAFF_MOVES = {**STAFF_MOVES, **FOR_THE_VOLUNTEER}

@@ -20,6 +20,7 @@ def record(
     note: str = "",
     *,
     at: datetime | None = None,
+    ruled_out_volunteer_id: int | None = None,
 ) -> BookingEvent:
     """Add one step to the booking's timeline (actor None: the scheduler or the system)."""
     return timeline.record(
@@ -32,4 +33,5 @@ def record(
         actor_id=actor.id if actor else None,
         note=note,
         at=at,
+        ruled_out_volunteer_id=ruled_out_volunteer_id,
     )

@@ -24,6 +24,7 @@ from . import (
     access,
     contact,
     fees,
+    job_views,
     move_pages,
     moving,
     photos,
@@ -340,6 +341,9 @@ def _booking_context(booking_id: int) -> dict:
         "me_id": user.id,
         "action_titles": move_pages.titles(RESIDENT_MOVES),
         "grid_actions": staff_moves.offered_to_staff(viewer, booking),
+        # Her volunteer's page of the same booking: his moves too, as on the job's page.
+        "job_actions": job_views.volunteer_moves(viewer, booking),
+        "job_titles": move_pages.titles(job_views.JOB_MOVES),
     }
 
 

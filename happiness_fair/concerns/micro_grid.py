@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts import access as account_access
+from ..accounts.events import resident_deactivated
 from ..accounts.models import Resident, Role, User, UserRole
 from ..errors import Conflict, Forbidden, invalid
 from ..extensions import db
@@ -25,6 +26,8 @@ def appoint_micro_grid_helper(user: User, resident_id: int, building_ids: list[i
         raise Forbidden(_l("Only the office appoints micro-grid helpers."))
     if resident.user_id is None:
         raise Conflict(_l("A micro-grid helper needs an account of her own."))
+    if building_ids and not resident.active:
+        raise Conflict(_l("This resident's record is closed: reopen it first."))
     wanted = sorted(set(building_ids))
     found = set(
         db.session.execute(
@@ -36,6 +39,33 @@ def appoint_micro_grid_helper(user: User, resident_id: int, building_ids: list[i
     )
     if set(wanted) - found:
         raise invalid("building_ids", _l("There is no such building here."))
+    return _serve(user, resident, wanted)
+
+
+def _building_names(building_ids) -> list[str]:
+    """Buildings as the audit log names them: "虹桥东村 152幢", in the order of the pages."""
+    if not building_ids:
+        return []
+    buildings = db.session.execute(
+        sa.select(Building)
+        .where(Building.id.in_(list(building_ids)))
+        .order_by(Building.compound_id, Building.id)
+    ).scalars()
+    return [f"{b.compound.name} {b.name}" for b in buildings]
+
+
+def _served_by(user_id: int) -> list[int]:
+    return sorted(
+        db.session.execute(
+            sa.select(MicroGridBuilding.building_id).where(MicroGridBuilding.user_id == user_id)
+        ).scalars()
+    )
+
+
+def _serve(actor: User, resident: Resident, wanted: list[int], **detail) -> list[int]:
+    """The one writer of an appointment: he serves `wanted` from now (none: it ends), audited
+    with the buildings in words, before and after."""
+    before = _served_by(resident.user_id)
     db.session.execute(
         sa.delete(MicroGridBuilding).where(MicroGridBuilding.user_id == resident.user_id)
     )
@@ -51,10 +81,29 @@ def appoint_micro_grid_helper(user: User, resident_id: int, building_ids: list[i
     elif not wanted and has_role is not None:
         db.session.delete(has_role)
     db.session.flush()
+    if wanted:
+        detail["buildings"] = _building_names(wanted)
+    if before and before != wanted:
+        detail["before"] = _building_names(before)
     audit.record_by(
-        user, "micro_grid.appoint" if wanted else "micro_grid.end", "resident", resident.id
+        actor,
+        "micro_grid.appoint" if wanted else "micro_grid.end",
+        "resident",
+        resident.id,
+        **detail,
     )
     return wanted
+
+
+def end_with_closed_record(resident: Resident, *, actor: User, reason: str, **_details) -> None:
+    """A closed record (moved away, passed away) serves no buildings: his appointment ends with
+    it, audited as done by the staff member who closed the record, with the reason."""
+    if resident.user_id is not None and _served_by(resident.user_id):
+        _serve(actor, resident, [], reason=reason or "other")
+
+
+def init_app(app) -> None:
+    resident_deactivated.connect(end_with_closed_record)
 
 
 def micro_grid_helpers(user: User) -> list[tuple[Resident, list[Building]]]:

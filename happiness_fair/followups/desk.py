@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts import access as account_access
 from ..accounts.models import Resident, User
+from ..bookings import access as booking_access
 from ..bookings.models import Booking
 from ..catalogue import service as catalogue_service
 from ..catalogue.models import Volunteer, VolunteerStatus, volunteer_categories, volunteer_grids
@@ -81,10 +82,12 @@ def hand_over_choices(booking: Booking, q: str | None = None) -> list[Volunteer]
     )
     if q:
         stmt = stmt.where(sa.func.lower(User.name).contains(q.strip().lower(), autoescape=True))
+    ruled_out = booking_access.ruled_out_ids(booking)
     volunteers = [
         v
         for v in db.session.execute(stmt).scalars().all()
         if not catalogue_service.is_staff_there(v, booking.community_id, booking.grid_id)
+        and v.id not in ruled_out
     ]
     in_grid = set(
         db.session.execute(

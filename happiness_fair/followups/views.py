@@ -326,7 +326,7 @@ def act(booking_id: int, slug: str):
     move = staff_moves.ALL_STAFF_MOVES[slug]
     if request.method == "GET":
         return _act_page(booking, slug, {}, {})
-    data, errors = load_form(move.schema)
+    data, errors = move_pages.read_form(move)
     return attempt(
         lambda: move_pages.make(move, booking_id, me(), data),
         errors=errors,

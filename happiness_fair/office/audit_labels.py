@@ -71,6 +71,7 @@ DETAIL_NAMES = {
     "after": _l("after"),
     "asked": _l("asked for"),
     "before": _l("before"),
+    "buildings": _l("buildings"),
     "changed": _l("changed"),
     "code": _l("code"),
     "correction_id": _l("correction no."),

@@ -9,6 +9,7 @@ from happiness_fair.accounts.models import Role, User
 from happiness_fair.audit import AuditEvent
 from happiness_fair.concerns.models import MicroGridBuilding
 from tests.factories import PASSWORD
+from tests.web.conftest import text_of
 
 from .test_concern_pages import _post, _signed_in
 
@@ -206,3 +207,21 @@ def test_a_helper_s_buildings_are_in_his_export_and_go_with_his_account(town, in
             )
         ).all()
         assert left == []
+
+
+def test_the_audit_log_names_the_buildings_a_helper_was_given_and_had(app, town):
+    office = town.as_("office")
+    moved = office.put(
+        f"/residents/{town.helper.id}/micro-grid", json={"building_ids": [town.other_building.id]}
+    )
+    assert moved.status_code == 200, moved.json
+    ended = office.put(f"/residents/{town.helper.id}/micro-grid", json={"building_ids": []})
+    assert ended.status_code == 200, ended.json
+    log = _signed_in(app, town.people["office"])
+    appointed = text_of(log.get("/office/audit?action=micro_grid.appoint"))
+    first, second = town.building, town.other_building
+    assert f"楼栋：{first.compound.name} 152幢" in appointed
+    assert f"楼栋：{second.compound.name} 153幢" in appointed
+    assert f"改前：{first.compound.name} 152幢" in appointed
+    ended = text_of(log.get("/office/audit?action=micro_grid.end"))
+    assert f"改前：{second.compound.name} 153幢" in ended

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from happiness_fair.audit import AuditEvent
 from happiness_fair.concerns.models import Concern
 from happiness_fair.database import utcnow
 from happiness_fair.extensions import db
@@ -113,6 +114,35 @@ def test_a_micro_grid_helper_raises_for_his_buildings_by_address_and_sees_what_h
     # Her private concern stays hers, even in his building.
     private = raise_private(town)
     assert town.as_("helper").get(f"/concerns/{private['id']}").status_code == 404
+
+
+def test_closing_a_helper_s_record_ends_his_appointment_and_says_so_in_the_audit_log(town, in_app):
+    closed = town.as_("worker_b").patch(
+        f"/residents/{town.helper.id}", json={"active": False, "inactive_reason": "moved"}
+    )
+    assert closed.status_code == 200, closed.json
+    me = town.as_("helper").get("/me").json
+    assert "micro_grid_helper" not in me["roles"] and me["building_ids"] == []
+    raised = town.as_("helper").post(
+        "/concerns",
+        json={**LEAK, "building_id": town.building.id, "unit": "2", "room": "301"},
+    )
+    assert raised.status_code == 422
+    with in_app() as session:
+        ended = session.execute(
+            sa.select(AuditEvent).where(
+                AuditEvent.action == "micro_grid.end", AuditEvent.subject_id == town.helper.id
+            )
+        ).scalar_one()
+        assert ended.actor_id == town.people["worker_b"].id
+        assert ended.detail["reason"] == "moved"
+        assert ended.detail["before"] == [f"{town.building.compound.name} 152幢"]
+    # A closed record is not appointed again; reopened, it can be.
+    again = town.as_("office").put(
+        f"/residents/{town.helper.id}/micro-grid", json={"building_ids": [town.building.id]}
+    )
+    assert again.status_code == 409, again.json
+    assert town.as_("helper").get("/me").json["building_ids"] == []
 
 
 def test_the_whole_loop_raised_handed_over_done_reported_back_closed(town, in_app):

@@ -10,14 +10,17 @@ from happiness_fair.bookings.rules import (
     MINUTES_RANGE,
     Action,
     BookingStatus,
+    Facts,
     Relation,
     Verdict,
+    Why,
     allowed_actions,
     can_dispute_at,
     can_report_no_show,
     decide,
     is_due_for_auto_confirm,
     is_due_for_escalation,
+    judge,
     minutes_are_valid,
     next_status,
     path_segments,
@@ -363,3 +366,19 @@ def test_the_kept_relation_answers_the_same_to_names_and_members():
         relation_for(Action.confirm, BookingStatus.completed, {Relation.party}, visible=True)
         is Relation.party
     )
+
+
+@pytest.mark.parametrize(
+    ("relation", "ruled_out", "verdict"),
+    [
+        (Relation.candidate, True, Verdict.FORBIDDEN),
+        (Relation.volunteer, True, Verdict.FORBIDDEN),
+        (Relation.candidate, False, Verdict.ALLOWED),
+    ],
+)
+def test_a_volunteer_whose_job_was_found_not_done_may_not_take_it_again(
+    relation: Relation, ruled_out: bool, verdict: Verdict
+) -> None:
+    facts = Facts(ruled_out=ruled_out)
+    answer = judge(Action.accept, BookingStatus.requested, relation, facts, datetime.now(UTC))
+    assert answer == (verdict, Why.ruled_out if ruled_out else None)

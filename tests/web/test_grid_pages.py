@@ -233,6 +233,39 @@ def test_hand_over_is_refused_to_a_grid_worker_of_another_grid(browser_for, worl
     assert browser_for(world.stranger_office).get(f"/bookings/{booking_id}").status_code == 404
 
 
+def test_a_grid_worker_types_materials_in_yuan_as_the_volunteer_does(
+    browser_for, world, book, in_app
+):
+    """Staff record a volunteer's materials on the same terms as he would: 8.50 means ¥8.50."""
+    booking_id = book(listing_id=world.listing.id)["id"]
+    browser = browser_for(world.grid_worker)
+    browser.get(f"/bookings/{booking_id}")
+    form = text_of(browser.get(f"/grid/bookings/{booking_id}/accept"))
+    assert "材料费大概多少元" in form and "materials_estimate_fen" not in form
+    posted = browser.post(
+        f"/grid/bookings/{booking_id}/accept", {"materials_estimate_yuan": "8.50"}
+    )
+    assert posted.status_code == 303
+    assert browser.post(f"/grid/bookings/{booking_id}/start", {}).status_code == 303
+    bad = browser.post(
+        f"/grid/bookings/{booking_id}/complete", {"minutes": "40", "materials_yuan": "3.555"}
+    )
+    assert bad.status_code == 422
+    assert "请按“元”填写金额" in text_of(bad)
+    assert 'name="materials_yuan"' in bad.get_data(as_text=True)
+    with in_app() as session:
+        assert session.get(Booking, booking_id).status.value == "in_progress"
+    done = browser.post(
+        f"/grid/bookings/{booking_id}/complete", {"minutes": "40", "materials_yuan": "3.5"}
+    )
+    assert done.status_code == 303
+    with in_app() as session:
+        booking = session.get(Booking, booking_id)
+        assert booking.materials_estimate_fen == 850
+        assert booking.materials_fen == 350
+    assert "¥3.50" in text_of(browser.get(f"/bookings/{booking_id}"))
+
+
 def test_a_grid_worker_acts_for_a_volunteer_without_a_smartphone(browser_for, world, book, in_app):
     booking_id = book(listing_id=world.listing.id)["id"]
     browser = browser_for(world.grid_worker)

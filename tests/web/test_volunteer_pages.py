@@ -224,3 +224,22 @@ def test_the_menu_shows_volunteer_entries_only_to_volunteers(browser_for, world)
     assert "接单" in text_of(browser_for(world.plumber.account_user).get("/"))
     page = text_of(browser_for(world.grandma_user).get("/"))
     assert "接单" not in page and "申请当志愿者" in page
+
+
+def test_his_own_booking_page_offers_the_volunteer_his_next_move(browser_for, world, book, act):
+    booking_id = _open_request(book)
+    browser = browser_for(world.plumber.account_user)
+    offered = browser.get(f"/bookings/{booking_id}").get_data(as_text=True)
+    assert f"/jobs/{booking_id}/accept" in offered
+    assert act(world.plumber.account_user, booking_id, "accept").status_code == 200
+    page = browser.get(f"/bookings/{booking_id}")
+    html = page.get_data(as_text=True)
+    assert f"/jobs/{booking_id}/start" in html and f"/jobs/{booking_id}/decline" in html
+    assert "我已开始干活" in text_of(page)
+    assert browser.post(f"/jobs/{booking_id}/start").status_code == 303
+    assert f"/jobs/{booking_id}/complete" in browser.get(f"/bookings/{booking_id}").get_data(
+        as_text=True
+    )
+    # Her page offers her moves only, none of his.
+    hers = browser_for(world.grandma_user).get(f"/bookings/{booking_id}").get_data(as_text=True)
+    assert f"/jobs/{booking_id}/" not in hers

@@ -1,0 +1,59 @@
+"""A dispute settled against the volunteer ("the job was not done") opens the same request
+again for another volunteer (PRODUCT.md "Bookings"): never for him — not on his board, not by
+the API, not handed back to him by the grid."""
+
+from __future__ import annotations
+
+from .conftest import text_of
+
+
+def _ruled_against_the_plumber(book, advance, act, world) -> int:
+    """An open request 沈林益 took and did, found not done by the office."""
+    booking = book()["id"]
+    advance(booking, "disputed")
+    reopened = act(world.office, booking, "resolve", outcome="reopen", note="确实没修")
+    assert reopened.status_code == 200, reopened.json
+    return booking
+
+
+def test_the_volunteer_whose_job_was_found_not_done_cannot_take_it_again(
+    api, book, advance, act, world
+):
+    booking = _ruled_against_the_plumber(book, advance, act, world)
+    plumber = api.as_(world.plumber.account_user)
+    assert booking not in [b["id"] for b in plumber.get("/jobs").json["items"]]
+    seen = plumber.get(f"/bookings/{booking}")
+    assert seen.status_code != 200 or "accept" not in seen.json["actions"]
+    refused = act(world.plumber.account_user, booking, "accept")
+    assert refused.status_code == 403, refused.json
+    assert "found not done" in refused.json["error"]["message"]
+    other = api.as_(world.plumber2.account_user)
+    assert booking in [b["id"] for b in other.get("/jobs").json["items"]]
+    assert act(world.plumber2.account_user, booking, "accept").status_code == 200
+
+
+def test_his_job_board_no_longer_offers_the_reopened_job(browser_for, book, advance, act, world):
+    booking = _ruled_against_the_plumber(book, advance, act, world)
+    browser = browser_for(world.plumber.account_user)
+    assert f"/jobs/{booking}" not in browser.get("/jobs").get_data(as_text=True)
+    page = browser.get(f"/jobs/{booking}")
+    assert f"/jobs/{booking}/accept" not in page.get_data(as_text=True)
+    tried = browser.post(f"/jobs/{booking}/accept", {})
+    assert tried.status_code == 403
+    assert "没有完成" in text_of(tried)
+    assert f"/jobs/{booking}" in browser_for(world.plumber2.account_user).get("/jobs").get_data(
+        as_text=True
+    )
+
+
+def test_the_grid_cannot_hand_the_reopened_job_back_to_him(
+    api, browser_for, book, advance, act, world
+):
+    booking = _ruled_against_the_plumber(book, advance, act, world)
+    handed = act(world.grid_worker, booking, "assign", volunteer_id=world.plumber.id)
+    assert handed.status_code == 422, handed.json
+    assert "volunteer_id" in handed.json["error"]["fields"]
+    assert api.as_(world.grid_worker).get(f"/bookings/{booking}").json["volunteer_id"] is None
+    choices = text_of(browser_for(world.grid_worker).get(f"/grid/bookings/{booking}/hand-over"))
+    assert world.plumber.name not in choices
+    assert world.plumber2.name in choices
