@@ -195,3 +195,29 @@ def test_the_person_in_charge_migration_backfills_the_verified_records(scratch_a
         assert all(r.organising_unit == "" for r in rows if r.status != "verified")
         db.session.rollback()
         db.session.remove()
+
+
+def test_every_demo_booking_has_one_request_and_a_timeline_in_the_past(scratch_app):
+    """A demo request was raised once, before now: its page shows one "raised" step, not two,
+    and no step from hours ahead (the demo once gave open requests both)."""
+    from happiness_fair.bookings.models import Booking, BookingEvent
+    from happiness_fair.database import utcnow
+
+    runner = scratch_app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with scratch_app.app_context():
+        now = utcnow()
+        bookings = db.session.scalars(sa.select(Booking)).all()
+        assert bookings
+        for booking in bookings:
+            events = db.session.scalars(
+                sa.select(BookingEvent)
+                .where(BookingEvent.booking_id == booking.id)
+                .order_by(BookingEvent.at, BookingEvent.id)
+            ).all()
+            actions = [e.action for e in events]
+            assert actions.count("create") == 1 and actions[0] == "create", (booking.id, actions)
+            assert booking.created_at <= now and events[0].at <= now, booking.id
+            # Only an escalation is stamped ahead: it is when the scheduler will raise it.
+            assert all(e.at <= now for e in events if e.action != "escalate"), booking.id

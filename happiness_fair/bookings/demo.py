@@ -178,7 +178,9 @@ PATH = (
 
 
 def _steps(status: BookingStatus) -> list[BookingStatus]:
-    """The states a booking went through to reach this one."""
+    """The states a booking went through to reach this one (a request: only its own)."""
+    if status is BookingStatus.requested:
+        return [status]
     if status in PATH:
         return [BookingStatus.requested, *PATH[: PATH.index(status) + 1]]
     if status is BookingStatus.disputed:
