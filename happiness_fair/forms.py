@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 import marshmallow as ma
@@ -11,7 +12,8 @@ from flask_babel import gettext as _
 
 from .errors import translate_fields
 
-_YUAN = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
+# At most ¥999,999.99: under bookings.schemas.MAX_FEN, so a limit's message never names fen.
+_YUAN = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,2})?$")
 
 
 def _as_typed(schema: ma.Schema, raw: dict) -> dict:
@@ -53,7 +55,8 @@ def refusal_messages(err, default_field: str = "_schema") -> dict[str, list[str]
 
 def fen_typed(name: str, errors: dict, *, required: bool = False) -> int | None:
     """Money typed in yuan (20 or 12.50) as integer fen; a message on the field if it is not."""
-    text = request.form.get(name, "").strip().replace("¥", "")
+    # NFKC: a Chinese keyboard's full-width digits and ￥ read as 12 and ¥.
+    text = unicodedata.normalize("NFKC", request.form.get(name, "")).strip().replace("¥", "")
     if not text:
         if required:
             errors.setdefault(name, []).append(_("Enter an amount, 0 if free."))

@@ -221,3 +221,114 @@ def test_every_demo_booking_has_one_request_and_a_timeline_in_the_past(scratch_a
             assert booking.created_at <= now and events[0].at <= now, booking.id
             # Only an escalation is stamped ahead: it is when the scheduler will raise it.
             assert all(e.at <= now for e in events if e.action != "escalate"), booking.id
+
+
+def _migration(file_name: str):
+    versions = Path(happiness_fair.__file__).parent / "migrations" / "versions"
+    spec = importlib.util.spec_from_file_location(file_name, versions / file_name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _office_token(client) -> dict:
+    token = client.post(
+        "/api/v1/auth/tokens", json={"phone": "13900000001", "password": DEMO_PASSWORD}
+    ).json["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.slow
+def test_the_ruled_out_migration_names_the_volunteer_of_a_dispute_settled_before_it(scratch_app):
+    """A dispute settled against the volunteer before the column existed: the backfill names
+    him from the hours record the settlement rejected, as the app now records him itself."""
+    migration = _migration("a1c5e7d9b311_booking_events_ruled_out_volunteer.py")
+    runner = scratch_app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    client = scratch_app.test_client()
+    office = _office_token(client)
+    disputed = [
+        b
+        for b in client.get("/api/v1/bookings?status=disputed", headers=office).json["items"]
+        if b["volunteer_id"]
+    ]
+    assert disputed, "the demo has a disputed job"
+    booking = disputed[0]
+    settled = client.post(
+        f"/api/v1/bookings/{booking['id']}/resolve",
+        json={"outcome": "reopen", "note": "确实没修好"},
+        headers=office,
+    )
+    assert settled.status_code == 200, settled.json
+    with scratch_app.app_context():
+        recorded = db.session.execute(
+            sa.text(
+                "SELECT id, ruled_out_volunteer_id FROM booking_events "
+                "WHERE action = 'resolve_reopen'"
+            )
+        ).all()
+        assert [r.ruled_out_volunteer_id for r in recorded] == [booking["volunteer_id"]]
+        db.session.execute(sa.text("UPDATE booking_events SET ruled_out_volunteer_id = NULL"))
+        db.session.execute(sa.text(migration.BACKFILL))
+        again = db.session.execute(
+            sa.text(
+                "SELECT id, ruled_out_volunteer_id FROM booking_events "
+                "WHERE ruled_out_volunteer_id IS NOT NULL"
+            )
+        ).all()
+        assert [tuple(r) for r in again] == [tuple(r) for r in recorded]
+        db.session.rollback()
+        db.session.remove()
+
+
+@pytest.mark.slow
+def test_a_helper_whose_record_was_closed_before_the_fix_serves_no_buildings(scratch_app):
+    """陶建华's record closed before closing ended an appointment: his buildings and role are
+    gone after the migration, and meanwhile a closed record serves none anyway."""
+    migration = _migration("c3d9e2f4a6b8_micro_grid_helpers_with_closed_records.py")
+    runner = scratch_app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    client = scratch_app.test_client()
+    token = client.post(
+        "/api/v1/auth/tokens", json={"phone": "13900000007", "password": DEMO_PASSWORD}
+    ).json["token"]
+    helper = {"Authorization": f"Bearer {token}"}
+    me = client.get("/api/v1/me", headers=helper).json
+    assert len(me["building_ids"]) == 3
+
+    def served() -> tuple[int, int]:
+        with scratch_app.app_context():
+            buildings = db.session.execute(
+                sa.text("SELECT count(*) FROM micro_grid_buildings WHERE user_id = :u"),
+                {"u": me["id"]},
+            ).scalar_one()
+            roles = db.session.execute(
+                sa.text(
+                    "SELECT count(*) FROM user_roles WHERE user_id = :u "
+                    "AND role = 'micro_grid_helper'"
+                ),
+                {"u": me["id"]},
+            ).scalar_one()
+            db.session.remove()
+            return buildings, roles
+
+    def migrate() -> None:
+        with scratch_app.app_context():
+            for statement in migration.ENDED:
+                db.session.execute(sa.text(statement))
+            db.session.commit()
+            db.session.remove()
+
+    migrate()
+    assert served() == (3, 1)  # an open record keeps its appointment
+    with scratch_app.app_context():  # closed as before the fix: the rows stayed
+        db.session.execute(
+            sa.text("UPDATE residents SET active = false WHERE user_id = :u"), {"u": me["id"]}
+        )
+        db.session.commit()
+        db.session.remove()
+    assert client.get("/api/v1/me", headers=helper).json["building_ids"] == []
+    migrate()
+    assert served() == (0, 0)

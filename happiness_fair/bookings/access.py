@@ -246,8 +246,14 @@ def _relations(viewer: Viewer, booking: Booking) -> frozenset[Relation]:
 def can_see(viewer: Viewer, booking: Booking) -> bool:
     held = relations(viewer, booking)
     return bool(held - {Relation.candidate}) or (
-        Relation.candidate in held and booking.is_open_request
+        Relation.candidate in held and _open_to_candidate(viewer, booking)
     )
+
+
+def _open_to_candidate(viewer: Viewer, booking: Booking) -> bool:
+    """An open request he could take: not one a settled dispute found he had not done (it is
+    open again for another volunteer, so he no longer sees it or its photos)."""
+    return booking.is_open_request and viewer.volunteer.id not in ruled_out_ids(booking)
 
 
 def volunteer_window_open(booking: Booking, now: datetime | None = None) -> bool:
@@ -284,7 +290,7 @@ def sees_photos(viewer: Viewer, booking: Booking, now: datetime | None = None) -
     held = relations(viewer, booking)
     if held & PEOPLE:
         return True
-    if Relation.candidate in held and booking.is_open_request:
+    if Relation.candidate in held and _open_to_candidate(viewer, booking):
         return True
     if Relation.volunteer in held and booking.status == BookingStatus.requested:
         return True

@@ -54,9 +54,13 @@ class Viewer:
 
 
 def helper_buildings(user_id: int) -> list[int]:
+    """The buildings he serves as a micro-grid helper, while his own resident record is open
+    (closing it ends the appointment; this holds for any row left from before it did)."""
     return sorted(
         db.session.execute(
-            sa.select(MicroGridBuilding.building_id).where(MicroGridBuilding.user_id == user_id)
+            sa.select(MicroGridBuilding.building_id)
+            .join(Resident, Resident.user_id == MicroGridBuilding.user_id)
+            .where(MicroGridBuilding.user_id == user_id, Resident.active.is_(True))
         ).scalars()
     )
 

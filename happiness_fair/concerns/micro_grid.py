@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..accounts import access as account_access
@@ -13,6 +14,7 @@ from ..accounts.models import Resident, Role, User, UserRole
 from ..errors import Conflict, Forbidden, invalid
 from ..extensions import db
 from ..places.models import Building
+from ..places.service import in_natural_order
 from ..validation import MAX_ID
 from .models import (
     MicroGridBuilding,
@@ -46,12 +48,12 @@ def _building_names(building_ids) -> list[str]:
     """Buildings as the audit log names them: "虹桥东村 152幢", in the order of the pages."""
     if not building_ids:
         return []
-    buildings = db.session.execute(
+    buildings = db.session.scalars(
         sa.select(Building)
         .where(Building.id.in_(list(building_ids)))
-        .order_by(Building.compound_id, Building.id)
-    ).scalars()
-    return [f"{b.compound.name} {b.name}" for b in buildings]
+        .options(joinedload(Building.compound))
+    ).all()
+    return [f"{b.compound.name} {b.name}" for b in in_natural_order(buildings)]
 
 
 def _served_by(user_id: int) -> list[int]:

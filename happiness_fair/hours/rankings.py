@@ -33,9 +33,10 @@ RANKING_PERIOD_NAMES = {
     rules.RankingPeriod.year: _l("This year"),
 }
 
-# How many rankings and grid tables a process keeps (under the hours version): a community's
-# whole ranking is some 80 KB, and any from–to range an office asks for is another.
-KEPT_TABLES = 64
+# How many rankings and grid tables a process keeps (under the hours version), each beside its
+# JSON when the API asked for it: a community's whole ranking is some 80 KB and its JSON 20 KB,
+# and any from–to range an office asks for is another. Full, the process forgets them all.
+KEPT_TABLES = 128
 
 
 def keep(key: tuple, make: Callable[[], object]) -> object:

@@ -210,9 +210,9 @@ def test_a_kept_ranking_answers_each_community_and_each_question_its_own(api, ma
     one_grid = here_staff.get(f"/rankings/volunteers?period=year&grid_id={other_grid.id}").json
     assert [i["minutes"] for i in one_grid["items"]] == [20]
     last_year = (today() - timedelta(days=366)).isoformat()
-    assert here_staff.get(f"/rankings/volunteers?from={last_year}&to={last_year}").json[
-        "items"
-    ] == []
+    assert (
+        here_staff.get(f"/rankings/volunteers?from={last_year}&to={last_year}").json["items"] == []
+    )
 
     grids = here_staff.get("/rankings/grids?period=year")
     assert grids.get_data() == here_staff.get("/rankings/grids?period=year").get_data()

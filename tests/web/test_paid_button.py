@@ -57,3 +57,15 @@ def test_the_pages_offer_paid_by_the_same_rule(browser_for, advance, book, world
 
     plumber = browser_for(world.plumber.account_user)
     assert f"/jobs/{free}/paid" not in plumber.get(f"/jobs/{free}").get_data(as_text=True)
+
+
+def test_his_booking_page_offers_the_volunteer_his_own_paid_move(browser_for, advance, book, world):
+    """On the booking's page the volunteer marks the money received as on his job's page, not
+    with her "I have paid"."""
+    due = book(world.neighbour.account_user, listing_id=world.listing.id)["id"]
+    advance(due, "completed")
+    plumber = browser_for(world.plumber.account_user)
+    page = plumber.get(f"/bookings/{due}")
+    html = page.get_data(as_text=True)
+    assert f"/jobs/{due}/paid" in html
+    assert f"/bookings/{due}/paid" not in html and "我已付款" not in text_of(page)

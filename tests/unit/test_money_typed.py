@@ -1,0 +1,47 @@
+"""Money a person types in yuan, as every form reads it (forms.fen_typed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from happiness_fair.forms import fen_typed
+
+READ = [
+    ("20", 2000),
+    ("12.5", 1250),
+    ("12.50", 1250),
+    ("¥8", 800),
+    ("￥8", 800),  # the yen sign a Chinese keyboard types
+    ("１２．５０", 1250),  # full-width digits and point
+    (" 3 ", 300),
+    ("999999.99", 99_999_999),
+]
+REFUSED = [
+    "1e3", "-1", "0.001", "NaN", "inf", "1,000", "12.", ".5", "12元", "1_000", "十块",
+    "١٢",  # Arabic-Indic digits
+    "1000000",  # over ¥999,999.99: refused in yuan, not with a limit in fen
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "fen"), READ)
+def test_an_amount_in_yuan_is_read_as_fen(app, typed, fen):
+    with app.test_request_context(method="POST", data={"fee_yuan": typed}):
+        errors: dict = {}
+        assert fen_typed("fee_yuan", errors) == fen
+        assert errors == {}
+
+
+@pytest.mark.parametrize("typed", REFUSED)
+def test_anything_else_gets_a_message_on_the_field_it_was_typed_in(app, typed):
+    with app.test_request_context(method="POST", data={"fee_yuan": typed}):
+        errors: dict = {}
+        assert fen_typed("fee_yuan", errors) is None
+        assert list(errors) == ["fee_yuan"] and errors["fee_yuan"]
+
+
+def test_an_empty_amount_is_asked_for_only_where_one_is_needed(app):
+    with app.test_request_context(method="POST", data={"fee_yuan": " "}):
+        optional: dict = {}
+        assert fen_typed("fee_yuan", optional) is None and optional == {}
+        needed: dict = {}
+        assert fen_typed("fee_yuan", needed, required=True) is None and "fee_yuan" in needed
