@@ -288,12 +288,8 @@ def volunteer_ranking(args):
         community_id = rankings.team_community(args["team_id"])
         if community_id is None or community_id != current_user.community_id:
             raise ValidationFailed(fields={"team_id": [_l("There is no such team here.")]})
-    community_id, tag, team_id, limit = (
-        current_user.community_id,
-        args["tag"],
-        args["team_id"],
-        args["limit"],
-    )
+    community_id = current_user.community_id
+    tag, team_id, limit = args["tag"], args["team_id"], args["limit"]
     if args["format"] == "json" and team_id is None:
         return _kept_json(
             rankings.volunteer_ranking_key(community_id, first, last, grid_id, tag, limit),
