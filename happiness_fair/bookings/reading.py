@@ -48,6 +48,10 @@ class Names:
     volunteers: dict[int, Volunteer]
     beneficiaries: dict[int, str]
     actors: dict[int, str]
+    # Who of those who took, started, finished or gave back a job did it as its volunteer (the
+    # rest were staff acting for him); a step's volunteer is named as "the volunteer", never by
+    # his account's name.
+    volunteer_actors: frozenset[int] = frozenset()
 
 
 # Where a booking keeps the names a page shows beside it, once read with it (_with_names):
@@ -113,13 +117,20 @@ def _volunteers(ids: set[int]) -> dict[int, Volunteer]:
     return {row.id: row for row in rows}
 
 
-def _texts(listing_ids: set[int], resident_ids: set[int], user_ids: set[int]) -> dict:
-    """Listing titles, residents' and users' names: one statement for the three."""
+def _texts(
+    listing_ids: set[int],
+    resident_ids: set[int],
+    user_ids: set[int],
+    volunteer_user_ids: set[int] = frozenset(),
+) -> dict:
+    """Listing titles, residents' and users' names, and which of some accounts are volunteers':
+    one statement for the four."""
     parts = []
     for kind, column_id, column_text, ids in (
         ("l", Listing.id, Listing.title, listing_ids),
         ("r", Resident.id, Resident.name, resident_ids),
         ("u", User.id, User.name, user_ids),
+        ("v", Volunteer.user_id, sa.literal(""), volunteer_user_ids),
     ):
         if ids:
             parts.append(
@@ -127,7 +138,7 @@ def _texts(listing_ids: set[int], resident_ids: set[int], user_ids: set[int]) ->
                     column_id.in_(ids)
                 )
             )
-    texts: dict = {"l": {}, "r": {}, "u": {}}
+    texts: dict = {"l": {}, "r": {}, "u": {}, "v": {}}
     if parts:
         stmt = sa.union_all(*parts) if len(parts) > 1 else parts[0]
         for kind, row_id, text in db.session.execute(stmt).all():
@@ -153,12 +164,28 @@ def names_for(bookings: Iterable[Booking], *, with_actors: bool = False, viewer=
     volunteers.update(_volunteers(unread - {None}))
     beneficiary_ids = {b.beneficiary_id for b in named if b.beneficiary_id not in people}
     actor_ids: set[int] = set()
+    stepped: set[int] = set()
     if with_actors:
         actor_ids = {e.actor_id for b in named for e in b.events if e.actor_id}
-    texts = _texts(listing_ids, beneficiary_ids, actor_ids)
+        stepped = {
+            e.actor_id
+            for b in bookings
+            for e in b.events
+            if e.actor_id and e.action in VOLUNTEER_STEPS
+        }
+    texts = _texts(listing_ids, beneficiary_ids, actor_ids, stepped)
     return Names(
-        categories, {**listings, **texts["l"]}, volunteers, {**people, **texts["r"]}, texts["u"]
+        categories,
+        {**listings, **texts["l"]},
+        volunteers,
+        {**people, **texts["r"]},
+        texts["u"],
+        frozenset(texts["v"]),
     )
+
+
+# The steps a volunteer makes on his job, which staff may also make for him.
+VOLUNTEER_STEPS = frozenset({"accept", "decline", "start", "complete"})
 
 
 # --- bookings ------------------------------------------------------------------------------

@@ -102,6 +102,8 @@ EVENT_NAMES = {
     "no_show": _l("Volunteer did not come (reported)"),
     "assign": _l("Handed to a volunteer"),
     "follow_up": _l("Follow-up call"),
+    "paid": _l("Marked as paid"),
+    "escalate": _l("Not taken up for 24 hours: the grid was told"),
     access.EDIT: _l("Phone or door note changed"),
     "requote": _l("Price updated"),
 }
