@@ -191,6 +191,19 @@ VOLUNTEER_STEPS = frozenset({"accept", "decline", "start", "complete"})
 # --- bookings ------------------------------------------------------------------------------
 
 
+def still_his(volunteer_id: int, booking_ids: Iterable[int]) -> set[int]:
+    """Which of these jobs are still his to open: a job a settled dispute found he had not done
+    went back to the board for another volunteer (his hours record of it stays in his list)."""
+    ids = {i for i in booking_ids if i}
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Booking.id).where(Booking.id.in_(ids), Booking.volunteer_id == volunteer_id)
+        )
+    )
+
+
 def with_timeline(stmt):
     return stmt.options(selectinload(Booking.events), selectinload(Booking.photos))
 

@@ -11,6 +11,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..bookings import reading as bookings
 from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..forms import kept_input, load_form
@@ -68,6 +69,7 @@ def _hours_page(status: int = 200, cert_form=None, cert_errors=None):
             volunteer=volunteer,
             summary=summary,
             records=records,
+            his_jobs=bookings.still_his(volunteer.id, (r.booking_id for r in records)),
             corrections=corrections,
             waiting=waiting,
             record_status=hours_views.RECORD_STATUS_NAMES,

@@ -61,3 +61,17 @@ def test_the_grid_cannot_hand_the_reopened_job_back_to_him(
     choices = text_of(browser_for(world.grid_worker).get(f"/grid/bookings/{booking}/hand-over"))
     assert world.plumber.name not in choices
     assert world.plumber2.name in choices
+
+
+def test_his_hours_list_keeps_the_rejected_job_without_a_dead_link(
+    browser_for, book, advance, act, world
+):
+    booking = _ruled_against_the_plumber(book, advance, act, world)
+    page = browser_for(world.plumber.account_user).get("/my-hours")
+    assert page.status_code == 200
+    assert f"第 {booking} 号活" in text_of(page)
+    assert f'href="/jobs/{booking}"' not in page.get_data(as_text=True)
+    kept = book(listing_id=world.listing.id)["id"]
+    advance(kept, "confirmed")
+    page = browser_for(world.plumber.account_user).get("/my-hours")
+    assert f'href="/jobs/{kept}"' in page.get_data(as_text=True)
