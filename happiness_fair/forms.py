@@ -12,8 +12,10 @@ from flask_babel import gettext as _
 
 from .errors import translate_fields
 
-# At most ¥999,999.99: under bookings.schemas.MAX_FEN, so a limit's message never names fen.
-_YUAN = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,2})?$")
+_YUAN = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
+# The most a form takes, ¥999,999.99: under the API's limit (bookings.schemas.MAX_FEN), so a
+# person typing yuan is told the limit in yuan, never the API's in fen.
+MOST_TYPED_FEN = 99_999_999
 
 
 def _as_typed(schema: ma.Schema, raw: dict) -> dict:
@@ -65,7 +67,11 @@ def fen_typed(name: str, errors: dict, *, required: bool = False) -> int | None:
         errors.setdefault(name, []).append(_("Enter an amount in yuan, like 20 or 12.50."))
         return None
     whole, _dot, cents = text.partition(".")
-    return int(whole) * 100 + int((cents + "00")[:2])
+    fen = int(whole) * 100 + int((cents + "00")[:2])
+    if fen > MOST_TYPED_FEN:
+        errors.setdefault(name, []).append(_("Enter an amount of at most ¥999,999.99."))
+        return None
+    return fen
 
 
 def load_form_in_yuan(schema_cls: type[ma.Schema], yuan: Mapping[str, str]) -> tuple[dict, dict]:

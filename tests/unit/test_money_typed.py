@@ -19,7 +19,6 @@ READ = [
 REFUSED = [
     "1e3", "-1", "0.001", "NaN", "inf", "1,000", "12.", ".5", "12元", "1_000", "十块",
     "١٢",  # Arabic-Indic digits
-    "1000000",  # over ¥999,999.99: refused in yuan, not with a limit in fen
 ]  # fmt: skip
 
 
@@ -45,3 +44,11 @@ def test_an_empty_amount_is_asked_for_only_where_one_is_needed(app):
         assert fen_typed("fee_yuan", optional) is None and optional == {}
         needed: dict = {}
         assert fen_typed("fee_yuan", needed, required=True) is None and "fee_yuan" in needed
+
+
+def test_too_much_is_refused_with_the_limit_in_yuan(app):
+    for typed in ("1000000", "1000000.00", "999999999999"):
+        with app.test_request_context(method="POST", data={"fee_yuan": typed}):
+            errors: dict = {}
+            assert fen_typed("fee_yuan", errors) is None
+            assert errors == {"fee_yuan": ["金额最多 ¥999,999.99。"]}
