@@ -126,15 +126,12 @@ def micro_grid_helpers(user: User) -> list[tuple[Resident, list[Building]]]:
 
 
 def resident_with_account(user: User, phone: str) -> Resident:
-    """(Office) the resident of the community whose own account has this phone number."""
+    """(Office) the resident of the community whose own account has this phone number (a
+    closed record too: appointing him then says to reopen it first)."""
     resident = db.session.execute(
         sa.select(Resident)
         .join(User, User.id == Resident.user_id)
-        .where(
-            User.phone == phone,
-            Resident.community_id == user.community_id,
-            Resident.active.is_(True),
-        )
+        .where(User.phone == phone, Resident.community_id == user.community_id)
     ).scalar_one_or_none()
     if resident is None:
         raise invalid("phone", _l("No resident of the community has an account with this number."))

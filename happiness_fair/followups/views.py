@@ -254,6 +254,24 @@ def close_record(resident_id: int):
     )
 
 
+@bp.post("/residents/<int:resident_id>/reopen")
+@signed_in
+def reopen_record(resident_id: int):
+    """Staff reopen a closed record (she came back, or it was closed by mistake): through
+    update_resident(), as PATCH /residents/{id} {active: true} does. What closing ended (her
+    bookings, a micro-grid appointment) stays ended."""
+    user = me()
+    resident = desk.resident_for(user, resident_id)
+    return attempt(
+        lambda: accounts.update_resident(user, resident, {"active": True}),
+        refusals=(ValidationFailed, Conflict, Forbidden),
+        again=_resident_again(resident_id),
+        then=lambda _result: done(
+            _("The record is open again."), url_for(".resident", resident_id=resident_id)
+        ),
+    )
+
+
 @bp.post("/residents/<int:resident_id>/reset-code")
 @signed_in
 def reset_code(resident_id: int):

@@ -225,3 +225,19 @@ def test_the_audit_log_names_the_buildings_a_helper_was_given_and_had(app, town)
     assert f"改前：{first.compound.name} 152幢" in appointed
     ended = text_of(log.get("/office/audit?action=micro_grid.end"))
     assert f"改前：{second.compound.name} 153幢" in ended
+
+
+def test_appointing_a_closed_record_on_the_page_says_to_reopen_it(app, town):
+    closed = town.as_("worker_b").patch(
+        f"/residents/{town.helper.id}", json={"active": False, "inactive_reason": "moved"}
+    )
+    assert closed.status_code == 200, closed.json
+    office = _signed_in(app, town.people["office"])
+    office.get("/office/micro-grid")
+    refused = _post(
+        office,
+        "/office/micro-grid",
+        {"phone": town.people["helper"].phone, "building_ids": str(town.building.id)},
+    )
+    assert refused.status_code == 409
+    assert "这位居民的档案已关闭，请先恢复档案。" in refused.get_data(as_text=True)

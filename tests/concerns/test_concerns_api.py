@@ -143,6 +143,14 @@ def test_closing_a_helper_s_record_ends_his_appointment_and_says_so_in_the_audit
     )
     assert again.status_code == 409, again.json
     assert town.as_("helper").get("/me").json["building_ids"] == []
+    reopened = town.as_("worker_b").patch(f"/residents/{town.helper.id}", json={"active": True})
+    assert reopened.status_code == 200, reopened.json
+    assert town.as_("helper").get("/me").json["building_ids"] == []  # closing ended it for good
+    appointed = town.as_("office").put(
+        f"/residents/{town.helper.id}/micro-grid", json={"building_ids": [town.building.id]}
+    )
+    assert appointed.status_code == 200, appointed.json
+    assert town.as_("helper").get("/me").json["building_ids"] == [town.building.id]
 
 
 def test_the_whole_loop_raised_handed_over_done_reported_back_closed(town, in_app):

@@ -58,3 +58,18 @@ def test_a_withdrawn_service_says_so_kindly_to_a_resident(browser_for, api, worl
     text = text_of(page)
     assert "这项服务已不再提供" in text and "看看其他服务" in text
     assert browser_for(world.grandma_user).get("/services/999999").status_code == 404
+
+
+def test_a_closed_record_is_reopened_from_its_page(browser_for, api, world):
+    browser = browser_for(world.grid_worker)
+    path = f"/grid/residents/{world.grandma.id}"
+    closed = browser.post(f"{path}/close", {"inactive_reason": "other", "confirmed": "yes"})
+    assert closed.status_code == 303
+    assert f'{world.grandma.id}/reopen"' in browser.get(path).get_data(as_text=True)
+    stranger = browser_for(world.other_grid_worker)  # not her grid: as if there were no record
+    assert stranger.post(f"{path}/reopen", {}).status_code == 404
+    reopened = browser.post(f"{path}/reopen", {})
+    assert reopened.status_code == 303
+    page = text_of(browser.get(path))
+    assert "档案已恢复" in page and "档案已注销" not in page and "注销档案" in page
+    assert api.as_(world.grid_worker).get(f"/residents/{world.grandma.id}").json["active"] is True
