@@ -36,7 +36,7 @@ from . import (
 from .models import MAX_PHOTOS
 from .move_pages import MovePage
 from .photos import MAX_BYTES, CleanPhoto, clean_uploads, photo_form_body
-from .rules import Action, BookingStatus
+from .rules import Action, BookingStatus, Relation
 from .schemas import (
     STATUSES,
     BookingDetailsSchema,
@@ -86,6 +86,13 @@ RESIDENT_MOVES = {
         Action.cancel, ReasonSchema, _l("Cancel this booking"), _l("The booking is cancelled.")
     ),
     "paid": MovePage(Action.paid, EmptySchema, _l("I have paid"), _l("Marked as paid.")),
+}
+# The same moves made by her grid worker or the office on her word: their titles in the third
+# person (the moves, their rules and their pages are hers).
+FOR_HER_TITLES = {
+    "dispute": _l("She says the job was not done"),
+    "no-show": _l("She says the volunteer did not come"),
+    "paid": _l("She has paid"),
 }
 EVENT_NAMES = {
     "create": _l("Request raised"),
@@ -330,8 +337,14 @@ def _booking_context(booking_id: int) -> dict:
     user = me()
     viewer = access.viewer_of(user)
     booking = reading.visible_booking(user, booking_id, viewer)
+    # Staff who are not her own people act on her word: her moves read in the third person.
+    for_her = Relation.party not in access.relations(viewer, booking)
+    titles = move_pages.titles(RESIDENT_MOVES)
+    if for_her:
+        titles.update({slug: str(title) for slug, title in FOR_HER_TITLES.items()})
     return {
         "booking": booking,
+        "for_her": for_her,
         "names": reading.names_for([booking], with_actors=True, viewer=viewer),
         "actions": move_pages.offered(RESIDENT_MOVES, viewer, booking),
         "can_edit": access.can(access.EDIT, user, booking, viewer),
@@ -341,7 +354,7 @@ def _booking_context(booking_id: int) -> dict:
         "address": access.sees_address(viewer, booking),
         "photos": booking.photos if access.sees_photos(viewer, booking) else [],
         "me_id": user.id,
-        "action_titles": move_pages.titles(RESIDENT_MOVES),
+        "action_titles": titles,
         "grid_actions": staff_moves.offered_to_staff(viewer, booking),
         # Her volunteer's page of the same booking: his moves too, as on the job's page.
         "job_actions": job_views.volunteer_moves(viewer, booking),
@@ -397,7 +410,7 @@ def act(booking_id: int, slug: str):
         html = render_template(
             "bookings/act.html",
             slug=slug,
-            title=str(move.title),
+            title=context["action_titles"][slug],
             form=form,
             errors=errors,
             today=clock.today().isoformat(),

@@ -69,3 +69,19 @@ def test_his_booking_page_offers_the_volunteer_his_own_paid_move(browser_for, ad
     html = page.get_data(as_text=True)
     assert f"/jobs/{due}/paid" in html
     assert f"/bookings/{due}/paid" not in html and "我已付款" not in text_of(page)
+
+
+def test_staff_mark_her_payment_in_the_third_person(browser_for, advance, book, world):
+    """Her grid worker acts on her word: "she has paid", never her own "I have paid"."""
+    due = book(world.neighbour.account_user, listing_id=world.listing.id)["id"]
+    advance(due, "completed")
+    staff = browser_for(world.grid_worker)
+    page = text_of(staff.get(f"/bookings/{due}"))
+    assert "居民已付款" in page and "我已付款" not in page
+    form = staff.get(f"/bookings/{due}/paid")
+    assert "居民说已当面付款" in text_of(form) and "我已付款" not in text_of(form)
+    assert staff.post(f"/bookings/{due}/paid").status_code == 303
+    hers = browser_for(world.neighbour.account_user)  # her own page keeps her own words
+    undone = book(world.neighbour.account_user, listing_id=world.listing.id)["id"]
+    advance(undone, "completed")
+    assert "我已付款" in text_of(hers.get(f"/bookings/{undone}"))
