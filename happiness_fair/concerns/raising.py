@@ -146,6 +146,11 @@ def _who_and_where(user: User, data: dict) -> tuple[Resident | None, _Place, str
             return own, place, "resident"
     if helper and place.building is not None and place.building.id in viewer.helper_building_ids:
         return None, place, "micro_grid"
+    if own is not None and not own.active:
+        raise invalid(
+            "building_id",
+            _l("Your resident record is closed: ask your grid worker to raise it for you."),
+        )
     raise invalid(
         "building_id",
         _l("You can raise concerns about your own home or the shared places of your compound."),

@@ -128,6 +128,7 @@ def test_closing_a_helper_s_record_ends_his_appointment_and_says_so_in_the_audit
         json={**LEAK, "building_id": town.building.id, "unit": "2", "room": "301"},
     )
     assert raised.status_code == 422
+    assert "record is closed" in raised.json["error"]["fields"]["building_id"][0]
     with in_app() as session:
         ended = session.execute(
             sa.select(AuditEvent).where(
