@@ -353,7 +353,11 @@ def _vet(office: User, volunteer: Volunteer, action: str, reason: str) -> Volunt
 def _decide_additions(office: User, volunteer: Volunteer, approved: bool, note: str) -> None:
     """The office approves (they become his) or refuses (they are dropped) the skills and grids
     an approved volunteer asked to add; audited."""
-    added = {"category_ids": volunteer.pending_category_ids, "grid_ids": volunteer.pending_grid_ids}
+    # Named as the office reads them in the audit log (the ids alone said nothing there).
+    added = {
+        "skills": [c.name_zh for c in volunteer.pending_categories],
+        "grids": [g.name for g in volunteer.pending_grids],
+    }
     if approved:
         volunteer.categories = volunteer.categories + volunteer.pending_categories
         volunteer.grids = volunteer.grids + volunteer.pending_grids

@@ -38,6 +38,11 @@ def test_a_volunteer_changes_his_skills_and_grids(browser_for, make, world, api)
     assert approved.status_code == 200, approved.json
     assert set(approved.json["category_ids"]) == {plumbing.id, haircut.id}
     assert set(approved.json["grid_ids"]) == {world.grid.id, world.other_grid.id}
+    # The office's audit log names what was approved, in words, and no empty reason.
+    audit = text_of(browser_for(world.office).get("/office/audit"))
+    entry = audit.split("批准新增技能或网格", 1)[1][:120]
+    assert "技能：理发" in entry and f"网格：{world.other_grid.name}" in entry
+    assert "category_ids" not in audit and "原因：" not in entry
 
 
 def test_a_volunteer_fills_in_his_record_and_sees_the_id_masked(browser_for, world, api):
