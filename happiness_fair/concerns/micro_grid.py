@@ -68,6 +68,8 @@ def _serve(actor: User, resident: Resident, wanted: list[int], **detail) -> list
     """The one writer of an appointment: he serves `wanted` from now (none: it ends), audited
     with the buildings in words, before and after."""
     before = _served_by(resident.user_id)
+    if before == wanted:
+        return wanted  # nothing changes: nothing to write, nothing to audit
     db.session.execute(
         sa.delete(MicroGridBuilding).where(MicroGridBuilding.user_id == resident.user_id)
     )

@@ -225,6 +225,10 @@ def test_the_audit_log_names_the_buildings_a_helper_was_given_and_had(app, town)
     assert f"改前：{first.compound.name} 152幢" in appointed
     ended = text_of(log.get("/office/audit?action=micro_grid.end"))
     assert f"改前：{second.compound.name} 153幢" in ended
+    # Ending what has already ended, or giving him the buildings he has, writes nothing.
+    again = office.put(f"/residents/{town.helper.id}/micro-grid", json={"building_ids": []})
+    assert again.status_code == 200, again.json
+    assert text_of(log.get("/office/audit?action=micro_grid.end")).count("解除微网格员") == 1
 
 
 def test_appointing_a_closed_record_on_the_page_says_to_reopen_it(app, town):
