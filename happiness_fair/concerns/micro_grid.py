@@ -4,12 +4,13 @@ concerns for their neighbours there."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..accounts import access as account_access
-from ..accounts.events import resident_deactivated
+from ..accounts.events import resident_closing, resident_deactivated
 from ..accounts.models import Resident, Role, User, UserRole
 from ..errors import Conflict, Forbidden, invalid
 from ..extensions import db
@@ -106,8 +107,19 @@ def end_with_closed_record(resident: Resident, *, actor: User, reason: str, **_d
         _serve(actor, resident, [], reason=reason or "other")
 
 
+def what_closing_ends(resident: Resident) -> str | None:
+    """For the page that asks before a record is closed: the appointment that would end."""
+    served = _served_by(resident.user_id) if resident.user_id is not None else []
+    if not served:
+        return None
+    return _("The micro-grid appointment ends: %(buildings)s.", buildings="、".join(
+        _building_names(served)
+    ))  # fmt: skip
+
+
 def init_app(app) -> None:
     resident_deactivated.connect(end_with_closed_record)
+    resident_closing.connect(what_closing_ends)
 
 
 def micro_grid_helpers(user: User) -> list[tuple[Resident, list[Building]]]:

@@ -15,6 +15,7 @@ from marshmallow import fields
 
 from ..accounts import directory
 from ..accounts import service as accounts
+from ..accounts.events import resident_closing
 from ..accounts.models import Resident
 from ..accounts.schemas import NewResidentSchema, VerifyAgeSchema
 from ..bookings import access as booking_access
@@ -238,6 +239,7 @@ def close_record(resident_id: int):
         return render_template(
             "grid/close_confirm.html", resident=resident, reason=data["inactive_reason"],
             open_bookings=desk.open_bookings_of(resident),
+            also_ends=[line for _part, line in resident_closing.send(resident) if line],
         )  # fmt: skip
     return attempt(
         lambda: accounts.update_resident(

@@ -245,3 +245,18 @@ def test_appointing_a_closed_record_on_the_page_says_to_reopen_it(app, town):
     )
     assert refused.status_code == 409
     assert "这位居民的档案已关闭，请先恢复档案。" in refused.get_data(as_text=True)
+
+
+def test_the_page_asking_to_close_a_helper_s_record_says_his_appointment_ends(app, town):
+    worker = _signed_in(app, town.people["worker_b"])
+    worker.get(f"/grid/residents/{town.helper.id}")
+    asked = _post(worker, f"/grid/residents/{town.helper.id}/close", {"inactive_reason": "moved"})
+    assert asked.status_code == 200
+    assert f"微网格员任命随之解除：{town.building.compound.name} 152幢。" in text_of(asked)
+    her_worker = _signed_in(app, town.people["worker"])
+    her_worker.get(f"/grid/residents/{town.neighbour.id}")
+    neighbour = _post(
+        her_worker, f"/grid/residents/{town.neighbour.id}/close", {"inactive_reason": "moved"}
+    )
+    assert neighbour.status_code == 200
+    assert "微网格员任命" not in text_of(neighbour)
