@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..accounts.models import User
+from ..accounts.models import Resident, User
 from ..audit import AuditEvent
 from ..bookings import reading
 from ..bookings.models import Booking
@@ -27,6 +27,7 @@ from ..hours.models import HoursRecord, HoursStatus
 from ..notifications.service import notify
 from ..places import clock
 from ..places.models import Community, Grid
+from ..teams.models import Team
 from ..validation import MAX_ID
 from . import calendar
 from .models import Certificate, CertificateRequest
@@ -388,3 +389,35 @@ def audit_events(user: User, action: str | None, page: int, per_page: int):
     ).scalar_one()
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return [(event, name) for event, name in rows], total
+
+
+# Whom or what an audit entry is about, by name, for the kinds the office knows by name (each
+# with its community); the rest (a booking, a certificate) are known by their number.
+_SUBJECT_NAMES = {
+    "resident": lambda: (sa.select(Resident.id, Resident.name), Resident.community_id),
+    "user": lambda: (sa.select(User.id, User.name), User.community_id),
+    "volunteer": lambda: (
+        sa.select(Volunteer.id, User.name).join(User, User.id == Volunteer.user_id),
+        Volunteer.community_id,
+    ),
+    "listing": lambda: (sa.select(Listing.id, Listing.title), Listing.community_id),
+    "team": lambda: (sa.select(Team.id, Team.name), Team.community_id),
+}
+
+
+def audit_subject_names(user: User, events) -> dict[tuple[str, int], str]:
+    """The names of a page of audit entries' subjects, of the office's own community: one
+    statement for each kind on the page. Someone erased at his request has no name to show."""
+    require_office(user)
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        if event.subject_type in _SUBJECT_NAMES and event.subject_id is not None:
+            wanted.setdefault(event.subject_type, set()).add(event.subject_id)
+    names = {}
+    for kind, ids in wanted.items():
+        stmt, community = _SUBJECT_NAMES[kind]()
+        key = stmt.selected_columns[0]
+        stmt = stmt.where(key.in_(ids), community == user.community_id)
+        for subject_id, name in db.session.execute(stmt).all():
+            names[(kind, subject_id)] = name
+    return names

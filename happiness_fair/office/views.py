@@ -398,4 +398,7 @@ def certificate_page(certificate_id):
 def audit_page():
     page = page_number(last=100_000)
     rows, total = service.audit_events(me(), request.args.get("action") or None, page, 50)
-    return render_template("office/audit.html", rows=rows, total=total, page=page)
+    subjects = service.audit_subject_names(me(), (event for event, _name in rows))
+    return render_template(
+        "office/audit.html", rows=rows, total=total, page=page, subjects=subjects
+    )

@@ -73,3 +73,7 @@ def test_a_closed_record_is_reopened_from_its_page(browser_for, api, world):
     page = text_of(browser.get(path))
     assert "档案已恢复" in page and "档案已注销" not in page and "注销档案" in page
     assert api.as_(world.grid_worker).get(f"/residents/{world.grandma.id}").json["active"] is True
+    # The office's audit log names her, closed and reopened, by her name.
+    audit = text_of(browser_for(world.office).get("/office/audit"))
+    assert audit.count(f"(居民 {world.grandma.name})") == 2
+    assert f"(居民 {world.grandma.id})" not in audit

@@ -43,6 +43,7 @@ def test_a_volunteer_changes_his_skills_and_grids(browser_for, make, world, api)
     entry = audit.split("批准新增技能或网格", 1)[1][:120]
     assert "技能：理发" in entry and f"网格：{world.other_grid.name}" in entry
     assert "category_ids" not in audit and "原因：" not in entry
+    assert entry.startswith(f" (志愿者 {world.plumber.name})")  # by name, not his number
 
 
 def test_a_volunteer_fills_in_his_record_and_sees_the_id_masked(browser_for, world, api):
