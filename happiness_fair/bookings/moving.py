@@ -209,13 +209,17 @@ def _resolve_confirm(booking, actor, relation, details, now) -> _Move:
     return _Move(
         values={"confirmed_at": now},
         note=details.get("note") or "",
-        after=[lambda: catalogue_stats.count_job_done(volunteer_id, None)],
+        after=[
+            lambda: catalogue_stats.count_job_done(volunteer_id, None),
+            lambda: notices.tell_volunteer(booking, volunteer_id, "dispute_settled_done", actor),
+        ],
     )
 
 
 def _resolve_reopen(booking, actor, relation, details, now) -> _Move:
     """The job was not done: the same booking is open again for another volunteer (the event
-    keeps who he was, so it never comes back to him)."""
+    keeps who he was, so it never comes back to him; he is told)."""
+    volunteer_id, note = booking.volunteer_id, details.get("note") or ""
     return _Move(
         values={
             **_BACK_TO_OPEN,
@@ -226,9 +230,14 @@ def _resolve_reopen(booking, actor, relation, details, now) -> _Move:
             "paid": False,
             "requested_clock_at": now,
         },
-        note=details.get("note") or "",
+        note=note,
         requote=True,
-        ruled_out_volunteer_id=booking.volunteer_id,
+        ruled_out_volunteer_id=volunteer_id,
+        after=[
+            lambda: notices.tell_volunteer(
+                booking, volunteer_id, "dispute_settled_not_done", actor, note=note or "—"
+            )
+        ],
     )
 
 

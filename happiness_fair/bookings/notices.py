@@ -16,11 +16,13 @@ def tell_booker(booking: Booking, kind: str, actor: User | None, **params) -> No
         notify(booking.booker_id, kind, booking, **params)
 
 
-def tell_volunteer(booking: Booking, volunteer_id: int, kind: str, actor: User | None) -> None:
+def tell_volunteer(
+    booking: Booking, volunteer_id: int, kind: str, actor: User | None, **params
+) -> None:
     # His account's id is on the volunteer row (usually already in the session): no more reads.
     user_id = db.session.get(Volunteer, volunteer_id).user_id
     if actor is None or user_id != actor.id:
-        notify(user_id, kind, booking)
+        notify(user_id, kind, booking, **params)
 
 
 def tell_grid(booking: Booking, kind: str, **params) -> None:

@@ -46,6 +46,13 @@ MESSAGES = {
         "The volunteer did not come for request no. %(booking)s (%(category)s, %(date)s)."
     ),
     "booking_disputed": _l("Job no. %(booking)s (%(category)s) is disputed: %(reason)s"),
+    "dispute_settled_done": _l(
+        "The dispute over job no. %(booking)s (%(category)s) is settled: the job counts as done."
+    ),
+    "dispute_settled_not_done": _l(
+        "Job no. %(booking)s (%(category)s) was found not done: its hours are not counted and "
+        "it is open for another volunteer. %(note)s"
+    ),
     "hours_correction_accepted": _l(
         "Your correction was accepted: the record of %(date)s now shows %(minutes)s minutes."
     ),

@@ -75,3 +75,34 @@ def test_his_hours_list_keeps_the_rejected_job_without_a_dead_link(
     advance(kept, "confirmed")
     page = browser_for(world.plumber.account_user).get("/my-hours")
     assert f'href="/jobs/{kept}"' in page.get_data(as_text=True)
+
+
+def test_the_volunteer_hears_how_a_dispute_over_his_job_was_settled(api, book, advance, act, world):
+    def told(volunteer) -> list[dict]:
+        items = api.as_(volunteer.account_user).get("/notifications").json["items"]
+        return [n for n in items if n["kind"].startswith("dispute_settled")]
+
+    booking = _ruled_against_the_plumber(book, advance, act, world)
+    (against,) = told(world.plumber)
+    assert against["kind"] == "dispute_settled_not_done" and against["booking_id"] == booking
+    assert "found not done" in against["text"] and "确实没修" in against["text"]
+
+    done = book(listing_id=world.listing.id)["id"]
+    advance(done, "disputed")
+    settled = act(world.office, done, "resolve", outcome="confirm", note="核实已修好")
+    assert settled.status_code == 200, settled.json
+    kinds = sorted(n["kind"] for n in told(world.plumber))
+    assert kinds == ["dispute_settled_done", "dispute_settled_not_done"]
+
+
+def test_opening_that_notice_leads_to_his_hours_not_to_a_page_he_may_not_open(
+    api, browser_for, book, advance, act, world
+):
+    _ruled_against_the_plumber(book, advance, act, world)
+    items = api.as_(world.plumber.account_user).get("/notifications").json["items"]
+    notice = next(n for n in items if n["kind"] == "dispute_settled_not_done")
+    browser = browser_for(world.plumber.account_user)
+    browser.get("/notifications")
+    opened = browser.post(f"/notifications/{notice['id']}/open", {})
+    assert opened.status_code == 303 and opened.headers["Location"].endswith("/my-hours")
+    assert browser.get("/my-hours").status_code == 200
