@@ -205,13 +205,15 @@ def _dispute(booking, actor, relation, details, now) -> _Move:
 
 
 def _resolve_confirm(booking, actor, relation, details, now) -> _Move:
-    volunteer_id = booking.volunteer_id
+    volunteer_id, note = booking.volunteer_id, details.get("note") or ""
     return _Move(
         values={"confirmed_at": now},
-        note=details.get("note") or "",
+        note=note,
         after=[
             lambda: catalogue_stats.count_job_done(volunteer_id, None),
-            lambda: notices.tell_volunteer(booking, volunteer_id, "dispute_settled_done", actor),
+            lambda: notices.tell_volunteer(
+                booking, volunteer_id, "dispute_settled_done", actor, note=note
+            ),
         ],
     )
 
@@ -235,7 +237,7 @@ def _resolve_reopen(booking, actor, relation, details, now) -> _Move:
         ruled_out_volunteer_id=volunteer_id,
         after=[
             lambda: notices.tell_volunteer(
-                booking, volunteer_id, "dispute_settled_not_done", actor, note=note or "—"
+                booking, volunteer_id, "dispute_settled_not_done", actor, note=note
             )
         ],
     )

@@ -47,11 +47,12 @@ MESSAGES = {
     ),
     "booking_disputed": _l("Job no. %(booking)s (%(category)s) is disputed: %(reason)s"),
     "dispute_settled_done": _l(
-        "The dispute over job no. %(booking)s (%(category)s) is settled: the job counts as done."
+        "The dispute over job no. %(booking)s (%(category)s) is settled: the job counts as "
+        "done. The office's note: %(note)s"
     ),
     "dispute_settled_not_done": _l(
         "Job no. %(booking)s (%(category)s) was found not done: its hours are not counted and "
-        "it is open for another volunteer. %(note)s"
+        "it is open for another volunteer. The office's note: %(note)s"
     ),
     "hours_correction_accepted": _l(
         "Your correction was accepted: the record of %(date)s now shows %(minutes)s minutes."
@@ -124,6 +125,11 @@ PERIOD_NAMES = {
 }
 
 
+# Notices about a booking their reader may no longer open (a job a dispute found he had not
+# done is another volunteer's now): the booking is named in the text, not linked.
+UNLINKED = frozenset({"dispute_settled_not_done"})
+
+
 def notify(user_id: int, kind: str, booking=None, *, concern=None, **params) -> Notification:
     """Record a notification in the current transaction (it is sent only if the act commits)."""
     if kind not in MESSAGES:
@@ -141,7 +147,7 @@ def notify(user_id: int, kind: str, booking=None, *, concern=None, **params) -> 
     row = Notification(
         user_id=user_id,
         kind=kind,
-        booking_id=booking.id if booking else None,
+        booking_id=booking.id if booking is not None and kind not in UNLINKED else None,
         concern_id=concern.id if concern is not None else None,
         params=params,
     )

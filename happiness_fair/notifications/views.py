@@ -35,7 +35,7 @@ def notifications():
 @signed_in
 def open_one(notification_id: int):
     row = service.mark_read(me().id, notification_id)
-    if row.kind == "dispute_settled_not_done":  # the job is another volunteer's now: his hours
+    if row.kind in service.UNLINKED:  # the job is another volunteer's now: his hours
         return redirect(url_for("my_hours.page"), code=303)
     if row.booking_id:
         return redirect(url_for("bookings_web.booking", booking_id=row.booking_id), code=303)

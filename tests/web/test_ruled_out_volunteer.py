@@ -84,8 +84,10 @@ def test_the_volunteer_hears_how_a_dispute_over_his_job_was_settled(api, book, a
 
     booking = _ruled_against_the_plumber(book, advance, act, world)
     (against,) = told(world.plumber)
-    assert against["kind"] == "dispute_settled_not_done" and against["booking_id"] == booking
-    assert "found not done" in against["text"] and "确实没修" in against["text"]
+    # The job is named in the text, not linked: he may no longer open it.
+    assert against["kind"] == "dispute_settled_not_done" and against["booking_id"] is None
+    assert f"Job no. {booking} " in against["text"] and "found not done" in against["text"]
+    assert "The office's note: 确实没修" in against["text"]
 
     done = book(listing_id=world.listing.id)["id"]
     advance(done, "disputed")
@@ -93,6 +95,8 @@ def test_the_volunteer_hears_how_a_dispute_over_his_job_was_settled(api, book, a
     assert settled.status_code == 200, settled.json
     kinds = sorted(n["kind"] for n in told(world.plumber))
     assert kinds == ["dispute_settled_done", "dispute_settled_not_done"]
+    (counted,) = [n for n in told(world.plumber) if n["kind"] == "dispute_settled_done"]
+    assert counted["booking_id"] == done and "The office's note: 核实已修好" in counted["text"]
 
 
 def test_opening_that_notice_leads_to_his_hours_not_to_a_page_he_may_not_open(
@@ -102,7 +106,19 @@ def test_opening_that_notice_leads_to_his_hours_not_to_a_page_he_may_not_open(
     items = api.as_(world.plumber.account_user).get("/notifications").json["items"]
     notice = next(n for n in items if n["kind"] == "dispute_settled_not_done")
     browser = browser_for(world.plumber.account_user)
-    browser.get("/notifications")
+    assert "查看我的时长" in text_of(browser.get("/notifications"))
     opened = browser.post(f"/notifications/{notice['id']}/open", {})
     assert opened.status_code == 303 and opened.headers["Location"].endswith("/my-hours")
     assert browser.get("/my-hours").status_code == 200
+
+
+def test_the_settling_form_asks_for_what_was_found_as_the_rule_does(
+    browser_for, book, advance, world
+):
+    booking = book()["id"]
+    advance(booking, "disputed")
+    office = browser_for(world.office)
+    form = office.get(f"/grid/bookings/{booking}/resolve")
+    assert "核实的情况（会告诉志愿者）" in text_of(form) and "可不填" not in text_of(form)
+    missing = office.post(f"/grid/bookings/{booking}/resolve", {"outcome": "confirm"})
+    assert missing.status_code == 422  # the note is needed, and the page said so
