@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..catalogue.volunteer_views import VOLUNTEER_STATUS_NAMES
+
 ACTION_NAMES = {
     "account.delete": _l("Account deleted at the person's request"),
     "account.password_change": _l("Password changed"),
@@ -109,6 +111,8 @@ VALUE_NAMES = {
     "flags": _l("flags"),
     "name_zh": _l("Chinese name"),
     "name_en": _l("English name"),
+    # A volunteer's standing before and after the office decided (volunteer.approve …).
+    **{status.value: name for status, name in VOLUNTEER_STATUS_NAMES.items()},
 }
 
 

@@ -61,3 +61,12 @@ def test_a_volunteer_fills_in_his_record_and_sees_the_id_masked(browser_for, wor
     assert kept.status_code == 303
     me = api.as_(world.plumber.account_user).get("/me/volunteer/record").json
     assert me["id_number"] == "3206**********1236"
+
+
+def test_the_audit_log_names_a_volunteer_s_standing_in_words(browser_for, make, world, api):
+    applicant = make.volunteer([world.grid], name="申请人", status="pending")
+    approved = api.as_(world.office).post(f"/volunteers/{applicant.id}/approve", json={})
+    assert approved.status_code == 200, approved.json
+    audit = text_of(browser_for(world.office).get("/office/audit"))
+    assert "原状态：等待社区办公室审核" in audit and "新状态：已通过" in audit
+    assert "pending" not in audit and "approved" not in audit
