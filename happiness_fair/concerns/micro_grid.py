@@ -88,7 +88,7 @@ def _serve(actor: User, resident: Resident, wanted: list[int], **detail) -> list
     db.session.flush()
     if wanted:
         detail["buildings"] = _building_names(wanted)
-    if before and before != wanted:
+    if before:
         detail["before"] = _building_names(before)
     audit.record_by(
         actor,
@@ -103,7 +103,7 @@ def _serve(actor: User, resident: Resident, wanted: list[int], **detail) -> list
 def end_with_closed_record(resident: Resident, *, actor: User, reason: str, **_details) -> None:
     """A closed record (moved away, passed away) serves no buildings: his appointment ends with
     it, audited as done by the staff member who closed the record, with the reason."""
-    if resident.user_id is not None and _served_by(resident.user_id):
+    if resident.user_id is not None:  # _serve() writes nothing for one who served nothing
         _serve(actor, resident, [], reason=reason or "other")
 
 

@@ -28,6 +28,7 @@ def notifications():
         items=items,
         page=page,
         pages=pages_for(total, PER_PAGE),
+        unlinked=service.UNLINKED,
     )
 
 
