@@ -312,3 +312,42 @@ def test_staff_lists_cost_the_same_statements_for_a_few_rows_or_many(
     for _ in range(3):
         grow()
     assert counts() == few, few
+
+
+@pytest.mark.parametrize("path", ["/bookings", "/jobs", "/bookings?status=accepted"])
+def test_a_volunteers_lists_read_who_he_is_with_the_sign_in(
+    api, world, scene, count_queries, path
+):
+    """His standing, skills, grids and residents ride in the sign-in's statement: the sign-in
+    and the page's own statement, nothing else (there was a third, for his volunteer record)."""
+    caller = api.as_(world.plumber.account_user)
+    counter = _warm_then_count(count_queries, lambda: caller.get(path))
+    reads = [s for s in counter.statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    _assert_budget(counter, 2, f"{path}, volunteer")
+    assert len(reads) == 2
+
+
+def test_a_volunteers_new_skill_counts_within_the_request_that_adds_it(app, world, book):
+    """Who he is to the bookings is read again once his skills change in the transaction: the
+    barber becomes a candidate for an open plumbing request as soon as plumbing is his."""
+    from happiness_fair.accounts.models import User
+    from happiness_fair.bookings import access
+    from happiness_fair.bookings.models import Booking
+    from happiness_fair.bookings.rules import Relation
+    from happiness_fair.catalogue.models import Category, Volunteer
+    from happiness_fair.extensions import db
+
+    request = book()  # an open plumbing request in his grid
+    with app.test_request_context():
+        user = db.session.get(User, world.barber.account_user.id)
+        booking = db.session.get(Booking, request["id"])
+        before = access.viewer_of(user)
+        assert Relation.candidate not in access.relations(before, booking)
+        volunteer = db.session.get(Volunteer, before.volunteer.id)
+        volunteer.categories.append(db.session.get(Category, booking.category_id))
+        db.session.flush()
+        after = access.viewer_of(user)
+        assert booking.category_id in after.volunteer.category_ids
+        assert after.volunteer.grid_ids == before.volunteer.grid_ids
+        assert Relation.candidate in access.relations(after, booking)
+        db.session.rollback()

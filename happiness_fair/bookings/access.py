@@ -12,13 +12,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, lazyload
 
 from .. import versions
 from ..accounts import security
 from ..accounts.models import Resident, ResidentManager, User
 from ..catalogue import service as catalogue_service
-from ..catalogue.models import Volunteer, VolunteerStatus
+from ..catalogue.models import Volunteer, VolunteerStatus, volunteer_categories, volunteer_grids
 from ..database import prebuilt, utcnow
 from ..errors import Conflict, DomainError, Forbidden, NotFound
 from ..extensions import db
@@ -89,12 +88,29 @@ RULED_OUT_HAND_OVER = _l("His work on this job was found not done: hand it to an
 # --- who is looking -----------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Volunteering:
+    """What the bookings read of a person's volunteer record: his standing, skills and grids
+    (ids alone: no record and collections to build on every signed-in request)."""
+
+    id: int
+    community_id: int
+    status: VolunteerStatus
+    category_ids: frozenset[int]
+    grid_ids: frozenset[int]
+    user: User  # whether he is staff where a job is (catalogue_service.is_staff_there)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == VolunteerStatus.approved
+
+
 @dataclasses.dataclass(frozen=True)
 class Viewer:
     """What decides how a person stands to any booking, loaded once per request."""
 
     user: User
-    volunteer: Volunteer | None
+    volunteer: Volunteering | None
     resident_ids: frozenset[int]  # her own resident record and the people she manages
 
     @property
@@ -109,42 +125,67 @@ _VIEWER_TABLES = frozenset(
 
 
 def viewer_of(user: User) -> Viewer:
-    """Who the person is to the bookings, read once per request (several steps ask)."""
+    """Who the person is to the bookings, read once per request (several steps ask): with the
+    sign-in (_keep_from_account), or again after a change to what he is made of."""
     return versions.memo(("viewer", user.id), _VIEWER_TABLES, lambda: _read_viewer(user))
 
 
-def _ids_of(column, owner):
-    """The ids in `column` of the rows whose `owner` is the account being signed in, as one
-    comma-separated value (a scalar subquery of the sign-in's statement)."""
+def _ids_of(column, *where):
+    """The ids in `column` of the rows that `where` picks for the account (correlated to
+    users), as one comma-separated value."""
     return (
         sa.select(sa.func.aggregate_strings(sa.cast(column, sa.String), ","))
-        .where(owner == User.id)
+        .where(*where)
         .correlate(User)
         .scalar_subquery()
     )
 
 
+def _of_volunteer(column):
+    return sa.select(column).where(Volunteer.user_id == User.id).correlate(User).scalar_subquery()
+
+
+def _of_his_record(link, column):
+    """The ids in `column` of `link`'s rows for his volunteer record (skills, grids)."""
+    return _ids_of(column, link.c.volunteer_id == Volunteer.id, Volunteer.user_id == User.id)
+
+
 def _with_account() -> list:
-    """Read with the account at sign-in: whether he is a volunteer, and the residents he is or
-    manages (the same sets as _read_viewer's)."""
-    volunteer = (
-        sa.select(Volunteer.id).where(Volunteer.user_id == User.id).correlate(User)
-    ).scalar_subquery()
+    """What a viewer is made of, as scalar subqueries over the account: his volunteer record's
+    id, community and standing, its skills and grids, and the residents he is or manages."""
     return [
-        volunteer,
-        _ids_of(Resident.id, Resident.user_id),
-        _ids_of(ResidentManager.resident_id, ResidentManager.user_id),
+        _of_volunteer(Volunteer.id),
+        _of_volunteer(Volunteer.community_id),
+        _of_volunteer(Volunteer.status),
+        _of_his_record(volunteer_categories, volunteer_categories.c.category_id),
+        _of_his_record(volunteer_grids, volunteer_grids.c.grid_id),
+        _ids_of(Resident.id, Resident.user_id == User.id),
+        _ids_of(ResidentManager.resident_id, ResidentManager.user_id == User.id),
     ]
 
 
-def _keep_from_account(user: User, values) -> None:
-    """Who a person without a volunteer record is to the bookings is all in these values: no
-    statement of its own later. A volunteer's record, skills and grids are read when asked."""
-    volunteer_id, own, managed = values
+def _split(ids: str | None) -> frozenset[int]:
+    return frozenset(int(i) for i in ids.split(",")) if ids else frozenset()
+
+
+def _viewer_from(user: User, values) -> Viewer:
+    volunteer_id, community_id, status, categories, grids, own, managed = values
+    volunteer = None
     if volunteer_id is not None:
-        return
-    ids = frozenset(int(i) for part in (own, managed) if part for i in part.split(","))
-    viewer = Viewer(user=user, volunteer=None, resident_ids=ids)
+        volunteer = Volunteering(
+            id=volunteer_id,
+            community_id=community_id,
+            status=VolunteerStatus(status),
+            category_ids=_split(categories),
+            grid_ids=_split(grids),
+            user=user,
+        )
+    return Viewer(user=user, volunteer=volunteer, resident_ids=_split(own) | _split(managed))
+
+
+def _keep_from_account(user: User, values) -> None:
+    """Who the person is to the bookings is all in the sign-in's values: no statement of its own."""
+    viewer = _viewer_from(user, values)
     versions.memo(("viewer", user.id), _VIEWER_TABLES, lambda: viewer)
 
 
@@ -153,35 +194,12 @@ def init_app(app) -> None:
 
 
 def _read_viewer(user: User) -> Viewer:
-    """His volunteer record (if any) with its skills and grids, and the residents he is or
-    manages, in one statement: one row per resident id (or one row with none)."""
-    stmt = prebuilt("access.read_viewer", _viewer_statement)
-    rows = db.session.execute(stmt, {"uid": user.id}).unique().all()
-    volunteer = rows[0][0] if rows else None
-    resident_ids = frozenset(row[1] for row in rows if row[1] is not None)
-    return Viewer(user=user, volunteer=volunteer, resident_ids=resident_ids)
-
-
-def _viewer_statement() -> sa.Select:
-    """_read_viewer()'s statement, built once: building it cost more than running it."""
-    uid = sa.bindparam("uid", type_=sa.Integer)
-    me = sa.select(uid.label("uid")).subquery()
-    own = sa.select(Resident.id).where(Resident.user_id == uid)
-    managed = sa.select(ResidentManager.resident_id).where(ResidentManager.user_id == uid)
-    ids = sa.union(own, managed).subquery()
-    return (
-        sa.select(Volunteer, ids.c.id)
-        .select_from(me)
-        .outerjoin(Volunteer, Volunteer.user_id == me.c.uid)
-        .outerjoin(ids, sa.true())
-        # His account is already loaded (it is the caller): no join; tags only if asked for.
-        .options(
-            lazyload(Volunteer.user),
-            lazyload(Volunteer.tags),
-            joinedload(Volunteer.categories),
-            joinedload(Volunteer.grids),
-        )
+    """The same values read alone (after a change in the request, or for another account)."""
+    stmt = prebuilt(
+        "access.read_viewer",
+        lambda: sa.select(*_with_account()).where(User.id == sa.bindparam("uid", type_=sa.Integer)),
     )
+    return _viewer_from(user, db.session.execute(stmt, {"uid": user.id}).one())
 
 
 def _qualifies(volunteer: Volunteer, booking: Booking) -> bool:
@@ -243,8 +261,10 @@ def _relations(viewer: Viewer, booking: Booking) -> frozenset[Relation]:
     return frozenset(held)
 
 
-def can_see(viewer: Viewer, booking: Booking) -> bool:
-    held = relations(viewer, booking)
+def can_see(viewer: Viewer, booking: Booking, held: frozenset[Relation] | None = None) -> bool:
+    """`held`, when given, is relations(viewer, booking) already worked out (so for each
+    function below: a booking's view asks them all and works its relations out once)."""
+    held = relations(viewer, booking) if held is None else held
     return bool(held - {Relation.candidate}) or (
         Relation.candidate in held and _open_to_candidate(viewer, booking)
     )
@@ -265,29 +285,44 @@ def volunteer_window_open(booking: Booking, now: datetime | None = None) -> bool
     return (now or utcnow()) < booking.completed_at + VOLUNTEER_WINDOW_AFTER_COMPLETION
 
 
-def sees_private(viewer: Viewer, booking: Booking, now: datetime | None = None) -> bool:
+def sees_private(
+    viewer: Viewer,
+    booking: Booking,
+    now: datetime | None = None,
+    held: frozenset[Relation] | None = None,
+) -> bool:
     """The names of the booking's people and the contact phone: the people and staff; the
     accepted volunteer (home visit or fair stall) within his window. Everything a volunteer is
     shown of a booking (API, pages, export) asks this."""
-    held = relations(viewer, booking)
+    held = relations(viewer, booking) if held is None else held
     if held & PEOPLE:
         return True
     return Relation.volunteer in held and volunteer_window_open(booking, now)
 
 
-def sees_address(viewer: Viewer, booking: Booking, now: datetime | None = None) -> bool:
+def sees_address(
+    viewer: Viewer,
+    booking: Booking,
+    now: datetime | None = None,
+    held: frozenset[Relation] | None = None,
+) -> bool:
     """Address and door note: as sees_private, and to a volunteer for home visits only (a fair
     booking happens at his stall)."""
-    held = relations(viewer, booking)
+    held = relations(viewer, booking) if held is None else held
     if held & PEOPLE:
         return True
-    return booking.mode == "home" and sees_private(viewer, booking, now)
+    return booking.mode == "home" and sees_private(viewer, booking, now, held)
 
 
-def sees_photos(viewer: Viewer, booking: Booking, now: datetime | None = None) -> bool:
+def sees_photos(
+    viewer: Viewer,
+    booking: Booking,
+    now: datetime | None = None,
+    held: frozenset[Relation] | None = None,
+) -> bool:
     """Photos: the candidates of an open request and the named volunteer while it is requested,
     so they can judge whether they can do it; then the accepted volunteer within his window."""
-    held = relations(viewer, booking)
+    held = relations(viewer, booking) if held is None else held
     if held & PEOPLE:
         return True
     if Relation.candidate in held and _open_to_candidate(viewer, booking):
@@ -297,17 +332,19 @@ def sees_photos(viewer: Viewer, booking: Booking, now: datetime | None = None) -
     return Relation.volunteer in held and volunteer_window_open(booking, now)
 
 
-def sees_waiver_reason(viewer: Viewer, booking: Booking) -> bool:
+def sees_waiver_reason(
+    viewer: Viewer, booking: Booking, held: frozenset[Relation] | None = None
+) -> bool:
     """Which rule waived the fee can reveal a resident flag (低保, disability, living alone),
     and flags are never shown to volunteers."""
-    return bool(relations(viewer, booking) & PEOPLE)
+    return bool((relations(viewer, booking) if held is None else held) & PEOPLE)
 
 
-def quote_for(viewer: Viewer, booking: Booking) -> dict:
+def quote_for(viewer: Viewer, booking: Booking, held: frozenset[Relation] | None = None) -> dict:
     """The quote as this person may see it: a volunteer (or a candidate) sees only what to
     collect, since the labour fee, the waiver and its rule together can reveal a flag (低保)."""
     quote = dict(booking.quote)
-    if sees_waiver_reason(viewer, booking):
+    if sees_waiver_reason(viewer, booking, held):
         return quote
     return {
         **{name: None for name in QUOTE_FIELDS},
@@ -445,13 +482,19 @@ def can(action: Move, user: User, booking: Booking, viewer: Viewer | None = None
     return rules.offered(action, booking.status, relation, facts_of(viewer, booking), utcnow())
 
 
-def api_actions(viewer: Viewer, booking: Booking) -> list[str]:
+def api_actions(
+    viewer: Viewer,
+    booking: Booking,
+    now: datetime | None = None,
+    held: frozenset[Relation] | None = None,
+) -> list[str]:
     """A booking's `actions` in the API: each move the rules offer, spelled as its path segment."""
+    held = relations(viewer, booking) if held is None else held
     moves = rules.allowed_actions(
         booking.status,
-        relations(viewer, booking),
+        held,
         facts_of(viewer, booking),
-        utcnow(),
-        visible=can_see(viewer, booking),
+        now or utcnow(),
+        visible=can_see(viewer, booking, held),
     )
     return rules.path_segments(moves)

@@ -17,6 +17,7 @@ from ..api.base import (
     page_schema,
     paged,
 )
+from ..database import utcnow
 from ..errors import NotFound, ValidationFailed
 from ..validation import MAX_ID
 from . import access, contact, moving, photos, raising, reading, rules
@@ -62,8 +63,10 @@ def _photo_url(booking_id: int, photo_id: int) -> str:
 def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
     """The booking as this person may see it (bookings/access.py): contact phone, address,
     door note and photos null for a volunteer outside his window; his quote only the amount."""
-    private = access.sees_private(viewer, booking)
-    address = access.sees_address(viewer, booking)
+    # His relations to it and the moment, worked out once for all the questions below.
+    held, now = access.relations(viewer, booking), utcnow()
+    private = access.sees_private(viewer, booking, now, held)
+    address = access.sees_address(viewer, booking, now, held)
     return {
         "id": booking.id,
         "status": booking.status.value,
@@ -85,10 +88,10 @@ def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
         "door_note": booking.door_note if address else None,
         "photos": (
             [{"id": p.id, "url": _photo_url(booking.id, p.id)} for p in booking.photos]
-            if access.sees_photos(viewer, booking)
+            if access.sees_photos(viewer, booking, now, held)
             else None
         ),
-        "quote": access.quote_for(viewer, booking),
+        "quote": access.quote_for(viewer, booking, held),
         "materials_estimate_fen": booking.materials_estimate_fen,
         "minutes": booking.minutes,
         "materials_fen": booking.materials_fen,
@@ -98,7 +101,7 @@ def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
         "paid": booking.paid,
         "linked_booking_id": booking.linked_booking_id,
         "concern_id": booking.concern_id,
-        "volunteer_contact": contact.volunteer_contact(viewer, booking),
+        "volunteer_contact": contact.volunteer_contact(viewer, booking, now, held),
         "events": [
             {
                 "at": e.at,
@@ -110,7 +113,7 @@ def booking_view(booking: Booking, viewer: access.Viewer) -> dict:
             }
             for e in booking.events
         ],
-        "actions": access.api_actions(viewer, booking),
+        "actions": access.api_actions(viewer, booking, now, held),
         "created_at": booking.created_at,
         "completed_at": booking.completed_at,
     }

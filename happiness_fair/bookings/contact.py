@@ -85,10 +85,18 @@ def _carried(booking: Booking) -> tuple[str, str | None] | None:
     return kept[1], kept[2]
 
 
-def volunteer_contact(viewer: Viewer, booking: Booking, now: datetime | None = None) -> dict | None:
+def volunteer_contact(
+    viewer: Viewer,
+    booking: Booking,
+    now: datetime | None = None,
+    held: frozenset[Relation] | None = None,
+) -> dict | None:
     """{name, phone} of the booking's volunteer for its people once he has accepted; phone
-    None outside the window. None for anyone else, and before he has accepted."""
-    if not has_accepted(booking) or not (relations(viewer, booking) & PEOPLE):
+    None outside the window. None for anyone else, and before he has accepted. `held`: his
+    relations to it, when already worked out."""
+    if not has_accepted(booking):
+        return None
+    if not ((relations(viewer, booking) if held is None else held) & PEOPLE):
         return None
     known = _carried(booking)
     if known is None:
