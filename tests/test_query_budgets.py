@@ -315,9 +315,7 @@ def test_staff_lists_cost_the_same_statements_for_a_few_rows_or_many(
 
 
 @pytest.mark.parametrize("path", ["/bookings", "/jobs", "/bookings?status=accepted"])
-def test_a_volunteers_lists_read_who_he_is_with_the_sign_in(
-    api, world, scene, count_queries, path
-):
+def test_a_volunteers_lists_read_who_he_is_with_the_sign_in(api, world, scene, count_queries, path):
     """His standing, skills, grids and residents ride in the sign-in's statement: the sign-in
     and the page's own statement, nothing else (there was a third, for his volunteer record)."""
     caller = api.as_(world.plumber.account_user)
