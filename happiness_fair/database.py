@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextvars
 import errno
+import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -134,38 +136,95 @@ _write_turns: dict[str, threading.Lock] = {}
 
 
 def _take_write_turn(conn) -> None:
-    """Queue this process's writers for SQLite's one write lock before BEGIN IMMEDIATE asks for
-    it, and let it go as the transaction ends (its COMMIT or ROLLBACK), or at the latest when
-    the connection leaves the pool's hands (given back, detached).
+    """Queue the writers for SQLite's one write lock before BEGIN IMMEDIATE asks for it, and let
+    it go as the transaction ends (its COMMIT or ROLLBACK), or at the latest when the connection
+    leaves the pool's hands (given back, detached).
 
     SQLite lets a refused writer sleep and try again (1, 2, 5 … up to 100 ms between tries), so
-    with a handful of threads writing at once the lock was free most of the time someone slept
-    on it: creating a booking under 16 clients on the embedded default took 100 ms at p50 and
-    0.7-1.2 s at p99 (PERFORMANCE.md, round 7). A lock the threads wait on is handed over the
-    moment it is let go. Other processes still meet SQLite's own waiting."""
+    with a handful of writers at once the lock was free most of the time someone slept on it:
+    creating a booking under 16 clients on the embedded default took 100 ms at p50 and 0.7-1.2 s
+    at p99 (PERFORMANCE.md, round 7). This process's threads queue on a lock that is handed
+    over the moment it is let go; then the processes (gunicorn's workers) take turns on a file
+    lock beside the database, asked every half millisecond (_FileTurn)."""
     path = conn.engine.url.database
     held = conn.info.get("hf_write_turn")
     if not path or path == ":memory:" or (held is not None and held.held):
         return  # in memory (one shared connection), or this connection has its turn already
     lock = _write_turns.get(path) or _write_turns.setdefault(path, threading.Lock())
-    if lock.acquire(timeout=SQLITE_BUSY_SECONDS / 2):
-        conn.info["hf_write_turn"] = _Turn(lock)
-    else:  # a writer of this process is stuck: SQLite's own busy timeout decides (503 past it)
-        log.warning("waited %.1f s for a turn to write; asking SQLite", SQLITE_BUSY_SECONDS / 2)
+    waited = SQLITE_BUSY_SECONDS / 2
+    deadline = time.monotonic() + waited
+    if not lock.acquire(timeout=waited):
+        # A writer of this process is stuck: SQLite's own busy timeout decides (503 past it).
+        log.warning("waited %.1f s for a turn to write; asking SQLite", waited)
+        return
+    turn = _Turn(lock, _file_turn(path))
+    if turn.file is not None and not turn.file.take(deadline):
+        log.warning("another process held the turn to write for %.1f s; asking SQLite", waited)
+        turn.file = None
+    conn.info["hf_write_turn"] = turn
+
+
+class _FileTurn:
+    """The processes' turn to write one database file: an exclusive flock() on an empty file
+    beside it (`-writer`, made with the database file's mode, like SQLite's -wal and -shm),
+    opened once per process: a descriptor inherited across fork would be one lock for all. The
+    kernel lets it go if the process dies, so a crashed worker never holds it."""
+
+    POLL_SECONDS = 0.0005
+
+    def __init__(self, path: str):
+        mode = os.stat(path).st_mode & 0o777
+        self.fd = os.open(f"{path}-writer", os.O_RDONLY | os.O_CREAT, mode)
+
+    def take(self, deadline: float) -> bool:
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(self.POLL_SECONDS)
+
+    def give_back(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+# This process's file turns, by database file (opened after a fork, never inherited), and the
+# files it could not open (told once; asked again at each write, which costs one system call).
+_file_turns: dict[tuple[int, str], _FileTurn] = {}
+_unopened: set[str] = set()
+
+
+def _file_turn(path: str) -> _FileTurn | None:
+    """None while no file can be made or opened beside the database (a read-only directory, a
+    full disk): the processes then wait in SQLite's own way."""
+    key = (os.getpid(), path)
+    turn = _file_turns.get(key)
+    if turn is None:
+        try:
+            turn = _file_turns[key] = _FileTurn(path)
+        except OSError as error:
+            if path not in _unopened:
+                _unopened.add(path)
+                log.warning("cannot open %s-writer (%s): SQLite queues the writers", path, error)
+    return turn
 
 
 class _Turn:
     """One writer's turn: let go once, whichever of its ends comes first (a detached
     connection carries a copy of the pool's info, so two dicts may name the same turn)."""
 
-    __slots__ = ("held", "lock")
+    __slots__ = ("file", "held", "lock")
 
-    def __init__(self, lock: threading.Lock):
-        self.lock, self.held = lock, True
+    def __init__(self, lock: threading.Lock, file: _FileTurn | None = None):
+        self.lock, self.file, self.held = lock, file, True
 
     def end(self) -> None:
         if self.held:
             self.held = False
+            if self.file is not None:
+                self.file.give_back()
             self.lock.release()
 
 
