@@ -107,7 +107,9 @@ class Volunteering:
 
 @dataclasses.dataclass(frozen=True)
 class Viewer:
-    """What decides how a person stands to any booking, loaded once per request."""
+    """What decides how a person stands to any booking: a snapshot, read once per request and
+    again after the request changes what it is made of, so ask viewer_of() rather than keep one
+    across a change."""
 
     user: User
     volunteer: Volunteering | None
@@ -199,7 +201,8 @@ def _read_viewer(user: User) -> Viewer:
         "access.read_viewer",
         lambda: sa.select(*_with_account()).where(User.id == sa.bindparam("uid", type_=sa.Integer)),
     )
-    return _viewer_from(user, db.session.execute(stmt, {"uid": user.id}).one())
+    row = db.session.execute(stmt, {"uid": user.id}).one_or_none()
+    return _viewer_from(user, row or (None,) * len(_with_account()))
 
 
 def _qualifies(volunteer: Volunteer, booking: Booking) -> bool:
@@ -226,12 +229,10 @@ def relations(viewer: Viewer, booking: Booking) -> frozenset[Relation]:
     in a list is asked some eight times: what it shows, its quote, its contact, its actions).
     A change to his roles, grids, skills or residents counts once the session has flushed it,
     which every writer does before anything asks again."""
-    volunteer = viewer.volunteer
     key = (
         "held",
-        id(viewer),  # the entry holds the viewer, so no other can take its id while it lives
+        id(viewer),  # a snapshot the entry holds, so no other can take its id while it lives
         viewer.user.community_id,
-        volunteer.status if volunteer is not None else None,
         booking.booker_id,
         booking.beneficiary_id,
         booking.community_id,

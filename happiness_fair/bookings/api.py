@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.limits import photo_uploads
@@ -50,10 +50,10 @@ IDEMPOTENCY_HEADER = IDEMPOTENCY_KEY  # the shared parameter component
 
 
 def _viewer() -> access.Viewer:
-    """How the caller stands to bookings, worked out once per request."""
-    if "booking_viewer" not in g:
-        g.booking_viewer = access.viewer_of(me())
-    return g.booking_viewer
+    """How the caller stands to bookings: read with the sign-in, and again after a change to
+    what it is made of (access.viewer_of), so an answer after a move is never judged by the
+    standing, skills or grids he had before it."""
+    return access.viewer_of(me())
 
 
 def _photo_url(booking_id: int, photo_id: int) -> str:
