@@ -213,9 +213,9 @@ def approve(data, volunteer_id):
     volunteer, approve the skills and grids he asked to add (`pending_category_ids`,
     `pending_grid_ids`).
 
-    Who: the office of his community.
+    Who: the office of his community, never for his own application (another member decides).
 
-    - 403: the caller is not the office.
+    - 403: the caller is not the office, or it is his own application.
     - 404: no such volunteer in the caller's community.
     - 409: he is already approved and asked to add nothing.
     - 422: the note is too long."""

@@ -374,9 +374,16 @@ def _decide_additions(office: User, volunteer: Volunteer, approved: bool, note: 
     db.session.flush()
 
 
+SELF_APPROVAL = _l("Another member of the community office decides on your own application.")
+
+
 def approve(office: User, volunteer: Volunteer, note: str = "") -> Volunteer:
     """Approve an application, reinstate a suspended volunteer, or approve a refused one; and
-    the skills and grids he asked to add since he was approved."""
+    the skills and grids he asked to add since he was approved. Never one's own: a member of
+    the office who volunteers is vetted by another (he would enter old people's homes on his
+    own word)."""
+    if is_himself(office, volunteer):
+        raise Forbidden(SELF_APPROVAL)
     if volunteer.has_pending_additions and volunteer.status == VolunteerStatus.approved:
         _decide_additions(office, volunteer, True, note)
         return volunteer

@@ -161,6 +161,28 @@ def test_the_office_approves_and_who_when_why_are_kept_and_audited(api, make, pl
     assert me["volunteer"]["status"] == "approved"
 
 
+def test_a_member_of_the_office_does_not_approve_his_own_application(api, make, place, in_app):
+    """He volunteers like anyone, and another member of the office decides (found by review:
+    he could approve himself)."""
+    applied = api.as_(place.office).post(
+        "/me/volunteer", json=_application(make, place, grid_ids=[place.grid1.id])
+    )
+    assert applied.status_code == 201, applied.json
+    own = api.as_(place.office).post(
+        f"/volunteers/{applied.json['id']}/approve", json={"reason": "我自己"}
+    )
+    assert own.status_code == 403, own.json
+    assert "Another member of the community office" in own.json["error"]["message"]
+    with in_app() as session:
+        assert session.get(Volunteer, applied.json["id"]).status == VolunteerStatus.pending
+    colleague = make.office(place.community)
+    decided = api.as_(colleague).post(
+        f"/volunteers/{applied.json['id']}/approve", json={"reason": "身份已核对"}
+    )
+    assert decided.status_code == 200, decided.json
+    assert decided.json["decided_by_id"] == colleague.id
+
+
 def test_refusing_and_suspending_need_a_reason_which_is_kept(api, make, place, in_app):
     pending = make.volunteer([place.grid1], status=VolunteerStatus.pending)
     path = f"/volunteers/{pending.id}/refuse"
