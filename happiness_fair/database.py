@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import errno
-import fcntl
 import logging
 import os
 import threading
@@ -20,6 +19,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
+
+try:
+    import fcntl
+except ImportError:  # Windows: no file turn
+    fcntl = None
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -158,25 +162,28 @@ def _take_write_turn(conn) -> None:
         log.warning("waited %.1f s for a turn to write; asking SQLite", waited)
         return
     turn = _Turn(lock, _file_turn(path))
+    conn.info["hf_write_turn"] = turn  # from here its ends let the lock go, whatever happens
     if turn.file is not None and not turn.file.take(deadline):
         log.warning("another process held the turn to write for %.1f s; asking SQLite", waited)
         turn.file = None
-    conn.info["hf_write_turn"] = turn
 
 
 class _FileTurn:
     """The processes' turn to write one database file: an exclusive flock() on an empty file
-    beside it (`-writer`, made with the database file's mode, like SQLite's -wal and -shm),
+    beside it (`-writer`, made with the database file's mode but none for other accounts),
     opened once per process: a descriptor inherited across fork would be one lock for all. The
     kernel lets it go if the process dies, so a crashed worker never holds it."""
 
     POLL_SECONDS = 0.0005
 
     def __init__(self, path: str):
-        mode = os.stat(path).st_mode & 0o777
+        self.path, self.broken = path, False
+        mode = os.stat(path).st_mode & 0o660  # no other account may hold it
         self.fd = os.open(f"{path}-writer", os.O_RDONLY | os.O_CREAT, mode)
 
     def take(self, deadline: float) -> bool:
+        """False when another process held it past the deadline, or the file system keeps no
+        locks (NFS without lockd: ENOLCK): SQLite's own waiting then serves."""
         while True:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -185,6 +192,10 @@ class _FileTurn:
                 if time.monotonic() >= deadline:
                     return False
                 time.sleep(self.POLL_SECONDS)
+            except OSError:
+                log.warning("no file lock on %s's file system", self.path, exc_info=True)
+                self.broken = True  # not asked again by this process
+                return False
 
     def give_back(self) -> None:
         fcntl.flock(self.fd, fcntl.LOCK_UN)
@@ -198,7 +209,10 @@ _unopened: set[str] = set()
 
 def _file_turn(path: str) -> _FileTurn | None:
     """None while no file can be made or opened beside the database (a read-only directory, a
-    full disk): the processes then wait in SQLite's own way."""
+    full disk), or where there are no such locks (Windows): the processes then wait in SQLite's
+    own way."""
+    if fcntl is None:
+        return None
     key = (os.getpid(), path)
     turn = _file_turns.get(key)
     if turn is None:
@@ -208,7 +222,7 @@ def _file_turn(path: str) -> _FileTurn | None:
             if path not in _unopened:
                 _unopened.add(path)
                 log.warning("cannot open %s-writer (%s): SQLite queues the writers", path, error)
-    return turn
+    return None if turn is None or turn.broken else turn
 
 
 class _Turn:

@@ -308,7 +308,9 @@ def test_embedded_sqlite_full_disk_and_read_only_file_under_gunicorn(tmp_path):
         assert _statuses(load, "file writable, settled", "book") == {201}
         assert app.request("GET", "/healthz").status == 200
         modes = {p.name: p.stat().st_mode & 0o777 for p in instance.glob("*.sqlite3*")}
-        assert set(modes.values()) == {0o644}, modes
+        writer = modes.pop("happiness_fair.sqlite3-writer")  # the workers' turn to write
+        assert set(modes.values()) == {0o644}, modes  # the database, its -wal and -shm
+        assert writer == 0o640, oct(writer)  # no other account may hold the writers' turn
 
         # The reviewer's case: the file made read-only while the server runs (the workers
         # reloaded with HUP: a file opened writable stays so), then writable again, no restart.
