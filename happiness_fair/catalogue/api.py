@@ -193,9 +193,9 @@ def get_volunteer(volunteer_id):
 def tag_volunteer(data, volunteer_id):
     """Replace a volunteer's tags (在职党员, his volunteer team).
 
-    Who: the office of his community.
+    Who: the office of his community; another member for his own record.
 
-    - 403: the caller is not the office.
+    - 403: the caller is not the office, or it is his own record.
     - 404: no such volunteer in the caller's community.
     - 422: a tag is empty or too long."""
     volunteer = service.vettable_volunteer(me(), volunteer_id)
@@ -213,7 +213,7 @@ def approve(data, volunteer_id):
     volunteer, approve the skills and grids he asked to add (`pending_category_ids`,
     `pending_grid_ids`).
 
-    Who: the office of his community, never for his own application (another member decides).
+    Who: the office of his community; another member for his own application.
 
     - 403: the caller is not the office, or it is his own application.
     - 404: no such volunteer in the caller's community.

@@ -66,6 +66,16 @@ def is_himself(user: User | None, volunteer: Volunteer) -> bool:
     return user is not None and user.id == volunteer.user_id
 
 
+NOT_FOR_HIMSELF = _l("Another member of the community office decides this for your own record.")
+
+
+def not_for_himself(office: User, volunteer: Volunteer) -> None:
+    """Four eyes: a member of the office who volunteers is approved, credited with hours (or a
+    correction of them), certified and tagged by another member, never by himself (403)."""
+    if is_himself(office, volunteer):
+        raise Forbidden(NOT_FOR_HIMSELF)
+
+
 def can_see_volunteer(user: User | None, volunteer: Volunteer) -> bool:
     return (
         volunteer.is_approved
@@ -374,16 +384,12 @@ def _decide_additions(office: User, volunteer: Volunteer, approved: bool, note: 
     db.session.flush()
 
 
-SELF_APPROVAL = _l("Another member of the community office decides on your own application.")
-
-
 def approve(office: User, volunteer: Volunteer, note: str = "") -> Volunteer:
     """Approve an application, reinstate a suspended volunteer, or approve a refused one; and
     the skills and grids he asked to add since he was approved. Never one's own: a member of
     the office who volunteers is vetted by another (he would enter old people's homes on his
     own word)."""
-    if is_himself(office, volunteer):
-        raise Forbidden(SELF_APPROVAL)
+    not_for_himself(office, volunteer)
     if volunteer.has_pending_additions and volunteer.status == VolunteerStatus.approved:
         _decide_additions(office, volunteer, True, note)
         return volunteer
@@ -411,6 +417,7 @@ def suspend(office: User, volunteer: Volunteer, reason: str) -> Volunteer:
 
 def set_tags(office: User, volunteer: Volunteer, tags: list[str]) -> Volunteer:
     """The office's tags (在职党员, a volunteer team) replace the old ones; audited."""
+    not_for_himself(office, volunteer)
     wanted = sorted(set(tags))
     kept = {t.tag: t for t in volunteer.tags if t.tag in wanted}
     volunteer.tags = [kept.get(tag) or VolunteerTag(tag=tag) for tag in wanted]

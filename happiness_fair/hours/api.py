@@ -85,9 +85,9 @@ def list_hours(args):
 def add_hours(data):
     """Add a manual hours record with a reason: verified at once, audited.
 
-    Who: the office.
+    Who: the office; another member for his own hours.
 
-    - 403: the caller is not the office.
+    - 403: the caller is not the office, or they are his own hours.
     - 422: a field is invalid (no such volunteer or grid here, a date in the future, minutes out
       of range, no reason)."""
     return service.add_manual(current_user, data)
@@ -189,9 +189,9 @@ def _decide(correction_id: int, data: dict, accept: bool):
 def accept_correction(data, correction_id):
     """Accept a correction: the record takes the minutes asked for; totals follow.
 
-    Who: the office of the volunteer's community. Audited.
+    Who: the office of the volunteer's community; another member for his own. Audited.
 
-    - 403: the caller is staff but not the office.
+    - 403: the caller is staff but not the office, or it is his own correction.
     - 404: no such correction in the caller's community.
     - 409: it has already been decided.
     - 422: the note is too long."""
@@ -207,9 +207,9 @@ def accept_correction(data, correction_id):
 def reject_correction(data, correction_id):
     """Reject a correction: the record stays; the note tells the volunteer why.
 
-    Who: the office of the volunteer's community. Audited.
+    Who: the office of the volunteer's community; another member for his own. Audited.
 
-    - 403: the caller is staff but not the office.
+    - 403: the caller is staff but not the office, or it is his own correction.
     - 404: no such correction in the caller's community.
     - 409: it has already been decided.
     - 422: no note, or one too long."""

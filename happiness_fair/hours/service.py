@@ -187,6 +187,7 @@ def add_manual(actor: User, data: dict[str, Any]) -> HoursRecord:
     volunteer = db.session.get(Volunteer, data["volunteer_id"])
     if volunteer is None or volunteer.community_id != actor.community_id:
         raise invalid("volunteer_id", _l("There is no such volunteer here."))
+    catalogue_service.not_for_himself(actor, volunteer)
     grid = db.session.get(Grid, data["grid_id"])
     if grid is None or grid.community_id != actor.community_id:
         raise invalid("grid_id", _l("There is no such grid here."))
@@ -256,6 +257,7 @@ def decide_correction(actor: User, correction_id: int, accept: bool, note: str) 
     if correction is None or correction.community_id != actor.community_id or not actor.is_staff:
         raise NotFound()
     _office_only(actor)
+    catalogue_service.not_for_himself(actor, db.session.get(Volunteer, correction.volunteer_id))
     claimed = db.session.execute(
         sa.update(HoursCorrection)
         .where(

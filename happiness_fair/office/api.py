@@ -228,9 +228,9 @@ def issue_certificate(data, volunteer_id):
     """Issue a 志愿服务记录证明 over a range (all time without one).
 
     Who: the office of the volunteer's community. A seal only if the volunteer asked; the answer's
-    `url` is the print-ready page. Audited.
+    `url` is the print-ready page. Audited. Another member of the office issues his own.
 
-    - 403: the caller is not the office.
+    - 403: the caller is not the office, or it is his own certificate.
     - 404: no such volunteer in the caller's community.
     - 409: the volunteer is an applicant the office has not approved (or refused), or another
       certificate was issued at the same moment; try again.

@@ -135,6 +135,7 @@ def issue_certificate(
     range (all time without one), the kinds of service, a seal only if asked (art. 15). Audited."""
     require_office(user)
     volunteer = _volunteer_here(user, volunteer_id)
+    catalogue_service.not_for_himself(user, volunteer)
     _check_certifiable(volunteer)
     if (first is None) != (last is None) or (first is not None and first > last):
         raise ValidationFailed(fields={"to": [_l("Give a start and an end, the end not first.")]})

@@ -183,6 +183,53 @@ def test_a_member_of_the_office_does_not_approve_his_own_application(api, make, 
     assert decided.json["decided_by_id"] == colleague.id
 
 
+def test_nothing_that_credits_his_own_record_is_decided_by_himself(api, make, place, in_app):
+    """Four eyes on an office member who volunteers: his hours, a correction of them, his
+    certificate and his tags are another member's to give (found by review: he gave himself
+    600 minutes, accepted his own correction and sealed his own certificate)."""
+    from happiness_fair.hours.models import HoursCorrection, HoursRecord
+
+    applied = api.as_(place.office).post(
+        "/me/volunteer", json=_application(make, place, grid_ids=[place.grid1.id])
+    )
+    volunteer_id = applied.json["id"]
+    colleague = make.office(place.community)
+    himself, other = api.as_(place.office), api.as_(colleague)
+    approved = other.post(f"/volunteers/{volunteer_id}/approve", json={"reason": "核实"})
+    assert approved.status_code == 200, approved.json
+    hours = {
+        "volunteer_id": volunteer_id,
+        "minutes": 600,
+        "date": "2026-11-02",
+        "grid_id": place.grid1.id,
+        "reason": "纸质签到",
+    }
+    refused = {
+        "hours": himself.post("/hours", json=hours),
+        "certificate": himself.post(f"/volunteers/{volunteer_id}/certificates", json={}),
+        "tags": himself.patch(f"/volunteers/{volunteer_id}", json={"tags": ["在职党员"]}),
+    }
+    for what, response in refused.items():
+        assert response.status_code == 403, (what, response.json)
+        assert "Another member of the community office" in response.json["error"]["message"]
+    with in_app() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(HoursRecord)) == 0
+    given = other.post("/hours", json={**hours, "minutes": 60})
+    assert given.status_code == 201, given.json
+    asked = himself.post(
+        f"/hours/{given.json['id']}/corrections", json={"minutes": 900, "reason": "多算了"}
+    )
+    assert asked.status_code == 201, asked.json
+    own = himself.post(f"/hours/corrections/{asked.json['id']}/accept", json={"note": ""})
+    assert own.status_code == 403, own.json
+    with in_app() as session:
+        assert session.get(HoursRecord, given.json["id"]).minutes == 60
+        assert session.get(HoursCorrection, asked.json["id"]).status.value == "open"
+    assert other.post(f"/volunteers/{volunteer_id}/certificates", json={}).status_code == 201
+    tagged = other.patch(f"/volunteers/{volunteer_id}", json={"tags": ["在职党员"]})
+    assert tagged.status_code == 200, tagged.json
+
+
 def test_refusing_and_suspending_need_a_reason_which_is_kept(api, make, place, in_app):
     pending = make.volunteer([place.grid1], status=VolunteerStatus.pending)
     path = f"/volunteers/{pending.id}/refuse"

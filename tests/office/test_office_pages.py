@@ -67,6 +67,37 @@ def test_the_office_approves_an_application_from_its_page(app, world, make, api)
     )
 
 
+def test_his_own_application_offers_him_no_approve_button_and_refuses_the_post(
+    app, world, api, make
+):
+    """The office member who volunteers sees his own card without Approve or tags, told who
+    decides; posting Approve anyway is refused with the same words and changes nothing."""
+    applied = api.as_(world.office).post(
+        "/me/volunteer",
+        json={
+            "bio": "",
+            "category_ids": [world.plumber.category_ids[0]],
+            "grid_ids": [world.grid.id],
+        },
+    )
+    assert applied.status_code == 201, applied.json
+    office = _browser(app, world.office)
+    page = office.get("/office/volunteers?status=pending").get_data(as_text=True)
+    card = page[page.index(world.office.name) :]
+    card = card[: card.index("</li>")]
+    assert "社区办公室的其他同事办理" in card
+    assert f"/office/volunteers/{applied.json['id']}/approve" not in card
+    assert 'name="tags"' not in card
+    answer = _post(
+        office, "/office/volunteers", f"/office/volunteers/{applied.json['id']}/approve", {}
+    )
+    assert answer.status_code == 303
+    told = office.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "社区办公室的其他同事办理" in told
+    status = api.as_(world.office).get(f"/volunteers/{applied.json['id']}").json["status"]
+    assert status == "pending"
+
+
 def test_manual_hours_with_bad_input_keep_what_was_typed(app, world, api):
     office = _browser(app, world.office)
     answer = _post(
