@@ -298,7 +298,15 @@ def sees_private(
     held = relations(viewer, booking) if held is None else held
     if held & PEOPLE:
         return True
-    return Relation.volunteer in held and volunteer_window_open(booking, now)
+    return Relation.volunteer in held and _in_his_window(viewer, booking, now)
+
+
+def _in_his_window(viewer: Viewer, booking: Booking, now: datetime | None) -> bool:
+    """His job's window is open, and he is still trusted to enter homes: a suspended volunteer
+    sees nothing private of any job, even one he finished (he no longer needs it)."""
+    return viewer.volunteer.status != VolunteerStatus.suspended and volunteer_window_open(
+        booking, now
+    )
 
 
 def sees_address(
@@ -330,7 +338,7 @@ def sees_photos(
         return True
     if Relation.volunteer in held and booking.status == BookingStatus.requested:
         return True
-    return Relation.volunteer in held and volunteer_window_open(booking, now)
+    return Relation.volunteer in held and _in_his_window(viewer, booking, now)
 
 
 def sees_waiver_reason(

@@ -58,6 +58,33 @@ def test_the_volunteer_loses_the_address_and_phone_7_days_after_completion(
     assert api.as_(world.grandma_user).get(f"/bookings/{booking['id']}").json["address"]
 
 
+def test_a_suspended_volunteer_no_longer_sees_the_address_of_a_job_he_finished(
+    api, app, advance, book, world
+):
+    """The office no longer trusts him to enter homes: her address, phone, door note, name and
+    photos are gone from his finished job at once, not 7 days later (found by review)."""
+    booking = book(listing_id=world.listing.id, door_note="按门铃两下")
+    advance(booking["id"], "completed")
+    plumber = api.as_(world.plumber.account_user)
+    assert all(plumber.get(f"/bookings/{booking['id']}").json[field] for field in PRIVATE)
+    suspended = api.as_(world.office).post(
+        f"/volunteers/{world.plumber.id}/suspend", json={"reason": "投诉核实中"}
+    )
+    assert suspended.status_code == 200, suspended.json
+    seen = plumber.get(f"/bookings/{booking['id']}")
+    assert seen.status_code == 200, seen.json
+    assert [seen.json[field] for field in PRIVATE] == [None, None, None]
+    assert seen.json["photos"] is None
+    client = app.test_client()
+    assert sign_in_page(client, world.plumber.account_user.phone, PASSWORD).status_code == 303
+    job_page = client.get(f"/jobs/{booking['id']}")
+    assert job_page.status_code == 200
+    page = job_page.get_data(as_text=True)
+    assert "按门铃两下" not in page
+    assert world.grandma.name not in page
+    assert api.as_(world.grandma_user).get(f"/bookings/{booking['id']}").json["address"]
+
+
 def test_the_volunteer_loses_the_address_and_phone_once_she_confirms(api, advance, book, world):
     booking = book(listing_id=world.listing.id, door_note="按门铃两下")
     advance(booking["id"], "confirmed")
