@@ -35,6 +35,13 @@ def _photo(api, user, booking_id) -> str:
     return response.json["url"]
 
 
+def _signed_in(app, user):
+    """A phone signed in to the pages as this person."""
+    client = app.test_client()
+    assert sign_in_page(client, user.phone, PASSWORD).status_code == 303
+    return client
+
+
 def _completed_days_ago(in_app, booking_id: int, days: int) -> None:
     with in_app() as session:
         booking = session.get(Booking, booking_id)
@@ -75,9 +82,7 @@ def test_a_suspended_volunteer_no_longer_sees_the_address_of_a_job_he_finished(
     assert seen.status_code == 200, seen.json
     assert [seen.json[field] for field in PRIVATE] == [None, None, None]
     assert seen.json["photos"] is None
-    client = app.test_client()
-    assert sign_in_page(client, world.plumber.account_user.phone, PASSWORD).status_code == 303
-    job_page = client.get(f"/jobs/{booking['id']}")
+    job_page = _signed_in(app, world.plumber.account_user).get(f"/jobs/{booking['id']}")
     assert job_page.status_code == 200
     page = job_page.get_data(as_text=True)
     assert "按门铃两下" not in page
@@ -133,9 +138,7 @@ def test_candidates_see_the_photos_of_an_open_request_and_the_named_volunteer_to
 
 def test_the_booking_page_does_not_name_the_booker_to_a_candidate(app, book, world, make):
     booking = book()
-    client = app.test_client()
-    assert sign_in_page(client, world.plumber2.account_user.phone, PASSWORD).status_code == 303
-    page = client.get(f"/bookings/{booking['id']}")
+    page = _signed_in(app, world.plumber2.account_user).get(f"/bookings/{booking['id']}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "张奶奶" not in html
@@ -148,8 +151,7 @@ def test_the_job_page_does_not_name_her_once_the_window_has_closed(
 ):
     booking = book(listing_id=world.listing.id)
     advance(booking["id"], "completed")
-    client = app.test_client()
-    sign_in_page(client, world.plumber.account_user.phone, PASSWORD)
+    client = _signed_in(app, world.plumber.account_user)
     during = client.get(f"/jobs/{booking['id']}").get_data(as_text=True)
     assert "张奶奶" in during
     _completed_days_ago(in_app, booking["id"], 8)
@@ -179,8 +181,6 @@ def test_the_export_shows_a_volunteer_only_what_the_api_shows_him(api, act, adva
 
 
 def test_the_booking_form_tells_her_who_sees_the_photos(app, world):
-    client = app.test_client()
-    sign_in_page(client, world.grandma_user.phone, PASSWORD)
-    form = client.get("/book").get_data(as_text=True)
+    form = _signed_in(app, world.grandma_user).get("/book").get_data(as_text=True)
     assert "能接这个请求的志愿者" in form
     assert "只给接单的那一位看" in form
