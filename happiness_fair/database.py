@@ -164,7 +164,8 @@ def _take_write_turn(conn) -> None:
     turn = _Turn(lock, _file_turn(path))
     conn.info["hf_write_turn"] = turn  # from here its ends let the lock go, whatever happens
     if turn.file is not None and not turn.file.take(deadline):
-        log.warning("another process held the turn to write for %.1f s; asking SQLite", waited)
+        if not turn.file.broken:
+            log.warning("another process held the turn to write for %.1f s; asking SQLite", waited)
         turn.file = None
 
 
@@ -180,6 +181,9 @@ class _FileTurn:
         self.path, self.broken = path, False
         mode = os.stat(path).st_mode & 0o660  # no other account may hold it
         self.fd = os.open(f"{path}-writer", os.O_RDONLY | os.O_CREAT, mode)
+        info = os.fstat(self.fd)
+        if info.st_uid == os.geteuid() and info.st_mode & 0o007:
+            os.fchmod(self.fd, info.st_mode & 0o770)  # made by an earlier version, 0644
 
     def take(self, deadline: float) -> bool:
         """False when another process held it past the deadline, or the file system keeps no
@@ -198,7 +202,12 @@ class _FileTurn:
                 return False
 
     def give_back(self) -> None:
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        except OSError:  # closing the file lets the lock go; this process asks SQLite from now on
+            log.warning("could not let go of %s-writer: closed it", self.path, exc_info=True)
+            self.broken = True
+            os.close(self.fd)
 
 
 # This process's file turns, by database file (opened after a fork, never inherited), and the
@@ -237,9 +246,11 @@ class _Turn:
     def end(self) -> None:
         if self.held:
             self.held = False
-            if self.file is not None:
-                self.file.give_back()
-            self.lock.release()
+            try:
+                if self.file is not None:
+                    self.file.give_back()
+            finally:
+                self.lock.release()
 
 
 def _end_write_turn(info: dict) -> None:

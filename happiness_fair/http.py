@@ -71,8 +71,8 @@ class HeadAsGet:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "HEAD":
             return self.app(environ, start_response)
-        environ["REQUEST_METHOD"] = "GET"
-        body = self.app(environ, start_response)  # headers as the GET's, Content-Length too
+        # A copy: the server's access log still reads HEAD from its own.
+        body = self.app({**environ, "REQUEST_METHOD": "GET"}, start_response)  # the GET's headers
         if hasattr(body, "close"):
             body.close()
         return []

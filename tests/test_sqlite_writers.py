@@ -169,3 +169,32 @@ def test_a_file_system_without_locks_leaves_the_writers_to_sqlite(
             conn.commit()
         assert time.perf_counter() - started < 1
     assert _another_writer_waits(engine) < 1
+
+
+def test_a_turn_that_cannot_be_let_go_holds_up_no_one(
+    app, _categories_back, committed_db, monkeypatch
+):
+    """flock() refusing to unlock: the file is closed (which lets the lock go), the process's
+    own turn is let go all the same, and the next writers do not wait (found by review)."""
+    import errno
+
+    from happiness_fair import database
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's writers only")
+        engine = db.engine
+    real = database.fcntl.flock
+
+    def no_unlock(fd, operation):
+        if operation == database.fcntl.LOCK_UN:
+            raise OSError(errno.ENOLCK, "No locks available")
+        return real(fd, operation)
+
+    monkeypatch.setattr(database.fcntl, "flock", no_unlock)
+    monkeypatch.setattr(database, "_file_turns", {})
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+        conn.commit()
+    assert _another_writer_waits(engine) < 1
+    assert _another_writer_waits(engine) < 1

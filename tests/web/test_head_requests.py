@@ -73,3 +73,19 @@ def test_head_on_the_office_calendar_keeps_the_year(app, browser_for, world, in_
     with in_app() as session:
         kept = session.execute(sa.text("SELECT count(*) FROM calendar_days")).scalar_one()
     assert kept == 1
+
+
+def test_the_servers_own_record_of_the_request_still_says_head():
+    """The app is given a GET; the server's environ (its access log reads it) keeps HEAD."""
+    from happiness_fair.http import HeadAsGet
+
+    seen = []
+
+    def app(environ, start_response):
+        seen.append(environ["REQUEST_METHOD"])
+        start_response("200 OK", [("Content-Length", "5")])
+        return [b"hello"]
+
+    environ = {"REQUEST_METHOD": "HEAD"}
+    body = HeadAsGet(app)(environ, lambda status, headers: None)
+    assert (seen, environ["REQUEST_METHOD"], list(body)) == (["GET"], "HEAD", [])
