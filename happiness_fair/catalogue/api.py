@@ -233,9 +233,9 @@ def refuse(data, volunteer_id):
     """Refuse a pending application, or the skills and grids an approved volunteer asked to add
     (he stays approved with the ones he had), saying why.
 
-    Who: the office of his community.
+    Who: the office of his community; another member for his own record.
 
-    - 403: the caller is not the office.
+    - 403: the caller is not the office, or it is his own record.
     - 404: no such volunteer in the caller's community.
     - 409: the application is not pending and he asked to add nothing.
     - 422: no reason given."""
@@ -252,9 +252,10 @@ def refuse(data, volunteer_id):
 def suspend(data, volunteer_id):
     """Suspend an approved volunteer, saying why.
 
-    Who: the office of his community. His open jobs go back to open requests.
+    Who: the office of his community; another member for his own record. His open jobs go back
+    to open requests.
 
-    - 403: the caller is not the office.
+    - 403: the caller is not the office, or it is his own record.
     - 404: no such volunteer in the caller's community.
     - 409: he is not approved.
     - 422: no reason given."""

@@ -327,7 +327,9 @@ def _vet(office: User, volunteer: Volunteer, action: str, reason: str) -> Volunt
     """Move his status as the table allows, keeping who, when and why; audited.
 
     The conditional UPDATE makes two office staff deciding at once agree: the second gets 409.
+    Never about one's own record (approving, refusing or suspending oneself): another member.
     """
+    not_for_himself(office, volunteer)
     before = volunteer.status
     after = rules.vetting_result(before, action)
     if after is None:
@@ -362,7 +364,8 @@ def _vet(office: User, volunteer: Volunteer, action: str, reason: str) -> Volunt
 
 def _decide_additions(office: User, volunteer: Volunteer, approved: bool, note: str) -> None:
     """The office approves (they become his) or refuses (they are dropped) the skills and grids
-    an approved volunteer asked to add; audited."""
+    an approved volunteer asked to add; audited. Never his own (another member decides)."""
+    not_for_himself(office, volunteer)
     # Named as the office reads them in the audit log (the ids alone said nothing there).
     added = {
         "skills": [c.name_zh for c in volunteer.pending_categories],
@@ -389,7 +392,6 @@ def approve(office: User, volunteer: Volunteer, note: str = "") -> Volunteer:
     the skills and grids he asked to add since he was approved. Never one's own: a member of
     the office who volunteers is vetted by another (he would enter old people's homes on his
     own word)."""
-    not_for_himself(office, volunteer)
     if volunteer.has_pending_additions and volunteer.status == VolunteerStatus.approved:
         _decide_additions(office, volunteer, True, note)
         return volunteer

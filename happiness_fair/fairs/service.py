@@ -607,6 +607,10 @@ def confirm_attendance(office: User, fair_day_id: int, data: dict[str, Any]) -> 
     if fair_day.date > clock.today():
         raise Conflict(_l("Attendance is confirmed on or after the fair day."))
     volunteer_ids = list(dict.fromkeys(data["volunteer_ids"]))
+    for volunteer in db.session.scalars(
+        sa.select(Volunteer).where(Volunteer.user_id == office.id, Volunteer.id.in_(volunteer_ids))
+    ):
+        catalogue.not_for_himself(office, volunteer)  # four eyes on his own hours
     at_stalls = set(
         db.session.execute(
             sa.select(Stall.volunteer_id).where(Stall.fair_day_id == fair_day.id)

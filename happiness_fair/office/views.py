@@ -15,6 +15,7 @@ from flask_login import current_user
 from marshmallow import fields
 
 from ..accounts import totp
+from ..bookings import access as booking_access
 from ..bookings import fees
 from ..catalogue import service as catalogue
 from ..catalogue.schemas import VolunteerTagsSchema
@@ -37,6 +38,16 @@ bp.add_app_template_global(audit_labels.action_name, "audit_action_name")
 bp.add_app_template_global(audit_labels.subject_name, "audit_subject_name")
 bp.add_app_template_global(audit_labels.detail_name, "audit_detail_name")
 bp.add_app_template_global(audit_labels.detail_value, "audit_detail_value")
+
+
+@bp.context_processor
+def _own_record() -> dict:
+    """His own volunteer record, if he volunteers (read with the sign-in): the office's pages
+    offer him nothing to decide about it (four eyes: catalogue.service.not_for_himself)."""
+    if not current_user.is_authenticated:
+        return {"own_volunteer_id": None}
+    volunteer = booking_access.viewer_of(me()).volunteer
+    return {"own_volunteer_id": volunteer.id if volunteer is not None else None}
 
 
 def office_page(view):
@@ -210,8 +221,11 @@ def tag_volunteer(volunteer_id):
         messages = translate_fields(err.messages).values()
         flash(" ".join(str(m) for found in messages for m in found), "error")
     else:
-        catalogue.set_tags(me(), volunteer, tags)
-        flash(_("Done: %(name)s.", name=volunteer.name), "success")
+        return said_and_gone(
+            lambda: catalogue.set_tags(me(), volunteer, tags),
+            said=_("Done: %(name)s.", name=volunteer.name),
+            go=url_for(".volunteers_page"),
+        )
     return redirect(url_for(".volunteers_page"), code=303)
 
 

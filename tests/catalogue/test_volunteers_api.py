@@ -228,6 +228,9 @@ def test_nothing_that_credits_his_own_record_is_decided_by_himself(api, make, pl
     assert other.post(f"/volunteers/{volunteer_id}/certificates", json={}).status_code == 201
     tagged = other.patch(f"/volunteers/{volunteer_id}", json={"tags": ["在职党员"]})
     assert tagged.status_code == 200, tagged.json
+    for action in ("suspend", "refuse"):  # nor does he decide to stand down: a colleague does
+        own = himself.post(f"/volunteers/{volunteer_id}/{action}", json={"reason": "我自己"})
+        assert own.status_code == 403, (action, own.json)
 
 
 def test_refusing_and_suspending_need_a_reason_which_is_kept(api, make, place, in_app):

@@ -88,6 +88,7 @@ def test_his_own_application_offers_him_no_approve_button_and_refuses_the_post(
     assert "社区办公室的其他同事办理" in card
     assert f"/office/volunteers/{applied.json['id']}/approve" not in card
     assert 'name="tags"' not in card
+    assert f"/office/volunteers/{applied.json['id']}/refuse" not in card
     answer = _post(
         office, "/office/volunteers", f"/office/volunteers/{applied.json['id']}/approve", {}
     )
@@ -96,6 +97,57 @@ def test_his_own_application_offers_him_no_approve_button_and_refuses_the_post(
     assert "社区办公室的其他同事办理" in told
     status = api.as_(world.office).get(f"/volunteers/{applied.json['id']}").json["status"]
     assert status == "pending"
+
+
+def test_the_hours_page_offers_him_nothing_about_his_own_record(app, world, api, make):
+    """His own name is not in the manual-hours list and his own correction has no Accept or
+    Reject; posting his own hours anyway shows why on the form and records nothing."""
+    applied = api.as_(world.office).post(
+        "/me/volunteer",
+        json={"bio": "", "category_ids": [make.category("locks").id], "grid_ids": [world.grid.id]},
+    )
+    colleague = make.office(world.community)
+    approved = api.as_(colleague).post(
+        f"/volunteers/{applied.json['id']}/approve", json={"reason": "核实"}
+    )
+    assert approved.status_code == 200, approved.json
+    record = api.as_(colleague).post(
+        "/hours",
+        json={
+            "volunteer_id": applied.json["id"],
+            "minutes": 60,
+            "date": today().isoformat(),
+            "grid_id": world.grid.id,
+            "reason": "纸质签到",
+        },
+    )
+    assert record.status_code == 201, record.json
+    asked = api.as_(world.office).post(
+        f"/hours/{record.json['id']}/corrections", json={"minutes": 90, "reason": "多算了"}
+    )
+    assert asked.status_code == 201, asked.json
+    office = _browser(app, world.office)
+    page = office.get("/office/hours").get_data(as_text=True)
+    assert f'<option value="{applied.json["id"]}"' not in page
+    assert f'<option value="{world.plumber.id}"' in page
+    assert f"/office/corrections/{asked.json['id']}/" not in page
+    assert "社区办公室的其他同事办理" in page
+    answer = _post(
+        office,
+        "/office/hours",
+        "/office/hours",
+        {
+            "volunteer_id": applied.json["id"],
+            "grid_id": world.grid.id,
+            "minutes": "600",
+            "date": today().isoformat(),
+            "reason": "纸质签到",
+        },
+    )
+    assert answer.status_code == 422
+    assert "社区办公室的其他同事办理" in text_of(answer)
+    mine = api.as_(world.office).get(f"/hours?volunteer_id={applied.json['id']}")
+    assert [r["minutes"] for r in mine.json["items"]] == [60]
 
 
 def test_manual_hours_with_bad_input_keep_what_was_typed(app, world, api):
