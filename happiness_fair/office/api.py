@@ -310,9 +310,10 @@ def list_certificate_requests(args):
 def issue_requested_certificate(request_id):
     """Issue the certificate a volunteer asked for.
 
-    Who: the office of the request's community. The volunteer is told. Audited.
+    Who: the office of the request's community; another member for his own. The volunteer is
+    told. Audited.
 
-    - 403: the caller is not the office.
+    - 403: the caller is not the office, or it is his own request.
     - 404: no such request, or another community's.
     - 409: the request is already answered, or another certificate was issued at the same
       moment (try again)."""
@@ -328,9 +329,10 @@ def issue_requested_certificate(request_id):
 def refuse_certificate_request(data, request_id):
     """Refuse a certificate request, saying why.
 
-    Who: the office of the request's community. The volunteer is told.
+    Who: the office of the request's community; another member for his own. The volunteer is
+    told.
 
-    - 403: the caller is not the office.
+    - 403: the caller is not the office, or it is his own request.
     - 404: no such request, or another community's.
     - 409: the request is already answered.
     - 422: no reason given, or one over 500 characters."""

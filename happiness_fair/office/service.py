@@ -318,6 +318,8 @@ def _waiting_request(user: User, request_id: int) -> CertificateRequest:
         raise NotFound()
     if row.status != "requested":
         raise Conflict(_l("This request is already answered."))
+    # Issuing or refusing his own request is another member's to do (four eyes).
+    catalogue_service.not_for_himself(user, db.session.get(Volunteer, row.volunteer_id))
     return row
 
 

@@ -228,6 +228,13 @@ def test_nothing_that_credits_his_own_record_is_decided_by_himself(api, make, pl
     assert other.post(f"/volunteers/{volunteer_id}/certificates", json={}).status_code == 201
     tagged = other.patch(f"/volunteers/{volunteer_id}", json={"tags": ["在职党员"]})
     assert tagged.status_code == 200, tagged.json
+    asked_for = himself.post("/me/certificate-requests", json={})
+    assert asked_for.status_code == 201, asked_for.json
+    for answer in ("issue", "refuse"):  # his own request is a colleague's to answer
+        own = himself.post(
+            f"/certificate-requests/{asked_for.json['id']}/{answer}", json={"reason": "不需要"}
+        )
+        assert own.status_code == 403, (answer, own.json)
     for action in ("suspend", "refuse"):  # nor does he decide to stand down: a colleague does
         own = himself.post(f"/volunteers/{volunteer_id}/{action}", json={"reason": "我自己"})
         assert own.status_code == 403, (action, own.json)
