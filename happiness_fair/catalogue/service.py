@@ -192,6 +192,20 @@ def vettable_volunteer(user: User, volunteer_id: int) -> Volunteer:
     return volunteer
 
 
+def approved_volunteers(community_id: int) -> list[Volunteer]:
+    """The community's approved volunteers by name, every one of them, for the pages' choosers
+    (a team's members, hours by hand): a paged list would leave out all after the first 100."""
+    return db.session.scalars(
+        sa.select(Volunteer)
+        .join(User, User.id == Volunteer.user_id)
+        .where(
+            Volunteer.community_id == community_id,
+            Volunteer.status == VolunteerStatus.approved,
+        )
+        .order_by(User.name, Volunteer.id)
+    ).all()
+
+
 def community_volunteers(
     user: User,
     *,

@@ -291,9 +291,7 @@ def calendar_page():
 @office_page
 def hours_page(form=None, errors=None, status=200):
     corrections, _total = hours.corrections_for(me(), "open", 1, 100)
-    volunteers, _n = catalogue.community_volunteers(
-        me(), status="approved", grid_id=None, page=1, per_page=100
-    )
+    volunteers = catalogue.approved_volunteers(current_user.community_id)
     return render_template(
         "office/hours.html",
         corrections=corrections,

@@ -201,19 +201,6 @@ def leave_all(volunteer_id: int) -> None:
     db.session.execute(sa.delete(TeamMember).where(TeamMember.volunteer_id == volunteer_id))
 
 
-def approved_volunteers(community_id: int) -> list[Volunteer]:
-    """Whom a team may take: the community's approved volunteers (for the pages' choosers)."""
-    return db.session.scalars(
-        sa.select(Volunteer)
-        .join(User, User.id == Volunteer.user_id)
-        .where(
-            Volunteer.community_id == community_id,
-            Volunteer.status == VolunteerStatus.approved,
-        )
-        .order_by(User.name, Volunteer.id)
-    ).all()
-
-
 # --- told at start-up: rankings by team, a volunteer's teams on his card --------------------
 
 

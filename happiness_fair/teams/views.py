@@ -45,7 +45,7 @@ def teams_page():
     ]
     choosable = []
     if user.is_office or any(t["may_add"] for t in teams):
-        choosable = service.approved_volunteers(user.community_id)
+        choosable = catalogue_service.approved_volunteers(user.community_id)
     return render_template(
         "teams/teams.html",
         teams=teams,
