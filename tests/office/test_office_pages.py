@@ -150,9 +150,7 @@ def test_the_hours_page_offers_him_nothing_about_his_own_record(app, world, api,
     assert [r["minutes"] for r in mine.json["items"]] == [60]
 
 
-def test_hours_by_hand_can_be_given_to_every_volunteer_not_only_the_first_hundred(
-    app, world, make
-):
+def test_hours_by_hand_can_be_given_to_every_volunteer_not_only_the_first_hundred(app, world, make):
     """A district's community has some 200 volunteers: the chooser lists them all (it showed a
     page of 100, so the rest could not be given hours by hand)."""
     many = [make.volunteer([world.grid], name=f"志愿者{n:03}") for n in range(101)]
