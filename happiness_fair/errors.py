@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import get_locale
@@ -163,15 +162,11 @@ _LAST_RESORT = (
 def retry_url() -> str:
     """Where the fault page's "try again" goes: the same page for a GET; after a form was sent,
     back to the page it came from (the referrer, if it is ours), else home."""
-    from .http import safe_next  # http imports this module
+    from .http import referring_page, safe_next  # http imports this module
 
     if request.method in ("GET", "HEAD"):
         return safe_next(request.full_path.rstrip("?"))
-    if request.referrer:
-        parts = urlsplit(request.referrer)
-        if parts.scheme in ("http", "https") and parts.netloc == request.host:
-            return safe_next((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
-    return url_for("pages.index")
+    return referring_page(url_for("pages.index"))
 
 
 def fault_response(err: DomainError) -> Response:

@@ -34,6 +34,17 @@ def safe_next(target, default: str | None = None) -> str:
     return target
 
 
+def referring_page(default: str) -> str:
+    """The page this request came from when it is ours (same host: the referrer as a local
+    path, through safe_next), else `default`."""
+    if request.referrer:
+        parts = urlsplit(request.referrer)
+        if parts.scheme in ("http", "https") and parts.netloc == request.host:
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            return safe_next(path, default)
+    return default
+
+
 CSP = "; ".join(
     [
         "default-src 'self'",

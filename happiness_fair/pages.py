@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, jsonify, redirect, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from .catalogue import service as catalogue
 from .database import ping
 from .i18n import ELDER_COOKIE, LANG_COOKIE, LOCALES
-from .web import safe_next, shell_facts
+from .web import referring_page, safe_next, shell_facts
 
 bp = Blueprint("pages", __name__)
 
@@ -21,11 +19,9 @@ YEAR = 365 * 24 * 3600
 def _back() -> str:
     """Return to the page the switch was pressed on, never to another site (safe_next)."""
     target = request.form.get("next")
-    if not target and request.referrer:
-        parts = urlsplit(request.referrer)
-        if parts.netloc == request.host:
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-    return safe_next(target)
+    if target:
+        return safe_next(target)
+    return referring_page(url_for("pages.index"))
 
 
 @bp.get("/healthz")

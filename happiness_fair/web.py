@@ -17,7 +17,7 @@ from .accounts.security import me  # noqa: F401  (pages ask for the signed-in pe
 from .errors import Conflict, DomainError, ValidationFailed
 from .extensions import db
 from .forms import refusal_messages
-from .http import safe_next  # noqa: F401  (pages import it from here)
+from .http import referring_page, safe_next  # noqa: F401  (pages import them from here)
 
 T = TypeVar("T")
 

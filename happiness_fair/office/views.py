@@ -30,7 +30,7 @@ from ..places.clock import today
 from ..teams import totals as team_totals
 from ..validation import FormSchema, TrimmedString, length
 from ..waivers import service as waivers
-from ..web import attempt, done, me, page_number, said_and_gone, signed_in
+from ..web import attempt, done, me, page_number, referring_page, said_and_gone, signed_in
 from . import audit_labels, calendar, dashboard, reading, service
 
 bp = Blueprint("office", __name__, url_prefix="/office")
@@ -343,16 +343,17 @@ class CertificateForm(FormSchema):
 @office_page
 def issue_certificate(volunteer_id):
     data, errors = load_form(CertificateForm)
+    back = referring_page(url_for(".rankings_page"))  # the page he asked from
     if errors:
         flash(_("Check the dates of the certificate."), "error")
-        return redirect(url_for(".volunteers_page"), code=303)
+        return redirect(back, code=303)
     try:
         certificate = service.issue_certificate(
             me(), volunteer_id, data["from_"], data["to"], data["with_seal"]
         )
     except DomainError as err:
         flash(err.text(), "error")
-        return redirect(url_for(".volunteers_page"), code=303)
+        return redirect(back, code=303)
     return redirect(url_for(".certificate_page", certificate_id=certificate.id), code=303)
 
 

@@ -158,6 +158,38 @@ def test_hours_by_hand_can_be_given_to_every_volunteer_not_only_the_first_hundre
     assert all(f'<option value="{v.id}"' in page for v in [*many, world.plumber])
 
 
+def test_a_refused_certificate_sends_him_back_to_the_rankings_he_asked_from(app, world, api):
+    """From the rankings page, a certificate the rules refuse (his own) says why there, not on
+    the volunteers page."""
+    applied = api.as_(world.office).post(
+        "/me/volunteer",
+        json={
+            "bio": "",
+            "category_ids": [world.plumber.category_ids[0]],
+            "grid_ids": [world.grid.id],
+        },
+    )
+    office = _browser(app, world.office)
+    token = csrf_token_of(office.get("/office/rankings").get_data(as_text=True))
+    answer = office.post(
+        f"/office/volunteers/{applied.json['id']}/certificates",
+        data={"csrf_token": token},
+        headers={"Referer": "http://localhost/office/rankings?period=year"},
+    )
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith("/office/rankings?period=year")
+    assert "社区办公室的其他同事办理" in text_of(office.get(answer.headers["Location"]))
+
+
+def test_the_volunteers_page_in_english_lists_skills_with_commas(app, world, make):
+    make.volunteer([world.grid], categories=("plumbing", "locks"), name="两样都会")
+    office = _browser(app, world.office)
+    office.set_cookie("lang", "en")
+    page = text_of(office.get("/office/volunteers"))
+    assert "、" not in page.split("两样都会")[1].split("·")[0]
+    assert ", " in page.split("两样都会")[1].split("·")[0]
+
+
 def test_manual_hours_with_bad_input_keep_what_was_typed(app, world, api):
     office = _browser(app, world.office)
     answer = _post(
