@@ -67,11 +67,8 @@ def test_the_office_approves_an_application_from_its_page(app, world, make, api)
     )
 
 
-def test_his_own_application_offers_him_no_approve_button_and_refuses_the_post(
-    app, world, api, make
-):
-    """The office member who volunteers sees his own card without Approve or tags, told who
-    decides; posting Approve anyway is refused with the same words and changes nothing."""
+def _office_member_volunteers(api, world):
+    """The office's own member applies as a volunteer (plumbing, in the grid)."""
     applied = api.as_(world.office).post(
         "/me/volunteer",
         json={
@@ -80,6 +77,16 @@ def test_his_own_application_offers_him_no_approve_button_and_refuses_the_post(
             "grid_ids": [world.grid.id],
         },
     )
+    assert applied.status_code == 201, applied.json
+    return applied
+
+
+def test_his_own_application_offers_him_no_approve_button_and_refuses_the_post(
+    app, world, api, make
+):
+    """The office member who volunteers sees his own card without Approve or tags, told who
+    decides; posting Approve anyway is refused with the same words and changes nothing."""
+    applied = _office_member_volunteers(api, world)
     assert applied.status_code == 201, applied.json
     office = _browser(app, world.office)
     page = office.get("/office/volunteers?status=pending").get_data(as_text=True)
@@ -102,10 +109,7 @@ def test_his_own_application_offers_him_no_approve_button_and_refuses_the_post(
 def test_the_hours_page_offers_him_nothing_about_his_own_record(app, world, api, make):
     """His own name is not in the manual-hours list and his own correction has no Accept or
     Reject; posting his own hours anyway shows why on the form and records nothing."""
-    applied = api.as_(world.office).post(
-        "/me/volunteer",
-        json={"bio": "", "category_ids": [make.category("locks").id], "grid_ids": [world.grid.id]},
-    )
+    applied = _office_member_volunteers(api, world)
     colleague = make.office(world.community)
     approved = api.as_(colleague).post(
         f"/volunteers/{applied.json['id']}/approve", json={"reason": "核实"}
@@ -161,14 +165,7 @@ def test_hours_by_hand_can_be_given_to_every_volunteer_not_only_the_first_hundre
 def test_a_refused_certificate_sends_him_back_to_the_rankings_he_asked_from(app, world, api):
     """From the rankings page, a certificate the rules refuse (his own) says why there, not on
     the volunteers page."""
-    applied = api.as_(world.office).post(
-        "/me/volunteer",
-        json={
-            "bio": "",
-            "category_ids": [world.plumber.category_ids[0]],
-            "grid_ids": [world.grid.id],
-        },
-    )
+    applied = _office_member_volunteers(api, world)
     office = _browser(app, world.office)
     token = csrf_token_of(office.get("/office/rankings").get_data(as_text=True))
     answer = office.post(
