@@ -181,9 +181,6 @@ class _FileTurn:
         self.path, self.broken = path, False
         mode = os.stat(path).st_mode & 0o660  # no other account may hold it
         self.fd = os.open(f"{path}-writer", os.O_RDONLY | os.O_CREAT, mode)
-        info = os.fstat(self.fd)
-        if info.st_uid == os.geteuid() and info.st_mode & 0o007:
-            os.fchmod(self.fd, info.st_mode & 0o770)  # made by an earlier version, 0644
 
     def take(self, deadline: float) -> bool:
         """False when another process held it past the deadline, or the file system keeps no

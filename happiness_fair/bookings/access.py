@@ -171,6 +171,9 @@ def _split(ids: str | None) -> frozenset[int]:
 
 
 def _viewer_from(user: User, values) -> Viewer:
+    """The viewer from _with_account()'s values; no values (an account with no row): nobody."""
+    if values is None:
+        return Viewer(user=user, volunteer=None, resident_ids=frozenset())
     volunteer_id, community_id, status, categories, grids, own, managed = values
     volunteer = None
     if volunteer_id is not None:
@@ -201,8 +204,7 @@ def _read_viewer(user: User) -> Viewer:
         "access.read_viewer",
         lambda: sa.select(*_with_account()).where(User.id == sa.bindparam("uid", type_=sa.Integer)),
     )
-    row = db.session.execute(stmt, {"uid": user.id}).one_or_none()
-    return _viewer_from(user, row or (None,) * len(_with_account()))
+    return _viewer_from(user, db.session.execute(stmt, {"uid": user.id}).one_or_none())
 
 
 def _qualifies(volunteer: Volunteer, booking: Booking) -> bool:
@@ -262,10 +264,16 @@ def _relations(viewer: Viewer, booking: Booking) -> frozenset[Relation]:
     return frozenset(held)
 
 
+def held_by(
+    viewer: Viewer, booking: Booking, held: frozenset[Relation] | None
+) -> frozenset[Relation]:
+    """`held` when the caller has worked relations(viewer, booking) out already (a booking's
+    view asks every question below and works them out once), else relations() itself."""
+    return relations(viewer, booking) if held is None else held
+
+
 def can_see(viewer: Viewer, booking: Booking, held: frozenset[Relation] | None = None) -> bool:
-    """`held`, when given, is relations(viewer, booking) already worked out (so for each
-    function below: a booking's view asks them all and works its relations out once)."""
-    held = relations(viewer, booking) if held is None else held
+    held = held_by(viewer, booking, held)
     return bool(held - {Relation.candidate}) or (
         Relation.candidate in held and _open_to_candidate(viewer, booking)
     )
@@ -295,7 +303,7 @@ def sees_private(
     """The names of the booking's people and the contact phone: the people and staff; the
     accepted volunteer (home visit or fair stall) within his window. Everything a volunteer is
     shown of a booking (API, pages, export) asks this."""
-    held = relations(viewer, booking) if held is None else held
+    held = held_by(viewer, booking, held)
     if held & PEOPLE:
         return True
     return Relation.volunteer in held and _in_his_window(viewer, booking, now)
@@ -317,7 +325,7 @@ def sees_address(
 ) -> bool:
     """Address and door note: as sees_private, and to a volunteer for home visits only (a fair
     booking happens at his stall)."""
-    held = relations(viewer, booking) if held is None else held
+    held = held_by(viewer, booking, held)
     if held & PEOPLE:
         return True
     return booking.mode == "home" and sees_private(viewer, booking, now, held)
@@ -331,7 +339,7 @@ def sees_photos(
 ) -> bool:
     """Photos: the candidates of an open request and the named volunteer while it is requested,
     so they can judge whether they can do it; then the accepted volunteer within his window."""
-    held = relations(viewer, booking) if held is None else held
+    held = held_by(viewer, booking, held)
     if held & PEOPLE:
         return True
     if Relation.candidate in held and _open_to_candidate(viewer, booking):
@@ -346,7 +354,7 @@ def sees_waiver_reason(
 ) -> bool:
     """Which rule waived the fee can reveal a resident flag (低保, disability, living alone),
     and flags are never shown to volunteers."""
-    return bool((relations(viewer, booking) if held is None else held) & PEOPLE)
+    return bool(held_by(viewer, booking, held) & PEOPLE)
 
 
 def quote_for(viewer: Viewer, booking: Booking, held: frozenset[Relation] | None = None) -> dict:
@@ -498,7 +506,7 @@ def api_actions(
     held: frozenset[Relation] | None = None,
 ) -> list[str]:
     """A booking's `actions` in the API: each move the rules offer, spelled as its path segment."""
-    held = relations(viewer, booking) if held is None else held
+    held = held_by(viewer, booking, held)
     moves = rules.allowed_actions(
         booking.status,
         held,

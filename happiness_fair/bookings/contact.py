@@ -19,7 +19,7 @@ from ..accounts.models import User
 from ..catalogue.models import Volunteer
 from ..database import utcnow
 from ..extensions import db
-from .access import Viewer, relations, viewer_of
+from .access import Viewer, held_by, relations, viewer_of
 from .models import Booking
 from .rules import BookingStatus, Relation
 
@@ -96,7 +96,7 @@ def volunteer_contact(
     relations to it, when already worked out."""
     if not has_accepted(booking):
         return None
-    if not ((relations(viewer, booking) if held is None else held) & PEOPLE):
+    if not (held_by(viewer, booking, held) & PEOPLE):
         return None
     known = _carried(booking)
     if known is None:

@@ -295,6 +295,7 @@ def hours_page(form=None, errors=None, status=200):
     return render_template(
         "office/hours.html",
         corrections=corrections,
+        names={v.id: v.name for v in volunteers},  # whose correction each is
         overdue=service.overdue_jobs(me()),
         unpublished=calendar.unpublished_years(
             current_user.community_id, date(today().year - 1, 1, 1), today()
