@@ -38,7 +38,12 @@ def seed_demo_command() -> None:
 @click.command("create-user")
 @click.option("--phone", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["office", "grid_worker", "resident"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["office", "grid_worker"]),
+    help="Staff only: residents sign up themselves, so their age and consent are their own.",
+)
 @click.option("--community", required=True, help="Community id or exact name.")
 @click.option("--grids", default="", help="Grid numbers for a grid worker, e.g. 1,2.")
 @click.password_option(help="Asked for when not given.")

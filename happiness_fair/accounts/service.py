@@ -407,7 +407,7 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
 def create_user(
     *, phone: str, name: str, password: str, role: Role, community_id: int, grid_ids=()
 ) -> User:
-    """Make a staff (or any) account from the command line."""
+    """Make a staff account from the command line."""
     if user_by_phone(phone) is not None:
         raise Conflict(_("This phone number is already registered."))
     grids = []

@@ -4,7 +4,7 @@ what a time looks like on the page and in the API ("09:00")."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from ..bookings.rules import Period
 
@@ -48,3 +48,8 @@ def period_of(slot_start: time) -> Period:
 def slot_has_begun(day, slot_start: time, now_local: datetime) -> bool:
     """True once the slot's start (in Asia/Shanghai) has passed."""
     return (day, slot_start) <= (now_local.date(), now_local.time().replace(tzinfo=None))
+
+
+def attendance_open(fair_day_date: date, today: date) -> bool:
+    """Who kept a stall is known only once the fair has been held: on its day or after."""
+    return fair_day_date <= today

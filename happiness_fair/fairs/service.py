@@ -604,7 +604,7 @@ def confirm_attendance(office: User, fair_day_id: int, data: dict[str, Any]) -> 
     confirmed for the day gets nothing more, so confirming twice never counts twice."""
     fair_day = fair_day_of_community(office, fair_day_id)
     _office_only(office, _l("Only the community office confirms attendance."))
-    if fair_day.date > clock.today():
+    if not rules.attendance_open(fair_day.date, clock.today()):
         raise Conflict(_l("Attendance is confirmed on or after the fair day."))
     volunteer_ids = list(dict.fromkeys(data["volunteer_ids"]))
     for volunteer in db.session.scalars(

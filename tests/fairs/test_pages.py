@@ -125,8 +125,11 @@ def test_the_office_schedules_and_confirms_attendance_on_its_pages(
     assert made.status_code == 303
     fair_day = api.as_(fair.office).get("/fair-days").json["items"][0]
     stall(fair_day)
-    move_fair_day(fair_day, tomorrow() - timedelta(days=1))
     path = f"/fairs/{fair_day['id']}/attendance"
+    before = client.get(path).get_data(as_text=True)  # tomorrow: nobody has kept a stall yet
+    assert "剃头王" in before and "on or after the fair day" in before
+    assert "Confirm attendance" not in before and 'name="volunteer_ids"' not in before
+    move_fair_day(fair_day, tomorrow() - timedelta(days=1))
     assert "剃头王" in client.get(path).get_data(as_text=True)
     none = client.post(path, data={"csrf_token": token})
     assert none.status_code == 422

@@ -9,6 +9,7 @@ import re
 import sqlalchemy as sa
 
 from happiness_fair.audit import AuditEvent
+from happiness_fair.places.clock import today
 from tests.web.conftest import Browser, text_of
 
 ID = "320602195803151236"
@@ -112,3 +113,28 @@ def test_without_an_id_number_the_certificate_prints_a_dash_and_audits_nothing(
     page = text_of(Browser(app).sign_in(world.office).get(certificate.json["url"]))
     assert "证件号码 —" in page
     assert _printed(in_app, certificate.json["id"]) == []
+
+
+def test_the_certificate_reads_as_one_sentence_and_counts_services_only_when_there_are_some(
+    api, app, world, book, advance
+):
+    """Chinese: one sentence with full-width commas (not the list mark 、); English: "1 service".
+    Hours given by hand are time, not services, so they are not told as "in 0 services"."""
+    advance(book(listing_id=world.listing.id)["id"], "confirmed")
+    office = api.as_(world.office)
+    plumber = office.post(f"/volunteers/{world.plumber.id}/certificates", json={}).json
+    manual = {"volunteer_id": world.barber.id, "minutes": 90, "grid_id": world.grid.id}
+    given = office.post("/hours", json={**manual, "date": today().isoformat(), "reason": "活动"})
+    assert given.status_code == 201, given.json
+    barber = office.post(f"/volunteers/{world.barber.id}/certificates", json={}).json
+
+    browser = Browser(app).sign_in(world.office)
+    chinese = text_of(browser.get(plumber["url"]))
+    assert "，累计志愿服务" in chinese and "，共 1 次。" in chinese and "、累计" not in chinese
+    hand_made = text_of(browser.get(barber["url"]))
+    assert "，累计志愿服务 1 小时 30 分钟。" in hand_made and "共 0 次" not in hand_made
+    browser.client.set_cookie("lang", "en")
+    assert "of volunteer service in 1 service." in text_of(browser.get(plumber["url"]))
+    english = text_of(browser.get(barber["url"]))
+    assert ", giving 1 h 30 min of volunteer service." in english
+    assert "0 services" not in english

@@ -150,6 +150,10 @@ def test_the_hours_page_offers_him_nothing_about_his_own_record(app, world, api,
     )
     assert answer.status_code == 422
     assert "社区办公室的其他同事办理" in text_of(answer)
+    # The form comes back with no one chosen, not with a colleague's name ready to be sent.
+    assert " selected>" not in answer.get_data(as_text=True).split('id="f-volunteer_id"')[1].split(
+        "</select>"
+    )[0]
     mine = api.as_(world.office).get(f"/hours?volunteer_id={applied.json['id']}")
     assert [r["minutes"] for r in mine.json["items"]] == [60]
 
@@ -366,3 +370,24 @@ def test_a_shared_category_is_renamed_for_the_whole_deployment(runner, api):
     assert "水电小修" in names
     assert runner.invoke(args=["rename-category", "nothing", "--zh", "x"]).exit_code != 0
     assert runner.invoke(args=["rename-category", "plumbing", "--zh", " "]).exit_code != 0
+
+
+def test_the_english_rankings_say_one_star_and_two_stars(app, world, api, monkeypatch):
+    monkeypatch.setitem(app.config, "STAR_THRESHOLDS_HOURS", (1, 2, 3, 4, 5))
+    office = api.as_(world.office)
+    for volunteer, minutes in ((world.plumber, 60), (world.barber, 120)):
+        given = office.post(
+            "/hours",
+            json={
+                "volunteer_id": volunteer.id,
+                "minutes": minutes,
+                "date": today().isoformat(),
+                "grid_id": world.grid.id,
+                "reason": "活动",
+            },
+        )
+        assert given.status_code == 201, given.json
+    browser = _browser(app, world.office)
+    browser.set_cookie("lang", "en")
+    page = text_of(browser.get("/office/rankings?period=all"))
+    assert "★ 1 star " in page and "★★ 2 stars " in page and "1 stars" not in page
