@@ -155,7 +155,9 @@ def test_create_user_makes_a_grid_worker_for_the_given_grids(app, database, runn
     # Residents sign up themselves (their age and consent are theirs); the command makes staff.
     assert "[office|grid_worker]" in runner.invoke(args=["create-user", "--help"]).output
     args = ["create-user", "--phone", "13912345679", "--name", "居民", "--role", "resident"]
-    refused = runner.invoke(args=[*args, "--community", "新社区", "--password", "a-strong-password"])
+    refused = runner.invoke(
+        args=[*args, "--community", "新社区", "--password", "a-strong-password"]
+    )
     assert refused.exit_code == 2 and "'resident' is not one of" in refused.output
 
 

@@ -151,9 +151,10 @@ def test_the_hours_page_offers_him_nothing_about_his_own_record(app, world, api,
     assert answer.status_code == 422
     assert "社区办公室的其他同事办理" in text_of(answer)
     # The form comes back with no one chosen, not with a colleague's name ready to be sent.
-    assert " selected>" not in answer.get_data(as_text=True).split('id="f-volunteer_id"')[1].split(
-        "</select>"
-    )[0]
+    assert (
+        " selected>"
+        not in answer.get_data(as_text=True).split('id="f-volunteer_id"')[1].split("</select>")[0]
+    )
     mine = api.as_(world.office).get(f"/hours?volunteer_id={applied.json['id']}")
     assert [r["minutes"] for r in mine.json["items"]] == [60]
 
