@@ -329,7 +329,7 @@ def _attendance_page(fair_day, *, errors=None, status=200):
             ticked=request.form.getlist("volunteer_ids") if posted else [],
             volunteers=list(volunteers.values()),
             attended=service.attendance_of(fair_day),
-            open=rules.attendance_open(fair_day.date, clock.today()),
+            attendance_open=rules.attendance_open(fair_day.date, clock.today()),
             errors=errors or {},
             hhmm=rules.hhmm,
         ),
