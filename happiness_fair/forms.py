@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from .errors import translate_fields
 
-_YUAN = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
+_YUAN = re.compile(r"^([0-9]+)(?:\.([0-9]{1,2}))?$")
 # The most a form takes, ¥999,999.99: under the API's limit (bookings.schemas.MAX_FEN), so a
 # person typing yuan is told the limit in yuan, never the API's in fen.
 MOST_TYPED_FEN = 99_999_999
@@ -63,11 +63,14 @@ def fen_typed(name: str, errors: dict, *, required: bool = False) -> int | None:
         if required:
             errors.setdefault(name, []).append(_("Enter an amount, 0 if free."))
         return None
-    if not _YUAN.match(text):
+    typed = _YUAN.match(text)
+    if typed is None:
         errors.setdefault(name, []).append(_("Enter an amount in yuan, like 20 or 12.50."))
         return None
-    whole, _dot, cents = text.partition(".")
-    fen = int(whole) * 100 + int((cents + "00")[:2])
+    whole, cents = typed.group(1).lstrip("0") or "0", typed.group(2) or ""
+    # However many digits are typed, too many is "too much", not "not an amount"; more than
+    # 12 are too much without making a number of them (a long one is slow to convert).
+    fen = MOST_TYPED_FEN + 1 if len(whole) > 12 else int(whole) * 100 + int((cents + "00")[:2])
     if fen > MOST_TYPED_FEN:
         errors.setdefault(name, []).append(_("Enter an amount of at most ¥999,999.99."))
         return None

@@ -15,6 +15,7 @@ READ = [
     ("１２．５０", 1250),  # full-width digits and point
     (" 3 ", 300),
     ("999999.99", 99_999_999),
+    ("0000000000000012.50", 1250),  # leading zeros are no more money
 ]
 REFUSED = [
     "1e3", "-1", "0.001", "NaN", "inf", "1,000", "12.", ".5", "12元", "1_000", "十块",
@@ -47,7 +48,7 @@ def test_an_empty_amount_is_asked_for_only_where_one_is_needed(app):
 
 
 def test_too_much_is_refused_with_the_limit_in_yuan(app):
-    for typed in ("1000000", "1000000.00", "999999999999"):
+    for typed in ("1000000", "1000000.00", "999999999999", "9" * 300, "1" * 5000 + ".50"):
         with app.test_request_context(method="POST", data={"fee_yuan": typed}):
             errors: dict = {}
             assert fen_typed("fee_yuan", errors) is None
