@@ -407,7 +407,12 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
 def create_user(
     *, phone: str, name: str, password: str, role: Role, community_id: int, grid_ids=()
 ) -> User:
-    """Make a staff account from the command line."""
+    """Make a staff account from the command line. Residents sign up themselves (their age and
+    consent are their own); volunteers and helpers are residents given a part."""
+    if role not in (Role.office, Role.grid_worker):
+        raise ValidationFailed(
+            fields={"role": [_("Only office and grid worker accounts are made here.")]}
+        )
     if user_by_phone(phone) is not None:
         raise Conflict(_("This phone number is already registered."))
     grids = []

@@ -50,6 +50,6 @@ def slot_has_begun(day, slot_start: time, now_local: datetime) -> bool:
     return (day, slot_start) <= (now_local.date(), now_local.time().replace(tzinfo=None))
 
 
-def attendance_open(fair_day_date: date, today: date) -> bool:
-    """Who kept a stall is known only once the fair has been held: on its day or after."""
+def has_come(fair_day_date: date, today: date) -> bool:
+    """A fair's own record (who kept a stall, who walked in) is made on its day or after."""
     return fair_day_date <= today

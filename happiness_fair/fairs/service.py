@@ -497,6 +497,19 @@ def _acting_volunteer(user: User) -> Volunteer | None:
     ).scalar_one_or_none()
 
 
+def held(fair_day: FairDay) -> bool:
+    """The fair took place: its day has come and it was not called off. Only then are its
+    stalls' duty hours and walk-ins recorded (they count in rankings and certificates)."""
+    return not fair_day.cancelled and rules.has_come(fair_day.date, clock.today())
+
+
+def _held_or_refuse(fair_day: FairDay, not_yet) -> None:
+    if fair_day.cancelled:
+        raise Conflict(_l("This fair day is cancelled."))
+    if not held(fair_day):
+        raise Conflict(not_yet)
+
+
 def record_walk_in(user: User, fair_day_id: int, data: dict[str, Any]) -> WalkIn:
     """The stall's volunteer (or the office for him) notes someone served without a booking:
     a name if he typed one, else none. No hours of its own: it is part of the stall duty."""
@@ -507,8 +520,9 @@ def record_walk_in(user: User, fair_day_id: int, data: dict[str, Any]) -> WalkIn
     volunteer = _acting_volunteer(user)
     if not user.is_office and (volunteer is None or volunteer.id != stall.volunteer_id):
         raise Forbidden(_l("Only the stall's volunteer records walk-ins."))
-    if fair_day.date > clock.today():
-        raise Conflict(_l("Walk-ins are recorded on the fair day itself."))
+    _held_or_refuse(fair_day, _l("Walk-ins are recorded on the fair day itself."))
+    if stall.withdrawn:
+        raise Conflict(_l("This stall was withdrawn."))
     category_id = data.get("category_id")
     if category_id is None:
         category_id = db.session.execute(
@@ -604,8 +618,7 @@ def confirm_attendance(office: User, fair_day_id: int, data: dict[str, Any]) -> 
     confirmed for the day gets nothing more, so confirming twice never counts twice."""
     fair_day = fair_day_of_community(office, fair_day_id)
     _office_only(office, _l("Only the community office confirms attendance."))
-    if not rules.attendance_open(fair_day.date, clock.today()):
-        raise Conflict(_l("Attendance is confirmed on or after the fair day."))
+    _held_or_refuse(fair_day, _l("Attendance is confirmed on or after the fair day."))
     volunteer_ids = list(dict.fromkeys(data["volunteer_ids"]))
     for volunteer in db.session.scalars(
         sa.select(Volunteer).where(Volunteer.user_id == office.id, Volunteer.id.in_(volunteer_ids))
@@ -613,7 +626,9 @@ def confirm_attendance(office: User, fair_day_id: int, data: dict[str, Any]) -> 
         catalogue.not_for_himself(office, volunteer)  # four eyes on his own hours
     at_stalls = set(
         db.session.execute(
-            sa.select(Stall.volunteer_id).where(Stall.fair_day_id == fair_day.id)
+            sa.select(Stall.volunteer_id).where(
+                Stall.fair_day_id == fair_day.id, Stall.withdrawn_at.is_(None)
+            )
         ).scalars()
     )
     strangers = [v for v in volunteer_ids if v not in at_stalls]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..accounts import service as accounts
 from ..bookings import access as booking_access
@@ -155,6 +156,7 @@ def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
             hhmm=rules.hhmm,
             categories={c.id: c for c in catalogue.categories()},
             today=clock.today(),
+            held=service.held(fair_day),
         ),
         status,
     )
@@ -316,6 +318,8 @@ def cancel(fair_day_id):
 def _attendance_page(fair_day, *, errors=None, status=200):
     volunteers: dict[int, dict] = {}
     for view in service.stalls_of(fair_day):
+        if view.stall.withdrawn:
+            continue  # he said he could not come: no duty to confirm
         person = volunteers.setdefault(
             view.volunteer.id, {"id": view.volunteer.id, "name": view.volunteer.name, "titles": []}
         )
@@ -329,7 +333,7 @@ def _attendance_page(fair_day, *, errors=None, status=200):
             ticked=request.form.getlist("volunteer_ids") if posted else [],
             volunteers=list(volunteers.values()),
             attended=service.attendance_of(fair_day),
-            attendance_open=rules.attendance_open(fair_day.date, clock.today()),
+            held=service.held(fair_day),
             errors=errors or {},
             hhmm=rules.hhmm,
         ),
@@ -373,7 +377,11 @@ def confirm(fair_day_id):
         refusals=REFUSED,
         again=lambda errors, status: _attendance_page(fair_day, errors=errors, status=status),
         then=lambda created: done(
-            _("Duty hours recorded for %(count)s volunteers.", count=len(created)),
+            ngettext(
+                "Duty hours recorded for %(num)d volunteer.",
+                "Duty hours recorded for %(num)d volunteers.",
+                len(created),
+            ),
             url_for("fairs.attendance", fair_day_id=fair_day.id),
         ),
     )

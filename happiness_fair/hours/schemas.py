@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
 from ..api.base import PageArgs
@@ -71,9 +72,14 @@ class ManualHoursSchema(BaseSchema):
 
 
 class ManualHoursForm(ManualHoursSchema):
-    """The same, typed into the office's form (numbers arrive as text)."""
+    """The same, typed into the office's form (numbers arrive as text; the choosers start on
+    no one and no grid, so each is asked for by name)."""
 
+    volunteer_id = id_field(required=True, error_messages={"required": _l("Choose a volunteer.")})
     minutes = fields.Integer(required=True, validate=between(1, MAX_MINUTES))
+    grid_id = id_field(
+        required=True, error_messages={"required": _l("Choose the grid where the time was given.")}
+    )
 
 
 class CorrectionRequestSchema(BaseSchema):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import versions
@@ -61,7 +62,7 @@ def hours_text(minutes: int) -> str:
     """45 → "45 minutes"; 150 → "2 h 30 min": what a volunteer reads, not a decimal."""
     hours, rest = divmod(int(minutes or 0), 60)
     if not hours:
-        return _("%(n)s minutes", n=rest)
+        return ngettext("%(num)d minute", "%(num)d minutes", rest)
     if not rest:
         return _("%(h)s h", h=hours)
     return _("%(h)s h %(m)s min", h=hours, m=rest)

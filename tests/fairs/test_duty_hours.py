@@ -173,3 +173,46 @@ def test_two_office_workers_confirming_at_once_count_the_hours_once(app, committ
         from happiness_fair.catalogue.models import Volunteer
 
         assert db.session.get(Volunteer, barber.id).verified_minutes == 150
+
+
+def test_a_fair_that_was_called_off_or_a_stall_withdrawn_gives_no_duty_and_no_walk_ins(
+    app, api, fair, schedule, stall, move_fair_day
+):
+    """Hours and walk-ins count in rankings and certificates: only a fair that took place, and
+    only at a stall that was kept, gives them, whatever the page offers or the API is sent."""
+    office = api.as_(fair.office)
+    kept = schedule()
+    signed = stall(kept)
+    withdrawn = stall(kept, fair.knife_man, fair.knives)
+    knife_man = api.as_(fair.knife_man.account_user)
+    gone = knife_man.post(f"/fair-days/{kept['id']}/stalls/{withdrawn['id']}/withdraw", json={})
+    assert gone.status_code == 200, gone.json
+    called_off = schedule(date=(tomorrow() + timedelta(days=1)).isoformat())
+    off_stall = stall(called_off)
+    cancelled = office.post(f"/fair-days/{called_off['id']}/cancel", json={"reason": "下雨"})
+    assert cancelled.status_code == 200, cancelled.json
+    for fair_day in (kept, called_off):
+        move_fair_day(fair_day, tomorrow() - timedelta(days=2))
+
+    attendance = f"/fair-days/{called_off['id']}/attendance"
+    refused = office.post(attendance, json={"volunteer_ids": [fair.barber.id]})
+    assert refused.status_code == 409 and "cancelled" in str(refused.json).lower()
+    walk_in = api.as_(fair.barber.account_user).post(
+        f"/fair-days/{called_off['id']}/walk-ins", json={"stall_id": off_stall["id"]}
+    )
+    assert walk_in.status_code == 409
+
+    no_duty = office.post(
+        f"/fair-days/{kept['id']}/attendance", json={"volunteer_ids": [fair.knife_man.id]}
+    )
+    assert no_duty.status_code == 422, no_duty.json
+    late = knife_man.post(f"/fair-days/{kept['id']}/walk-ins", json={"stall_id": withdrawn["id"]})
+    assert late.status_code == 409
+    assert knife_man.get("/hours/summary").json["verified_minutes"] == 0
+    assert api.as_(fair.barber.account_user).get("/hours/summary").json["verified_minutes"] == 0
+    assert office.get(f"/fair-days/{kept['id']}/walk-ins").json["items"] == []
+    # The kept stall of the fair that took place still counts.
+    confirmed = office.post(
+        f"/fair-days/{kept['id']}/attendance", json={"volunteer_ids": [signed["volunteer_id"]]}
+    )
+    assert confirmed.status_code == 200, confirmed.json

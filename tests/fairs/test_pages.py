@@ -178,3 +178,24 @@ def test_a_signed_out_visitor_is_sent_to_sign_in_and_back_from_every_fair_page(
     assert booking.status_code == 303
     assert booking.headers["Location"].startswith("/login?next=")
     assert client.get(booking.headers["Location"]).status_code == 200  # the sign-in page
+
+
+def test_the_attendance_page_of_a_fair_called_off_offers_nothing_to_confirm(
+    app, fair, schedule, stall, api, move_fair_day, database
+):
+    fair_day = schedule()
+    stall(fair_day)
+    assert (
+        api.as_(fair.office)
+        .post(f"/fair-days/{fair_day['id']}/cancel", json={"reason": "下雨"})
+        .status_code
+        == 200
+    )
+    move_fair_day(fair_day, tomorrow() - timedelta(days=2))
+    client = _signed_in(app, fair.office)
+    page = client.get(f"/fairs/{fair_day['id']}/attendance").get_data(as_text=True)
+    assert "This fair day is cancelled." in page
+    assert "Confirm attendance" not in page and 'name="volunteer_ids"' not in page
+    barber = _signed_in(app, fair.barber.account_user)
+    stall_page = barber.get(f"/fairs/{fair_day['id']}/stall").get_data(as_text=True)
+    assert "Record a walk-in" not in stall_page and "Sign up a stall" not in stall_page

@@ -150,11 +150,10 @@ def test_the_hours_page_offers_him_nothing_about_his_own_record(app, world, api,
     )
     assert answer.status_code == 422
     assert "社区办公室的其他同事办理" in text_of(answer)
-    # The form comes back with no one chosen, not with a colleague's name ready to be sent.
-    assert (
-        " selected>"
-        not in answer.get_data(as_text=True).split('id="f-volunteer_id"')[1].split("</select>")[0]
-    )
+    # The form comes back with no one chosen, not with a colleague's name first in the list,
+    # which a browser would send as chosen.
+    chooser = answer.get_data(as_text=True).split('id="f-volunteer_id"')[1].split("</select>")[0]
+    assert chooser.split("<option", 1)[1].startswith(' value=""') and " selected" not in chooser
     mine = api.as_(world.office).get(f"/hours?volunteer_id={applied.json['id']}")
     assert [r["minutes"] for r in mine.json["items"]] == [60]
 
@@ -211,6 +210,15 @@ def test_manual_hours_with_bad_input_keep_what_was_typed(app, world, api):
     assert "社区义修活动" in html
     assert 'aria-invalid="true"' in html
     assert api.as_(world.office).get("/hours").json["items"] == []
+    unchosen = _post(
+        office,
+        "/office/hours",
+        "/office/hours",
+        {"minutes": "90", "date": today().isoformat(), "reason": "社区义修活动"},
+    )
+    assert unchosen.status_code == 422
+    assert "请选择志愿者。" in text_of(unchosen) and "请选择服务所在网格。" in text_of(unchosen)
+    assert 'aria-describedby="f-volunteer_id-error"' in unchosen.get_data(as_text=True)
     good = _post(
         office,
         "/office/hours",
