@@ -62,7 +62,18 @@ def create_user_command(phone, name, role, community, grids, password) -> None:
     found = db.session.execute(sa.select(Community).where(where)).scalar_one_or_none()
     if found is None:
         raise click.BadParameter(f"no community {community!r}", param_hint="--community")
-    numbers = [int(n) for n in grids.split(",") if n.strip()]
+    name = name.strip()
+    if not name or len(name) > 40:
+        raise click.BadParameter("a name of 1 to 40 characters", param_hint="--name")
+    parts = [n.strip() for n in grids.split(",") if n.strip()]
+    if not all(n.isdigit() for n in parts):
+        raise click.BadParameter("grid numbers separated by commas, e.g. 1,2", param_hint="--grids")
+    numbers = [int(n) for n in parts]
+    if (role == "grid_worker") != bool(numbers):
+        raise click.BadParameter(
+            "a grid worker needs the grids they serve; an office account has none",
+            param_hint="--grids",
+        )
     grid_ids = (
         db.session.execute(
             sa.select(Grid.id).where(Grid.community_id == found.id, Grid.number.in_(numbers))
@@ -84,7 +95,8 @@ def create_user_command(phone, name, role, community, grids, password) -> None:
     except DomainError as err:
         raise click.ClickException(err.text()) from err
     db.session.commit()
-    click.echo(f"Created user {user.id} ({role}) in {found.name}.")
+    where_grids = f", grids {','.join(map(str, sorted(set(numbers))))}" if numbers else ""
+    click.echo(f"Created user {user.id} ({role}) in {found.name}{where_grids}.")
 
 
 @click.command("backup")

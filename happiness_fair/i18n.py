@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
@@ -15,6 +15,8 @@ ELDER_COOKIE = "elder"
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # the command line (deploy/hf), whose own words are English
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in LOCALES:
         return chosen

@@ -161,6 +161,31 @@ def test_create_user_makes_a_grid_worker_for_the_given_grids(app, database, runn
     assert refused.exit_code == 2 and "'resident' is not one of" in refused.output
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--phone", "13912345678", "--role", "office"], "already registered"),  # the first one's
+        (["--role", "grid_worker", "--grids", "a"], "grid numbers separated by commas"),
+        (["--role", "grid_worker"], "a grid worker needs the grids"),
+        (["--role", "office", "--grids", "1"], "an office account has none"),
+        (["--role", "office", "--name", "  "], "a name of 1 to 40 characters"),
+    ],
+)
+def test_create_user_says_what_is_wrong_without_a_traceback(
+    app, database, runner, make, args, said
+):
+    community = make.community("新社区")
+    make.grid(community, number=1)
+    base = ["create-user", "--community", "新社区", "--password", "a-strong-password"]
+    first = runner.invoke(
+        args=[*base, "--phone", "13912345678", "--name", "一号", "--role", "office"]
+    )
+    assert first.exit_code == 0, first.output
+    answer = runner.invoke(args=[*base, "--phone", "13912345679", "--name", "二号", *args])
+    assert answer.exit_code != 0 and said in answer.output, answer.output
+    assert answer.exception is None or isinstance(answer.exception, SystemExit)
+
+
 @pytest.mark.slow
 def test_the_person_in_charge_migration_backfills_the_verified_records(scratch_app):
     """Order 67 art. 7 columns on the demo's verified hours, filled by the migration's backfill

@@ -157,6 +157,11 @@ def accept(user: User, invitation_id: int) -> ManagerInvitation:
         raise Conflict(_("This invitation is for a resident of another community."))
     if resident.user_id == user.id:
         raise Conflict(_("You cannot manage yourself."))
+    inviter = db.session.get(User, invitation.invited_by_id)
+    if not resident.active or inviter is None or not may_invite(inviter, resident):
+        # Who sent it no longer speaks for her (he stopped managing her, or she has her own
+        # account now), or her record is closed: his word gives no one a part in her affairs.
+        raise Conflict(_("This invitation is no longer valid. Ask for a new one."))
     invitation = _answer(user, invitation_id, InvitationStatus.accepted)
     if db.session.get(ResidentManager, (resident.id, user.id)) is None:
         db.session.add(ResidentManager(resident_id=resident.id, user_id=user.id))
@@ -206,3 +211,14 @@ def remove_manager(actor: User, resident: Resident, user_id: int) -> None:
     if row is None:
         raise NotFound()
     db.session.delete(row)
+    # The invitations he sent for her go with him (accept() refuses them anyway).
+    db.session.execute(
+        sa.update(ManagerInvitation)
+        .where(
+            ManagerInvitation.resident_id == resident.id,
+            ManagerInvitation.invited_by_id == user_id,
+            ManagerInvitation.status == InvitationStatus.pending,
+        )
+        .values(status=InvitationStatus.withdrawn, answered_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

@@ -96,7 +96,7 @@ FOR_HER_TITLES = {
 }
 EVENT_NAMES = {
     "create": _l("Request raised"),
-    "accept": _l("Accepted by the volunteer"),
+    "accept": _l("Job accepted"),
     "decline": _l("The volunteer cannot come; open to other volunteers"),
     "start": _l("Work started"),
     "complete": _l("Work completed"),

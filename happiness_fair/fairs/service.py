@@ -262,9 +262,20 @@ def withdraw_stall(user: User, fair_day_id: int, stall_id: int, reason: str) -> 
         raise Conflict(_l("This stall is already withdrawn."))
     if fair_day.date < clock.today():
         raise Conflict(_l("This fair day is over."))
+    _not_yet_attended(fair_day, stall.volunteer_id)
     _end_stall(stall, user, reason, utcnow())
     db.session.flush()
     return stall
+
+
+def _not_yet_attended(fair_day: FairDay, volunteer_id: int | None) -> None:
+    """Once the office has confirmed who kept a stall (of this volunteer, or of anyone), the fair
+    took place: calling it or his stall off would leave duty hours for a fair that never was."""
+    stmt = sa.select(Attendance.volunteer_id).where(Attendance.fair_day_id == fair_day.id)
+    if volunteer_id is not None:
+        stmt = stmt.where(Attendance.volunteer_id == volunteer_id)
+    if db.session.execute(stmt.limit(1)).first() is not None:
+        raise Conflict(_l("Attendance is already confirmed: this fair day took place."))
 
 
 def cancel_fair_day(office: User, fair_day_id: int, reason: str) -> FairDay:
@@ -276,6 +287,7 @@ def cancel_fair_day(office: User, fair_day_id: int, reason: str) -> FairDay:
         raise Conflict(_l("This fair day is cancelled."))
     if fair_day.date < clock.today():
         raise Conflict(_l("This fair day is over."))
+    _not_yet_attended(fair_day, None)
     now = utcnow()
     fair_day.cancelled_at, fair_day.cancel_reason = now, reason
     stalls = db.session.execute(

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from happiness_fair.accounts.models import ManagerInvitation, ResidentManager
+from happiness_fair.accounts.models import ManagerInvitation, Resident, ResidentManager
 from happiness_fair.database import utcnow
 from tests.factories import PASSWORD
 
@@ -129,6 +129,34 @@ def test_a_manager_may_leave_and_an_invitation_may_be_withdrawn(api, make):
     waiting = api.as_(first).get(f"/residents/{mother.id}/managers").json["invitations"]
     assert api.as_(first).delete(f"/invitations/{waiting[0]['id']}").status_code == 204
     assert api.as_(first).get(f"/residents/{mother.id}/managers").json["invitations"] == []
+
+
+def test_an_invitation_from_a_manager_who_has_left_gives_no_one_a_part(api, make, in_app):
+    """He invited his cousin, then stopped booking for his mother: his invitation goes with
+    him, and one he sent cannot be accepted once he no longer speaks for her."""
+    mother = make.resident(account=False)
+    son, other_son = make.manager(mother), make.manager(mother)
+    cousin, neighbour = (make.user(community=mother.community_id) for _ in range(2))
+    assert _invite(api, son, mother.id, cousin.phone).status_code == 202
+    assert _invite(api, other_son, mother.id, neighbour.phone).status_code == 202
+    [invitation] = api.as_(cousin).get("/me/invitations").json["items"]
+    assert api.as_(son).delete(f"/residents/{mother.id}/managers/{son.id}").status_code == 204
+    assert api.as_(cousin).get("/me/invitations").json["items"] == []  # withdrawn with him
+    late = api.as_(cousin).post(f"/invitations/{invitation['id']}/accept")
+    assert late.status_code == 409
+    assert api.as_(cousin).get(f"/residents/{mother.id}").status_code == 404
+    # Nor once her record is closed (she moved away or passed away).
+    [waiting] = api.as_(neighbour).get("/me/invitations").json["items"]
+    with in_app() as session:
+        session.execute(sa.update(Resident).where(Resident.id == mother.id).values(active=False))
+        session.commit()
+    closed = api.as_(neighbour).post(f"/invitations/{waiting['id']}/accept")
+    assert closed.status_code == 409
+    with in_app() as session:
+        managers = session.execute(
+            sa.select(ResidentManager.user_id).where(ResidentManager.resident_id == mother.id)
+        ).scalars()
+        assert set(managers) == {other_son.id}
 
 
 def test_the_family_page_invites_and_the_invitee_accepts_there(app, make):

@@ -216,3 +216,23 @@ def test_a_fair_that_was_called_off_or_a_stall_withdrawn_gives_no_duty_and_no_wa
         f"/fair-days/{kept['id']}/attendance", json={"volunteer_ids": [signed["volunteer_id"]]}
     )
     assert confirmed.status_code == 200, confirmed.json
+
+
+def test_a_fair_whose_attendance_is_confirmed_can_no_longer_be_called_off(
+    api, fair, schedule, stall, move_fair_day
+):
+    """On the day itself the office confirms who came; after that neither the day nor a
+    confirmed stall can be called off, which would leave hours for a fair that never was."""
+    fair_day = schedule()
+    kept = stall(fair_day)
+    other = stall(fair_day, fair.knife_man, fair.knives)
+    move_fair_day(fair_day, tomorrow() - timedelta(days=1))  # today
+    office = api.as_(fair.office)
+    path = f"/fair-days/{fair_day['id']}"
+    confirmed = office.post(f"{path}/attendance", json={"volunteer_ids": [fair.barber.id]})
+    assert confirmed.status_code == 200, confirmed.json
+    assert office.post(f"{path}/cancel", json={"reason": "下雨"}).status_code == 409
+    assert office.post(f"{path}/stalls/{kept['id']}/withdraw", json={}).status_code == 409
+    # A stall not confirmed may still be withdrawn that day.
+    assert office.post(f"{path}/stalls/{other['id']}/withdraw", json={}).status_code == 200
+    assert api.as_(fair.barber.account_user).get("/hours/summary").json["verified_minutes"] == 150
