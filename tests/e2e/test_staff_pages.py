@@ -72,16 +72,15 @@ def hongxi_at_work(app, committed_db):
     assert added.status_code == 201, added.json
     certificate = desk.post(f"/volunteers/{plumber.id}/certificates", json={})
     assert certificate.status_code == 201, certificate.json
+    fair_body = {
+        "starts_at": "09:00",
+        "ends_at": "11:30",
+        "venue": "虹桥东村广场",
+        "grid_id": grid.id,
+        "slot_minutes": 30,
+    }
     fair = desk.post(
-        "/fair-days",
-        json={
-            "date": (today() + timedelta(days=1)).isoformat(),
-            "starts_at": "09:00",
-            "ends_at": "11:30",
-            "venue": "虹桥东村广场",
-            "grid_id": grid.id,
-            "slot_minutes": 30,
-        },
+        "/fair-days", json={**fair_body, "date": (today() + timedelta(days=1)).isoformat()}
     )
     assert fair.status_code == 201, fair.json
     stall = api.as_(barber.account_user).post(
@@ -89,6 +88,14 @@ def hongxi_at_work(app, committed_db):
         json={"listing_id": haircut.id, "capacity_per_slot": 2},
     )
     assert stall.status_code == 201, stall.json
+    # A fair held today, so the attendance page shows its form (tomorrow's only a list).
+    held = desk.post("/fair-days", json={**fair_body, "date": today().isoformat()})
+    assert held.status_code == 201, held.json
+    kept = api.as_(barber.account_user).post(
+        f"/fair-days/{held.json['id']}/stalls",
+        json={"listing_id": haircut.id, "capacity_per_slot": 2},
+    )
+    assert kept.status_code == 201, kept.json
     return {
         "grid_worker": (
             worker,
@@ -118,6 +125,7 @@ def hongxi_at_work(app, committed_db):
                 "/office/calendar",
                 "/fairs/office",
                 f"/fairs/{fair.json['id']}/attendance",
+                f"/fairs/{held.json['id']}/attendance",
                 "/office/audit",
             ],
         ),
