@@ -139,6 +139,11 @@ def issue_certificate(
     _check_certifiable(volunteer)
     if (first is None) != (last is None) or (first is not None and first > last):
         raise ValidationFailed(fields={"to": [_l("Give a start and an end, the end not first.")]})
+    today = clock.today()
+    if first is not None and first > today:
+        raise ValidationFailed(fields={"from": [_l("A certificate covers days that have passed.")]})
+    if last is not None and last > today:
+        last = today  # "this month" on the 2nd: what he has served so far, never a day to come
     minutes, services = totals.volunteer_sums(user.community_id, volunteer.id, first, last)
     walk_ins = walk_in_lines(volunteer.id, first, last)
     kinds = sorted(
@@ -146,7 +151,7 @@ def issue_certificate(
         | {line.name_zh for line in walk_ins}
     )
     kinds = kinds or [c.name_zh for c in volunteer.categories]
-    year = clock.today().year
+    year = today.year
     count = db.session.execute(
         sa.select(sa.func.count())
         .select_from(Certificate)

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from happiness_fair.extensions import db
 from happiness_fair.hours.models import HoursMonthTotal, HoursRecord
-from tests.factories import tomorrow
-from tests.helpers import ApiClient
+from tests.factories import PASSWORD, tomorrow
+from tests.helpers import ApiClient, sign_in_page
 
 from .conftest import DAY
 
@@ -236,3 +236,19 @@ def test_a_fair_whose_attendance_is_confirmed_can_no_longer_be_called_off(
     # A stall not confirmed may still be withdrawn that day.
     assert office.post(f"{path}/stalls/{other['id']}/withdraw", json={}).status_code == 200
     assert api.as_(fair.barber.account_user).get("/hours/summary").json["verified_minutes"] == 150
+
+
+def test_the_certificate_names_a_fair_duty_for_what_it_was(
+    app, api, fair, schedule, stall, move_fair_day
+):
+    fair_day = _past_fair(schedule, stall, fair, move_fair_day)
+    office = api.as_(fair.office)
+    path = f"/fair-days/{fair_day['id']}/attendance"
+    assert office.post(path, json={"volunteer_ids": [fair.barber.id]}).status_code == 200
+    certificate = office.post(f"/volunteers/{fair.barber.id}/certificates", json={})
+    assert certificate.status_code == 201, certificate.json
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    assert sign_in_page(client, fair.office.phone, PASSWORD).status_code == 303
+    page = client.get(certificate.json["url"]).get_data(as_text=True)
+    assert "Stall duty on the fair day at 虹桥东村广场" in page

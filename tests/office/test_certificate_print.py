@@ -5,6 +5,7 @@ audited, and everywhere else the number is masked. A print button needs no inlin
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -138,3 +139,19 @@ def test_the_certificate_reads_as_one_sentence_and_counts_services_only_when_the
     english = text_of(browser.get(barber["url"]))
     assert ", giving 1 h 30 min of volunteer service." in english
     assert "0 services" not in english
+
+
+def test_a_certificate_never_reaches_past_the_day_it_is_issued(api, app, world, book, advance):
+    """ "This month" chosen on the 2nd: the certificate covers up to today, not the 31st; a range
+    that has not begun is refused. A fair-day duty line says what it was, not just where."""
+    advance(book(listing_id=world.listing.id)["id"], "confirmed")
+    office = api.as_(world.office)
+    path = f"/volunteers/{world.plumber.id}/certificates"
+    later = today() + timedelta(days=30)
+    month = office.post(
+        path, json={"from": today().replace(day=1).isoformat(), "to": later.isoformat()}
+    )
+    assert month.status_code == 201, month.json
+    assert month.json["to"] == today().isoformat()
+    ahead = office.post(path, json={"from": later.isoformat(), "to": later.isoformat()})
+    assert ahead.status_code == 422 and "from" in str(ahead.json)
