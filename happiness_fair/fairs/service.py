@@ -199,6 +199,13 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
         raise Conflict(_l("This fair day is over."))
     if fair_day.cancelled:
         raise Conflict(_l("This fair day is cancelled."))
+    earlier = db.session.execute(
+        sa.select(Stall).where(Stall.fair_day_id == fair_day.id, Stall.listing_id == listing.id)
+    ).scalar_one_or_none()
+    if earlier is not None:
+        if not earlier.withdrawn:
+            raise Conflict(_l("This service already has a stall on this fair day."))
+        return _reopen(earlier, data["capacity_per_slot"])
     stall = Stall(
         fair_day_id=fair_day.id,
         volunteer_id=volunteer.id,
@@ -215,6 +222,22 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
         db.session.add(
             StallSlot(stall_id=stall.id, slot_start=start, capacity=stall.capacity_per_slot)
         )
+    db.session.flush()
+    return stall
+
+
+def _reopen(stall: Stall, capacity: int) -> Stall:
+    """He withdrew it (a wrong number of seats, a day he then found free) and signs up again:
+    the same stall, open again with the seats he asks for now. Its seats were given back
+    when it was withdrawn, so none is booked."""
+    stall.withdrawn_at, stall.withdraw_reason = None, ""
+    stall.capacity_per_slot, stall.reminded = capacity, False
+    db.session.execute(
+        sa.update(StallSlot)
+        .where(StallSlot.stall_id == stall.id)
+        .values(capacity=sa.case((StallSlot.booked > capacity, StallSlot.booked), else_=capacity))
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()
     return stall
 

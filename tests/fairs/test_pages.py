@@ -201,3 +201,27 @@ def test_the_attendance_page_of_a_fair_called_off_offers_nothing_to_confirm(
     barber = _signed_in(app, fair.barber.account_user)
     stall_page = barber.get(f"/fairs/{fair_day['id']}/stall").get_data(as_text=True)
     assert "Record a walk-in" not in stall_page and "Sign up a stall" not in stall_page
+
+
+def test_a_withdrawn_stall_is_signed_up_again_with_other_seats(
+    app, fair, schedule, stall, api, database
+):
+    """He asked for 50 seats by mistake, withdrew, and signs up again with 2: the same stall,
+    open again; a service already at a stall is not offered again."""
+    fair_day = schedule()
+    first = stall(fair_day, capacity=50)
+    him = api.as_(fair.barber.account_user)
+    path = f"/fair-days/{fair_day['id']}/stalls"
+    assert him.post(f"{path}/{first['id']}/withdraw", json={}).status_code == 200
+    client = _signed_in(app, fair.barber.account_user)
+    page = client.get(f"/fairs/{fair_day['id']}/stall").get_data(as_text=True)
+    assert f'<option value="{fair.haircut.id}"' in page  # offered again
+    again = him.post(path, json={"listing_id": fair.haircut.id, "capacity_per_slot": 2})
+    assert again.status_code == 201, again.json
+    assert again.json["id"] == first["id"] and again.json["capacity_per_slot"] == 2
+    slots = api.get(f"/fair-days/{fair_day['id']}/slots").json["items"]
+    assert {s["free"] for s in slots if s["stall_id"] == first["id"]} == {2}
+    page = client.get(f"/fairs/{fair_day['id']}/stall").get_data(as_text=True)
+    assert f'<option value="{fair.haircut.id}"' not in page and "Sign up a stall" not in page
+    twice = him.post(path, json={"listing_id": fair.haircut.id, "capacity_per_slot": 2})
+    assert twice.status_code == 409
