@@ -11,6 +11,7 @@ from ..forms import kept_input, load_form
 from ..places import service as places
 from ..web import attempt, done, me, signed_in
 from . import access, invitations, rules, service
+from .managers import managers_of
 from .models import Resident
 from .schemas import AddressSchema, HouseholdMemberSchema, ManagerSchema
 
@@ -108,6 +109,24 @@ def invite_for_member(resident_id: int):
     return _invite(resident, {"phone": request.form.get("phone", "")})
 
 
+@bp.get("/family/members/<int:resident_id>/leave")
+@signed_in
+def confirm_leave(resident_id: int):
+    """Asked once more: one tap on the family page must not end it by mistake."""
+    resident = access.visible_resident(me(), resident_id)
+    return render_template(
+        "accounts/confirm.html",
+        question=_("Stop booking for %(name)s?", name=resident.name),
+        consequence=_(
+            "You will no longer book for %(name)s or see their bookings. "
+            "They can invite you again.",
+            name=resident.name,
+        ),
+        yes=_("Stop booking for %(name)s", name=resident.name),
+        action=url_for(".leave", resident_id=resident.id),
+    )
+
+
 @bp.post("/family/members/<int:resident_id>/leave")
 @signed_in
 def leave(resident_id: int):
@@ -116,6 +135,25 @@ def leave(resident_id: int):
     invitations.remove_manager(me(), resident, me().id)
     flash(_("Done. You no longer book for %(name)s.", name=resident.name), "success")
     return redirect(url_for(".family"), code=303)
+
+
+@bp.get("/family/managers/<int:user_id>/remove")
+@signed_in
+def confirm_remove_manager(user_id: int):
+    own = service.own_resident(me())
+    manager = next((m for m in (managers_of(own) if own else []) if m.id == user_id), None)
+    if manager is None:
+        raise NotFound()
+    return render_template(
+        "accounts/confirm.html",
+        question=_("Stop %(name)s booking for you?", name=manager.name),
+        consequence=_(
+            "%(name)s will no longer book for you or see your bookings. You can invite them again.",
+            name=manager.name,
+        ),
+        yes=_("Stop %(name)s booking for me", name=manager.name),
+        action=url_for(".remove_manager", user_id=manager.id),
+    )
 
 
 @bp.post("/family/managers/<int:user_id>/remove")

@@ -53,11 +53,15 @@ def resident_with_bookings(app, committed_db):
     volunteer = api.as_(plumber.account_user)
     for action, body in [("accept", {}), ("start", {}), ("complete", {"minutes": 30})]:
         assert volunteer.post(f"/bookings/{booked[1]}/{action}", json=body).status_code == 200
+    # She also books for her brother, who has no phone (the family page's question to stop).
+    brother = make.resident(grid, account=False, name="张爷爷")
+    make.manager(brother, user=grandma.account_user)
+    booked.append(brother.id)
     return grandma, listing, booked
 
 
 def _pages(listing, booked) -> list[str]:
-    requested, completed = booked
+    requested, completed, brother = booked
     return [
         "/",
         "/services?category=plumbing",
@@ -70,6 +74,7 @@ def _pages(listing, booked) -> list[str]:
         f"/bookings/{requested}/reschedule",
         f"/bookings/{completed}/dispute",
         "/family",
+        f"/family/members/{brother}/leave",
         "/profile",
         "/notifications",
         "/login",

@@ -63,6 +63,12 @@ def test_grandmother_lets_her_daughter_book_for_her_then_stops_it(browser_for, w
     assert invited.post(f"/family/invitations/{invitation}/accept").status_code == 303
     page = text_of(browser.get("/family"))
     assert daughter.name in page
+    # One tap asks once more; nothing has changed until she says yes.
+    asked = browser.get(f"/family/managers/{daughter.id}/remove")
+    assert asked.status_code == 200 and f"不再让{daughter.name}为我预约？" in text_of(asked)
+    with in_app() as session:
+        assert session.get(ResidentManager, (world.grandma.id, daughter.id)) is not None
+    assert browser.get(f"/family/managers/{world.grandma_user.id}/remove").status_code == 404
     removed = browser.post(f"/family/managers/{daughter.id}/remove")
     assert removed.status_code == 303
     with in_app() as session:
@@ -114,3 +120,19 @@ def test_she_moves_house_and_a_bad_address_keeps_what_she_typed(browser_for, wor
     assert "152幢2单元301室" in text_of(browser.get("/profile"))
     with in_app() as session:
         assert session.get(Resident, world.grandma.id).building_id == new_building.id
+
+
+def test_stopping_booking_for_a_relative_is_asked_once_more(browser_for, make, in_app):
+    mother = make.resident(account=False, name="李建国")
+    son = make.manager(mother)
+    browser = browser_for(son)
+    family = browser.get("/family").get_data(as_text=True)
+    assert f'href="/family/members/{mother.id}/leave"' in family  # a link to the question
+    asked = browser.get(f"/family/members/{mother.id}/leave")
+    assert asked.status_code == 200 and "不再帮李建国预约？" in text_of(asked)
+    with in_app() as session:
+        assert session.get(ResidentManager, (mother.id, son.id)) is not None
+    assert browser.get(f"/family/members/{mother.id + 1000}/leave").status_code == 404
+    assert browser.post(f"/family/members/{mother.id}/leave").status_code == 303
+    with in_app() as session:
+        assert session.get(ResidentManager, (mother.id, son.id)) is None
