@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 import sqlalchemy as sa
 from flask import Flask
@@ -10,6 +12,7 @@ from flask_migrate import upgrade
 
 from .errors import DomainError
 from .extensions import db
+from .validation import BaseSchema, name_field, password_field, phone_field
 
 
 @click.command("init-db")
@@ -35,6 +38,12 @@ def seed_demo_command() -> None:
     click.echo("Demo data loaded." if created else "Demo data was already there.")
 
 
+class _StaffAccount(BaseSchema):
+    phone = phone_field(required=True)
+    name = name_field(required=True)
+    password = password_field(required=True)
+
+
 @click.command("create-user")
 @click.option("--phone", required=True)
 @click.option("--name", required=True)
@@ -50,23 +59,25 @@ def seed_demo_command() -> None:
 @with_appcontext
 def create_user_command(phone, name, role, community, grids, password) -> None:
     """Make a staff account (the first office account of a new deployment)."""
-    from .accounts import rules, service
+    from .accounts import service
     from .accounts.models import Role
     from .places.models import Community, Grid
 
-    if not rules.is_mainland_mobile(phone):
-        raise click.BadParameter("an 11-digit mainland mobile number", param_hint="--phone")
-    if len(password) < rules.MIN_PASSWORD_LENGTH:
-        raise click.BadParameter("at least 8 characters", param_hint="--password")
-    where = Community.id == int(community) if community.isdigit() else Community.name == community
+    # The same rules as the sign-up form's, in the words of the command line (English).
+    typed = {"phone": phone, "name": name, "password": password}
+    for field, messages in _StaffAccount().validate(typed).items():
+        raise click.BadParameter(" ".join(map(str, messages)), param_hint=f"--{field}")
+    name = name.strip()
+    number = re.compile(r"[0-9]{1,9}")  # ASCII digits only ("²".isdigit() is true)
+    if number.fullmatch(community):
+        where = Community.id == int(community)
+    else:
+        where = Community.name == community
     found = db.session.execute(sa.select(Community).where(where)).scalar_one_or_none()
     if found is None:
         raise click.BadParameter(f"no community {community!r}", param_hint="--community")
-    name = name.strip()
-    if not name or len(name) > 40:
-        raise click.BadParameter("a name of 1 to 40 characters", param_hint="--name")
     parts = [n.strip() for n in grids.split(",") if n.strip()]
-    if not all(n.isdigit() for n in parts):
+    if not all(number.fullmatch(n) for n in parts):
         raise click.BadParameter("grid numbers separated by commas, e.g. 1,2", param_hint="--grids")
     numbers = [int(n) for n in parts]
     if (role == "grid_worker") != bool(numbers):

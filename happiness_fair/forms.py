@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from .errors import translate_fields
 
+_MONEY_TYPED = frozenset("0123456789.¥０１２３４５６７８９．￥")
 _YUAN = re.compile(r"^([0-9]+)(?:\.([0-9]{1,2}))?$")
 # The most a form takes, ¥999,999.99: under the API's limit (bookings.schemas.MAX_FEN), so a
 # person typing yuan is told the limit in yuan, never the API's in fen.
@@ -55,10 +56,21 @@ def refusal_messages(err, default_field: str = "_schema") -> dict[str, list[str]
     return {default_field: [err.text()]}
 
 
+def refusal_said(err) -> str:
+    """A service's refusal as one message, for a button with no form to show it beside: its
+    fields' own words, not "some fields are not valid"."""
+    return " ".join(m for messages in refusal_messages(err).values() for m in messages)
+
+
 def fen_typed(name: str, errors: dict, *, required: bool = False) -> int | None:
     """Money typed in yuan (20 or 12.50) as integer fen; a message on the field if it is not."""
-    # NFKC: a Chinese keyboard's full-width digits and ￥ read as 12 and ¥.
-    text = unicodedata.normalize("NFKC", request.form.get(name, "")).strip().replace("¥", "")
+    typed = request.form.get(name, "")
+    # NFKC: a Chinese keyboard's full-width digits and ￥ read as 12 and ¥; but only those, not
+    # every character NFKC makes a digit of ("10²" is not ¥102, "①②" not ¥12).
+    if any(not (ch in _MONEY_TYPED or ch.isspace()) for ch in typed):
+        errors.setdefault(name, []).append(_("Enter an amount in yuan, like 20 or 12.50."))
+        return None
+    text = unicodedata.normalize("NFKC", typed).strip().replace("¥", "")
     if not text:
         if required:
             errors.setdefault(name, []).append(_("Enter an amount, 0 if free."))

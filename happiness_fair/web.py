@@ -16,7 +16,7 @@ from .accounts import security
 from .accounts.security import me  # noqa: F401  (pages ask for the signed-in person here)
 from .errors import Conflict, DomainError, ValidationFailed
 from .extensions import db
-from .forms import refusal_messages
+from .forms import refusal_messages, refusal_said
 from .http import referring_page, safe_next  # noqa: F401  (pages import them from here)
 
 T = TypeVar("T")
@@ -151,7 +151,7 @@ def said_and_gone(act: Callable[[], T], *, said, go: str, refusals=(DomainError,
         result = act()
     except refusals as err:
         db.session.rollback()
-        flash(err.text(), "error")
+        flash(refusal_said(err), "error")
     else:
         flash(str(said(result) if callable(said) else said), "success")
     return redirect(go, code=303)

@@ -168,7 +168,12 @@ def test_create_user_makes_a_grid_worker_for_the_given_grids(app, database, runn
         (["--role", "grid_worker", "--grids", "a"], "grid numbers separated by commas"),
         (["--role", "grid_worker"], "a grid worker needs the grids"),
         (["--role", "office", "--grids", "1"], "an office account has none"),
-        (["--role", "office", "--name", "  "], "a name of 1 to 40 characters"),
+        (["--role", "office", "--name", "  "], "--name"),
+        (["--role", "office", "--name", "王\x00主任"], "--name"),
+        (["--role", "office", "--password", "x" * 129], "--password"),
+        (["--role", "grid_worker", "--grids", "²"], "grid numbers separated by commas"),
+        (["--role", "office", "--community", "²"], "no community"),
+        (["--role", "office", "--community", "9" * 20], "no community"),
     ],
 )
 def test_create_user_says_what_is_wrong_without_a_traceback(

@@ -114,6 +114,8 @@ def invite_for_member(resident_id: int):
 def confirm_leave(resident_id: int):
     """Asked once more: one tap on the family page must not end it by mistake."""
     resident = access.visible_resident(me(), resident_id)
+    if not access.manages(me(), resident):
+        raise NotFound()  # staff see her too, but have nothing here to stop
     return render_template(
         "accounts/confirm.html",
         question=_("Stop booking for %(name)s?", name=resident.name),

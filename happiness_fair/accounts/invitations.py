@@ -44,6 +44,8 @@ def invite(actor: User, resident: Resident, phone: str) -> ManagerInvitation | N
         raise Forbidden(
             _("Only she herself can invite a manager (or her managers, if she has no account).")
         )
+    if not resident.active:
+        raise Conflict(_("This record is closed: nobody can be invited to book for them."))
     if phone == actor.phone:
         raise ValidationFailed(fields={"phone": [_("You cannot invite yourself.")]})
     now = utcnow()
@@ -108,6 +110,7 @@ def pending_for(user: User) -> list[ManagerInvitation]:
             ManagerInvitation.phone == user.phone,
             ManagerInvitation.status == InvitationStatus.pending,
             ManagerInvitation.expires_at > utcnow(),
+            Resident.active.is_(True),  # a closed record's invitations can no longer be accepted
         )
         .order_by(ManagerInvitation.id)
     ).all()

@@ -70,6 +70,8 @@ class Stall(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdraw_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    # Who withdrew it: only a stall its own volunteer withdrew is his to sign up again.
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     @property
     def withdrawn(self) -> bool:

@@ -52,10 +52,27 @@ def get_fair_day(fair_day_id: int) -> FairDay:
     return fair_day
 
 
-def fair_day_of_community(user: User, fair_day_id: int) -> FairDay:
-    """A fair day the caller may act on: one of his own community (404 for any other)."""
-    fair_day = get_fair_day(fair_day_id)
-    if fair_day.community_id != user.community_id:
+def fair_day_of_community(user: User, fair_day_id: int, *, lock: str | None = None) -> FairDay:
+    """A fair day the caller may act on: one of his own community (404 for any other).
+
+    `lock`: "share" for what the fair's having taken place adds (a stall, a walk-in, attendance),
+    "update" for what ends it (calling it or a stall off). On PostgreSQL one waits for the other
+    and then sees it, so a fair is never both called off and credited; SQLite's writers take
+    turns anyway (its dialect leaves the lock out)."""
+    if lock is None:
+        fair_day = get_fair_day(fair_day_id)
+    else:
+        fair_day = (
+            db.session.execute(
+                sa.select(FairDay)
+                .where(FairDay.id == fair_day_id)
+                .with_for_update(read=lock == "share")
+                .execution_options(populate_existing=True)
+            ).scalar_one_or_none()
+            if 0 < fair_day_id <= MAX_ID
+            else None
+        )
+    if fair_day is None or fair_day.community_id != user.community_id:
         raise NotFound()
     return fair_day
 
@@ -182,7 +199,7 @@ def _approved_volunteer(user: User, message) -> Volunteer:
 
 def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
     """An approved volunteer signs up a stall for one of his own fair listings."""
-    fair_day = fair_day_of_community(user, fair_day_id)
+    fair_day = fair_day_of_community(user, fair_day_id, lock="share")
     volunteer = _approved_volunteer(user, _l("Only approved volunteers sign up stalls."))
     if catalogue.is_staff_there(volunteer, fair_day.community_id, fair_day.grid_id):
         raise Forbidden(_l("Staff earn no volunteer hours in the grids they serve as staff."))
@@ -205,6 +222,8 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
     if earlier is not None:
         if not earlier.withdrawn:
             raise Conflict(_l("This service already has a stall on this fair day."))
+        if earlier.withdrawn_by_id != user.id:
+            raise Conflict(_l("The community office withdrew this stall. Please ask the office."))
         return _reopen(earlier, data["capacity_per_slot"])
     stall = Stall(
         fair_day_id=fair_day.id,
@@ -230,7 +249,7 @@ def _reopen(stall: Stall, capacity: int) -> Stall:
     """He withdrew it (a wrong number of seats, a day he then found free) and signs up again:
     the same stall, open again with the seats he asks for now. Its seats were given back
     when it was withdrawn, so none is booked."""
-    stall.withdrawn_at, stall.withdraw_reason = None, ""
+    stall.withdrawn_at, stall.withdraw_reason, stall.withdrawn_by_id = None, "", None
     stall.capacity_per_slot, stall.reminded = capacity, False
     db.session.execute(
         sa.update(StallSlot)
@@ -263,7 +282,7 @@ def _booked_at(stall_ids: list[int]) -> list[Booking]:
 def _end_stall(stall: Stall, actor: User, reason: str, now) -> int:
     """Mark the stall withdrawn and cancel its booked seats (a fair booking declined is
     cancelled and its booker told, never turned into an open request)."""
-    stall.withdrawn_at, stall.withdraw_reason = now, reason
+    stall.withdrawn_at, stall.withdraw_reason, stall.withdrawn_by_id = now, reason, actor.id
     booked = _booked_at([stall.id])
     for booking in booked:
         moving.transition(booking, actor, Action.decline, reason=reason)
@@ -273,7 +292,7 @@ def _end_stall(stall: Stall, actor: User, reason: str, now) -> int:
 def withdraw_stall(user: User, fair_day_id: int, stall_id: int, reason: str) -> Stall:
     """The stall's volunteer (or the office) withdraws it: its booked residents are told and
     their bookings cancelled. 403 for another volunteer; 409 once withdrawn or the day is over."""
-    fair_day = fair_day_of_community(user, fair_day_id)
+    fair_day = fair_day_of_community(user, fair_day_id, lock="update")
     stall = db.session.get(Stall, stall_id) if 0 < stall_id <= MAX_ID else None
     if stall is None or stall.fair_day_id != fair_day.id:
         raise NotFound()
@@ -292,20 +311,26 @@ def withdraw_stall(user: User, fair_day_id: int, stall_id: int, reason: str) -> 
 
 
 def _not_yet_attended(fair_day: FairDay, volunteer_id: int | None) -> None:
-    """Once the office has confirmed who kept a stall (of this volunteer, or of anyone), the fair
-    took place: calling it or his stall off would leave duty hours for a fair that never was."""
-    stmt = sa.select(Attendance.volunteer_id).where(Attendance.fair_day_id == fair_day.id)
-    if volunteer_id is not None:
-        stmt = stmt.where(Attendance.volunteer_id == volunteer_id)
-    if db.session.execute(stmt.limit(1)).first() is not None:
-        raise Conflict(_l("Attendance is already confirmed: this fair day took place."))
+    """Once the office has confirmed who kept a stall, or a stall has recorded a walk-in (of
+    this volunteer, or of anyone), the fair took place: calling it or his stall off would leave
+    hours and services for a fair that never was."""
+    held = []
+    for model in (Attendance, WalkIn):
+        stmt = sa.select(model.volunteer_id).where(model.fair_day_id == fair_day.id)
+        if volunteer_id is not None:
+            stmt = stmt.where(model.volunteer_id == volunteer_id)
+        held.append(stmt.limit(1).exists())
+    if db.session.execute(sa.select(sa.or_(*held))).scalar():
+        raise Conflict(
+            _l("This fair day has taken place: its attendance or walk-ins are recorded.")
+        )
 
 
 def cancel_fair_day(office: User, fair_day_id: int, reason: str) -> FairDay:
     """The office calls a fair day off: every stall is withdrawn, booked residents are told and
     their bookings cancelled, stall volunteers are told. 409 once cancelled or over."""
     _office_only(office)
-    fair_day = fair_day_of_community(office, fair_day_id)
+    fair_day = fair_day_of_community(office, fair_day_id, lock="update")
     if fair_day.cancelled:
         raise Conflict(_l("This fair day is cancelled."))
     if fair_day.date < clock.today():
@@ -548,7 +573,7 @@ def _held_or_refuse(fair_day: FairDay, not_yet) -> None:
 def record_walk_in(user: User, fair_day_id: int, data: dict[str, Any]) -> WalkIn:
     """The stall's volunteer (or the office for him) notes someone served without a booking:
     a name if he typed one, else none. No hours of its own: it is part of the stall duty."""
-    fair_day = fair_day_of_community(user, fair_day_id)
+    fair_day = fair_day_of_community(user, fair_day_id, lock="share")
     stall = db.session.get(Stall, data["stall_id"]) if data["stall_id"] <= MAX_ID else None
     if stall is None or stall.fair_day_id != fair_day.id:
         raise invalid("stall_id", _l("There is no such stall on this fair day."))
@@ -651,7 +676,7 @@ def confirm_attendance(office: User, fair_day_id: int, data: dict[str, Any]) -> 
     """The office confirms who kept a stall: each gets one verified duty record of the fair's
     time window (or the minutes the office corrected) in the venue's grid. A volunteer already
     confirmed for the day gets nothing more, so confirming twice never counts twice."""
-    fair_day = fair_day_of_community(office, fair_day_id)
+    fair_day = fair_day_of_community(office, fair_day_id, lock="share")
     _office_only(office, _l("Only the community office confirms attendance."))
     _held_or_refuse(fair_day, _l("Attendance is confirmed on or after the fair day."))
     volunteer_ids = list(dict.fromkeys(data["volunteer_ids"]))

@@ -137,13 +137,7 @@ def issue_certificate(
     volunteer = _volunteer_here(user, volunteer_id)
     catalogue_service.not_for_himself(user, volunteer)
     _check_certifiable(volunteer)
-    if (first is None) != (last is None) or (first is not None and first > last):
-        raise ValidationFailed(fields={"to": [_l("Give a start and an end, the end not first.")]})
-    today = clock.today()
-    if first is not None and first > today:
-        raise ValidationFailed(fields={"from": [_l("A certificate covers days that have passed.")]})
-    if last is not None and last > today:
-        last = today  # "this month" on the 2nd: what he has served so far, never a day to come
+    last = _checked_range(first, last)
     minutes, services = totals.volunteer_sums(user.community_id, volunteer.id, first, last)
     walk_ins = walk_in_lines(volunteer.id, first, last)
     kinds = sorted(
@@ -151,7 +145,7 @@ def issue_certificate(
         | {line.name_zh for line in walk_ins}
     )
     kinds = kinds or [c.name_zh for c in volunteer.categories]
-    year = today.year
+    year = clock.today().year
     count = db.session.execute(
         sa.select(sa.func.count())
         .select_from(Certificate)
@@ -247,9 +241,15 @@ def certificates_of(user: User, volunteer_id: int) -> list[Certificate]:
 # --- certificates on request (办法 art. 14) -------------------------------------------------------
 
 
-def _check_range(first: date | None, last: date | None) -> None:
+def _checked_range(first: date | None, last: date | None) -> date | None:
+    """A certificate's range, asked for or issued: both ends or neither, in order, begun; its end
+    is today at the latest ("this month" on the 2nd: what he has served so far)."""
     if (first is None) != (last is None) or (first is not None and first > last):
         raise ValidationFailed(fields={"to": [_l("Give a start and an end, the end not first.")]})
+    today = clock.today()
+    if first is not None and first > today:
+        raise ValidationFailed(fields={"from": [_l("A certificate covers days that have passed.")]})
+    return min(last, today) if last is not None else None
 
 
 def own_volunteer(user: User) -> Volunteer:
@@ -273,7 +273,7 @@ def request_certificate(
     seal; the office is told on its requests page."""
     volunteer = own_volunteer(user)
     _check_certifiable(volunteer)
-    _check_range(first, last)
+    _checked_range(first, last)  # its end is clipped when it is issued, not now
     waiting = db.session.execute(
         sa.select(sa.func.count())
         .select_from(CertificateRequest)

@@ -21,7 +21,7 @@ from ..catalogue import service as catalogue
 from ..catalogue.schemas import VolunteerTagsSchema
 from ..errors import DomainError, translate_fields
 from ..extensions import db
-from ..forms import kept_input, load_form
+from ..forms import kept_input, load_form, refusal_said
 from ..hours import rankings
 from ..hours import service as hours
 from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
@@ -353,7 +353,7 @@ def issue_certificate(volunteer_id):
             me(), volunteer_id, data["from_"], data["to"], data["with_seal"]
         )
     except DomainError as err:
-        flash(err.text(), "error")
+        flash(refusal_said(err), "error")
         return redirect(back, code=303)
     return redirect(url_for(".certificate_page", certificate_id=certificate.id), code=303)
 
@@ -378,7 +378,7 @@ def issue_requested_certificate(request_id):
         certificate = service.issue_requested(me(), request_id)
     except DomainError as err:
         db.session.rollback()
-        flash(err.text(), "error")
+        flash(refusal_said(err), "error")
         return redirect(url_for(".certificate_requests_page"), code=303)
     flash(_("The certificate is issued. The volunteer has been told."), "success")
     return redirect(url_for(".certificate_page", certificate_id=certificate.id), code=303)

@@ -150,8 +150,10 @@ def test_an_invitation_from_a_manager_who_has_left_gives_no_one_a_part(api, make
     with in_app() as session:
         session.execute(sa.update(Resident).where(Resident.id == mother.id).values(active=False))
         session.commit()
+    assert api.as_(neighbour).get("/me/invitations").json["items"] == []  # no dead button
     closed = api.as_(neighbour).post(f"/invitations/{waiting['id']}/accept")
     assert closed.status_code == 409
+    assert _invite(api, other_son, mother.id, "13933334444").status_code in (404, 409)
     with in_app() as session:
         managers = session.execute(
             sa.select(ResidentManager.user_id).where(ResidentManager.resident_id == mother.id)

@@ -252,3 +252,116 @@ def test_the_certificate_names_a_fair_duty_for_what_it_was(
     assert sign_in_page(client, fair.office.phone, PASSWORD).status_code == 303
     page = client.get(certificate.json["url"]).get_data(as_text=True)
     assert "Stall duty on the fair day at 虹桥东村广场" in page
+
+
+def _at_once(*posts) -> list[int]:
+    """POST (client, path, body) triples from threads released together; their status codes."""
+    calls = list(zip(posts[::3], posts[1::3], posts[2::3], strict=True))
+    start = threading.Barrier(len(calls))
+    answers: list[int] = []
+
+    def post(client, path, body):
+        start.wait()
+        answers.append(client.post(path, json=body).status_code)
+
+    threads = [threading.Thread(target=post, args=call) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return answers
+
+
+def test_calling_a_fair_off_while_another_confirms_it_never_leaves_both(app, committed):
+    """Two office workers at once, one confirming who came, one calling the day off: one of
+    them wins, never both (a cancelled fair with duty hours). Real threads; on PostgreSQL the
+    fair day's row lock makes the second wait and see the first."""
+    make = committed
+    community = make.community()
+    grid = make.grid(community)
+    confirmer, canceller = make.office(community), make.office(community)
+    barber = make.volunteer([grid], categories=("haircut",))
+    haircut = make.listing(barber, category="haircut", home=False, fair=True)
+    from happiness_fair.fairs.models import FairDay
+
+    for _round in range(6):
+        fair_day = (
+            ApiClient(app)
+            .as_(confirmer)
+            .post("/fair-days", json={**DAY, "date": tomorrow().isoformat(), "grid_id": grid.id})
+            .json
+        )
+        signed = (
+            ApiClient(app)
+            .as_(barber.account_user)
+            .post(
+                f"/fair-days/{fair_day['id']}/stalls",
+                json={"listing_id": haircut.id, "capacity_per_slot": 2},
+            )
+        )
+        assert signed.status_code == 201, signed.json
+        with app.app_context():
+            db.session.execute(
+                sa.update(FairDay)
+                .where(FairDay.id == fair_day["id"])
+                .values(date=tomorrow() - timedelta(days=1))  # today
+            )
+            db.session.commit()
+        path = f"/fair-days/{fair_day['id']}"
+        answers = _at_once(
+            ApiClient(app).as_(confirmer), f"{path}/attendance", {"volunteer_ids": [barber.id]},
+            ApiClient(app).as_(canceller), f"{path}/cancel", {"reason": "下雨"},
+        )  # fmt: skip
+        assert sorted(answers) == [200, 409], answers
+        with app.app_context():
+            cancelled = db.session.get(FairDay, fair_day["id"]).cancelled_at is not None
+            credited = db.session.execute(
+                sa.select(sa.func.count())
+                .select_from(HoursRecord)
+                .where(
+                    HoursRecord.volunteer_id == barber.id,
+                    HoursRecord.date == tomorrow() - timedelta(days=1),
+                )
+            ).scalar_one()
+        assert cancelled != bool(credited), (answers, cancelled, credited)
+        with app.app_context():  # the next round's day is another day's duty
+            db.session.execute(
+                sa.update(HoursRecord)
+                .where(HoursRecord.volunteer_id == barber.id)
+                .values(date=tomorrow() - timedelta(days=30))
+            )
+            db.session.commit()
+
+
+def test_walk_ins_recorded_mean_the_fair_took_place(api, fair, schedule, stall, move_fair_day):
+    """Walk-ins count as services: once a stall has recorded one, neither it nor the day can be
+    called off (they would keep counting for a fair that never was)."""
+    fair_day = schedule()
+    served = stall(fair_day)
+    quiet = stall(fair_day, fair.knife_man, fair.knives)
+    move_fair_day(fair_day, tomorrow() - timedelta(days=1))  # today
+    path = f"/fair-days/{fair_day['id']}"
+    barber = api.as_(fair.barber.account_user)
+    assert barber.post(f"{path}/walk-ins", json={"stall_id": served["id"]}).status_code == 201
+    office = api.as_(fair.office)
+    assert barber.post(f"{path}/stalls/{served['id']}/withdraw", json={}).status_code == 409
+    assert office.post(f"{path}/cancel", json={"reason": "下雨"}).status_code == 409
+    knife_man = api.as_(fair.knife_man.account_user)
+    assert knife_man.post(f"{path}/stalls/{quiet['id']}/withdraw", json={}).status_code == 200
+
+
+def test_a_stall_the_office_withdrew_is_not_signed_up_again_by_its_volunteer(
+    api, fair, schedule, stall
+):
+    fair_day = schedule()
+    signed = stall(fair_day)
+    office = api.as_(fair.office)
+    path = f"/fair-days/{fair_day['id']}/stalls"
+    withdrawn = office.post(f"{path}/{signed['id']}/withdraw", json={"reason": "违规"})
+    assert withdrawn.status_code == 200, withdrawn.json
+    again = api.as_(fair.barber.account_user).post(
+        path, json={"listing_id": fair.haircut.id, "capacity_per_slot": 2}
+    )
+    assert again.status_code == 409, again.json
+    slots = api.get(f"/fair-days/{fair_day['id']}/slots").json["items"]
+    assert signed["id"] not in {s["stall_id"] for s in slots}  # still withdrawn

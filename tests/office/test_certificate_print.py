@@ -155,3 +155,23 @@ def test_a_certificate_never_reaches_past_the_day_it_is_issued(api, app, world, 
     assert month.json["to"] == today().isoformat()
     ahead = office.post(path, json={"from": later.isoformat(), "to": later.isoformat()})
     assert ahead.status_code == 422 and "from" in str(ahead.json)
+
+
+def test_a_certificate_request_for_days_to_come_is_refused_and_the_office_reads_why(
+    api, app, world, book, advance
+):
+    advance(book(listing_id=world.listing.id)["id"], "confirmed")
+    later = today() + timedelta(days=10)
+    asked = api.as_(world.plumber.account_user).post(
+        "/me/certificate-requests", json={"from": later.isoformat(), "to": later.isoformat()}
+    )
+    assert asked.status_code == 422 and "from" in str(asked.json)
+    office = Browser(app).sign_in(world.office)
+    office.get("/office/rankings")
+    refused = office.post(
+        f"/office/volunteers/{world.plumber.id}/certificates",
+        {"from": later.isoformat(), "to": later.isoformat()},
+        headers={"Referer": "http://localhost/office/rankings"},
+    )
+    assert refused.status_code == 303
+    assert "证明只能涵盖已经过去的日子。" in text_of(office.get(refused.headers["Location"]))

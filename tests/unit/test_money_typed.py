@@ -20,6 +20,7 @@ READ = [
 REFUSED = [
     "1e3", "-1", "0.001", "NaN", "inf", "1,000", "12.", ".5", "12元", "1_000", "十块",
     "١٢",  # Arabic-Indic digits
+    "10²", "²", "①②", "㊿", "⑴",  # characters NFKC would make digits of
 ]  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from happiness_fair.accounts.models import ManagerInvitation, Resident, ResidentManager
+from happiness_fair.places.models import Community
 
 from .conftest import text_of
 
@@ -133,6 +134,8 @@ def test_stopping_booking_for_a_relative_is_asked_once_more(browser_for, make, i
     with in_app() as session:
         assert session.get(ResidentManager, (mother.id, son.id)) is not None
     assert browser.get(f"/family/members/{mother.id + 1000}/leave").status_code == 404
+    office = browser_for(make.office(Community(id=mother.community_id)))
+    assert office.get(f"/family/members/{mother.id}/leave").status_code == 404
     assert browser.post(f"/family/members/{mother.id}/leave").status_code == 303
     with in_app() as session:
         assert session.get(ResidentManager, (mother.id, son.id)) is None
