@@ -426,7 +426,8 @@ def accept_invitation(invitation_id):
     Who: the account whose number it was sent to.
 
     - 404: no such invitation, or it was not sent to my number.
-    - 409: it was already answered or withdrawn, has expired, or is for another community."""
+    - 409: it was already answered or withdrawn, has expired, or is for another community; or
+      whoever sent it may no longer invite for her, or her record is closed."""
     return invitations.accept(security.me(), invitation_id)
 
 

@@ -100,7 +100,8 @@ def sign_up_stall(data, fair_day_id):
 
     - 403: the caller is not an approved volunteer, or the listing is not his.
     - 404: no such fair day, or it is another community's.
-    - 409: the day is over, or this listing already has a stall that day.
+    - 409: the day is over or cancelled, this listing already has a stall that day, or the
+      office withdrew it (a stall its own volunteer withdrew is opened again, with these seats).
     - 422: no such listing, or one not offered at fairs."""
     return service.sign_up_stall(me(), fair_day_id, data)
 
@@ -119,7 +120,8 @@ def cancel_fair_day(data, fair_day_id):
 
     - 403: the caller is not the office.
     - 404: no such fair day, or it is another community's.
-    - 409: the day is already cancelled, or it is over.
+    - 409: the day is already cancelled, or it is over, or it took place (attendance or a
+      walk-in is recorded).
     - 422: no reason given, or one over 500 characters."""
     return service.cancel_fair_day(me(), fair_day_id, data["reason"])
 
@@ -139,7 +141,8 @@ def withdraw_stall(data, fair_day_id, stall_id):
     - 403: another volunteer, or a caller who is neither an approved volunteer nor the office (a
       resident).
     - 404: no such fair day or stall on that day, or the day is another community's.
-    - 409: the stall is already withdrawn (or the day cancelled), or the day is over.
+    - 409: the stall is already withdrawn (or the day cancelled), the day is over, or the stall
+      has attendance or a walk-in recorded.
     - 422: a reason over 500 characters."""
     return service.withdraw_stall(me(), fair_day_id, stall_id, data["reason"])
 
@@ -171,7 +174,7 @@ def record_walk_in(data, fair_day_id):
 
     - 403: the caller is not the stall's volunteer or the office.
     - 404: no such fair day, or it is another community's.
-    - 409: it is not the fair day itself.
+    - 409: the fair day has not come yet, it was cancelled, or the stall was withdrawn.
     - 422: no such stall that day, or no kind of service."""
     return service.record_walk_in(me(), fair_day_id, data)
 
@@ -206,6 +209,6 @@ def confirm_attendance(data, fair_day_id):
 
     - 403: the caller is not the office.
     - 404: no such fair day, or it is another community's.
-    - 409: the fair day has not come yet.
+    - 409: the fair day has not come yet, or it was cancelled.
     - 422: a volunteer without a stall that day, or a correction for one not confirmed."""
     return {"items": service.confirm_attendance(me(), fair_day_id, data)}
