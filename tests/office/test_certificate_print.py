@@ -132,10 +132,12 @@ def test_the_certificate_reads_as_one_sentence_and_counts_services_only_when_the
     browser = Browser(app).sign_in(world.office)
     chinese = text_of(browser.get(plumber["url"]))
     assert "，累计志愿服务" in chinese and "，共 1 次。" in chinese and "、累计" not in chinese
+    assert f"兹证明志愿者{world.plumber.name}为" in chinese and "提供志愿服务，截至" in chinese
     hand_made = text_of(browser.get(barber["url"]))
     assert "，累计志愿服务 1 小时 30 分钟。" in hand_made and "共 0 次" not in hand_made
     browser.client.set_cookie("lang", "en")
-    assert "of volunteer service in 1 service." in text_of(browser.get(plumber["url"]))
+    english_one = text_of(browser.get(plumber["url"]))
+    assert "of volunteer service in 1 service." in english_one and " up to " in english_one
     english = text_of(browser.get(barber["url"]))
     assert ", giving 1 h 30 min of volunteer service." in english
     assert "0 services" not in english
