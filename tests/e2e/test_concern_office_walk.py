@@ -87,7 +87,7 @@ def test_the_office_keeps_kinds_of_concern_and_appoints_a_micro_grid_helper(
     office.get_by_label("151幢").check()
     office.get_by_label("152幢").check()
     office.get_by_role("button", name="任命", exact=True).click()
-    office.get_by_text("陶建华 已任命为这些楼栋的微网格员。").wait_for()
+    office.get_by_text("陶建华已任命为这些楼栋的微网格员。").wait_for()
     card = office.locator("li.card", has_text="陶建华")
     assert card.is_visible() and "151幢" in card.inner_text() and "152幢" in card.inner_text()
     _checked(office, javascript)

@@ -97,7 +97,7 @@ def test_the_office_closes_the_record_of_a_resident_who_passed_away(new_page, pe
     son = new_page(width=360)
     _sign_in(son, people["son"], elder)
     son.goto("/notifications")
-    expect(son.get_by_text("张奶奶 已去世")).to_be_visible()
+    expect(son.get_by_text("张奶奶已去世")).to_be_visible()
     _check(son)
 
 

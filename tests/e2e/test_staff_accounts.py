@@ -58,7 +58,7 @@ def test_the_office_is_reminded_and_resets_a_colleague_who_lost_the_phone(
     phone.get_by_role("link", name="社区办公室").first.click()
     phone.get_by_role("link", name="工作人员账户").click()
     phone.get_by_role("button", name="关闭两步登录（手机丢失）").click()
-    expect(phone.get_by_text(f"已关闭 {worker.name} 的两步登录")).to_be_visible()
+    expect(phone.get_by_text(f"已关闭{worker.name}的两步登录")).to_be_visible()
     assert phone.get_by_role("button", name="关闭两步登录（手机丢失）").count() == 0
     with app.app_context():
         assert not db.session.get(User, worker.id).totp_enabled

@@ -15,7 +15,7 @@ def test_a_grid_worker_closes_a_record_from_her_page(browser_for, api, book, wor
     asked = browser.post(f"/grid/residents/{world.grandma.id}/close", {"inactive_reason": "moved"})
     assert asked.status_code == 200  # a page asks first; nothing is closed yet
     question = text_of(asked)
-    assert "注销 张奶奶 的档案？" in question and "将被取消的未完成预约：1 个" in question
+    assert "注销张奶奶的档案？" in question and "将被取消的未完成预约：1 个" in question
     assert "确认注销档案" in question and "返回" in question
     assert api.as_(world.son).get(f"/bookings/{booking}").json["status"] != "cancelled"
     path = f"/grid/residents/{world.grandma.id}/close"
