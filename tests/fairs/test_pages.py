@@ -225,3 +225,15 @@ def test_a_withdrawn_stall_is_signed_up_again_with_other_seats(
     assert f'<option value="{fair.haircut.id}"' not in page and "Sign up a stall" not in page
     twice = him.post(path, json={"listing_id": fair.haircut.id, "capacity_per_slot": 2})
     assert twice.status_code == 409
+
+
+def test_a_volunteer_with_no_fair_service_is_shown_where_to_offer_one(
+    app, fair, schedule, make, database
+):
+    fair_day = schedule()
+    plumber = make.volunteer([fair.venue_grid], name="修水管")
+    make.listing(plumber, title="修水龙头")  # a home visit only
+    page = _signed_in(app, plumber.account_user).get(f"/fairs/{fair_day['id']}/stall")
+    html = page.get_data(as_text=True)
+    assert "None of your services is offered at a fair stall yet." in html
+    assert 'href="/volunteer"' in html and "At a fair-day stall" in html
