@@ -209,6 +209,7 @@ def test_manual_hours_with_bad_input_keep_what_was_typed(app, world, api):
     html = answer.get_data(as_text=True)
     assert "社区义修活动" in html
     assert 'aria-invalid="true"' in html
+    assert "每条记录 1 到 1440 分钟（24 小时）。" in text_of(answer)  # the limit, said up front
     assert api.as_(world.office).get("/hours").json["items"] == []
     unchosen = _post(
         office,
