@@ -347,6 +347,8 @@ def records_for(user: User, filters: dict[str, Any], page: int, per_page: int):
         stmt = stmt.where(HoursRecord.grid_id == filters["grid_id"])
     if filters.get("status"):
         stmt = stmt.where(HoursRecord.status == HoursStatus(filters["status"]))
+    if filters.get("source"):
+        stmt = stmt.where(HoursRecord.source == Source(filters["source"]))
     if filters.get("from") is not None:
         stmt = stmt.where(HoursRecord.date >= filters["from"])
     if filters.get("to") is not None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from ..accounts.models import User
 from ..catalogue.models import Volunteer
 from ..extensions import db
 
 
 def volunteer_names(volunteer_ids) -> dict[int, str]:
-    """Volunteer id -> name, for a list of certificate requests, in one statement."""
-    volunteers = db.session.execute(
-        db.select(Volunteer).where(Volunteer.id.in_(set(volunteer_ids)))
-    ).scalars()
-    return {v.id: v.name for v in volunteers}
+    """Volunteer id -> name, for a list (certificate requests, corrections, hours given by
+    hand), in one statement."""
+    ids = set(volunteer_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Volunteer.id, User.name)
+        .join(User, User.id == Volunteer.user_id)
+        .where(Volunteer.id.in_(ids))
+    )
+    return {volunteer_id: name for volunteer_id, name in rows}

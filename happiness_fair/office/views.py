@@ -24,6 +24,7 @@ from ..extensions import db
 from ..forms import kept_input, load_form, refusal_said
 from ..hours import rankings
 from ..hours import service as hours
+from ..hours.models import Source
 from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
 from ..places import service as places
 from ..places.clock import today
@@ -291,11 +292,14 @@ def calendar_page():
 @office_page
 def hours_page(form=None, errors=None, status=200):
     corrections, _total = hours.corrections_for(me(), "open", 1, 100)
+    by_hand, _total = hours.records_for(me(), {"source": Source.manual}, 1, 10)
     volunteers = catalogue.approved_volunteers(current_user.community_id)
     return render_template(
         "office/hours.html",
         corrections=corrections,
-        names={v.id: v.name for v in volunteers},  # whose correction each is
+        by_hand=by_hand,  # what was given lately, so a slip is seen (and corrected) at once
+        # Whose correction or record each is (one who has left the approved list too).
+        names=reading.volunteer_names(r.volunteer_id for r in [*corrections, *by_hand]),
         overdue=service.overdue_jobs(me()),
         unpublished=calendar.unpublished_years(
             current_user.community_id, date(today().year - 1, 1, 1), today()

@@ -234,6 +234,9 @@ def test_manual_hours_with_bad_input_keep_what_was_typed(app, world, api):
     )
     assert good.status_code == 303
     assert [r["minutes"] for r in api.as_(world.office).get("/hours").json["items"]] == [90]
+    # What was given shows at once under the form, so a slip is seen.
+    given = text_of(office.get("/office/hours")).split("最近手工登记的时长")[1]
+    assert world.plumber.name in given and "1 小时 30 分钟" in given and "社区义修活动" in given
 
 
 def test_a_certificate_is_issued_and_printed_with_the_fields_the_rules_ask_for(app, world, api):
