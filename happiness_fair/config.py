@@ -181,8 +181,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # 0 switches the cache off.
         "RESPONSE_CACHE_BYTES": int(os.environ.get("RESPONSE_CACHE_BYTES", str(8 * 1024 * 1024))),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
-        # ICP 备案号 (e.g. 苏ICP备12345678号-1): in every page's footer, linked to MIIT's site.
+        # ICP 备案号 (e.g. 苏ICP备12345678号-1): in every page's footer, linked (through /beian)
+        # to MIIT's record site, as the rules require.
         "ICP_BEIAN": os.environ.get("ICP_BEIAN", "").strip(),
+        "BEIAN_URL": "https://beian.miit.gov.cn/",
         # Hours for one to five service-hours stars; None: the national thresholds.
         "STAR_THRESHOLDS_HOURS": _star_thresholds(),
         # argon2id parameters; tests lower them so the suite stays fast.

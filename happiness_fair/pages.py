@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -29,6 +38,15 @@ def healthz():
     if ping():
         return jsonify(status="ok")
     return jsonify(status="unavailable"), 503
+
+
+@bp.get("/beian")
+def beian():
+    """The footer's ICP record number leads to MIIT's record site through here: the pages carry
+    no address outside the app, and the one the rules name is kept in the configuration."""
+    if not current_app.config.get("ICP_BEIAN"):
+        abort(404)
+    return redirect(current_app.config["BEIAN_URL"], code=302)
 
 
 @bp.get("/")

@@ -13,10 +13,7 @@ from tests.factories import PASSWORD
 from tests.helpers import sign_in_page
 
 BEIAN = "苏ICP备12345678号-1"
-LINK = re.compile(
-    r'<footer class="site-footer"><a href="https://beian\.miit\.gov\.cn/" rel="noopener">'
-    r"苏ICP备12345678号-1</a></footer>"
-)
+LINK = re.compile(r'<footer class="site-footer"><a href="/beian">苏ICP备12345678号-1</a></footer>')
 
 
 @pytest.fixture
@@ -35,12 +32,18 @@ def test_every_page_shows_the_record_number_linked_to_miit(app, database, make, 
         response = client.get(path)
         assert response.status_code == 200, path
         assert LINK.search(response.get_data(as_text=True)), path
+    # The link leads to MIIT's record site, through the app: no page names an outside address.
+    followed = client.get("/beian")
+    assert followed.status_code == 302
+    assert followed.headers["Location"] == "https://beian.miit.gov.cn/"
+    assert "beian.miit.gov.cn" not in client.get("/").get_data(as_text=True)
 
 
 def test_without_the_setting_there_is_no_footer_line(app, database, monkeypatch):
     monkeypatch.setitem(app.config, "ICP_BEIAN", "")
     page = app.test_client().get("/").get_data(as_text=True)
-    assert "beian.miit.gov.cn" not in page and "site-footer" not in page
+    assert "beian" not in page and "site-footer" not in page
+    assert app.test_client().get("/beian").status_code == 404
 
 
 def test_the_setting_comes_from_the_environment(monkeypatch, tmp_path):
