@@ -104,16 +104,20 @@ class StallView:
         return sum(s.capacity - s.booked for s in self.slots)
 
 
-def stalls_of(fair_day: FairDay) -> list[StallView]:
-    """The day's stalls with their listing, volunteer, category and seats (3 queries)."""
-    rows = db.session.execute(
+def stalls_of(fair_day: FairDay, *, kept: bool = False) -> list[StallView]:
+    """The day's stalls with their listing, volunteer, category and seats (3 queries); `kept`:
+    only those not withdrawn (what residents may book, and whose duty the office confirms)."""
+    stmt = (
         sa.select(Stall, Listing, Volunteer, Category)
         .join(Listing, Listing.id == Stall.listing_id)
         .join(Volunteer, Volunteer.id == Stall.volunteer_id)
         .join(Category, Category.id == Listing.category_id)
         .where(Stall.fair_day_id == fair_day.id)
         .order_by(Category.position, Stall.id)
-    ).all()
+    )
+    if kept:
+        stmt = stmt.where(Stall.withdrawn_at.is_(None))
+    rows = db.session.execute(stmt).all()
     if not rows:
         return []
     slots: dict[int, list[StallSlot]] = {}
@@ -212,10 +216,13 @@ def sign_up_stall(user: User, fair_day_id: int, data: dict[str, Any]) -> Stall:
         raise invalid("listing_id", _l("This service is not available."))
     if not listing.fair:
         raise invalid("listing_id", _l("This service is not offered at fair stalls."))
-    if fair_day.date < clock.today():
-        raise Conflict(_l("This fair day is over."))
-    if fair_day.cancelled:
-        raise Conflict(_l("This fair day is cancelled."))
+    if not still_ahead(fair_day):
+        over = (
+            _l("This fair day is cancelled.")
+            if fair_day.cancelled
+            else _l("This fair day is over.")
+        )
+        raise Conflict(over)
     earlier = db.session.execute(
         sa.select(Stall).where(Stall.fair_day_id == fair_day.id, Stall.listing_id == listing.id)
     ).scalar_one_or_none()
@@ -302,7 +309,7 @@ def withdraw_stall(user: User, fair_day_id: int, stall_id: int, reason: str) -> 
             raise Forbidden(_l("Only its volunteer or the office may do this."))
     if stall.withdrawn or fair_day.cancelled:
         raise Conflict(_l("This stall is already withdrawn."))
-    if fair_day.date < clock.today():
+    if not still_ahead(fair_day):
         raise Conflict(_l("This fair day is over."))
     _not_yet_attended(fair_day, stall.volunteer_id)
     _end_stall(stall, user, reason, utcnow())
@@ -333,7 +340,7 @@ def cancel_fair_day(office: User, fair_day_id: int, reason: str) -> FairDay:
     fair_day = fair_day_of_community(office, fair_day_id, lock="update")
     if fair_day.cancelled:
         raise Conflict(_l("This fair day is cancelled."))
-    if fair_day.date < clock.today():
+    if not still_ahead(fair_day):
         raise Conflict(_l("This fair day is over."))
     _not_yet_attended(fair_day, None)
     now = utcnow()
@@ -555,6 +562,12 @@ def _acting_volunteer(user: User) -> Volunteer | None:
     return db.session.execute(
         sa.select(Volunteer).where(Volunteer.user_id == user.id)
     ).scalar_one_or_none()
+
+
+def still_ahead(fair_day: FairDay) -> bool:
+    """Not called off, and its day has not passed: until then stalls are signed up and
+    withdrawn, and the day itself may be called off."""
+    return not fair_day.cancelled and fair_day.date >= clock.today()
 
 
 def held(fair_day: FairDay) -> bool:

@@ -13,7 +13,6 @@ from ..bookings import raising
 from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..forms import kept_input, load_form
-from ..places import clock
 from ..places import service as places
 from ..web import attempt, done, me, signed_in
 from . import reading, rules, service
@@ -49,11 +48,7 @@ def index():
 
 
 def _fair_day_page(fair_day, *, form=None, errors=None, status=200):
-    views = (
-        []
-        if fair_day.cancelled
-        else [v for v in service.stalls_of(fair_day) if not v.stall.withdrawn]
-    )
+    views = [] if fair_day.cancelled else service.stalls_of(fair_day, kept=True)
     people, volunteer = [], None
     user = me()
     if user is not None and user.community_id == fair_day.community_id:
@@ -160,7 +155,7 @@ def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
             errors=errors or {},
             hhmm=rules.hhmm,
             categories={c.id: c for c in catalogue.categories()},
-            today=clock.today(),
+            still_ahead=service.still_ahead(fair_day),
             held=service.held(fair_day),
         ),
         status,
@@ -262,7 +257,7 @@ def _office_page(*, form=None, errors=None, status=200):
             form=form or {"starts_at": "09:00", "ends_at": "11:30", "slot_minutes": "30"},
             errors=errors or {},
             hhmm=rules.hhmm,
-            today=clock.today(),
+            still_ahead=service.still_ahead,
         ),
         status,
     )
@@ -322,9 +317,7 @@ def cancel(fair_day_id):
 
 def _attendance_page(fair_day, *, errors=None, status=200):
     volunteers: dict[int, dict] = {}
-    for view in service.stalls_of(fair_day):
-        if view.stall.withdrawn:
-            continue  # he said he could not come: no duty to confirm
+    for view in service.stalls_of(fair_day, kept=True):  # a withdrawn stall kept no duty
         person = volunteers.setdefault(
             view.volunteer.id, {"id": view.volunteer.id, "name": view.volunteer.name, "titles": []}
         )

@@ -236,4 +236,4 @@ def test_a_volunteer_with_no_fair_service_is_shown_where_to_offer_one(
     page = _signed_in(app, plumber.account_user).get(f"/fairs/{fair_day['id']}/stall")
     html = page.get_data(as_text=True)
     assert "None of your services is offered at a fair stall yet." in html
-    assert 'href="/volunteer"' in html and "At a fair-day stall" in html
+    assert 'href="/volunteer">Tick' in html and "At a fair-day stall" in html
