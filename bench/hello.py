@@ -10,6 +10,12 @@ babel, no marshmallow, no templates. What the app costs beyond that is its own.
 sent again in one transaction (rolled back) through SQLAlchemy's connection, every row fetched,
 answered with a count. Neither ORM objects nor sign-in, rules, dump or templates: what any
 Flask app asking the database the same questions would pay at least.
+
+`/ormfloor/<scenario>` is its floor on this stack: the very ORM statements one request of it
+asked its session (captured by bench/load as SQLAlchemy's serializer writes them, options and
+all), asked again through a plain Session, which builds the same objects (the account with its
+roles, the page of bookings with their timelines); answered with a count. What the app adds
+beyond that is its sign-in hooks, its privacy rules, its dump and Flask's extensions.
 """
 
 import os
@@ -18,12 +24,15 @@ from contextlib import nullcontext
 
 import sqlalchemy as sa
 from flask import Flask, abort
+from sqlalchemy.ext import serializer
 from sqlalchemy.orm import Session
 
-# Imported when the worker boots, as the product's are: /hello itself never touches them.
-from happiness_fair.accounts.models import User
-from happiness_fair.catalogue.models import Listing, Volunteer
 from happiness_fair.database import read_only
+
+# Imported when the worker boots, as the product's are: /hello itself never touches them.
+# Every model, so that the mappers of a deserialised statement are all configured.
+from happiness_fair.extensions import db
+from happiness_fair.models import Listing, User, Volunteer
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -96,4 +105,28 @@ def floor(name):
             if result.returns_rows:
                 rows += len(result.fetchall())
         transaction.rollback()
+    return {"statements": len(statements), "rows": rows}
+
+
+def _orm_statements(name: str) -> list | None:
+    """A scenario's ORM statements, deserialised once per worker (it takes milliseconds)."""
+    kept = app.config.setdefault("BENCH_ORM", {})
+    if name not in kept:
+        captured = _replays().get(f"orm:{name}")
+        kept[name] = captured and [
+            (serializer.loads(data, db.metadata), parameters) for data, parameters in captured
+        ]
+    return kept[name]
+
+
+@app.get("/ormfloor/<name>")
+def orm_floor(name):
+    statements = _orm_statements(name)
+    if not statements:
+        abort(404)
+    rows = 0
+    with read_only(), Session(_engine()) as session:
+        for statement, parameters in statements:
+            rows += len(session.execute(statement, parameters).unique().all())
+        session.rollback()
     return {"statements": len(statements), "rows": rows}

@@ -100,3 +100,47 @@ def test_the_app_ranks_the_generated_hours_as_recounted(generated, monkeypatch):
         assert {item.volunteer_id: item.minutes for item in ranked} == recount
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_orm_floor_builds_what_the_app_read(generated, monkeypatch, tmp_path):
+    """bench/load's floor on this stack asks, through a plain Session, the very ORM statements a
+    request of the app asked: the account and the same page of bookings, built as objects."""
+    import importlib
+    import importlib.machinery
+    import importlib.util
+    import pickle
+    import random
+
+    path, state = generated
+    monkeypatch.setenv("HF_INSTANCE_PATH", str(path.parent / "instance"))
+    monkeypatch.setenv("SECRET_KEY", "bench-test-" + "0123456789" * 3)
+    loader = importlib.machinery.SourceFileLoader("bench_load", str(ROOT / "bench" / "load"))
+    load = importlib.util.module_from_spec(importlib.util.spec_from_loader("bench_load", loader))
+    loader.exec_module(load)
+    prepared = load.prepare(state, 1)
+    captured = load.capture_statements(state, prepared, ["my_bookings", "job_board"])
+    assert {"orm:my_bookings", "orm:job_board"} <= captured.keys()
+
+    # What the app answered to the request whose statements were captured.
+    from happiness_fair import create_app
+
+    asks = load.requests_for("my_bookings", prepared, 1, random.Random(0), state)[0]
+    method, url, headers, body = asks[1 % len(asks)]
+    app = create_app({"SQLALCHEMY_DATABASE_URI": state["database_url"]})
+    items = app.test_client().open(url, method=method, headers=headers, data=body).json["items"]
+    assert items
+
+    replay = tmp_path / "replay.pickle"
+    replay.write_bytes(pickle.dumps(captured))
+    monkeypatch.setenv("BENCH_REPLAY", str(replay))
+    monkeypatch.setenv("DATABASE_URL", state["database_url"])
+    monkeypatch.syspath_prepend(str(ROOT))
+    hello = importlib.import_module("bench.hello")
+    for kept in ("BENCH_ENGINE", "BENCH_REPLAYS", "BENCH_ORM"):
+        monkeypatch.delitem(hello.app.config, kept, raising=False)
+    client = hello.app.test_client()
+    # The sign-in's account, then the page's bookings (their timelines joined, made unique).
+    assert client.get("/ormfloor/my_bookings").json == {"statements": 2, "rows": 1 + len(items)}
+    assert client.get("/floor/my_bookings").json["statements"] == 2
+    assert client.get("/ormfloor/nothing").status_code == 404
+    hello.app.config["BENCH_ENGINE"].dispose()
