@@ -122,7 +122,10 @@ def test_the_orm_floor_builds_what_the_app_read(generated, monkeypatch, tmp_path
     assert {"orm:my_bookings", "orm:job_board"} <= captured.keys()
 
     # What the app answered to the request whose statements were captured.
+    import sqlalchemy as sa
+
     from happiness_fair import create_app
+    from happiness_fair.extensions import db
 
     asks = load.requests_for("my_bookings", prepared, 1, random.Random(0), state)[0]
     method, url, headers, body = asks[1 % len(asks)]
@@ -139,8 +142,23 @@ def test_the_orm_floor_builds_what_the_app_read(generated, monkeypatch, tmp_path
     for kept in ("BENCH_ENGINE", "BENCH_REPLAYS", "BENCH_ORM"):
         monkeypatch.delitem(hello.app.config, kept, raising=False)
     client = hello.app.test_client()
-    # The sign-in's account, then the page's bookings (their timelines joined, made unique).
-    assert client.get("/ormfloor/my_bookings").json == {"statements": 2, "rows": 1 + len(items)}
-    assert client.get("/floor/my_bookings").json["statements"] == 2
-    assert client.get("/ormfloor/nothing").status_code == 404
-    hello.app.config["BENCH_ENGINE"].dispose()
+    try:
+        # The sign-in's account, then the page's bookings (their timelines joined, made unique).
+        assert client.get("/ormfloor/my_bookings").json == {"statements": 2, "rows": 1 + len(items)}
+        sent = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith("BEGIN"):
+                sent.append((statement, parameters))
+
+        sa.event.listen(hello.app.config["BENCH_ENGINE"], "before_cursor_execute", record)
+        for name in ("my_bookings", "job_board"):
+            sent.clear()
+            assert client.get(f"/ormfloor/{name}").status_code == 200
+            assert sent == captured[name]  # the same statements, with the same values
+        assert client.get("/floor/my_bookings").json["statements"] == 2
+        assert client.get("/ormfloor/nothing").status_code == 404
+    finally:
+        hello.app.config["BENCH_ENGINE"].dispose()
+        with app.app_context():
+            db.engine.dispose()
