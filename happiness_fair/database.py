@@ -408,6 +408,47 @@ def _close_stale(dbapi_connection, connection_record) -> None:
         connection_record.invalidate()
 
 
+# On a PostgreSQL connection, set once its transaction sends anything but a SELECT (undo()).
+_WROTE = "hf_wrote"
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn, cursor, statement, parameters, context, executemany):
+    if conn.dialect.name == "postgresql" and statement.lstrip()[:6].upper() != "SELECT":
+        conn.info[_WROTE] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _forget_writes(conn):
+    conn.info.pop(_WROTE, None)
+
+
+def undo() -> None:
+    """End the session's transaction undoing everything it did: a failed request's.
+
+    On PostgreSQL a transaction that wrote nothing (it sent only SELECTs, and nothing waits to
+    be flushed or to bump a version at commit) ends with a COMMIT, which undoes the same
+    nothing, because at a ROLLBACK psycopg forgets every statement it had prepared on the
+    connection and the next requests there plan each one again: at a district's scale a 404
+    took 10 ms and the next list 3.7 ms more than one after a success (PERFORMANCE.md, round
+    11). Anything else, or any doubt, is rolled back."""
+    session = db.session()
+    try:
+        if (
+            session.in_transaction()
+            and session.get_bind().dialect.name == "postgresql"
+            and not (session.new or session.dirty or session.deleted)
+            and not session.info.get("hf_pending")
+            and not session.connection().info.get(_WROTE)
+        ):
+            session.commit()
+            return
+    except sa.exc.SQLAlchemyError:
+        log.debug("a transaction that wrote nothing did not commit", exc_info=True)
+    session.rollback()
+
+
 def long_statements() -> None:
     """Let the rest of this transaction's statements run up to DB_LONG_STATEMENT_TIMEOUT instead
     of the request's DB_STATEMENT_TIMEOUT (PostgreSQL; SQLite has none): exports and the scheduler,
@@ -433,6 +474,8 @@ def ping() -> bool:
                 sa.select(sa.func.current_setting("transaction_read_only"))
             ).scalar_one()
             ok = read_only_now != "on"
+            undo()  # nothing written: ends without dropping the connection's prepared statements
+            return ok
         else:
             # Setting user_version to its own value dirties the first page: refused when the
             # file (or its -wal/-shm) cannot be written, and rolled back, so nothing is written.

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .database import is_unavailable
+from .database import is_unavailable, undo
 from .extensions import db
 from .i18n import ELDER_COOKIE
 
@@ -132,7 +132,7 @@ def translate_fields(fields: dict) -> dict:
 
 
 def error_response(err: DomainError, headers: dict | None = None):
-    db.session.rollback()
+    undo()
     fields = translate_fields(err.fields) if err.fields else {}
     if wants_json():
         body = {"error": {"code": err.code, "message": err.text()}}

@@ -10,7 +10,7 @@ from flask import Flask, g, request, url_for
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.routing import IntegerConverter
 
-from .database import reset_read_only, set_read_only
+from .database import reset_read_only, set_read_only, undo
 from .errors import Conflict, error_response, unexpected_response
 from .extensions import db
 from .validation import MAX_ID
@@ -121,7 +121,7 @@ def init_app(app: Flask) -> None:
         """Views never commit: a successful request commits here, before the answer leaves."""
         if response.status_code >= 400:
             try:
-                db.session.rollback()
+                undo()
             except SQLAlchemyError:  # the database went away: the answer stands
                 log.debug("rollback failed", exc_info=True)
             return response

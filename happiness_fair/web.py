@@ -14,6 +14,7 @@ from flask_login import current_user
 from . import versions
 from .accounts import security
 from .accounts.security import me  # noqa: F401  (pages ask for the signed-in person here)
+from .database import undo
 from .errors import Conflict, DomainError, ValidationFailed
 from .extensions import db
 from .forms import refusal_messages, refusal_said
@@ -138,7 +139,7 @@ def attempt(
         result = act()
     except refusals as err:
         if roll_back:
-            db.session.rollback()
+            undo()
         return again(refusal_messages(err, field), status or err.status)
     return then(result)
 
@@ -150,7 +151,7 @@ def said_and_gone(act: Callable[[], T], *, said, go: str, refusals=(DomainError,
     try:
         result = act()
     except refusals as err:
-        db.session.rollback()
+        undo()
         flash(refusal_said(err), "error")
     else:
         flash(str(said(result) if callable(said) else said), "success")
