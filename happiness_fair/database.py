@@ -408,13 +408,21 @@ def _close_stale(dbapi_connection, connection_record) -> None:
         connection_record.invalidate()
 
 
-# On a PostgreSQL connection, set once its transaction sends anything but a SELECT (undo()).
+# On a PostgreSQL connection, set once its transaction sends anything but a plain SELECT
+# (undo()): a statement that begins otherwise (INSERT, UPDATE, DELETE, WITH, SAVEPOINT, SET, a
+# comment), and a SELECT calling a function whose effect a COMMIT would keep and a ROLLBACK
+# would not (a setting, a notification, a sequence, an advisory lock). A function of that kind
+# added later belongs in this list.
 _WROTE = "hf_wrote"
+_SELECTS_THAT_WRITE = ("set_config", "pg_notify", "setval", "advisory")
 
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(conn, cursor, statement, parameters, context, executemany):
-    if conn.dialect.name == "postgresql" and statement.lstrip()[:6].upper() != "SELECT":
+    if conn.dialect.name == "postgresql" and (
+        statement.lstrip()[:6].upper() != "SELECT"
+        or any(name in statement for name in _SELECTS_THAT_WRITE)
+    ):
         conn.info[_WROTE] = True
 
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from happiness_fair import create_app
 from happiness_fair.accounts import security
 from happiness_fair.accounts.models import User
-from happiness_fair.database import undo
+from happiness_fair.audit import AuditEvent
+from happiness_fair.database import undo, utcnow
 from happiness_fair.extensions import db
 from tests.factories import Factories
 
@@ -61,6 +62,49 @@ def test_a_failed_read_keeps_the_connections_prepared_statements(
         with one.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "an audit row inserted by a statement",
+        "an audit row inserted in a WITH statement",
+        "an audit row added and flushed",
+    ],
+)
+def test_undo_leaves_no_row_of_a_table_no_version_watches(app, committed_db, how):
+    """Only the connection's note of what it sent tells these writes apart from reads: audit
+    rows bump no version, and a flushed row leaves the session clean."""
+    with app.app_context():
+        actor = Factories(app).resident().account_user
+        db.session.commit()
+        row = {
+            "community_id": actor.community_id,
+            "actor_id": actor.id,
+            "action": "undo.test",
+            "subject_type": "user",
+            "subject_id": actor.id,
+            "detail": {},
+            "at": utcnow(),
+        }
+        if how == "an audit row inserted by a statement":
+            db.session.execute(sa.insert(AuditEvent).values(**row))
+        elif how == "an audit row inserted in a WITH statement":
+            some = sa.select(sa.literal(1).label("one")).cte("some")
+            columns = AuditEvent.__table__.c
+            values = sa.select(*(sa.literal(v, columns[k].type) for k, v in row.items()))
+            insert = sa.insert(AuditEvent).from_select(
+                list(row), values.where(sa.exists(sa.select(some.c.one)))
+            )
+            db.session.execute(insert.add_cte(some))
+        else:
+            db.session.add(AuditEvent(**row))
+            db.session.flush()
+        assert not (db.session.new or db.session.dirty or db.session.info.get("hf_pending"))
+        undo()
+        left = sa.select(sa.func.count()).where(AuditEvent.action == "undo.test")
+        assert db.session.execute(left).scalar_one() == 0
+        db.session.commit()
 
 
 @pytest.mark.parametrize("how", ["changed, not yet flushed", "flushed", "an UPDATE statement"])
