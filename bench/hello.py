@@ -8,9 +8,8 @@ babel, no marshmallow, no templates. What the app costs beyond that is its own.
 `/floor/<scenario>` is each scenario's own floor: the very statements one request of it sent
 (captured by bench/load from the app, parameters and all, into the pickle BENCH_REPLAY names),
 sent again in one transaction (a read's committed, a write's rolled back) through SQLAlchemy's
-connection, every row fetched,
-answered with a count. Neither ORM objects nor sign-in, rules, dump or templates: what any
-Flask app asking the database the same questions would pay at least.
+connection, every row fetched, answered with a count. Neither ORM objects nor sign-in, rules,
+dump or templates: what any Flask app asking the database the same questions would pay at least.
 
 `/ormfloor/<scenario>` is its floor on this stack: the very ORM statements one request of it
 asked its session (captured by bench/load as SQLAlchemy's serializer writes them, options and

@@ -435,12 +435,12 @@ def _forget_writes(conn):
 def undo() -> None:
     """End the session's transaction undoing everything it did: a failed request's.
 
-    On PostgreSQL a transaction that wrote nothing (it sent only SELECTs, and nothing waits to
-    be flushed or to bump a version at commit) ends with a COMMIT, which undoes the same
-    nothing, because at a ROLLBACK psycopg forgets every statement it had prepared on the
-    connection and the next requests there plan each one again: at a district's scale a 404
-    took 10 ms and the next list 3.7 ms more than one after a success (PERFORMANCE.md, round
-    11). Anything else, or any doubt, is rolled back."""
+    On PostgreSQL a transaction that wrote nothing (it sent only plain SELECTs: _note_writes;
+    and nothing waits to be flushed or to bump a version at commit) ends with a COMMIT, which
+    undoes the same nothing, because at a ROLLBACK psycopg forgets every statement it had
+    prepared on the connection and the next requests there plan each one again: at a
+    district's scale a 404 took 10 ms and the list after it 3.5 ms more than after a success
+    (PERFORMANCE.md, round 11). Anything else, or any doubt, is rolled back."""
     session = db.session()
     try:
         if (
