@@ -9,7 +9,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -429,7 +429,9 @@ def _note_writes(conn, cursor, statement, parameters, context, executemany):
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _forget_writes(conn):
-    conn.info.pop(_WROTE, None)
+    # A connection invalidated in its transaction has no record left to forget anything in.
+    with suppress(sa.exc.SQLAlchemyError):
+        conn.info.pop(_WROTE, None)
 
 
 def undo() -> None:

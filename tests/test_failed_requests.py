@@ -23,7 +23,7 @@ def _prepared_now() -> int:
 
 
 def test_a_failed_read_keeps_the_connections_prepared_statements(
-    database_url, monkeypatch, committed_db
+    database_url, monkeypatch, _categories_back, committed_db
 ):
     """A 404 (a booking that is not there) rolled back, and psycopg forgot every plan it had
     prepared on the connection: the next requests there were planned afresh. Now it ends with a
@@ -72,7 +72,7 @@ def test_a_failed_read_keeps_the_connections_prepared_statements(
         "an audit row added and flushed",
     ],
 )
-def test_undo_leaves_no_row_of_a_table_no_version_watches(app, committed_db, how):
+def test_undo_leaves_no_row_of_a_table_no_version_watches(app, committed, how):
     """Only the connection's note of what it sent tells these writes apart from reads: audit
     rows bump no version, and a flushed row leaves the session clean."""
     with app.app_context():
@@ -108,7 +108,7 @@ def test_undo_leaves_no_row_of_a_table_no_version_watches(app, committed_db, how
 
 
 @pytest.mark.parametrize("how", ["changed, not yet flushed", "flushed", "an UPDATE statement"])
-def test_undo_leaves_nothing_of_what_a_failed_request_wrote(app, committed_db, how):
+def test_undo_leaves_nothing_of_what_a_failed_request_wrote(app, committed, how):
     with app.app_context():
         user_id = Factories(app).resident().account_user.id
         db.session.commit()
