@@ -38,6 +38,10 @@ def seed_demo_command() -> None:
     click.echo("Demo data loaded." if created else "Demo data was already there.")
 
 
+# An id typed on the command line: ASCII digits only ("²".isdigit() is true).
+_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 class _StaffAccount(BaseSchema):
     phone = phone_field(required=True)
     name = name_field(required=True)
@@ -68,8 +72,7 @@ def create_user_command(phone, name, role, community, grids, password) -> None:
     for field, messages in _StaffAccount().validate(typed).items():
         raise click.BadParameter(" ".join(map(str, messages)), param_hint=f"--{field}")
     name = name.strip()
-    number = re.compile(r"[0-9]{1,9}")  # ASCII digits only ("²".isdigit() is true)
-    if number.fullmatch(community):
+    if _NUMBER.fullmatch(community):
         where = Community.id == int(community)
     else:
         where = Community.name == community
@@ -77,7 +80,7 @@ def create_user_command(phone, name, role, community, grids, password) -> None:
     if found is None:
         raise click.BadParameter(f"no community {community!r}", param_hint="--community")
     parts = [n.strip() for n in grids.split(",") if n.strip()]
-    if not all(number.fullmatch(n) for n in parts):
+    if not all(_NUMBER.fullmatch(n) for n in parts):
         raise click.BadParameter("grid numbers separated by commas, e.g. 1,2", param_hint="--grids")
     numbers = [int(n) for n in parts]
     if (role == "grid_worker") != bool(numbers):

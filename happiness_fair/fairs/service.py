@@ -37,16 +37,25 @@ from ..places import clock
 from ..places.clock import SHANGHAI
 from ..places.models import Grid
 from ..validation import MAX_ID
-from . import rules
+from . import reading, rules
 from .models import Attendance, FairDay, SlotBooking, Stall, StallSlot, WalkIn
 
 # --- seeing fair days ---------------------------------------------------------------------------
 
 
-def get_fair_day(fair_day_id: int) -> FairDay:
+def get_fair_day(fair_day_id: int, *, lock: str | None = None) -> FairDay:
     """Any fair day by id (fair days are public, like the catalogue: they go on the notice
-    board); 404 when there is none."""
-    fair_day = db.session.get(FairDay, fair_day_id) if 0 < fair_day_id <= MAX_ID else None
+    board); 404 when there is none. `lock`: see fair_day_of_community()."""
+    fair_day = (
+        db.session.get(
+            FairDay,
+            fair_day_id,
+            with_for_update=None if lock is None else {"read": lock == "share"},
+            populate_existing=lock is not None,
+        )
+        if 0 < fair_day_id <= MAX_ID
+        else None
+    )
     if fair_day is None:
         raise NotFound()
     return fair_day
@@ -59,20 +68,8 @@ def fair_day_of_community(user: User, fair_day_id: int, *, lock: str | None = No
     "update" for what ends it (calling it or a stall off). On PostgreSQL one waits for the other
     and then sees it, so a fair is never both called off and credited; SQLite's writers take
     turns anyway (its dialect leaves the lock out)."""
-    if lock is None:
-        fair_day = get_fair_day(fair_day_id)
-    else:
-        fair_day = (
-            db.session.execute(
-                sa.select(FairDay)
-                .where(FairDay.id == fair_day_id)
-                .with_for_update(read=lock == "share")
-                .execution_options(populate_existing=True)
-            ).scalar_one_or_none()
-            if 0 < fair_day_id <= MAX_ID
-            else None
-        )
-    if fair_day is None or fair_day.community_id != user.community_id:
+    fair_day = get_fair_day(fair_day_id, lock=lock)
+    if fair_day.community_id != user.community_id:
         raise NotFound()
     return fair_day
 
@@ -636,6 +633,17 @@ class StallServices:
     view: StallView
     bookings: list[tuple[Booking, time]]
     walk_ins: list[WalkIn]
+
+
+def listings_to_sign_up(
+    volunteer: Volunteer | None, services: list[StallServices]
+) -> list[Listing]:
+    """His fair services he may be offered a stall for on this day (`services`: his stalls of
+    the day, services_at_stalls()): not one already at a stall there that stands."""
+    if volunteer is None:
+        return []
+    standing = {s.view.listing.id for s in services if not s.view.stall.withdrawn}
+    return [x for x in reading.fair_listings_of(volunteer) if x.id not in standing]
 
 
 def services_at_stalls(user: User, fair_day: FairDay) -> list[StallServices]:

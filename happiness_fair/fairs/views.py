@@ -132,12 +132,7 @@ def _volunteer_page(fair_day, *, form=None, errors=None, status=200):
     user = me()
     volunteer = catalogue.volunteer_of(user)
     services = service.services_at_stalls(user, fair_day)
-    kept = {s.view.listing.id for s in services if not s.view.stall.withdrawn}
-    listings = [
-        listing
-        for listing in (reading.fair_listings_of(volunteer) if volunteer is not None else [])
-        if listing.id not in kept  # a service already at a stall here is not offered again
-    ]
+    listings = service.listings_to_sign_up(volunteer, services)
     # Names of the people who booked a seat: only within his window (bookings/access.py).
     viewer = booking_access.viewer_of(user)
     names = service.beneficiary_names(
