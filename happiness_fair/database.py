@@ -299,27 +299,43 @@ def page_of(stmt: sa.Select, page: int, per_page: int) -> tuple[list, int]:
 
 
 def prebuilt_page(
-    key: Hashable, build: Callable[[], sa.Select], values: dict, page: int, per_page: int
+    key: Hashable,
+    build: Callable[[], sa.Select],
+    values: dict,
+    page: int,
+    per_page: int,
+    *,
+    shape: Callable[[sa.Select], sa.Select] | None = None,
+    read: Callable[[sa.Result], tuple[list, int | None]] | None = None,
 ) -> tuple[list, int]:
-    """page_of() for a select built once per process (prebuilt()), its `values` bound at execute."""
-    paged, counter = prebuilt(("page", key), lambda: _paged(build()))
-    return _read_page(paged, counter, page, per_page, values)
+    """page_of() for a select built once per process (prebuilt()), its `values` bound at execute.
+    `shape`: what the counted, limited page becomes (records.timelined() adds the timelines);
+    `read`: the page's items and the total from its rows (the first entity of each, by default)."""
+    paged, counter = prebuilt(("page", key), lambda: _paged(build(), shape))
+    return _read_page(paged, counter, page, per_page, values, read or _first_entities)
 
 
-def _paged(stmt: sa.Select) -> tuple[sa.Select, sa.Select]:
+def _paged(stmt: sa.Select, shape=None) -> tuple[sa.Select, sa.Select]:
     counter = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     counted = stmt.add_columns(counter.scalar_subquery().label("hf_total"))
     paged = counted.limit(sa.bindparam("hf_limit", type_=sa.Integer)).offset(
         sa.bindparam("hf_offset", type_=sa.Integer)
     )
-    return paged, counter
+    return (shape(paged) if shape else paged), counter
 
 
-def _read_page(paged, counter, page: int, per_page: int, values: dict) -> tuple[list, int]:
+def _first_entities(result: sa.Result) -> tuple[list, int | None]:
+    rows = result.unique().all()
+    return [row[0] for row in rows], rows[0][-1] if rows else None
+
+
+def _read_page(
+    paged, counter, page: int, per_page: int, values: dict, read=_first_entities
+) -> tuple[list, int]:
     values = {**values, "hf_limit": per_page, "hf_offset": (page - 1) * per_page}
-    rows = db.session.execute(paged, values).unique().all()
-    if rows:
-        return [row[0] for row in rows], rows[0][-1]
+    items, total = read(db.session.execute(paged, values))
+    if items:
+        return items, total
     if page == 1:
         return [], 0
     return [], db.session.execute(counter, values).scalar_one()

@@ -16,7 +16,20 @@ MODES = ("home", "fair")
 MAX_PHOTOS = 3
 
 
-class Booking(db.Model):
+class BookingFacts:
+    """What a booking's own columns say of it: for the mapped booking and for one read as a
+    record for a list (records.py), so the rule is written once."""
+
+    @property
+    def is_named_request(self) -> bool:
+        return self.status == BookingStatus.requested and self.volunteer_id is not None
+
+    @property
+    def is_open_request(self) -> bool:
+        return self.status == BookingStatus.requested and self.volunteer_id is None
+
+
+class Booking(BookingFacts, db.Model):
     """A request for help for one beneficiary, from raising it to confirming it.
 
     Its grid, address, fee and waiver rules are snapshots taken when it was made, so a move
@@ -109,14 +122,6 @@ class Booking(db.Model):
         lazy="raise", order_by="BookingEvent.id", back_populates="booking"
     )
     photos: Mapped[list[BookingPhoto]] = relationship(lazy="raise", order_by="BookingPhoto.id")
-
-    @property
-    def is_named_request(self) -> bool:
-        return self.status == BookingStatus.requested and self.volunteer_id is not None
-
-    @property
-    def is_open_request(self) -> bool:
-        return self.status == BookingStatus.requested and self.volunteer_id is None
 
 
 class BookingEvent(db.Model):

@@ -23,7 +23,7 @@ from ..database import prebuilt, prebuilt_page
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..validation import MAX_ID
-from . import access, contact
+from . import access, contact, records
 from .access import sees_private
 from .models import Booking, BookingEvent
 from .rules import BookingStatus
@@ -331,14 +331,21 @@ def bookings_for(
     )
     # The page, its timelines and the count in one statement; a page past the end has no row
     # to carry the count and asks for it alone.
-    rows = db.session.execute(page_stmt, values).unique().all()
-    if rows:
+    result = db.session.execute(page_stmt, values)
+    if named:
+        rows = result.unique().all()
         for booking, _count, name, phone, *names in rows:
             if name:
                 contact.carry(booking, name, phone)
-            if named:
-                _carry_names(booking, *names)
-        return [row[0] for row in rows], rows[0][1]
+            _carry_names(booking, *names)
+        found = [(row[0], row[1:]) for row in rows]
+    else:
+        found = records.read(result.all())
+        for booking, (_count, name, phone) in found:
+            if name:
+                contact.carry(booking, name, phone)
+    if found:
+        return [booking for booking, _ in found], found[0][1][0]
     return [], db.session.execute(count_stmt, values).scalar_one()
 
 
@@ -361,13 +368,12 @@ def _newest_of_any(
     parts = [_PARTS[way]() for way in ways]
     if with_status:
         parts = [sa.and_(part, Booking.status == sa.bindparam("status")) for part in parts]
-    newest = (Booking.created_at.desc(), Booking.id.desc())
     heads = []
     for part in parts:
         head = (
             sa.select(Booking.id, Booking.created_at)
             .where(part)
-            .order_by(*newest)
+            .order_by(*_newest(Booking.__table__.c))
             .limit(sa.bindparam("reach", type_=sa.Integer))
             .subquery()
         )
@@ -377,16 +383,26 @@ def _newest_of_any(
 
     # Each booking's volunteer's name and phone ride along, carried for volunteer_contact().
     name, phone = contact.name_and_phone()
+    where = Booking.id.in_(_union_of(heads))
+    limit = sa.bindparam("per_page", type_=sa.Integer)
+    offset = sa.bindparam("offset", type_=sa.Integer)
+    if not named:
+        beside = (counted.label("total"), name.label("its_name"), phone.label("its_phone"))
+        page = sa.select(*records.COLUMNS, *beside).where(where)
+        stmt = records.timelined(page.limit(limit).offset(offset), _newest)
+        return stmt, sa.select(counted)
     stmt = (
         sa.select(Booking, counted, name, phone)
-        .where(Booking.id.in_(_union_of(heads)))
-        .order_by(*newest)
-        .limit(sa.bindparam("per_page", type_=sa.Integer))
-        .offset(sa.bindparam("offset", type_=sa.Integer))
+        .where(where)
+        .order_by(*_newest(Booking.__table__.c))
+        .limit(limit)
+        .offset(offset)
     )
-    if named:
-        stmt = _with_names(stmt)
-    return _joined_timeline(stmt), sa.select(counted)
+    return _joined_timeline(_with_names(stmt)), sa.select(counted)
+
+
+def _newest(columns) -> tuple:
+    return columns.created_at.desc(), columns.id.desc()
 
 
 def jobs_of(
@@ -398,17 +414,45 @@ def jobs_of(
     if volunteer is None:
         raise Forbidden(_l("Only volunteers have jobs."))
     values = {"volunteer_id": volunteer.id, "status": BookingStatus(status) if status else None}
-    return prebuilt_page(
-        ("reading.jobs_of", bool(status)), lambda: _jobs_of(bool(status)), values, page, per_page
+    return _records_page(
+        ("reading.jobs_of", bool(status)),
+        lambda: _jobs_of(bool(status)),
+        _latest,
+        values,
+        page,
+        per_page,
     )
+
+
+def _records_page(
+    key, build, order: records.Order, values: dict, page: int, per_page: int
+) -> tuple[list[records.BookingRecord], int]:
+    """A page of bookings read as records (records.py), in `order`, with its total."""
+    return prebuilt_page(
+        key,
+        build,
+        values,
+        page,
+        per_page,
+        shape=lambda paged: records.timelined(paged, order),
+        read=records.read_counted,
+    )
+
+
+def _latest(columns) -> tuple:
+    return columns.date.desc(), columns.id.desc()
+
+
+def _soonest(columns) -> tuple:
+    return columns.date, columns.id
 
 
 def _jobs_of(with_status: bool) -> sa.Select:
     """His jobs' statement, built once (values bound at execute)."""
-    stmt = sa.select(Booking).where(Booking.volunteer_id == sa.bindparam("volunteer_id"))
+    stmt = sa.select(*records.COLUMNS).where(Booking.volunteer_id == sa.bindparam("volunteer_id"))
     if with_status:
         stmt = stmt.where(Booking.status == sa.bindparam("status"))
-    return _joined_timeline(stmt.order_by(Booking.date.desc(), Booking.id.desc()))
+    return stmt
 
 
 def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[Booking], int]:
@@ -433,8 +477,8 @@ def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[B
         "resident_ids": sorted(viewer.resident_ids),
     }
     shape = (user.is_office, bool(staff_grids), bool(viewer.resident_ids))
-    return prebuilt_page(
-        ("reading.jobs_for", *shape), lambda: _jobs_for(*shape), values, page, per_page
+    return _records_page(
+        ("reading.jobs_for", *shape), lambda: _jobs_for(*shape), _soonest, values, page, per_page
     )
 
 
@@ -470,9 +514,9 @@ def _jobs_for(office: bool, staff: bool, resident: bool) -> sa.Select:
         open_to_him = sa.and_(
             open_to_him, Booking.beneficiary_id.not_in(sa.bindparam("resident_ids", expanding=True))
         )
-    stmt = sa.select(Booking).where(
+    stmt = sa.select(*records.COLUMNS).where(
         Booking.status == BookingStatus.requested,
         Booking.community_id == sa.bindparam("community_id"),
         sa.or_(named_to_him, open_to_him),
     )
-    return _joined_timeline(stmt.order_by(Booking.date, Booking.id))
+    return stmt
