@@ -85,6 +85,19 @@ def _carried(booking: Booking) -> tuple[str, str | None] | None:
     return kept[1], kept[2]
 
 
+def volunteer_name(booking: Booking, volunteer_id: int) -> str:
+    """A volunteer's name for a move's notice: carried with the booking when he is its own
+    (reading.load_booking read it), else read alone."""
+    known = _carried(booking)
+    if known is not None and booking.volunteer_id == volunteer_id:
+        return known[0]
+    return db.session.execute(
+        sa.select(User.name)
+        .join(Volunteer, Volunteer.user_id == User.id)
+        .where(Volunteer.id == volunteer_id)
+    ).scalar_one()
+
+
 def volunteer_contact(
     viewer: Viewer,
     booking: Booking,

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.util import identity_key
 
 from ..accounts.models import Resident, User
@@ -28,15 +28,18 @@ from .access import sees_private
 from .models import Booking, BookingEvent
 from .rules import BookingStatus
 
-# A volunteer read to be named: his account (for the name), nothing else of his or of it.
-_VOLUNTEER_NAME_ONLY = (
-    joinedload(Volunteer.user, innerjoin=False).options(
-        lazyload(User.roles), lazyload(User.staff_grids)
-    ),
-    lazyload(Volunteer.categories),
-    lazyload(Volunteer.grids),
-    lazyload(Volunteer.tags),
-)
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VolunteerName:
+    """What naming a booking's volunteer reads of him (catalogue.service.name_shown_to): his
+    name, whether he chose to show it whole, and to whom it is shown anyway (himself, his
+    community's staff)."""
+
+    id: int
+    user_id: int
+    community_id: int
+    show_full_name: bool
+    name: str
 
 
 @dataclasses.dataclass
@@ -45,7 +48,7 @@ class Names:
 
     categories: dict[int, Category]
     listings: dict[int, str]
-    volunteers: dict[int, Volunteer]
+    volunteers: dict[int, VolunteerName]
     beneficiaries: dict[int, str]
     actors: dict[int, str]
     # Who of those who took, started, finished or gave back a job did it as its volunteer (the
@@ -55,15 +58,33 @@ class Names:
 
 
 # Where a booking keeps the names a page shows beside it, once read with it (_with_names):
-# (listing id, its title, beneficiary id, her name, volunteer id, the volunteer). Keyed by the
-# ids, so a booking changed since is named again.
+# (listing id, its title, beneficiary id, her name, volunteer id, his VolunteerName). Keyed by
+# the ids, so a booking changed since is named again.
 _NAMED = "_names_read_with_it"
 
+# The booking's volunteer's account, joined to name him.
+_account = aliased(User, name="volunteer_account")
+# Of the booking's volunteer: VolunteerName's fields after the id, then his phone (contact.py).
+_VOLUNTEER = (
+    Volunteer.user_id.label("volunteer_user_id"),
+    Volunteer.community_id.label("volunteer_community_id"),
+    Volunteer.show_full_name.label("volunteer_shows_full_name"),
+    _account.name.label("volunteer_name"),
+    _account.phone.label("volunteer_phone"),
+)
 
-def _with_names(stmt):
-    """The statement reading bookings also reads what a page names beside each: the service's
-    title, the name of the person served, and the volunteer with his account (outer joined:
-    an open request has none). Read with carry_names()."""
+
+def _with_volunteer(stmt):
+    """The statement reading bookings also reads their volunteer's _VOLUNTEER columns (outer
+    joined: an open request has none)."""
+    return stmt.outerjoin(Volunteer, Volunteer.id == Booking.volunteer_id).outerjoin(
+        _account, _account.id == Volunteer.user_id
+    )
+
+
+def _names_beside() -> tuple:
+    """The service's title and the name of the person served, as columns of a statement that
+    reads bookings."""
     title = (
         sa.select(Listing.title)
         .where(Listing.id == Booking.listing_id)
@@ -76,14 +97,19 @@ def _with_names(stmt):
         .correlate(Booking)
         .scalar_subquery()
     )
-    return (
-        stmt.add_columns(title, person, Volunteer)
-        .outerjoin(Volunteer, Volunteer.id == Booking.volunteer_id)
-        .options(*_VOLUNTEER_NAME_ONLY)
-    )
+    return title.label("listing_title"), person.label("beneficiary_name")
 
 
-def _carry_names(booking: Booking, title, person, volunteer) -> None:
+def _keep_volunteer(booking, user_id, community_id, shows_full_name, name, phone):
+    """Keep on the booking its volunteer, read with it (_VOLUNTEER): his name and phone for
+    contact.volunteer_contact(); his VolunteerName, or None."""
+    if user_id is None:
+        return None
+    contact.carry(booking, name, phone)
+    return VolunteerName(booking.volunteer_id, user_id, community_id, shows_full_name, name)
+
+
+def _carry_names(booking, title, person, volunteer: VolunteerName | None) -> None:
     booking.__dict__[_NAMED] = (
         booking.listing_id,
         title,
@@ -107,14 +133,22 @@ def _carried_names(booking: Booking):
     return kept
 
 
-def _volunteers(ids: set[int]) -> dict[int, Volunteer]:
-    """The volunteers with their accounts (for the name), nothing else of theirs."""
+def _volunteers(ids: set[int]) -> dict[int, VolunteerName]:
+    """The volunteers, as much of them as naming them reads."""
     if not ids:
         return {}
     rows = db.session.execute(
-        sa.select(Volunteer).where(Volunteer.id.in_(ids)).options(*_VOLUNTEER_NAME_ONLY)
-    ).scalars()
-    return {row.id: row for row in rows}
+        sa.select(
+            Volunteer.id,
+            Volunteer.user_id,
+            Volunteer.community_id,
+            Volunteer.show_full_name,
+            User.name,
+        )
+        .join(User, User.id == Volunteer.user_id)
+        .where(Volunteer.id.in_(ids))
+    )
+    return {row.id: VolunteerName(*row) for row in rows}
 
 
 def _texts(
@@ -223,7 +257,7 @@ def load_booking(booking_id: int) -> Booking | None:
     # beside it, the volunteer's name and phone for volunteer_contact() among them.
     row = (
         db.session.execute(
-            _with_names(sa.select(Booking))
+            _with_volunteer(sa.select(Booking, *_VOLUNTEER, *_names_beside()))
             .where(Booking.id == booking_id)
             .options(joinedload(Booking.events), joinedload(Booking.photos))
         )
@@ -232,10 +266,8 @@ def load_booking(booking_id: int) -> Booking | None:
     )
     if row is None:
         return None
-    booking, title, person, volunteer = row
-    _carry_names(booking, title, person, volunteer)
-    if volunteer is not None:
-        contact.carry(booking, volunteer.user.name, volunteer.user.phone)
+    booking, *volunteer, title, person = row
+    _carry_names(booking, title, person, _keep_volunteer(booking, *volunteer))
     return booking
 
 
@@ -256,17 +288,6 @@ def booking_for_action(booking_id: int) -> Booking:
     if booking is None:
         raise NotFound()
     return booking
-
-
-def _joined_timeline(stmt):
-    """A page of bookings with their events and photos in the same statement (a few each).
-    Without the waiver rules each booking was priced under: only a change of price reads them,
-    and in a list they came again, decoded from JSON, with every step of the timeline."""
-    return stmt.options(
-        joinedload(Booking.events),
-        joinedload(Booking.photos),
-        defer(Booking.waiver_rules_snapshot),
-    )
 
 
 # Each way a person can have a part in bookings, its values bound at execute (bookings_for()),
@@ -331,19 +352,11 @@ def bookings_for(
     )
     # The page, its timelines and the count in one statement; a page past the end has no row
     # to carry the count and asks for it alone.
-    result = db.session.execute(page_stmt, values)
-    if named:
-        rows = result.unique().all()
-        for booking, _count, name, phone, *names in rows:
-            if name:
-                contact.carry(booking, name, phone)
-            _carry_names(booking, *names)
-        found = [(row[0], row[1:]) for row in rows]
-    else:
-        found = records.read(result.all())
-        for booking, (_count, name, phone) in found:
-            if name:
-                contact.carry(booking, name, phone)
+    found = records.read(db.session.execute(page_stmt, values).all())
+    for booking, (_count, *volunteer_and_names) in found:
+        volunteer = _keep_volunteer(booking, *volunteer_and_names[: len(_VOLUNTEER)])
+        if named:
+            _carry_names(booking, *volunteer_and_names[len(_VOLUNTEER) :], volunteer)
     if found:
         return [booking for booking, _ in found], found[0][1][0]
     return [], db.session.execute(count_stmt, values).scalar_one()
@@ -357,7 +370,7 @@ def _newest_of_any(
     ways: list[str], *, with_status: bool, named: bool
 ) -> tuple[sa.Select, sa.Select]:
     """The page of bookings matching any of the ways (with their timelines, the count and the
-    volunteer's name and phone), newest first, and the count alone.
+    volunteer), newest first, as records (records.py), and the count alone.
 
     The same rows as one WHERE part OR part, read so that the cost follows the page, not the
     person's history: each part is read newest first from its own index (booker, beneficiary,
@@ -381,24 +394,16 @@ def _newest_of_any(
     part_of = dict(zip(ways, parts, strict=True))
     counted = _count_of_any([part_of[way] for way in _PARTS if way in part_of])
 
-    # Each booking's volunteer's name and phone ride along, carried for volunteer_contact().
-    name, phone = contact.name_and_phone()
-    where = Booking.id.in_(_union_of(heads))
-    limit = sa.bindparam("per_page", type_=sa.Integer)
-    offset = sa.bindparam("offset", type_=sa.Integer)
-    if not named:
-        beside = (counted.label("total"), name.label("its_name"), phone.label("its_phone"))
-        page = sa.select(*records.COLUMNS, *beside).where(where)
-        stmt = records.timelined(page.limit(limit).offset(offset), _newest)
-        return stmt, sa.select(counted)
-    stmt = (
-        sa.select(Booking, counted, name, phone)
-        .where(where)
-        .order_by(*_newest(Booking.__table__.c))
-        .limit(limit)
-        .offset(offset)
+    # Beside each booking: the count, its volunteer (for volunteer_contact() and to name him)
+    # and, for a page, the names it shows.
+    beside = (counted.label("total"), *_VOLUNTEER, *(_names_beside() if named else ()))
+    page = (
+        _with_volunteer(sa.select(*records.COLUMNS, *beside))
+        .where(Booking.id.in_(_union_of(heads)))
+        .limit(sa.bindparam("per_page", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.Integer))
     )
-    return _joined_timeline(_with_names(stmt)), sa.select(counted)
+    return records.timelined(page, _newest), sa.select(counted)
 
 
 def _newest(columns) -> tuple:
