@@ -20,7 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     from .config import load_config
+    from .json_provider import OrjsonProvider
 
+    app.json = OrjsonProvider(app)
     app.config.from_mapping(load_config(app.instance_path, test_config))
 
     from . import assets, cli, errors, http, i18n, logs, models, versions  # noqa: F401  (models: every table)
