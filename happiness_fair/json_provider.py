@@ -23,12 +23,15 @@ _OPTIONS = (
     | orjson.OPT_PASSTHROUGH_DATACLASS
 )
 
+_COMPACT = {"separators": (",", ":")}
+
 
 class OrjsonProvider(DefaultJSONProvider):
     """Flask's JSON provider, writing with orjson."""
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        if not kwargs:
+        # response() asks for compact separators, which are orjson's.
+        if not kwargs or kwargs == _COMPACT:
             try:
                 return orjson.dumps(obj, default=self.default, option=_OPTIONS).decode()
             except orjson.JSONEncodeError:
