@@ -305,14 +305,14 @@ def prebuilt_page(
     page: int,
     per_page: int,
     *,
-    shape: Callable[[sa.Select], sa.Select] | None = None,
-    read: Callable[[sa.Result], tuple[list, int | None]] | None = None,
+    shape: Callable[[sa.Select], sa.Select],
+    read: Callable[[sa.Result], tuple[list, int | None]],
 ) -> tuple[list, int]:
     """page_of() for a select built once per process (prebuilt()), its `values` bound at execute.
     `shape`: what the counted, limited page becomes (records.timelined() adds the timelines);
-    `read`: the page's items and the total from its rows (the first entity of each, by default)."""
+    `read`: the page's items and the total from its rows."""
     paged, counter = prebuilt(("page", key), lambda: _paged(build(), shape))
-    return _read_page(paged, counter, page, per_page, values, read or _first_entities)
+    return _read_page(paged, counter, page, per_page, values, read)
 
 
 def _paged(stmt: sa.Select, shape=None) -> tuple[sa.Select, sa.Select]:

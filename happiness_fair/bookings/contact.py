@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.util import identity_key
 
 from ..accounts.models import User
 from ..catalogue.models import Volunteer
@@ -85,16 +86,19 @@ def _carried(booking: Booking) -> tuple[str, str | None] | None:
     return kept[1], kept[2]
 
 
-def volunteer_name(booking: Booking, volunteer_id: int) -> str:
-    """A volunteer's name for a move's notice: carried with the booking when he is its own
-    (reading.load_booking read it), else read alone."""
+def volunteer_name(booking: Booking) -> str:
+    """Its volunteer's name for a move's notice: carried with the booking (reading.load_booking
+    read it), held by the session (returning a suspended volunteer's jobs), else read alone."""
     known = _carried(booking)
-    if known is not None and booking.volunteer_id == volunteer_id:
+    if known is not None:
         return known[0]
+    held = db.session.identity_map.get(identity_key(Volunteer, booking.volunteer_id))
+    if held is not None:
+        return held.name
     return db.session.execute(
         sa.select(User.name)
         .join(Volunteer, Volunteer.user_id == User.id)
-        .where(Volunteer.id == volunteer_id)
+        .where(Volunteer.id == booking.volunteer_id)
     ).scalar_one()
 
 

@@ -107,7 +107,7 @@ def _accept(booking, actor, relation, details, now) -> _Move:
         volunteer_id, name = access.viewer_of(actor).volunteer.id, actor.name
     else:
         volunteer_id = booking.volunteer_id  # staff accept for the named volunteer
-        name = contact.volunteer_name(booking, volunteer_id)
+        name = contact.volunteer_name(booking)
     return _Move(
         values={
             "volunteer_id": volunteer_id,
@@ -134,7 +134,7 @@ _BACK_TO_OPEN = {
 def _decline(booking, actor, relation, details, now) -> _Move:
     """The volunteer gives the request back: it is open to everyone again and its clock
     restarts. Also how a suspended volunteer's jobs are returned."""
-    name = contact.volunteer_name(booking, booking.volunteer_id)
+    name = contact.volunteer_name(booking)
     reason = details.get("reason") or ""
     if booking.mode == "fair":  # cancelled, never an open request; the seat is freed (fairs)
         return _Move(
@@ -155,7 +155,7 @@ def _decline(booking, actor, relation, details, now) -> _Move:
 
 
 def _start(booking, actor, relation, details, now) -> _Move:
-    name = contact.volunteer_name(booking, booking.volunteer_id)
+    name = contact.volunteer_name(booking)
     return _Move(
         values={"started_at": now},
         after=[lambda: notices.tell_booker(booking, "booking_started", actor, volunteer=name)],
@@ -168,7 +168,7 @@ def _complete(booking, actor, relation, details, now) -> _Move:
         raise invalid("minutes", _l("Enter a number from 1 to 720."))
     if isinstance(materials, bool) or not isinstance(materials, int) or materials < 0:
         raise invalid("materials_fen", _l("Enter a number from 0 upwards."))
-    name = contact.volunteer_name(booking, booking.volunteer_id)
+    name = contact.volunteer_name(booking)
     return _Move(
         values={
             "minutes": minutes,

@@ -55,9 +55,19 @@ class Names:
     # rest were staff acting for him); a step's volunteer is named as "the volunteer", never by
     # his account's name.
     volunteer_actors: frozenset[int] = frozenset()
+    # The bookings whose people this viewer may see named (access.sees_private); None: all.
+    private_ids: frozenset[int] | None = None
+
+    def person_of(self, booking) -> str:
+        """The name of the person this booking serves, where the viewer may see it; else "".
+        By the booking, not by the person: her name seen on one job must not name her on
+        another of his where his window has closed."""
+        if self.private_ids is not None and booking.id not in self.private_ids:
+            return ""
+        return self.beneficiaries.get(booking.beneficiary_id, "")
 
 
-# Where a booking keeps the names a page shows beside it, once read with it (_with_names):
+# Where a booking keeps the names a page shows beside it, once read with it (_names_beside):
 # (listing id, its title, beneficiary id, her name, volunteer id, his VolunteerName). Keyed by
 # the ids, so a booking changed since is named again.
 _NAMED = "_names_read_with_it"
@@ -188,7 +198,7 @@ def names_for(bookings: Iterable[Booking], *, with_actors: bool = False, viewer=
     if viewer is not None:
         named = [b for b in bookings if sees_private(viewer, b)]
     categories = {c.id: c for c in catalogue.categories()}
-    # What was read with the bookings (_with_names) is not asked again.
+    # What was read with the bookings (_names_beside, _VOLUNTEER) is not asked again.
     carried = {b.id: kept for b in bookings if (kept := _carried_names(b)) is not None}
     listings = {k[0]: k[1] for k in carried.values() if k[0] is not None}
     volunteers = {k[4]: k[5] for k in carried.values() if k[5] is not None}
@@ -215,6 +225,7 @@ def names_for(bookings: Iterable[Booking], *, with_actors: bool = False, viewer=
         {**people, **texts["r"]},
         texts["u"],
         frozenset(texts["v"]),
+        None if viewer is None else frozenset(b.id for b in named),
     )
 
 
@@ -324,7 +335,7 @@ def _count_of_any(parts: list) -> sa.ScalarSelect:
 
 def bookings_for(
     viewer: access.Viewer, *, status: str | None, page: int, per_page: int, named: bool = False
-) -> tuple[list[Booking], int]:
+) -> tuple[list[records.BookingRecord], int]:
     """The bookings the person has a part in: booker, beneficiary or her manager, volunteer,
     grid worker of the grid, office of the community. Newest first. `named`: with what a page
     names beside them (names_for() then asks nothing more)."""
@@ -412,9 +423,9 @@ def _newest(columns) -> tuple:
 
 def jobs_of(
     viewer: access.Viewer, *, status: str | None, page: int, per_page: int
-) -> tuple[list[Booking], int]:
+) -> tuple[list[records.BookingRecord], int]:
     """The bookings this volunteer has (named to him, accepted, done): his own list of jobs,
-    soonest first, without the ones he only booked as a resident."""
+    latest day first, without the ones he only booked as a resident."""
     volunteer = viewer.volunteer
     if volunteer is None:
         raise Forbidden(_l("Only volunteers have jobs."))
@@ -460,7 +471,9 @@ def _jobs_of(with_status: bool) -> sa.Select:
     return stmt
 
 
-def jobs_for(viewer: access.Viewer, *, page: int, per_page: int) -> tuple[list[Booking], int]:
+def jobs_for(
+    viewer: access.Viewer, *, page: int, per_page: int
+) -> tuple[list[records.BookingRecord], int]:
     """Requests this approved volunteer may accept now: named to him, or open in his skills and
     grids. Soonest first."""
     volunteer = viewer.volunteer

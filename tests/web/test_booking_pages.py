@@ -351,3 +351,18 @@ def test_the_follow_up_call_shows_its_outcome_in_words(
     timeline = text_of(browser_for(world.grandma_user).get(f"/bookings/{booking['id']}"))
     assert shown in timeline
     assert outcome not in timeline
+
+
+def test_her_name_on_one_job_does_not_name_her_on_another_of_his(browser_for, world, book, advance):
+    """A volunteer may see the person he serves named on a job he has taken, not on a request
+    of hers only handed to him: the name shown is the booking's, not the person's."""
+    taken = book(world.grandma_user, listing_id=world.listing.id, description="厨房水龙头漏水")
+    advance(taken["id"], "accepted")
+    handed = book(world.grandma_user, listing_id=world.listing.id, description="卫生间门锁坏了")
+    page = browser_for(world.plumber.account_user).get("/bookings").get_data(as_text=True)
+    cards = page.split('class="card"')
+    taken_card = next(card for card in cards if f'/bookings/{taken["id"]}"' in card)
+    handed_card = next(card for card in cards if f'/bookings/{handed["id"]}"' in card)
+    assert "张奶奶" in taken_card
+    assert "张奶奶" not in handed_card
+    assert handed["status"] == "requested"
