@@ -137,8 +137,9 @@ def ask_orm(engine, statements: list) -> int:
     with read_only(), Session(engine) as session:
         for statement, parameters in statements:
             result = session.execute(statement, parameters)
-            # Made unique only where the app must: a page with its collections joined.
-            if result.context is not None and result.context.requires_uniquing:
+            # Made unique only where the app must: a page with its collections joined (a Core
+            # statement's context, a page of records, never needs it).
+            if getattr(result.context, "requires_uniquing", False):
                 result = result.unique()
             rows += len(result.all())
         session.commit()
