@@ -118,6 +118,12 @@ validate.Range._format_error = _range_error
 MAX_ID = 2**31 - 1  # ids are 32-bit in PostgreSQL: a larger one names nothing
 
 
+def whole_number(text: str) -> int | None:
+    """A query string's or form's whole number of 1 to 9 ASCII digits, or None: "²" and "٣"
+    are digits to str.isdigit(), and int() refuses the first."""
+    return int(text) if 0 < len(text) < 10 and text.isascii() and text.isdigit() else None
+
+
 class TrimmedString(fields.String):
     """Strips surrounding white space so "  " counts as empty; refuses NUL, which PostgreSQL
     cannot store (it would be a 500, not a 422)."""

@@ -19,6 +19,7 @@ from .errors import Conflict, DomainError, ValidationFailed
 from .extensions import db
 from .forms import refusal_messages, refusal_said
 from .http import referring_page, safe_next  # noqa: F401  (pages import them from here)
+from .validation import whole_number
 
 T = TypeVar("T")
 
@@ -101,8 +102,8 @@ def is_htmx() -> bool:
 
 def page_number(last: int = 9_999) -> int:
     """?page=N of a list page; anything else is the first page."""
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) <= last else 1
+    page = whole_number(request.args.get("page", "1"))
+    return page if page and page <= last else 1
 
 
 def pages_for(total: int, per_page: int) -> int:

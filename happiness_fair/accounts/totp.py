@@ -84,7 +84,7 @@ def begin(user: User) -> str:
 def _matching_step(user: User, code: str, now: datetime | None = None) -> int | None:
     code = "".join(code.split())
     secret = secret_of(user)
-    if not (code.isdigit() and len(code) == 6) or not secret:
+    if not (code.isascii() and code.isdigit() and len(code) == 6) or not secret:
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now or datetime.now(UTC))

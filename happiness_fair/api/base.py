@@ -52,16 +52,27 @@ IDEMPOTENCY_KEY = "IdempotencyKey"
 
 
 def _refuse_nul(value, where: str = "_schema") -> None:
-    """PostgreSQL cannot store NUL in text: refuse it at the edge with a 422, not a 500."""
+    """Text no database can store, refused at the edge with a 422, not a 500: NUL (PostgreSQL
+    refuses it) and a lone surrogate ("\\ud800", which JSON can write but UTF-8 cannot)."""
     if isinstance(value, str):
         if "\x00" in value:
             raise ValidationFailed(fields={where: [_l("Text may not contain NUL characters.")]})
+        if not _is_utf8(value):
+            raise ValidationFailed(fields={where: [_l("Text may not contain lone surrogates.")]})
     elif isinstance(value, dict):
         for key, inner in value.items():
             _refuse_nul(inner, str(key))
     elif isinstance(value, list):
         for inner in value:
             _refuse_nul(inner, where)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class StrictJsonParser(FlaskParser):

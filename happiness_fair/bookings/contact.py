@@ -18,6 +18,7 @@ from sqlalchemy.orm.util import identity_key
 
 from ..accounts.models import User
 from ..catalogue.models import Volunteer
+from ..catalogue.rules import public_name
 from ..database import utcnow
 from ..extensions import db
 from .access import Viewer, held_by, relations, viewer_of
@@ -86,20 +87,25 @@ def _carried(booking: Booking) -> tuple[str, str | None] | None:
     return kept[1], kept[2]
 
 
-def volunteer_name(booking: Booking) -> str:
-    """Its volunteer's name for a move's notice: carried with the booking (reading.load_booking
-    read it), held by the session (returning a suspended volunteer's jobs), else read alone."""
+def volunteer_name(booking: Booking, *, accepted: bool | None = None) -> str:
+    """Its volunteer's name for a move's notice to the booking's people, as they may see him:
+    whole once he has accepted (`accepted`: the move is his accepting), else as he chose for
+    the public (沈**). From what the booking carries (reading.load_booking), what the session
+    holds (returning a suspended volunteer's jobs), else one light statement."""
+    accepted = has_accepted(booking) if accepted is None else accepted
     known = _carried(booking)
-    if known is not None:
+    if accepted and known is not None:
         return known[0]
     held = db.session.identity_map.get(identity_key(Volunteer, booking.volunteer_id))
     if held is not None:
-        return held.name
-    return db.session.execute(
-        sa.select(User.name)
-        .join(Volunteer, Volunteer.user_id == User.id)
-        .where(Volunteer.id == booking.volunteer_id)
-    ).scalar_one()
+        name, full = held.name, held.show_full_name
+    else:
+        name, full = db.session.execute(
+            sa.select(User.name, Volunteer.show_full_name)
+            .join(Volunteer, Volunteer.user_id == User.id)
+            .where(Volunteer.id == booking.volunteer_id)
+        ).one()
+    return public_name(name, accepted or full)
 
 
 def volunteer_contact(

@@ -20,6 +20,7 @@ from ..accounts.models import Resident, ResidentManager, User
 from ..catalogue import service as catalogue_service
 from ..catalogue import stats as catalogue_stats
 from ..catalogue.models import Volunteer
+from ..catalogue.rules import public_name
 from ..database import utcnow
 from ..errors import Conflict, invalid
 from ..extensions import db
@@ -107,7 +108,7 @@ def _accept(booking, actor, relation, details, now) -> _Move:
         volunteer_id, name = access.viewer_of(actor).volunteer.id, actor.name
     else:
         volunteer_id = booking.volunteer_id  # staff accept for the named volunteer
-        name = contact.volunteer_name(booking)
+        name = contact.volunteer_name(booking, accepted=True)
     return _Move(
         values={
             "volunteer_id": volunteer_id,
@@ -302,9 +303,11 @@ def _assign(booking, actor, relation, details, now) -> _Move:
     if booking.grid_id not in volunteer.grid_ids and not reason:
         raise invalid("reason", _l("He does not serve this grid: say why he is the one to go."))
     volunteer_id = volunteer.id
+    shown = public_name(volunteer.name, volunteer.show_full_name)
     return _Move(
         values={"volunteer_id": volunteer_id, "requested_clock_at": now, "escalated": False},
-        note=f"{volunteer.name}：{reason}" if reason else volunteer.name,
+        # Her timeline names him as he chose for the public (沈**) until he accepts (contact.py).
+        note=f"{shown}：{reason}" if reason else shown,
         requote=True,
         after=[lambda: notices.tell_volunteer(booking, volunteer_id, "request_for_you", actor)],
     )

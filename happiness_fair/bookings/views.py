@@ -173,7 +173,7 @@ def _people(user, chosen=None) -> list:
 
 def _listing(value) -> object | None:
     text = str(value or "").strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         return None
     try:
         return catalogue.visible_listing(me(), int(text))

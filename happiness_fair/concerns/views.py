@@ -27,6 +27,7 @@ from ..photo_uploads import photos_sent as form_photos
 from ..places import clock
 from ..places import service as places
 from ..places.models import Building, Community, Grid
+from ..validation import whole_number
 from ..web import attempt, done, me, page_number, signed_in
 from . import access, categories, desk, micro_grid, moving, photos, raising, reading, rules
 from . import handlers as concern_handlers
@@ -535,7 +536,7 @@ def office_lists():
         start = _date_arg("from")
         end = _date_arg("to")
         grid_id = request.args.get("grid_id", "")
-        grid_id = int(grid_id) if grid_id.isdigit() and len(grid_id) < 10 else None
+        grid_id = whole_number(grid_id)
         start, end = lists.bounds(
             request.args.get("period", "month")
             if request.args.get("period") in ("month", "year")

@@ -349,14 +349,14 @@ def confirm(fair_day_id):
     errors: dict[str, list[str]] = {}
     volunteer_ids = []
     for raw in request.form.getlist("volunteer_ids"):
-        if raw.isdigit() and 0 < int(raw) < 2**31:
+        if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31:
             volunteer_ids.append(int(raw))
     corrections = []
     for volunteer_id in volunteer_ids:
         raw = (request.form.get(f"minutes_{volunteer_id}") or "").strip()
         if not raw:
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= 720:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 720:
             errors[f"minutes_{volunteer_id}"] = [_("Enter a number from 1 to 720.")]
         elif int(raw) != fair_day.window_minutes:
             corrections.append({"volunteer_id": volunteer_id, "minutes": int(raw)})

@@ -22,7 +22,7 @@ from ..bookings import access as booking_access
 from ..bookings import move_pages, reading, staff_moves
 from ..errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from ..forms import kept_input, load_form
-from ..validation import BaseSchema, one_of
+from ..validation import BaseSchema, one_of, whole_number
 from ..web import attempt, done, me, page_number, pages_for, signed_in
 from . import desk, service
 from .api import FollowUpSchema
@@ -99,7 +99,7 @@ def residents():
     q = request.args.get("q", "").strip()[:40]
     room = request.args.get("room", "").strip()[:10]
     building = request.args.get("building_id", "").strip()
-    building_id = int(building) if building.isdigit() and len(building) < 10 else None
+    building_id = whole_number(building)
     searched = bool(q or room or building_id)
     items, total = [], 0
     page = page_number()

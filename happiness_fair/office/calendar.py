@@ -12,6 +12,7 @@ from .. import audit, versions
 from ..accounts.models import User
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
+from ..validation import whole_number
 from .models import CalendarDay, DayKind
 
 # The package's English names, as the State Council's notice names them in Chinese.
@@ -160,7 +161,8 @@ def row_errors(fields: dict, where: list[int]) -> dict[int, list]:
     errors: dict[int, list] = {}
     for key, messages in fields.items():
         parts = str(key).split(".")
-        index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1
+        index = whole_number(parts[1]) if len(parts) > 1 else None
+        index = -1 if index is None else index
         errors.setdefault(where[index] if 0 <= index < len(where) else -1, []).extend(messages)
     return errors
 

@@ -241,7 +241,7 @@ def rules_page():
         }
         if code == fees.AGE_80:
             raw = request.form.get("min_age", "").strip()
-            if not raw.isdigit() or not 0 <= int(raw) <= 150:
+            if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 150:
                 flash(_("Enter an age from 0 to 150."), "error")
                 return redirect(url_for(".rules_page"), code=303)
             changes["min_age"] = int(raw)

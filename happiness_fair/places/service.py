@@ -17,7 +17,7 @@ def communities() -> list[Community]:
 def natural_key(name: str) -> tuple:
     """Names as people count them: 1幢, 2幢, 10幢 (numbers by value), not 1幢, 10幢, 2幢."""
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        (0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part)
         for part in re.split(r"(\d+)", name)
         if part
     )
