@@ -194,7 +194,6 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": None,
-        "JSON_SORT_KEYS": False,
     }
     config.update(overrides)
     return config
