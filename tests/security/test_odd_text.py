@@ -11,8 +11,8 @@ LONE = '"\\ud800"'
 @pytest.mark.parametrize(
     "who, path, body",
     [
-        (None, "/auth/tokens", '{"phone": %s, "password": "x"}' % LONE),
-        ("grandma_user", "/me/household", '{"name": %s}' % LONE),
+        (None, "/auth/tokens", '{"phone": ' + LONE + ', "password": "x"}'),
+        ("grandma_user", "/me/household", '{"name": ' + LONE + "}"),
     ],
 )
 def test_a_lone_surrogate_in_a_json_body_is_a_422(api, world, who, path, body, in_app):
@@ -26,8 +26,8 @@ def test_a_booking_with_a_lone_surrogate_is_refused_and_nothing_is_made(api, wor
     caller = api.as_(world.grandma_user)
     before = caller.get("/bookings").json["total"]
     body = (
-        '{"category_id": %d, "date": "2099-01-05", "period": "morning", "description": %s}'
-        % (plumbing.id, LONE)
+        f'{{"category_id": {plumbing.id}, "date": "2099-01-05", "period": "morning", '
+        f'"description": {LONE}}}'
     )
     response = caller.post("/bookings", data=body, content_type="application/json")
     assert response.status_code == 422
