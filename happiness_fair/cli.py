@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 import sqlalchemy as sa
 from flask import Flask
@@ -12,7 +10,7 @@ from flask_migrate import upgrade
 
 from .errors import DomainError
 from .extensions import db
-from .validation import BaseSchema, name_field, password_field, phone_field
+from .validation import BaseSchema, name_field, password_field, phone_field, whole_number
 
 
 @click.command("init-db")
@@ -36,10 +34,6 @@ def seed_demo_command() -> None:
     created = seed_demo()
     db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data was already there.")
-
-
-# An id typed on the command line: ASCII digits only ("²".isdigit() is true).
-_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 class _StaffAccount(BaseSchema):
@@ -72,7 +66,7 @@ def create_user_command(phone, name, role, community, grids, password) -> None:
     for field, messages in _StaffAccount().validate(typed).items():
         raise click.BadParameter(" ".join(map(str, messages)), param_hint=f"--{field}")
     name = name.strip()
-    if _NUMBER.fullmatch(community):
+    if whole_number(community) is not None:
         where = Community.id == int(community)
     else:
         where = Community.name == community
@@ -80,7 +74,7 @@ def create_user_command(phone, name, role, community, grids, password) -> None:
     if found is None:
         raise click.BadParameter(f"no community {community!r}", param_hint="--community")
     parts = [n.strip() for n in grids.split(",") if n.strip()]
-    if not all(_NUMBER.fullmatch(n) for n in parts):
+    if not all(whole_number(n) is not None for n in parts):
         raise click.BadParameter("grid numbers separated by commas, e.g. 1,2", param_hint="--grids")
     numbers = [int(n) for n in parts]
     if (role == "grid_worker") != bool(numbers):

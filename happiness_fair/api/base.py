@@ -51,7 +51,7 @@ ERROR_RESPONSES = {
 IDEMPOTENCY_KEY = "IdempotencyKey"
 
 
-def _refuse_nul(value, where: str = "_schema") -> None:
+def _refuse_unstorable(value, where: str = "_schema") -> None:
     """Text no database can store, refused at the edge with a 422, not a 500: NUL (PostgreSQL
     refuses it) and a lone surrogate ("\\ud800", which JSON can write but UTF-8 cannot)."""
     if isinstance(value, str):
@@ -61,10 +61,10 @@ def _refuse_nul(value, where: str = "_schema") -> None:
             raise ValidationFailed(fields={where: [_l("Text may not contain lone surrogates.")]})
     elif isinstance(value, dict):
         for key, inner in value.items():
-            _refuse_nul(inner, str(key))
+            _refuse_unstorable(inner, str(key))
     elif isinstance(value, list):
         for inner in value:
-            _refuse_nul(inner, where)
+            _refuse_unstorable(inner, where)
 
 
 def _is_utf8(text: str) -> bool:
@@ -89,7 +89,7 @@ class StrictJsonParser(FlaskParser):
             raise BadRequest() from exc
         if not isinstance(body, dict):
             raise BadRequest()
-        _refuse_nul(body)
+        _refuse_unstorable(body)
         return body
 
     def load_json(self, req, schema):
@@ -225,7 +225,7 @@ def _guard_api_requests() -> None:
     if not request.path.startswith("/api/"):
         return
     for key, value in request.args.items(multi=True):
-        _refuse_nul(value, key)
+        _refuse_unstorable(value, key)
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
     if "Authorization" in request.headers:

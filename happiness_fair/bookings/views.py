@@ -19,6 +19,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..forms import kept_input, load_form
 from ..notifications.service import PERIOD_NAMES
 from ..places import clock
+from ..validation import whole_number
 from ..web import attempt, done, me, page_number, pages_for, signed_in
 from . import (
     access,
@@ -167,8 +168,7 @@ def _people(user, chosen=None) -> list:
     """Who this person can book for: herself (with an address here) and those she manages;
     for a grid worker or the office also the resident of their grids chosen (?for=)."""
     text = str(chosen or "").strip()
-    chosen_id = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-    return accounts.people_to_book_for(user, chosen_id)
+    return accounts.people_to_book_for(user, whole_number(text))
 
 
 def _listing(value) -> object | None:

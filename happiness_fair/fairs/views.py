@@ -14,6 +14,7 @@ from ..catalogue import service as catalogue
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..forms import kept_input, load_form
 from ..places import service as places
+from ..validation import whole_number
 from ..web import attempt, done, me, signed_in
 from . import reading, rules, service
 from .schemas import (
@@ -356,10 +357,11 @@ def confirm(fair_day_id):
         raw = (request.form.get(f"minutes_{volunteer_id}") or "").strip()
         if not raw:
             continue
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 720:
+        minutes = whole_number(raw)
+        if minutes is None or not 1 <= minutes <= 720:
             errors[f"minutes_{volunteer_id}"] = [_("Enter a number from 1 to 720.")]
-        elif int(raw) != fair_day.window_minutes:
-            corrections.append({"volunteer_id": volunteer_id, "minutes": int(raw)})
+        elif minutes != fair_day.window_minutes:
+            corrections.append({"volunteer_id": volunteer_id, "minutes": minutes})
     if not volunteer_ids:
         errors["volunteer_ids"] = [_("Tick the volunteers who kept their stall.")]
     return attempt(

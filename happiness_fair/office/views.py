@@ -29,7 +29,7 @@ from ..hours.schemas import ManualHoursForm, VolunteerRankingArgs
 from ..places import service as places
 from ..places.clock import today
 from ..teams import totals as team_totals
-from ..validation import FormSchema, TrimmedString, length
+from ..validation import FormSchema, TrimmedString, length, whole_number
 from ..waivers import service as waivers
 from ..web import attempt, done, me, page_number, referring_page, said_and_gone, signed_in
 from . import audit_labels, calendar, dashboard, reading, service
@@ -240,11 +240,11 @@ def rules_page():
             "waive_materials": request.form.get("waive_materials") == "on",
         }
         if code == fees.AGE_80:
-            raw = request.form.get("min_age", "").strip()
-            if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 150:
+            age = whole_number(request.form.get("min_age", "").strip())
+            if age is None or not 0 <= age <= 150:
                 flash(_("Enter an age from 0 to 150."), "error")
                 return redirect(url_for(".rules_page"), code=303)
-            changes["min_age"] = int(raw)
+            changes["min_age"] = age
         return said_and_gone(
             lambda: waivers.update_rule(me(), code, changes),
             said=_("The rule is saved. Bookings already made keep their rules."),
